@@ -1,0 +1,144 @@
+"""Activations with Keras's signatures; each also works on symbolic tensors through ``kerax.ops``."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+
+from kerax import ops
+
+
+def linear(x: Any) -> Any:
+    """The identity."""
+    return x
+
+
+def relu(x: Any, negative_slope: float = 0.0, max_value: float | None = None, threshold: float = 0.0) -> Any:
+    """Rectified linear unit, with Keras's optional slope, cap and threshold."""
+    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
+        return ops.relu(x)
+    neg = ops.multiply(ops.subtract(x, threshold), negative_slope) if negative_slope else 0.0
+    out = ops.where(ops.greater(x, threshold), x, neg)
+    if max_value is not None:
+        out = ops.minimum(out, max_value)
+    return out
+
+
+def relu6(x: Any) -> Any:
+    return ops.relu6(x)
+
+
+def sigmoid(x: Any) -> Any:
+    return ops.sigmoid(x)
+
+
+def tanh(x: Any) -> Any:
+    return ops.tanh(x)
+
+
+def softmax(x: Any, axis: int = -1) -> Any:
+    return ops.softmax(x, axis=axis)
+
+
+def log_softmax(x: Any, axis: int = -1) -> Any:
+    return ops.log_softmax(x, axis=axis)
+
+
+def gelu(x: Any, approximate: bool = False) -> Any:
+    """Gaussian error linear unit; exact by default, as ``keras.activations.gelu``."""
+    return ops.gelu(x, approximate=approximate)
+
+
+def elu(x: Any, alpha: float = 1.0) -> Any:
+    return ops.elu(x, alpha=alpha)
+
+
+def selu(x: Any) -> Any:
+    return ops.selu(x)
+
+
+def softplus(x: Any) -> Any:
+    return ops.softplus(x)
+
+
+def softsign(x: Any) -> Any:
+    return ops.softsign(x)
+
+
+def silu(x: Any) -> Any:
+    return ops.silu(x)
+
+
+swish = silu
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.2) -> Any:
+    return ops.leaky_relu(x, negative_slope=negative_slope)
+
+
+def exponential(x: Any) -> Any:
+    return ops.exp(x)
+
+
+def hard_sigmoid(x: Any) -> Any:
+    return ops.hard_sigmoid(x)
+
+
+def hard_silu(x: Any) -> Any:
+    return ops.hard_silu(x)
+
+
+hard_swish = hard_silu
+
+
+def mish(x: Any) -> Any:
+    return ops.mish(x)
+
+
+_BY_NAME: dict[str, Callable[..., Any]] = {
+    f.__name__: f
+    for f in (
+        linear, relu, relu6, sigmoid, tanh, softmax, log_softmax, gelu, elu, selu, softplus, softsign, silu,
+        leaky_relu, exponential, hard_sigmoid, hard_silu, mish,
+    )
+}
+_BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
+
+
+def serialize(activation: Callable[..., Any]) -> str:
+    """The name under which ``get`` finds ``activation``."""
+    for name, fn in _BY_NAME.items():
+        if fn is activation:
+            return name
+    name = getattr(activation, "__name__", None)
+    if name is None:
+        raise ValueError(f"Cannot serialize activation {activation!r}: it has no name.")
+    return name
+
+
+
+
+def deserialize(name: str) -> Callable[..., Any]:
+    return get(name)
+
+
+def get(identifier: Any) -> Callable[..., Any]:
+    """An activation function from a name (``"relu"``), a function, or ``None`` (linear)."""
+    if identifier is None:
+        return linear
+    if isinstance(identifier, str):
+        fn = _BY_NAME.get(identifier)
+        if fn is None:
+            close = difflib.get_close_matches(identifier, list(_BY_NAME), n=3)
+            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise ValueError(
+                f"Unknown activation {identifier!r}.{hint} Known activations: {', '.join(sorted(_BY_NAME))}."
+            )
+        return fn
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"Could not interpret activation {identifier!r}: expected a name or a callable.")
+
+

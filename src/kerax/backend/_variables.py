@@ -1,0 +1,146 @@
+"""``Variable``: a named, mutable holder of an array that a stateless scope can override."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from kerax.backend import _scope
+
+
+class Variable:
+    """A layer's weight: a named array, trainable or not.
+
+    Outside a stateless scope, ``value`` is the stored array and ``assign`` replaces it. Inside one
+    (a traced training step), reads and writes go through the scope, so the same Python code is pure.
+
+    Args:
+        initializer: an array, or a callable ``(shape, dtype) -> array``.
+        shape: the shape; required when ``initializer`` is a callable.
+        dtype: the dtype (default float32).
+        trainable: whether gradients update it.
+        name: the short name (``kernel``); ``path`` adds the owner's name (``dense/kernel``).
+    """
+
+    def __init__(
+        self,
+        initializer: Any,
+        shape: tuple[int, ...] | None = None,
+        dtype: Any = "float32",
+        trainable: bool = True,
+        name: str = "variable",
+        path: str | None = None,
+    ) -> None:
+        self.name = name
+        self.path = path or name
+        self.trainable = bool(trainable)
+        self._dtype = jnp.dtype(dtype)
+        if callable(initializer):
+            if shape is None:
+                raise ValueError(f"Variable '{name}': a callable initializer needs a `shape`.")
+            value = initializer(tuple(shape), self._dtype)
+        else:
+            value = initializer
+        value = jnp.asarray(value, dtype=self._dtype)
+        if shape is not None and tuple(value.shape) != tuple(shape):
+            raise ValueError(
+                f"Variable '{self.path}': expected an initial value of shape {tuple(shape)}, "
+                f"received one of shape {tuple(value.shape)}."
+            )
+        self._value = value
+
+    # -- reading and writing -------------------------------------------------------------------------
+    @property
+    def value(self) -> jax.Array:
+        scope = _scope.current()
+        if scope is not None:
+            scoped = scope.get(self)
+            if scoped is not None:
+                return scoped
+        return self._value
+
+    def assign(self, value: Any) -> None:
+        """Replace the value (inside a stateless scope, record the new value there instead)."""
+        value = jnp.asarray(value, dtype=self._dtype)
+        if tuple(value.shape) != self.shape:
+            raise ValueError(
+                f"Variable '{self.path}' has shape {self.shape}; cannot assign a value of shape "
+                f"{tuple(value.shape)}."
+            )
+        scope = _scope.current()
+        if scope is not None and (scope.get(self) is not None or isinstance(value, jax.core.Tracer)):
+            scope.assign(self, value)
+        else:
+            self._value = value
+
+    def assign_add(self, delta: Any) -> None:
+        self.assign(self.value + delta)
+
+    def assign_sub(self, delta: Any) -> None:
+        self.assign(self.value - delta)
+
+    def numpy(self) -> np.ndarray:
+        return np.asarray(self.value)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self._value.shape)
+
+    @property
+    def dtype(self) -> Any:
+        return self._dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def __repr__(self) -> str:
+        return f"<Variable path={self.path}, shape={self.shape}, dtype={self._dtype.name}, trainable={self.trainable}>"
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        out = np.asarray(self.value)
+        return out.astype(dtype) if dtype is not None else out
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, idx: Any) -> jax.Array:
+        return self.value[idx]
+
+    def __neg__(self) -> jax.Array:
+        return -self.value
+
+    def __pos__(self) -> jax.Array:
+        return self.value
+
+    def __abs__(self) -> jax.Array:
+        return abs(self.value)
+
+    __hash__ = object.__hash__
+
+
+def _binary(fn: Callable[[Any, Any], Any], reflected: bool = False) -> Callable[[Variable, Any], Any]:
+    def method(self: Variable, other: Any) -> Any:
+        other = other.value if isinstance(other, Variable) else other
+        return fn(other, self.value) if reflected else fn(self.value, other)
+
+    return method
+
+
+for _name, _fn in {
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "truediv": operator.truediv,
+    "floordiv": operator.floordiv, "mod": operator.mod, "pow": operator.pow, "matmul": operator.matmul,
+}.items():
+    setattr(Variable, f"__{_name}__", _binary(_fn))
+    setattr(Variable, f"__r{_name}__", _binary(_fn, reflected=True))
+for _name, _fn in {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}.items():
+    setattr(Variable, f"__{_name}__", _binary(_fn))

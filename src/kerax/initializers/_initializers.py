@@ -1,0 +1,259 @@
+"""Initializers: callables ``(shape, dtype) -> array`` that remember their configuration."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from kerax.backend import _naming, _random
+
+
+class Initializer:
+    """Base class: ``init(shape, dtype)`` returns a new array."""
+
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
+        raise NotImplementedError
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Initializer:
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.get_config().items())})"
+
+
+class _Seeded(Initializer):
+    def __init__(self, seed: int | None = None) -> None:
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+            raise ValueError(f"{type(self).__name__}: `seed` must be an int or None, received {seed!r}.")
+        self.seed = seed
+
+    def _key(self) -> jax.Array:
+        return jax.random.key(self.seed) if self.seed is not None else _random.draw_init_key()
+
+    def get_config(self) -> dict[str, Any]:
+        return {"seed": self.seed}
+
+
+class Zeros(Initializer):
+    """All zeros."""
+
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
+        return jnp.zeros(shape, dtype)
+
+
+class Ones(Initializer):
+    """All ones."""
+
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
+        return jnp.ones(shape, dtype)
+
+
+class Constant(Initializer):
+    """Every entry equal to ``value``."""
+
+    def __init__(self, value: float = 0.0) -> None:
+        self.value = value
+
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
+        return jnp.full(shape, self.value, dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"value": self.value}
+
+
+class RandomNormal(_Seeded):
+    """Normal with ``mean`` and ``stddev``."""
+
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None) -> None:
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
+        return (self.mean + self.stddev * jax.random.normal(self._key(), shape)).astype(dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class RandomUniform(_Seeded):
+    """Uniform on ``[minval, maxval)``."""
+
+    def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None) -> None:
+        super().__init__(seed)
+        self.minval, self.maxval = minval, maxval
+
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
+        return jax.random.uniform(self._key(), shape, minval=self.minval, maxval=self.maxval).astype(dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+
+
+class TruncatedNormal(_Seeded):
+    """Normal truncated at two standard deviations."""
+
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None) -> None:
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
+        sample = jax.random.truncated_normal(self._key(), -2.0, 2.0, shape)
+        return (self.mean + self.stddev * sample).astype(dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+def compute_fans(shape: tuple[int, ...]) -> tuple[int, int]:
+    """Fan-in and fan-out of a weight: a kernel ``(*receptive_field, in, out)`` as Keras counts them."""
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    receptive = math.prod(shape[:-2])
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+class VarianceScaling(_Seeded):
+    """Scale-aware random init: variance ``scale / n`` with ``n`` from ``mode``.
+
+    Args:
+        scale: positive scale.
+        mode: ``"fan_in"``, ``"fan_out"`` or ``"fan_avg"``.
+        distribution: ``"truncated_normal"``, ``"untruncated_normal"`` or ``"uniform"``.
+        seed: optional integer seed.
+    """
+
+    def __init__(
+        self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal", seed: int | None = None
+    ) -> None:
+        super().__init__(seed)
+        if scale <= 0:
+            raise ValueError(f"VarianceScaling: `scale` must be positive, received {scale!r}.")
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"VarianceScaling: `mode` must be fan_in, fan_out or fan_avg, received {mode!r}.")
+        distribution = distribution.lower()
+        if distribution not in ("truncated_normal", "untruncated_normal", "uniform", "normal"):
+            raise ValueError(
+                "VarianceScaling: `distribution` must be truncated_normal, untruncated_normal or uniform, "
+                f"received {distribution!r}."
+            )
+        self.scale, self.mode, self.distribution = scale, mode, distribution
+
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
+        fan_in, fan_out = compute_fans(shape)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
+        variance = self.scale / max(1.0, n)
+        key = self._key()
+        if self.distribution in ("truncated_normal", "normal"):
+            stddev = math.sqrt(variance) / 0.87962566103423978  # std of a unit normal truncated at 2
+            out = stddev * jax.random.truncated_normal(key, -2.0, 2.0, shape)
+        elif self.distribution == "untruncated_normal":
+            out = math.sqrt(variance) * jax.random.normal(key, shape)
+        else:
+            limit = math.sqrt(3.0 * variance)
+            out = jax.random.uniform(key, shape, minval=-limit, maxval=limit)
+        return out.astype(dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
+
+
+def _preset(name: str, scale: float, mode: str, distribution: str, doc: str) -> type[VarianceScaling]:
+    def __init__(self: VarianceScaling, seed: int | None = None) -> None:
+        VarianceScaling.__init__(self, scale=scale, mode=mode, distribution=distribution, seed=seed)
+
+    def get_config(self: VarianceScaling) -> dict[str, Any]:
+        return {"seed": self.seed}
+
+    return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config, "__doc__": doc})
+
+
+GlorotUniform = _preset("GlorotUniform", 1.0, "fan_avg", "uniform", "Uniform in ±sqrt(6 / (fan_in + fan_out)).")
+GlorotNormal = _preset("GlorotNormal", 1.0, "fan_avg", "truncated_normal", "Truncated normal, var 2/(in+out).")
+HeUniform = _preset("HeUniform", 2.0, "fan_in", "uniform", "Uniform in ±sqrt(6 / fan_in).")
+HeNormal = _preset("HeNormal", 2.0, "fan_in", "truncated_normal", "Truncated normal, variance 2 / fan_in.")
+LecunUniform = _preset("LecunUniform", 1.0, "fan_in", "uniform", "Uniform in ±sqrt(3 / fan_in).")
+LecunNormal = _preset("LecunNormal", 1.0, "fan_in", "truncated_normal", "Truncated normal, variance 1 / fan_in.")
+
+
+class Orthogonal(_Seeded):
+    """A (semi-)orthogonal matrix times ``gain``."""
+
+    def __init__(self, gain: float = 1.0, seed: int | None = None) -> None:
+        super().__init__(seed)
+        self.gain = gain
+
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal: the shape must have at least 2 dimensions, received {shape}.")
+        return (self.gain * jax.nn.initializers.orthogonal()(self._key(), shape)).astype(dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"gain": self.gain, "seed": self.seed}
+
+
+class Identity(Initializer):
+    """The identity matrix times ``gain`` (2-D shapes only)."""
+
+    def __init__(self, gain: float = 1.0) -> None:
+        self.gain = gain
+
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
+        if len(shape) != 2:
+            raise ValueError(f"Identity: the shape must be 2-D, received {shape}.")
+        return (self.gain * jnp.eye(*shape)).astype(dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"gain": self.gain}
+
+
+_CLASSES: dict[str, type[Initializer]] = {
+    c.__name__: c
+    for c in (
+        Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, GlorotUniform,
+        GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal, Identity,
+    )
+}
+_ALIASES = {"zero": "Zeros", "one": "Ones", "uniform": "RandomUniform", "normal": "RandomNormal"}
+
+
+def serialize(initializer: Initializer) -> dict[str, Any]:
+    return {"module": "keras.initializers", "class_name": type(initializer).__name__,
+            "config": initializer.get_config(), "registered_name": None}
+
+
+def deserialize(config: dict[str, Any]) -> Initializer:
+    name = config.get("class_name")
+    if name not in _CLASSES:
+        raise ValueError(f"Unknown initializer class {name!r}; known: {sorted(_CLASSES)}.")
+    return _CLASSES[name].from_config(config.get("config", {}))
+
+
+def get(identifier: Any) -> Any:
+    """An initializer from a name (``"he_normal"``, ``"HeNormal"``), a config dict, an instance or a callable."""
+    if isinstance(identifier, Initializer) or (callable(identifier) and not isinstance(identifier, type)):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        lookup = {_naming.to_snake_case(k): k for k in _CLASSES}
+        lookup.update({k.lower(): k for k in _CLASSES})
+        lookup.update(_ALIASES)
+        key = identifier if identifier in _CLASSES else lookup.get(identifier.lower())
+        if key is None:
+            close = difflib.get_close_matches(identifier.lower(), list(lookup), n=3)
+            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise ValueError(f"Unknown initializer {identifier!r}.{hint}")
+        return _CLASSES[key]()
+    raise TypeError(f"Could not interpret initializer {identifier!r}: expected a name, a dict or a callable.")

@@ -1,0 +1,83 @@
+"""``InputSpec``: what a layer accepts, checked at graph-building time with a message in the user's terms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+
+
+class InputSpec:
+    """Constraints on one input of a layer.
+
+    Args:
+        ndim: exact rank required.
+        min_ndim: minimum rank.
+        max_ndim: maximum rank.
+        axes: ``{axis: size}`` that the input's dimensions must have.
+        shape: full shape (``None`` entries match anything).
+        dtype: required dtype.
+    """
+
+    def __init__(
+        self,
+        ndim: int | None = None,
+        min_ndim: int | None = None,
+        max_ndim: int | None = None,
+        axes: dict[int, int] | None = None,
+        shape: tuple[int | None, ...] | None = None,
+        dtype: Any = None,
+        allow_last_axis_squeeze: bool = False,
+        name: str | None = None,
+    ) -> None:
+        self.ndim = len(shape) if shape is not None else ndim
+        self.min_ndim = min_ndim
+        self.max_ndim = max_ndim
+        self.axes = dict(axes or {})
+        self.shape = shape
+        self.dtype = dtype
+        self.name = name
+
+    def __repr__(self) -> str:
+        fields = {k: v for k, v in vars(self).items() if v not in (None, {})}
+        return "InputSpec(" + ", ".join(f"{k}={v}" for k, v in fields.items()) + ")"
+
+
+def check_input_spec(layer: Any, specs: Any, inputs: Any) -> None:
+    """Raise a ValueError naming the layer, the input, the expectation and what was received."""
+    if specs is None:
+        return
+    tensors = [t for t in jax.tree_util.tree_leaves(inputs) if hasattr(t, "shape")]
+    if not isinstance(specs, list | tuple):
+        specs = [specs] * len(tensors) if len(tensors) == 1 else [specs]
+    who = f"Input {{}} of layer '{layer.name}' ({type(layer).__name__}) is incompatible with the layer"
+    for i, (spec, x) in enumerate(zip(specs, tensors, strict=False)):
+        if spec is None:
+            continue
+        shape = tuple(x.shape)
+        shown = tuple(None if d is None else int(d) for d in shape)
+        if spec.ndim is not None and len(shape) != spec.ndim:
+            raise ValueError(
+                f"{who.format(i)}: expected ndim={spec.ndim}, found ndim={len(shape)}. Full shape received: {shown}"
+            )
+        if spec.min_ndim is not None and len(shape) < spec.min_ndim:
+            raise ValueError(
+                f"{who.format(i)}: expected min_ndim={spec.min_ndim}, found ndim={len(shape)}. "
+                f"Full shape received: {shown}"
+            )
+        if spec.max_ndim is not None and len(shape) > spec.max_ndim:
+            raise ValueError(
+                f"{who.format(i)}: expected max_ndim={spec.max_ndim}, found ndim={len(shape)}. "
+                f"Full shape received: {shown}"
+            )
+        for axis, value in spec.axes.items():
+            if -len(shape) <= axis < len(shape) and shape[axis] is not None and shape[axis] != value:
+                raise ValueError(
+                    f"{who.format(i)}: expected axis {axis} of input shape to have value {value}, "
+                    f"but received input with shape {shown}"
+                )
+        if spec.shape is not None:
+            for want, got in zip(spec.shape, shape, strict=True):
+                if want is not None and got is not None and want != got:
+                    raise ValueError(f"{who.format(i)}: expected shape={spec.shape}, found shape={shown}")
+

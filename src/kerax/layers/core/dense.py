@@ -1,0 +1,89 @@
+"""``Dense``: ``activation(inputs @ kernel + bias)``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from kerax import activations, initializers
+from kerax.layers._input_spec import InputSpec
+from kerax.layers._layer import Layer
+
+
+class Dense(Layer):
+    """A densely connected layer: ``activation(inputs @ kernel + bias)`` on the last axis.
+
+    Args:
+        units: the output width.
+        activation: a name (``"relu"``) or callable; default none (linear).
+        use_bias: whether to add a bias.
+        kernel_initializer: default ``"glorot_uniform"``.
+        bias_initializer: default ``"zeros"``.
+
+    Shapes:
+        ``(..., input_dim)`` -> ``(..., units)``.
+
+    Example:
+        >>> Dense(4)(jnp.ones((2, 3))).shape
+        (2, 4)
+    """
+
+    def __init__(
+        self,
+        units: int,
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
+            raise ValueError(f"Dense '{self.name}': `units` must be a positive integer, received {units!r}.")
+        for arg, value in (
+            ("kernel_regularizer", kernel_regularizer), ("bias_regularizer", bias_regularizer),
+            ("activity_regularizer", activity_regularizer), ("kernel_constraint", kernel_constraint),
+            ("bias_constraint", bias_constraint),
+        ):
+            if value is not None:
+                raise NotImplementedError(f"Dense '{self.name}': `{arg}` is not supported yet (see issue 6).")
+        self.units = units
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.input_spec = InputSpec(min_ndim=2)
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ValueError(
+                f"Dense '{self.name}': the last dimension of the input must be known, received shape "
+                f"{input_shape}."
+            )
+        self.kernel = self.add_weight((input_dim, self.units), self.kernel_initializer, name="kernel")
+        self.bias = self.add_weight((self.units,), self.bias_initializer, name="bias") if self.use_bias else None
+        self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
+
+    def call(self, inputs: jax.Array) -> jax.Array:
+        x = jnp.matmul(inputs, self.kernel.value)
+        if self.bias is not None:
+            x = x + self.bias.value
+        return self.activation(x)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+        }

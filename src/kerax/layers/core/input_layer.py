@@ -1,0 +1,120 @@
+"""``InputLayer`` and ``Input``: where a graph starts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import jax.numpy as jnp
+
+from kerax.backend import _config
+from kerax.backend._symbolic import SymbolicTensor
+from kerax.layers._layer import Layer
+
+
+def _standardize_shape(shape: Any, who: str) -> tuple[int | None, ...]:
+    if isinstance(shape, int):
+        shape = (shape,)
+    if not isinstance(shape, Sequence) or isinstance(shape, str):
+        raise ValueError(f"{who}: `shape` must be a tuple of integers or None, received {shape!r}.")
+    out = []
+    for d in shape:
+        if d is None:
+            out.append(None)
+        elif isinstance(d, int) and not isinstance(d, bool) and d >= 0:
+            out.append(int(d))
+        else:
+            raise ValueError(
+                f"{who}: every entry of `shape` must be a non-negative integer or None, received {tuple(shape)!r}."
+            )
+    return tuple(out)
+
+
+class InputLayer(Layer):
+    """The layer behind ``Input``: it holds the symbolic tensor that a graph starts from.
+
+    Args:
+        shape: the shape of one sample, without the batch size, e.g. ``(28, 28)``.
+        batch_size: optional fixed batch size.
+        dtype: the input's dtype (default float32).
+        batch_shape: the full shape including the batch size, instead of ``shape``/``batch_size``.
+        name: optional name; by default ``input_layer``, ``input_layer_1``...
+    """
+
+    def __init__(
+        self,
+        shape: Sequence[int | None] | None = None,
+        batch_size: int | None = None,
+        dtype: Any = None,
+        sparse: bool | None = None,
+        batch_shape: Sequence[int | None] | None = None,
+        input_tensor: SymbolicTensor | None = None,
+        optional: bool = False,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if "input_shape" in kwargs and shape is None:
+            shape = kwargs.pop("input_shape")
+        if "batch_input_shape" in kwargs and batch_shape is None:
+            batch_shape = kwargs.pop("batch_input_shape")
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        if sparse:
+            raise ValueError(f"InputLayer '{self.name}': sparse inputs are not supported by kerax.")
+        if batch_shape is not None:
+            if shape is not None or batch_size is not None:
+                raise ValueError(
+                    f"InputLayer '{self.name}': pass either `batch_shape` or `shape` (and `batch_size`), not both."
+                )
+            full = _standardize_shape(batch_shape, f"InputLayer '{self.name}'")
+        elif shape is not None:
+            full = (batch_size, *_standardize_shape(shape, f"InputLayer '{self.name}'"))
+        elif input_tensor is not None:
+            full = input_tensor.shape
+        else:
+            raise ValueError(
+                f"InputLayer '{self.name}': give the shape of one sample, e.g. `Input(shape=(28, 28))`."
+            )
+        self.batch_shape = full
+        self._dtype = jnp.dtype(dtype or _config.floatx()).name
+        self.optional = optional
+        tensor = input_tensor or SymbolicTensor(full, self._dtype, name=self.name)
+        self._record_node((), {}, tensor)
+        self._inbound_nodes[0].is_input = True
+        self.output = tensor
+        self.built = True
+
+    @classmethod
+    def _default_name(cls) -> str:
+        return "input_layer"
+
+    def call(self, inputs: Any) -> Any:
+        return inputs
+
+    def get_config(self) -> dict[str, Any]:
+        return {"batch_shape": self.batch_shape, "dtype": self.dtype, "sparse": False, "name": self.name}
+
+
+def Input(  # noqa: N802 - Keras's name
+    shape: Sequence[int | None] | None = None,
+    batch_size: int | None = None,
+    dtype: Any = None,
+    sparse: bool | None = None,
+    batch_shape: Sequence[int | None] | None = None,
+    name: str | None = None,
+    tensor: SymbolicTensor | None = None,
+    optional: bool = False,
+) -> SymbolicTensor:
+    """A symbolic input for a functional model: ``inputs = Input(shape=(28, 28))``.
+
+    Args:
+        shape: the shape of one sample, without the batch size.
+        batch_size: optional fixed batch size.
+        dtype: the dtype of the data (default float32).
+        batch_shape: the full shape, batch size included, instead of ``shape``.
+        name: optional name, also the key of this input when data is passed as a dict.
+    """
+    layer = InputLayer(
+        shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse, batch_shape=batch_shape,
+        input_tensor=tensor, optional=optional, name=name,
+    )
+    return layer.output

@@ -1,0 +1,160 @@
+"""``Functional``: a model defined by the graph between its ``Input`` tensors and its outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+
+from kerax.backend._symbolic import SymbolicTensor
+from kerax.layers._layer import Layer
+from kerax.models._graph import map_graph
+from kerax.models._model import Model
+
+
+def _flatten_structure(struct: Any) -> list[Any]:
+    return jax.tree_util.tree_leaves(struct, is_leaf=lambda x: isinstance(x, SymbolicTensor))
+
+
+class Functional(Model):
+    """A model made by ``Model(inputs, outputs)``.
+
+    Args:
+        inputs: an ``Input`` tensor, or a list or dict of them.
+        outputs: a tensor computed from the inputs, or a list or dict of them.
+        name: the model's name (default ``functional``, ``functional_1``...).
+    """
+
+    def __init__(self, inputs: Any, outputs: Any, name: str | None = None, trainable: bool = True, **kwargs: Any) -> None:
+        Model.__init__(self, name=name, trainable=trainable, **kwargs)
+        for kind, struct in (("inputs", inputs), ("outputs", outputs)):
+            for t in _flatten_structure(struct):
+                if not isinstance(t, SymbolicTensor):
+                    raise TypeError(
+                        f"Model '{self.name}': every element of `{kind}` must be a symbolic tensor "
+                        f"({'made by `kerax.Input(shape=...)`' if kind == 'inputs' else 'computed from the inputs'}), "
+                        f"but received {type(t).__name__}"
+                        + (f" of shape {t.shape}" if hasattr(t, "shape") else "")
+                        + ". Build models from `Input` tensors, then call the model on data."
+                    )
+        if isinstance(inputs, tuple):
+            inputs = list(inputs)
+        if isinstance(outputs, tuple):
+            outputs = list(outputs)
+        self._inputs_struct = inputs
+        self._outputs_struct = outputs
+        self.inputs: list[SymbolicTensor] = _flatten_structure(inputs)
+        self.outputs: list[SymbolicTensor] = _flatten_structure(outputs)
+        if not self.inputs:
+            raise ValueError(f"Model '{self.name}': `inputs` is empty.")
+        self._graph = map_graph(self.inputs, self.outputs, self.name)
+        self._graph_layers = [op for op in self._graph.operations if isinstance(op, Layer)]
+        input_ids = {id(t) for t in self.inputs}
+        self._run_nodes = [
+            n for n in self._graph.nodes if not n.is_input and not any(id(t) in input_ids for t in n.output_tensors)
+        ]
+        self.built = True
+
+    @classmethod
+    def _default_name(cls) -> str:
+        return "functional"
+
+    def _tracked_layers(self) -> list[Layer]:
+        return list(self._graph_layers)
+
+    @property
+    def layers(self) -> list[Layer]:
+        return list(self._graph_layers)
+
+    @property
+    def input(self) -> Any:
+        return self._inputs_struct
+
+    @property
+    def output(self) -> Any:
+        return self._outputs_struct
+
+    @property
+    def input_names(self) -> list[str]:
+        return [_input_name(t) for t in self.inputs]
+
+    @property
+    def output_names(self) -> list[str]:
+        if isinstance(self._outputs_struct, dict):
+            return list(self._outputs_struct)
+        return [t._keras_history.operation.name for t in self.outputs]
+
+    def build(self, input_shape: Any = None) -> None:
+        self.built = True
+
+    def _maybe_build(self, inputs: Any) -> None:
+        self.built = True
+
+    # -- running the graph -----------------------------------------------------------------------------
+    def _flatten_data(self, data: Any) -> list[Any]:
+        """Match user data (one array, a list, or a dict by input name) to ``self.inputs``."""
+        n = len(self.inputs)
+        if isinstance(data, dict):
+            if isinstance(self._inputs_struct, dict):
+                keys = list(self._inputs_struct)
+            else:
+                keys = self.input_names
+            missing = [k for k in keys if k not in data]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}': the input dict is missing {missing}. Expected keys: {keys}; "
+                    f"received keys: {list(data)}."
+                )
+            if isinstance(self._inputs_struct, dict):
+                return _flatten_structure({k: data[k] for k in keys})
+            return [data[k] for k in keys]
+        if isinstance(data, list | tuple):
+            if len(data) != n:
+                raise ValueError(
+                    f"Model '{self.name}' expects {n} input{'s' if n != 1 else ''} "
+                    f"({', '.join(self.input_names)}), but received a list of {len(data)}."
+                )
+            return list(data)
+        if n != 1:
+            raise ValueError(
+                f"Model '{self.name}' expects {n} inputs ({', '.join(self.input_names)}): pass a list or a "
+                "dict keyed by input name."
+            )
+        return [data]
+
+    def _check_data_shapes(self, flat: list[Any]) -> None:
+        for t, x in zip(self.inputs, flat, strict=True):
+            if not hasattr(x, "shape"):
+                continue
+            shape = tuple(x.shape)
+            ok = len(shape) == len(t.shape) and all(
+                want is None or got is None or want == got for want, got in zip(t.shape, shape, strict=True)
+            )
+            if not ok:
+                raise ValueError(
+                    f"Model '{self.name}': input '{_input_name(t)}' expects data of shape {t.shape}, but "
+                    f"received shape {tuple(None if d is None else int(d) for d in shape)}."
+                )
+
+    def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
+        flat = self._flatten_data(inputs)
+        self._check_data_shapes(flat)
+        values: dict[int, Any] = {id(t): x for t, x in zip(self.inputs, flat, strict=True)}
+
+        def fetch(t: Any) -> Any:
+            return values[id(t)] if isinstance(t, SymbolicTensor) else t
+
+        is_leaf = lambda x: isinstance(x, SymbolicTensor)  # noqa: E731
+        for node in self._run_nodes:
+            args, kwargs = jax.tree_util.tree_map(fetch, (node.call_args, node.call_kwargs), is_leaf=is_leaf)
+            outs = node.operation(*args, **kwargs)
+            for t, value in zip(node.output_tensors, jax.tree_util.tree_leaves(outs), strict=True):
+                values[id(t)] = value
+        return jax.tree_util.tree_map(fetch, self._outputs_struct, is_leaf=is_leaf)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name, "trainable": self.trainable}
+
+
+def _input_name(t: SymbolicTensor) -> str:
+    return t._keras_history.operation.name if t._keras_history else t.name

@@ -1,0 +1,146 @@
+"""``Model``: a layer that can be summarised, plotted, compiled, trained, evaluated and saved.
+
+``Model(inputs, outputs)`` returns a Functional model. A subclass defines layers in ``__init__`` and the
+forward pass in ``call``; its ``build(input_shape)`` runs ``call`` on symbolic inputs, so that every
+sub-layer is built and the graph is recorded for ``summary()`` and ``plot_model()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+
+from kerax.backend._symbolic import SymbolicTensor, flatten_symbolic
+from kerax.layers._layer import Layer
+from kerax.models._graph import GraphMap, map_graph
+from kerax.ops._operation import infer_output_spec
+from kerax.trainers._trainer import Trainer
+
+
+def _is_shape(s: Any) -> bool:
+    return isinstance(s, tuple | list) and all(d is None or isinstance(d, int) for d in s)
+
+
+def shapes_to_symbolic(input_shape: Any, dtype: str) -> Any:
+    """Symbolic tensors for a shape, a list of shapes or a dict of shapes (batch sizes left unknown)."""
+    if _is_shape(input_shape):
+        return SymbolicTensor((None, *tuple(input_shape)[1:]), dtype)
+    if isinstance(input_shape, dict):
+        return {k: shapes_to_symbolic(v, dtype) for k, v in input_shape.items()}
+    if isinstance(input_shape, list | tuple):
+        return [shapes_to_symbolic(s, dtype) for s in input_shape]
+    raise ValueError(
+        f"Expected an input shape such as (None, 64, 64, 3), a list or a dict of them; received {input_shape!r}."
+    )
+
+
+class Model(Trainer, Layer):
+    """A trainable graph of layers.
+
+    Use it three ways:
+
+        model = Model(inputs, outputs)        # Functional
+        model = Sequential([...])             # a stack
+        class MyModel(Model): ...             # subclassing: layers in __init__, forward pass in call()
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Model:
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from kerax.models._functional import Functional
+
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args or "inputs" in kwargs or "outputs" in kwargs:
+            raise TypeError(
+                f"{type(self).__name__}.__init__ received inputs/outputs. A subclassed model defines its "
+                "layers in __init__ and its forward pass in call(); to build from tensors use "
+                "`kerax.Model(inputs, outputs)`."
+            )
+        Layer.__init__(self, **kwargs)
+        Trainer.__init__(self)
+        self._trace: GraphMap | None = None
+        self._trace_io: tuple[Any, Any] | None = None
+
+    # -- building a subclassed model -------------------------------------------------------------------
+    def _maybe_build(self, inputs: Any) -> None:
+        if self.built:
+            return
+        shapes = jax.tree_util.tree_map(
+            lambda x: (None, *tuple(x.shape)[1:]), inputs, is_leaf=lambda x: isinstance(x, SymbolicTensor)
+        )
+        self._build_shapes = shapes
+        with jax.ensure_compile_time_eval():
+            self.build(shapes)
+        self.built = True
+
+    def build(self, input_shape: Any = None) -> None:
+        """Build every sub-layer by running ``call`` on symbolic inputs of ``input_shape``.
+
+        Args:
+            input_shape: e.g. ``(None, 64, 64, 3)``; a list or dict of shapes for several inputs.
+        """
+        if input_shape is None:
+            raise ValueError(
+                f"Model '{self.name}'.build() needs the input shape, e.g. `model.build((None, 64, 64, 3))`."
+            )
+        self._build_shapes = input_shape
+        inputs = shapes_to_symbolic(input_shape, self.compute_dtype)
+        try:
+            outputs = self.call(inputs)
+        except TypeError:
+            # The forward pass uses functions that cannot see symbolic tensors (e.g. raw jax.numpy):
+            # build through an abstract trace instead; the summary then lists layers without a graph.
+            infer_output_spec(self.call, (inputs,), {})
+            self.built = True
+            return
+        flat_in, flat_out = flatten_symbolic(inputs), flatten_symbolic(outputs)
+        self._trace = map_graph(flat_in, flat_out, self.name)
+        self._trace_io = (inputs, outputs)
+        self.built = True
+
+    @property
+    def layers(self) -> list[Layer]:
+        return self._tracked_layers()
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """The layer called ``name``, or at position ``index`` of ``layers``."""
+        if index is not None and name is not None:
+            raise ValueError("get_layer: pass either `name` or `index`, not both.")
+        if index is not None:
+            layers = self.layers
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"Model '{self.name}'.get_layer: index {index} is out of range; the model has "
+                    f"{len(layers)} layers."
+                )
+            return layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(
+            f"Model '{self.name}' has no layer named {name!r}. Its layers are: "
+            f"{', '.join(repr(layer.name) for layer in self.layers)}."
+        )
+
+    def summary(
+        self,
+        line_length: int | None = None,
+        positions: list[float] | None = None,
+        print_fn: Any = None,
+        expand_nested: bool = False,
+        show_trainable: bool = False,
+        layer_range: Any = None,
+    ) -> None:
+        """Print a table of the model's layers, output shapes and parameter counts (Keras 3's layout)."""
+        from kerax.utils._summary import print_summary
+
+        print_summary(
+            self, line_length=line_length, positions=positions, print_fn=print_fn,
+            expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range,
+        )
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name, "trainable": self.trainable}
