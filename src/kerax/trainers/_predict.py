@@ -1,0 +1,51 @@
+"""``predict``: one jitted forward per batch shape, weights passed as arguments (no retracing on updates)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import numpy as np
+
+from kerax import callbacks as _callbacks
+from kerax.trainers._data import ArrayData
+
+
+def _forward_fn(model: Any) -> Any:
+    fn = getattr(model, "_predict_jit", None)
+    if fn is None:
+
+        def forward(tv: list, ntv: list, xs: list) -> Any:
+            x_in = xs[0] if len(xs) == 1 else xs
+            out, _ = model.stateless_call(tv, ntv, x_in, training=False)
+            return out
+
+        fn = jax.jit(forward)
+        model._predict_jit = fn
+    return fn
+
+
+def predict_arrays(
+    model: Any, data: ArrayData, batch_size: int, n: int, verbose: int, callbacks: Any, steps: int | None
+) -> Any:
+    """Run the model over ``data`` in batches of ``batch_size`` and return NumPy outputs."""
+    fn = _forward_fn(model)
+    tv = [v.value for v in model.trainable_weights]
+    ntv = [v.value for v in model.non_trainable_weights]
+    total_steps = -(-n // batch_size)
+    if steps is not None:
+        total_steps = min(int(steps), total_steps)
+    if verbose == 0 and callbacks is None and total_steps == 1:
+        return jax.tree_util.tree_map(np.asarray, fn(tv, ntv, data.x))  # the one-batch fast path
+    cbs = _callbacks.CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose, epochs=1, steps=total_steps)
+    cbs.on_predict_begin()
+    outputs = []
+    for step in range(total_steps):
+        start = step * batch_size
+        xs = [a[start : start + batch_size] for a in data.x]
+        outputs.append(fn(tv, ntv, xs))
+        cbs.on_predict_batch_end(step, {})
+    host = [jax.tree_util.tree_map(np.asarray, o) for o in outputs]
+    result = jax.tree_util.tree_map(lambda *a: np.concatenate(a, axis=0), *host)
+    cbs.on_predict_end()
+    return result

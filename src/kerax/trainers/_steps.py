@@ -1,0 +1,258 @@
+"""The jitted step functions of one compiled model, and the state they thread.
+
+State is a dict pytree: ``tv``/``ntv`` (trainable and non-trainable weight values), ``opt`` (optimizer
+state), ``metrics`` (one state per metric) and ``loss`` (per tracked loss: weighted sum and count).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from kerax.trainers._compile import CompiledSpec
+from kerax.trainers._data import ArrayData
+
+_MAX_ADAPTIVE_CHUNK = 4096
+
+
+def _contains_conv(jaxpr: Any) -> bool:
+    for eqn in jaxpr.eqns:
+        if "conv" in eqn.primitive.name:
+            return True
+        for param in eqn.params.values():
+            inner = getattr(param, "jaxpr", None)
+            if inner is not None and _contains_conv(getattr(inner, "jaxpr", inner)):
+                return True
+    return False
+
+
+class StepFunctions:
+    """Pure train/test steps for ``model`` under ``spec``, jitted once per batch shape."""
+
+    def __init__(self, model: Any, spec: CompiledSpec, eager: bool = False) -> None:
+        self.model = model
+        self.spec = spec
+        self.eager = eager
+        self.tv_vars = list(model.trainable_weights)
+        self.ntv_vars = list(model.non_trainable_weights)
+        self.optimizer = model.optimizer
+        self._step_seconds: float | None = None
+        spe = (model._compile_args or {}).get("steps_per_execution", "auto")
+        self.fixed_chunk = None if spe == "auto" else int(spe)
+        self.mode: str | None = None  # "loop" or "unrolled", decided on the first batch
+        self._jit_train_loop = jax.jit(self._train_loop, static_argnames=("batch_size",), donate_argnums=(0,))
+        self._jit_train_unrolled = jax.jit(self._train_unrolled, static_argnames=("batch_size", "count"), donate_argnums=(0,))
+        self._jit_train_slice = jax.jit(self._train_slice, static_argnames=("size",), donate_argnums=(0,))
+        self._jit_train_batch = jax.jit(self._train_step, donate_argnums=(0,))
+        self._jit_test_loop = jax.jit(self._test_loop, static_argnames=("batch_size",))
+        self._jit_test_slice = jax.jit(self._test_slice, static_argnames=("size",))
+        self._jit_test_batch = jax.jit(self._test_step)
+        self._jit_logs = jax.jit(self._logs)
+
+    # -- state ---------------------------------------------------------------------------------------
+    def _fresh_metrics(self) -> dict[str, Any]:
+        return {
+            "metrics": [m.init_state() for _, m, _ in self.spec.metrics],
+            "loss": jnp.zeros((len(self.spec.loss_names), 2), jnp.float32),
+        }
+
+    def initial_state(self) -> dict[str, Any]:
+        tv = [v.value for v in self.tv_vars]
+        if not getattr(self.optimizer, "built", False) or self.optimizer.state is None:
+            self.optimizer.set_state(self.optimizer.init(tv))
+        # Copies, so that donating the state never invalidates arrays that Variables or the optimizer hold.
+        state = {"tv": tv, "ntv": [v.value for v in self.ntv_vars], "opt": self.optimizer.state, **self._fresh_metrics()}
+        return jax.tree_util.tree_map(jnp.copy, state)
+
+    def test_state(self) -> dict[str, Any]:
+        return {"tv": [v.value for v in self.tv_vars], "ntv": [v.value for v in self.ntv_vars], "opt": None,
+                **self._fresh_metrics()}
+
+    def reset_metrics(self, state: dict[str, Any]) -> dict[str, Any]:
+        return {**state, **self._fresh_metrics()}
+
+    def write_back(self, state: dict[str, Any], final: bool = False) -> None:
+        for var, value in zip(self.tv_vars, state["tv"], strict=True):
+            var._value = value
+        for var, value in zip(self.ntv_vars, state["ntv"], strict=True):
+            var._value = value
+        if state.get("opt") is not None:
+            self.optimizer.set_state(state["opt"])
+        self.store_metric_results(state)
+        if final and state.get("opt") is not None:
+            # The next fit() donates its own copy; keep the model's arrays alive and independent.
+            for var in (*self.tv_vars, *self.ntv_vars):
+                var._value = jnp.copy(var._value)
+            self.optimizer.set_state(jax.tree_util.tree_map(jnp.copy, state["opt"]))
+
+    def store_metric_results(self, state: dict[str, Any]) -> None:
+        for (_, metric, _), mstate in zip(self.spec.metrics, state["metrics"], strict=True):
+            metric._state = mstate
+
+    # -- the pure step -------------------------------------------------------------------------------
+    def _forward(self, tv: list, ntv: list, xs: list, training: bool, rng: Any) -> tuple[list, list]:
+        x_in = xs[0] if len(xs) == 1 else xs
+        y_pred, new_ntv = self.model.stateless_call(tv, ntv, x_in, training=training, rng=rng)
+        if isinstance(y_pred, dict):
+            preds = [y_pred[n] for n in self.spec.output_names]
+        else:
+            preds = jax.tree_util.tree_leaves(y_pred)
+        return preds, new_ntv
+
+    def _objective(self, tv: list, ntv: list, xs: list, ys: list, sw: Any, rng: Any, training: bool) -> tuple:
+        preds, new_ntv = self._forward(tv, ntv, xs, training, rng)
+        per_output = []
+        total = jnp.zeros((), jnp.float32)
+        for loss, weight, y, p in zip(self.spec.losses, self.spec.loss_weights, ys, preds, strict=False):
+            if loss is None:
+                continue
+            value = loss(y, p, sample_weight=sw)
+            per_output.append(value)
+            total = total + weight * value
+        return total, (preds, new_ntv, per_output)
+
+    def _track(self, state: dict, total: Any, per_output: list, preds: list, ys: list, sw: Any, batch: int) -> dict:
+        losses = [total, *per_output] if len(self.spec.loss_names) > 1 else [total]
+        tracked = jnp.stack([jnp.stack([l.astype(jnp.float32) * batch, jnp.float32(batch)]) for l in losses])
+        metrics = [
+            metric.update(mstate, ys[i], preds[i], sample_weight=sw if weighted else None)
+            for (i, metric, weighted), mstate in zip(self.spec.metrics, state["metrics"], strict=True)
+        ]
+        return {**state, "loss": state["loss"] + tracked, "metrics": metrics}
+
+    def _train_step(self, state: dict, xs: list, ys: list, sw: Any, rng: Any) -> dict:
+        grad_fn = jax.value_and_grad(self._objective, has_aux=True)
+        (total, (preds, new_ntv, per_output)), grads = grad_fn(state["tv"], state["ntv"], xs, ys, sw, rng, True)
+        new_tv, new_opt = self.optimizer.update(grads, state["opt"], state["tv"])
+        state = {**state, "tv": list(new_tv), "ntv": list(new_ntv), "opt": new_opt}
+        return self._track(state, total, per_output, preds, ys, sw, xs[0].shape[0])
+
+    def _test_step(self, state: dict, xs: list, ys: list, sw: Any) -> dict:
+        total, (preds, _, per_output) = self._objective(state["tv"], state["ntv"], xs, ys, sw, None, False)
+        return self._track(state, total, per_output, preds, ys, sw, xs[0].shape[0])
+
+    # -- many steps per call -------------------------------------------------------------------------
+    @staticmethod
+    def _gather(data: tuple, idx: Any) -> tuple:
+        xs, ys, sw = data
+        return [a[idx] for a in xs], [a[idx] for a in ys], None if sw is None else sw[idx]
+
+    def _train_at(self, state: dict, data: tuple, perm: Any, step: Any, batch_size: int, key: Any) -> dict:
+        idx = lax.dynamic_slice_in_dim(perm, step * batch_size, batch_size)
+        xs, ys, sw = self._gather(data, idx)
+        return self._train_step(state, xs, ys, sw, jax.random.fold_in(key, step))
+
+    def _train_loop(self, state: dict, data: tuple, perm: Any, start: Any, count: Any, key: Any, batch_size: int) -> dict:
+        body = lambda i, s: self._train_at(s, data, perm, i, batch_size, key)  # noqa: E731
+        return lax.fori_loop(start, start + count, body, state)
+
+    def _train_unrolled(self, state: dict, data: tuple, perm: Any, start: Any, key: Any, batch_size: int, count: int) -> dict:
+        for k in range(count):
+            state = self._train_at(state, data, perm, start + k, batch_size, key)
+        return state
+
+    def _train_slice(self, state: dict, data: tuple, perm: Any, offset: Any, key: Any, step: Any, size: int) -> dict:
+        idx = lax.dynamic_slice_in_dim(perm, offset, size)
+        xs, ys, sw = self._gather(data, idx)
+        return self._train_step(state, xs, ys, sw, jax.random.fold_in(key, step))
+
+    def _test_loop(self, state: dict, data: tuple, start: Any, count: Any, batch_size: int) -> dict:
+        def body(i: Any, s: dict) -> dict:
+            xs, ys, sw = data
+            sl = lambda a: lax.dynamic_slice_in_dim(a, i * batch_size, batch_size)  # noqa: E731
+            return self._test_step(s, [sl(a) for a in xs], [sl(a) for a in ys], None if sw is None else sl(sw))
+
+        return lax.fori_loop(start, start + count, body, state)
+
+    def _test_slice(self, state: dict, data: tuple, offset: Any, size: int) -> dict:
+        xs, ys, sw = data
+        sl = lambda a: lax.dynamic_slice_in_dim(a, offset, size)  # noqa: E731
+        return self._test_step(state, [sl(a) for a in xs], [sl(a) for a in ys], None if sw is None else sl(sw))
+
+    def _logs(self, state: dict) -> dict[str, Any]:
+        logs = {}
+        for name, (total, count) in zip(self.spec.loss_names, state["loss"], strict=True):
+            logs[name] = total / jnp.maximum(count, 1.0)
+        for (_, metric, _), mstate in zip(self.spec.metrics, state["metrics"], strict=True):
+            logs[metric.name] = metric.compute(mstate)
+        return logs
+
+    # -- the host side ------------------------------------------------------------------------------
+    def _context(self) -> Any:
+        return jax.disable_jit() if self.eager else contextlib.nullcontext()
+
+    def put_arrays(self, data: ArrayData) -> tuple:
+        put = jax.device_put
+        ys = [put(a) for a in data.y] if data.y is not None else []
+        return ([put(a) for a in data.x], ys, None if data.sample_weight is None else put(data.sample_weight))
+
+    @staticmethod
+    def permutation(n: int, shuffle: bool, key: Any) -> Any:
+        return jax.random.permutation(key, n) if shuffle else jnp.arange(n)
+
+    def _decide_mode(self, state: dict, device: tuple, batch_size: int) -> None:
+        if self.mode is not None:
+            return
+        xs = [jax.ShapeDtypeStruct((batch_size, *a.shape[1:]), a.dtype) for a in device[0]]
+        jaxpr = jax.make_jaxpr(lambda tv, ntv, x: self._forward(tv, ntv, x, True, jax.random.key(0)))(
+            state["tv"], state["ntv"], xs
+        )
+        conv = _contains_conv(jaxpr.jaxpr)
+        # XLA:CPU runs convolution gradients inside loop bodies ~15x slower: unroll there instead.
+        self.mode = "unrolled" if conv and jax.default_backend() == "cpu" else "loop"
+
+    def chunk_size(self, remaining: int, verbose: int) -> int:
+        if self.mode == "unrolled":
+            return 1 if self.fixed_chunk is None else min(self.fixed_chunk, remaining)
+        if self.fixed_chunk is not None:
+            return min(self.fixed_chunk, remaining)
+        if verbose == 0:
+            return remaining
+        if self._step_seconds is None:
+            return min(8, remaining)
+        return max(1, min(remaining, _MAX_ADAPTIVE_CHUNK, int(_TARGET_CHUNK / max(self._step_seconds, 1e-7))))
+
+    def observe(self, count: int, seconds: float) -> None:
+        per_step = seconds / count
+        self._step_seconds = per_step if self._step_seconds is None else 0.5 * (self._step_seconds + per_step)
+
+    def train_chunk(self, state: dict, device: tuple, perm: Any, start: int, count: int, batch_size: int, key: Any) -> dict:
+        self._decide_mode(state, device, batch_size)
+        with self._context():
+            if self.mode == "unrolled":
+                return self._jit_train_unrolled(state, device, perm, jnp.int32(start), key, batch_size=batch_size, count=count)
+            return self._jit_train_loop(state, device, perm, jnp.int32(start), jnp.int32(count), key, batch_size=batch_size)
+
+    def train_tail(self, state: dict, device: tuple, perm: Any, offset: int, size: int, key: Any, step: int) -> dict:
+        with self._context():
+            return self._jit_train_slice(state, device, perm, jnp.int32(offset), key, jnp.int32(step), size=size)
+
+    def train_batch(self, state: dict, data: ArrayData, key: Any) -> dict:
+        xs, ys, sw = self.put_arrays(data)
+        with self._context():
+            return self._jit_train_batch(state, xs, ys, sw, key)
+
+    def test_chunk(self, state: dict, device: tuple, start: int, count: int, batch_size: int) -> dict:
+        with self._context():
+            return self._jit_test_loop(state, device, jnp.int32(start), jnp.int32(count), batch_size=batch_size)
+
+    def test_tail(self, state: dict, device: tuple, offset: int, size: int) -> dict:
+        with self._context():
+            return self._jit_test_slice(state, device, jnp.int32(offset), size=size)
+
+    def test_batch(self, state: dict, data: ArrayData) -> dict:
+        xs, ys, sw = self.put_arrays(data)
+        with self._context():
+            return self._jit_test_batch(state, xs, ys, sw)
+
+    def logs(self, state: dict) -> dict[str, float]:
+        with self._context():
+            values = jax.device_get(self._jit_logs(state))
+        return {k: float(v) for k, v in values.items()}
+
+
+_TARGET_CHUNK = 0.1
