@@ -1,10 +1,23 @@
 """kerax: Keras-style deep learning on JAX.
 
 Build models three ways (Sequential, Functional, subclassing), then summarise, plot, compile, fit,
-evaluate, predict and save them.
+evaluate and predict with them.
 """
 
-from kerax import activations, backend, initializers, layers, models, ops, utils
+from kerax import (
+    activations,
+    backend,
+    callbacks,
+    datasets,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    ops,
+    optimizers,
+    utils,
+)
 from kerax.layers import Input
 from kerax.models import Model, Sequential
 
@@ -14,12 +27,17 @@ __all__ = [
     "Input",
     "Model",
     "Sequential",
+    "__version__",
     "activations",
     "backend",
+    "callbacks",
+    "datasets",
     "initializers",
     "layers",
+    "losses",
+    "metrics",
     "models",
     "ops",
+    "optimizers",
     "utils",
-    "__version__",
 ]

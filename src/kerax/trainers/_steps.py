@@ -11,7 +11,10 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
+
+from kerax.backend import _random
 
 from kerax.trainers._compile import CompiledSpec
 from kerax.trainers._data import ArrayData
@@ -146,9 +149,25 @@ class StepFunctions:
         xs, ys, sw = self._gather(data, idx)
         return self._train_step(state, xs, ys, sw, jax.random.fold_in(key, step))
 
-    def _train_loop(self, state: dict, data: tuple, perm: Any, start: Any, count: Any, key: Any, batch_size: int) -> dict:
-        body = lambda i, s: self._train_at(s, data, perm, i, batch_size, key)  # noqa: E731
-        return lax.fori_loop(start, start + count, body, state)
+    def _train_loop(self, state: dict, data: tuple, perm: Any, start: Any, count: Any, key: Any, batch_size: int) -> tuple:
+        """Steps ``start .. start+count-1``, stopping early after a step whose loss is not finite.
+
+        Returns the state and the index after the last step run, so that the host can report the
+        exact batch where a NaN appeared (TerminateOnNaN) and resume from there otherwise.
+        """
+
+        def cond(carry: tuple) -> Any:
+            i, _, finite = carry
+            return (i < start + count) & finite
+
+        def body(carry: tuple) -> tuple:
+            i, s, _ = carry
+            before = s["loss"][0, 0]
+            s = self._train_at(s, data, perm, i, batch_size, key)
+            return i + 1, s, jnp.isfinite(s["loss"][0, 0] - before)
+
+        end, state, _ = lax.while_loop(cond, body, (start, state, jnp.bool_(True)))
+        return state, end
 
     def _train_unrolled(self, state: dict, data: tuple, perm: Any, start: Any, key: Any, batch_size: int, count: int) -> dict:
         for k in range(count):
@@ -191,8 +210,12 @@ class StepFunctions:
         return ([put(a) for a in data.x], ys, None if data.sample_weight is None else put(data.sample_weight))
 
     @staticmethod
-    def permutation(n: int, shuffle: bool, key: Any) -> Any:
-        return jax.random.permutation(key, n) if shuffle else jnp.arange(n)
+    def permutation(n: int, shuffle: bool) -> Any:
+        """The epoch's sample order, drawn on the host from kerax's seeded generator (no compile needed)."""
+        if not shuffle:
+            return jax.device_put(np.arange(n, dtype=np.int32))
+        rng = np.random.default_rng(_random.next_seed_int())
+        return jax.device_put(rng.permutation(n).astype(np.int32))
 
     def _decide_mode(self, state: dict, device: tuple, batch_size: int) -> None:
         if self.mode is not None:
@@ -220,12 +243,17 @@ class StepFunctions:
         per_step = seconds / count
         self._step_seconds = per_step if self._step_seconds is None else 0.5 * (self._step_seconds + per_step)
 
-    def train_chunk(self, state: dict, device: tuple, perm: Any, start: int, count: int, batch_size: int, key: Any) -> dict:
+    def train_chunk(
+        self, state: dict, device: tuple, perm: Any, start: int, count: int, batch_size: int, key: Any
+    ) -> tuple[dict, int]:
+        """Run up to ``count`` steps from ``start``; return the state and the number of steps run."""
         self._decide_mode(state, device, batch_size)
         with self._context():
             if self.mode == "unrolled":
-                return self._jit_train_unrolled(state, device, perm, jnp.int32(start), key, batch_size=batch_size, count=count)
-            return self._jit_train_loop(state, device, perm, jnp.int32(start), jnp.int32(count), key, batch_size=batch_size)
+                state = self._jit_train_unrolled(state, device, perm, jnp.int32(start), key, batch_size=batch_size, count=count)
+                return state, count
+            state, end = self._jit_train_loop(state, device, perm, jnp.int32(start), jnp.int32(count), key, batch_size=batch_size)
+            return state, int(end) - start
 
     def train_tail(self, state: dict, device: tuple, perm: Any, offset: int, size: int, key: Any, step: int) -> dict:
         with self._context():

@@ -239,7 +239,7 @@ class Trainer:
                 state = steps.reset_metrics(state)
                 cbs.on_epoch_begin(epoch)
                 key = _random.draw_key()
-                perm = steps.permutation(n, shuffle, key)
+                perm = steps.permutation(n, shuffle)
                 step = 0
                 full_steps = min(steps_total, n // batch_size)
                 logs: dict[str, float] = {}
@@ -251,7 +251,7 @@ class Trainer:
                         if per_batch:
                             cbs.on_train_batch_begin(step)
                         t0 = time.perf_counter()
-                        state = steps.train_chunk(state, device, perm, step, count, batch_size, key)
+                        state, count = steps.train_chunk(state, device, perm, step, count, batch_size, key)
                         self._write_back(state)
                         logs = steps.logs(state)
                         steps.observe(count, time.perf_counter() - t0)

@@ -1,0 +1,142 @@
+"""``plot_model``: draw any model's graph to PNG, SVG or DOT, with nothing to install."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from kerax.backend._symbolic import SymbolicTensor
+from kerax.utils._plot import PlotEdge, PlotGraph, PlotNode, render
+from kerax.utils._summary import _graph_of, _shape_str
+
+
+class PlotImage:
+    """The drawn PNG; displays itself in a notebook (``_repr_png_``) without importing IPython."""
+
+    def __init__(self, data: bytes, path: str | None) -> None:
+        self.data = data
+        self.path = path
+
+    def _repr_png_(self) -> bytes:
+        return self.data
+
+    def __repr__(self) -> str:
+        return f"<PlotImage {len(self.data)} bytes{f' written to {self.path}' if self.path else ''}>"
+
+
+def _style(op: Any) -> str:
+    from kerax.layers.core.input_layer import InputLayer
+    from kerax.models._model import Model
+    from kerax.ops._registry import FunctionOperation
+
+    if isinstance(op, InputLayer):
+        return "input"
+    if isinstance(op, FunctionOperation):
+        return "op"
+    if isinstance(op, Model):
+        return "model"
+    return "layer"
+
+
+def model_to_graph(
+    model: Any,
+    show_shapes: bool = False,
+    show_dtype: bool = False,
+    show_layer_names: bool = True,
+    show_layer_activations: bool = False,
+    show_trainable: bool = False,
+    expand_nested: bool = False,
+) -> PlotGraph:
+    """The plain graph description of a built model (Functional, Sequential or traced subclass)."""
+    graph = _graph_of(model)
+    if graph is None:
+        raise ValueError(
+            f"plot_model: model '{model.name}' is not built, so it has no graph to draw. Build it first with "
+            "`model.build(input_shape)` or by calling it on a batch of data."
+        )
+    node_ids = {id(n) for n in graph.nodes}
+    nodes: list[PlotNode] = []
+    edges: list[PlotEdge] = []
+    seen_inputs: dict[int, str] = {}
+
+    def source_id(t: SymbolicTensor) -> str:
+        history = t._keras_history
+        if history is not None:
+            return f"op{id(history.operation)}"
+        if id(t) not in seen_inputs:
+            seen_inputs[id(t)] = f"in{id(t)}"
+            rows = [("Output shape", _shape_str(t))] if show_shapes else []
+            if show_dtype:
+                rows.append(("dtype", t.dtype.name))
+            nodes.append(PlotNode(seen_inputs[id(t)], f"{t.name} (Input)", rows, style="input"))
+        return seen_inputs[id(t)]
+
+    for op in graph.operations:
+        op_nodes = [n for n in op._inbound_nodes if id(n) in node_ids]
+        rows: list[tuple[str, str]] = []
+        if show_shapes:
+            if not op_nodes[0].is_input:
+                rows.append(("Input shape", ", ".join(_shape_str(t) for t in op_nodes[0].input_tensors)))
+            rows.append(("Output shape", ", ".join(sorted({_shape_str(n.outputs) for n in op_nodes}))))
+        if show_dtype:
+            rows.append(("dtype", str(getattr(op, "dtype", "")) or op_nodes[0].output_tensors[0].dtype.name))
+        activation = getattr(op, "activation", None)
+        if show_layer_activations and activation is not None:
+            rows.append(("Activation", getattr(activation, "__name__", str(activation))))
+        if show_trainable and getattr(op, "weights", None):
+            rows.append(("Trainable", str(op.trainable)))
+        title = f"{op.name} ({op.class_name})" if show_layer_names else op.class_name
+        style = _style(op)
+        children = None
+        if style == "model" and expand_nested and _graph_of(op) is not None:
+            children = model_to_graph(op, show_shapes, show_dtype, show_layer_names, show_layer_activations,
+                                      show_trainable, expand_nested)
+        nodes.append(PlotNode(f"op{id(op)}", title, rows, style=style, children=children))
+        for node in op_nodes:
+            for t in node.input_tensors:
+                edge = PlotEdge(source_id(t), f"op{id(op)}")
+                if edge not in edges:
+                    edges.append(edge)
+    return PlotGraph(nodes=nodes, edges=edges, title=model.name)
+
+
+def plot_model(
+    model: Any,
+    to_file: str | os.PathLike[str] = "model.png",
+    show_shapes: bool = False,
+    show_dtype: bool = False,
+    show_layer_names: bool = True,
+    rankdir: str = "TB",
+    expand_nested: bool = False,
+    dpi: int = 200,
+    show_layer_activations: bool = False,
+    show_trainable: bool = False,
+    **kwargs: Any,
+) -> PlotImage | None:
+    """Draw the model's graph to ``to_file`` (``.png``, ``.svg`` or ``.dot``); no Graphviz needed.
+
+    Works the same for Sequential, Functional and subclassed models (drawn from the graph that
+    ``build`` traced). Returns an image that displays in a notebook when the file is a PNG.
+
+    Args:
+        model: a built model.
+        to_file: the output path; its extension chooses the format.
+        show_shapes: add input and output shapes to each box.
+        show_dtype: add the dtype.
+        show_layer_names: title boxes ``name (Type)`` rather than ``Type``.
+        rankdir: ``"TB"`` (top to bottom) or ``"LR"`` (left to right).
+        expand_nested: draw nested models' graphs inside their boxes.
+        dpi: resolution of the PNG.
+        show_layer_activations: add each layer's activation.
+        show_trainable: add whether each layer is trainable.
+    """
+    unknown = set(kwargs) - {"layer_range"}
+    if unknown:
+        raise TypeError(f"plot_model: unexpected argument(s) {sorted(unknown)}.")
+    if not isinstance(dpi, int) or dpi <= 0:
+        raise ValueError(f"plot_model: `dpi` must be a positive integer, received {dpi!r}.")
+    graph = model_to_graph(model, show_shapes, show_dtype, show_layer_names, show_layer_activations,
+                           show_trainable, expand_nested)
+    path = os.fspath(to_file)
+    data = render(graph, path, rankdir=rankdir, dpi=dpi, expand_nested=expand_nested)
+    return PlotImage(data, path) if path.lower().endswith(".png") else None
