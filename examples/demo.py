@@ -23,17 +23,23 @@ def main() -> int:
     print(f"Fashion-MNIST sample: {len(train_data)} training and {len(test_data)} test images\n")
 
     # -- Sequential API -------------------------------------------------------------------------------
-    seq_model = kerax.Sequential([
-        kerax.layers.Flatten(input_shape=(28, 28)),
-        kerax.layers.Dense(128, activation="relu"),
-        kerax.layers.Dense(10, activation="softmax"),
-    ])
+    seq_model = kerax.Sequential(
+        [
+            kerax.layers.Flatten(input_shape=(28, 28)),
+            kerax.layers.Dense(128, activation="relu"),
+            kerax.layers.Dense(10, activation="softmax"),
+        ]
+    )
     seq_model.summary()
-    seq_model.compile(optimizer=kerax.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    seq_model.compile(
+        optimizer=kerax.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     t0 = time.perf_counter()
     seq_model.fit(train_data, train_labels, epochs=EPOCHS)
     seq_loss, seq_acc = seq_model.evaluate(test_data, test_labels)
-    print(f"Sequential: test loss {seq_loss:.4f}, test accuracy {seq_acc:.4f} (trained in {time.perf_counter() - t0:.1f} s)\n")
+    seconds = time.perf_counter() - t0
+    print(f"Sequential: test loss {seq_loss:.4f}, test accuracy {seq_acc:.4f} (trained in {seconds:.1f} s)
+")
 
     # -- Functional API -------------------------------------------------------------------------------
     input_layer = kerax.layers.Input(shape=(28, 28))
@@ -42,11 +48,15 @@ def main() -> int:
     output = kerax.layers.Dense(10, activation="softmax")(x)
     func_model = kerax.models.Model(inputs=input_layer, outputs=output)
     func_model.summary()
-    func_model.compile(optimizer=kerax.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    func_model.compile(
+        optimizer=kerax.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     t0 = time.perf_counter()
     func_model.fit(train_data, train_labels, epochs=EPOCHS)
     func_loss, func_acc = func_model.evaluate(test_data, test_labels)
-    print(f"Functional: test loss {func_loss:.4f}, test accuracy {func_acc:.4f} (trained in {time.perf_counter() - t0:.1f} s)\n")
+    seconds = time.perf_counter() - t0
+    print(f"Functional: test loss {func_loss:.4f}, test accuracy {func_acc:.4f} (trained in {seconds:.1f} s)
+")
 
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, "functional_mlp.png")

@@ -17,9 +17,16 @@ LIMIT = int(os.environ.get("KERAX_EXAMPLE_LIMIT", "0")) or None
 
 def stack():
     return [
-        Conv2D(32, (3, 3), activation="relu"), BatchNormalization(), MaxPooling2D(pool_size=(2, 2)),
-        Conv2D(64, (3, 3), activation="relu"), BatchNormalization(), MaxPooling2D(pool_size=(2, 2)),
-        Flatten(), Dense(128, activation="relu"), Dropout(0.5), Dense(10, activation="softmax"),
+        Conv2D(32, (3, 3), activation="relu"),
+        BatchNormalization(),
+        MaxPooling2D(pool_size=(2, 2)),
+        Conv2D(64, (3, 3), activation="relu"),
+        BatchNormalization(),
+        MaxPooling2D(pool_size=(2, 2)),
+        Flatten(),
+        Dense(128, activation="relu"),
+        Dropout(0.5),
+        Dense(10, activation="softmax"),
     ]
 
 

@@ -6,7 +6,6 @@ import difflib
 from collections.abc import Callable
 from typing import Any
 
-
 from kerax import ops
 
 
@@ -16,14 +15,21 @@ def linear(x: Any) -> Any:
 
 
 def relu(x: Any, negative_slope: float = 0.0, max_value: float | None = None, threshold: float = 0.0) -> Any:
-    """Rectified linear unit, with Keras's optional slope, cap and threshold."""
+    """Rectified linear unit, with Keras's optional slope below ``threshold`` and cap ``max_value``.
+
+    Keras's order of operations: keep values above ``threshold`` (``max(x, 0)`` when it is 0), clip to
+    ``[0, max_value]``, then subtract ``negative_slope * max(threshold - x, 0)``.
+    """
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return ops.relu(x)
-    neg = ops.multiply(ops.subtract(x, threshold), negative_slope) if negative_slope else 0.0
-    out = ops.where(ops.greater(x, threshold), x, neg)
+    if max_value is None and threshold == 0.0:
+        return ops.leaky_relu(x, negative_slope=negative_slope)
+    kept = ops.where(ops.greater(x, threshold), x, 0.0) if threshold != 0.0 else ops.relu(x)
     if max_value is not None:
-        out = ops.minimum(out, max_value)
-    return out
+        kept = ops.clip(kept, 0.0, max_value)
+    if negative_slope != 0.0:
+        kept = ops.subtract(kept, ops.multiply(negative_slope, ops.relu(ops.subtract(threshold, x))))
+    return kept
 
 
 def relu6(x: Any) -> Any:
@@ -100,8 +106,24 @@ def mish(x: Any) -> Any:
 _BY_NAME: dict[str, Callable[..., Any]] = {
     f.__name__: f
     for f in (
-        linear, relu, relu6, sigmoid, tanh, softmax, log_softmax, gelu, elu, selu, softplus, softsign, silu,
-        leaky_relu, exponential, hard_sigmoid, hard_silu, mish,
+        linear,
+        relu,
+        relu6,
+        sigmoid,
+        tanh,
+        softmax,
+        log_softmax,
+        gelu,
+        elu,
+        selu,
+        softplus,
+        softsign,
+        silu,
+        leaky_relu,
+        exponential,
+        hard_sigmoid,
+        hard_silu,
+        mish,
     )
 }
 _BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
@@ -116,8 +138,6 @@ def serialize(activation: Callable[..., Any]) -> str:
     if name is None:
         raise ValueError(f"Cannot serialize activation {activation!r}: it has no name.")
     return name
-
-
 
 
 def deserialize(name: str) -> Callable[..., Any]:
@@ -140,5 +160,3 @@ def get(identifier: Any) -> Callable[..., Any]:
     if callable(identifier):
         return identifier
     raise TypeError(f"Could not interpret activation {identifier!r}: expected a name or a callable.")
-
-

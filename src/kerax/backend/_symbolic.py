@@ -28,7 +28,9 @@ class SymbolicTensor:
     symbolic tensors; nothing is computed.
     """
 
-    def __init__(self, shape: tuple[int | None, ...], dtype: Any = "float32", name: str | None = None) -> None:
+    def __init__(
+        self, shape: tuple[int | None, ...], dtype: Any = "float32", name: str | None = None
+    ) -> None:
         self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = jnp.dtype(dtype)
         self.name = name or _naming.uniquify("keras_tensor")
@@ -74,25 +76,62 @@ class SymbolicTensor:
 
         return getattr(ops, name)(*args)
 
-    def __add__(self, o: Any) -> Any: return self._op("add", self, o)
-    def __radd__(self, o: Any) -> Any: return self._op("add", o, self)
-    def __sub__(self, o: Any) -> Any: return self._op("subtract", self, o)
-    def __rsub__(self, o: Any) -> Any: return self._op("subtract", o, self)
-    def __mul__(self, o: Any) -> Any: return self._op("multiply", self, o)
-    def __rmul__(self, o: Any) -> Any: return self._op("multiply", o, self)
-    def __truediv__(self, o: Any) -> Any: return self._op("divide", self, o)
-    def __rtruediv__(self, o: Any) -> Any: return self._op("divide", o, self)
-    def __matmul__(self, o: Any) -> Any: return self._op("matmul", self, o)
-    def __rmatmul__(self, o: Any) -> Any: return self._op("matmul", o, self)
-    def __pow__(self, o: Any) -> Any: return self._op("power", self, o)
-    def __rpow__(self, o: Any) -> Any: return self._op("power", o, self)
-    def __neg__(self) -> Any: return self._op("negative", self)
-    def __abs__(self) -> Any: return self._op("absolute", self)
-    def __getitem__(self, idx: Any) -> Any: return self._op("get_item", self, idx)
-    def __lt__(self, o: Any) -> Any: return self._op("less", self, o)
-    def __le__(self, o: Any) -> Any: return self._op("less_equal", self, o)
-    def __gt__(self, o: Any) -> Any: return self._op("greater", self, o)
-    def __ge__(self, o: Any) -> Any: return self._op("greater_equal", self, o)
+    def __add__(self, o: Any) -> Any:
+        return self._op("add", self, o)
+
+    def __radd__(self, o: Any) -> Any:
+        return self._op("add", o, self)
+
+    def __sub__(self, o: Any) -> Any:
+        return self._op("subtract", self, o)
+
+    def __rsub__(self, o: Any) -> Any:
+        return self._op("subtract", o, self)
+
+    def __mul__(self, o: Any) -> Any:
+        return self._op("multiply", self, o)
+
+    def __rmul__(self, o: Any) -> Any:
+        return self._op("multiply", o, self)
+
+    def __truediv__(self, o: Any) -> Any:
+        return self._op("divide", self, o)
+
+    def __rtruediv__(self, o: Any) -> Any:
+        return self._op("divide", o, self)
+
+    def __matmul__(self, o: Any) -> Any:
+        return self._op("matmul", self, o)
+
+    def __rmatmul__(self, o: Any) -> Any:
+        return self._op("matmul", o, self)
+
+    def __pow__(self, o: Any) -> Any:
+        return self._op("power", self, o)
+
+    def __rpow__(self, o: Any) -> Any:
+        return self._op("power", o, self)
+
+    def __neg__(self) -> Any:
+        return self._op("negative", self)
+
+    def __abs__(self) -> Any:
+        return self._op("absolute", self)
+
+    def __getitem__(self, idx: Any) -> Any:
+        return self._op("get_item", self, idx)
+
+    def __lt__(self, o: Any) -> Any:
+        return self._op("less", self, o)
+
+    def __le__(self, o: Any) -> Any:
+        return self._op("less_equal", self, o)
+
+    def __gt__(self, o: Any) -> Any:
+        return self._op("greater", self, o)
+
+    def __ge__(self, o: Any) -> Any:
+        return self._op("greater_equal", self, o)
 
 
 def is_symbolic(x: Any) -> bool:

@@ -137,8 +137,14 @@ def _binary(fn: Callable[[Any, Any], Any], reflected: bool = False) -> Callable[
 
 
 for _name, _fn in {
-    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "truediv": operator.truediv,
-    "floordiv": operator.floordiv, "mod": operator.mod, "pow": operator.pow, "matmul": operator.matmul,
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "truediv": operator.truediv,
+    "floordiv": operator.floordiv,
+    "mod": operator.mod,
+    "pow": operator.pow,
+    "matmul": operator.matmul,
 }.items():
     setattr(Variable, f"__{_name}__", _binary(_fn))
     setattr(Variable, f"__r{_name}__", _binary(_fn, reflected=True))

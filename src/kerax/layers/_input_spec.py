@@ -80,4 +80,3 @@ def check_input_spec(layer: Any, specs: Any, inputs: Any) -> None:
             for want, got in zip(spec.shape, shape, strict=True):
                 if want is not None and got is not None and want != got:
                     raise ValueError(f"{who.format(i)}: expected shape={spec.shape}, found shape={shown}")
-

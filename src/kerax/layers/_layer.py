@@ -161,7 +161,9 @@ class Layer(Operation):
         init = _initializers.get(initializer)
         name = name or f"variable_{len(self._trainable_vars) + len(self._non_trainable_vars)}"
         with jax.ensure_compile_time_eval():
-            var = Variable(init, shape=shape, dtype=dtype, trainable=trainable, name=name, path=f"{self.name}/{name}")
+            var = Variable(
+                init, shape=shape, dtype=dtype, trainable=trainable, name=name, path=f"{self.name}/{name}"
+            )
         (self._trainable_vars if trainable else self._non_trainable_vars).append(var)
         return var
 
@@ -267,7 +269,9 @@ class Layer(Operation):
             )
         self._maybe_build(inputs)
         spec = self.compute_output_spec(inputs)
-        return jax.tree_util.tree_map(lambda t: t.shape, spec, is_leaf=lambda t: isinstance(t, SymbolicTensor))
+        return jax.tree_util.tree_map(
+            lambda t: t.shape, spec, is_leaf=lambda t: isinstance(t, SymbolicTensor)
+        )
 
     # -- calling -------------------------------------------------------------------------------------
     def _convert_input(self, x: Any) -> Any:
@@ -290,7 +294,9 @@ class Layer(Operation):
         if not args:
             raise TypeError(f"Layer '{self.name}' ({type(self).__name__}) was called without any input.")
         first = jax.tree_util.tree_map(
-            self._convert_input, args[0], is_leaf=lambda x: isinstance(x, SymbolicTensor | Variable) or x is None
+            self._convert_input,
+            args[0],
+            is_leaf=lambda x: isinstance(x, SymbolicTensor | Variable) or x is None,
         )
         args = (first, *args[1:])
         explicit_training = kwargs.pop("training", None)

@@ -25,7 +25,9 @@ class Functional(Model):
         name: the model's name (default ``functional``, ``functional_1``...).
     """
 
-    def __init__(self, inputs: Any, outputs: Any, name: str | None = None, trainable: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, inputs: Any, outputs: Any, name: str | None = None, trainable: bool = True, **kwargs: Any
+    ) -> None:
         Model.__init__(self, name=name, trainable=trainable, **kwargs)
         for kind, struct in (("inputs", inputs), ("outputs", outputs)):
             for t in _flatten_structure(struct):
@@ -51,7 +53,9 @@ class Functional(Model):
         self._graph_layers = [op for op in self._graph.operations if isinstance(op, Layer)]
         input_ids = {id(t) for t in self.inputs}
         self._run_nodes = [
-            n for n in self._graph.nodes if not n.is_input and not any(id(t) in input_ids for t in n.output_tensors)
+            n
+            for n in self._graph.nodes
+            if not n.is_input and not any(id(t) in input_ids for t in n.output_tensors)
         ]
         self.built = True
 

@@ -138,8 +138,13 @@ class Model(Trainer, Layer):
         from kerax.utils._summary import print_summary
 
         print_summary(
-            self, line_length=line_length, positions=positions, print_fn=print_fn,
-            expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range,
+            self,
+            line_length=line_length,
+            positions=positions,
+            print_fn=print_fn,
+            expand_nested=expand_nested,
+            show_trainable=show_trainable,
+            layer_range=layer_range,
         )
 
     def get_config(self) -> dict[str, Any]:

@@ -48,7 +48,9 @@ class Node:
         return parents
 
     def __repr__(self) -> str:
-        return f"<Node {self.operation.name}: {[t.shape for t in self.input_tensors]} -> {[t.shape for t in self.output_tensors]}>"
+        shapes_in = [t.shape for t in self.input_tensors]
+        shapes_out = [t.shape for t in self.output_tensors]
+        return f"<Node {self.operation.name}: {shapes_in} -> {shapes_out}>"
 
 
 def infer_output_spec(fn: Any, args: tuple, kwargs: dict) -> Any:
@@ -78,7 +80,9 @@ def infer_output_spec(fn: Any, args: tuple, kwargs: dict) -> Any:
     if has_unknown and any(_PROBE_SIZES[0] in s.shape for s in first_leaves):
         second_leaves = jax.tree_util.tree_leaves(trace(_PROBE_SIZES[1]))
     tensors = [
-        SymbolicTensor(tuple(None if a != b else a for a, b in zip(s1.shape, s2.shape, strict=True)), s1.dtype)
+        SymbolicTensor(
+            tuple(None if a != b else a for a, b in zip(s1.shape, s2.shape, strict=True)), s1.dtype
+        )
         for s1, s2 in zip(first_leaves, second_leaves, strict=True)
     ]
     return jax.tree_util.tree_unflatten(treedef, tensors)

@@ -37,7 +37,9 @@ def predict_arrays(
         total_steps = min(int(steps), total_steps)
     if verbose == 0 and callbacks is None and total_steps == 1:
         return jax.tree_util.tree_map(np.asarray, fn(tv, ntv, data.x))  # the one-batch fast path
-    cbs = _callbacks.CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose, epochs=1, steps=total_steps)
+    cbs = _callbacks.CallbackList(
+        callbacks, add_progbar=verbose != 0, model=model, verbose=verbose, epochs=1, steps=total_steps
+    )
     cbs.on_predict_begin()
     outputs = []
     for step in range(total_steps):

@@ -15,7 +15,6 @@ import numpy as np
 from jax import lax
 
 from kerax.backend import _random
-
 from kerax.trainers._compile import CompiledSpec
 from kerax.trainers._data import ArrayData
 
@@ -48,7 +47,9 @@ class StepFunctions:
         self.fixed_chunk = None if spe == "auto" else int(spe)
         self.mode: str | None = None  # "loop" or "unrolled", decided on the first batch
         self._jit_train_loop = jax.jit(self._train_loop, static_argnames=("batch_size",), donate_argnums=(0,))
-        self._jit_train_unrolled = jax.jit(self._train_unrolled, static_argnames=("batch_size", "count"), donate_argnums=(0,))
+        self._jit_train_unrolled = jax.jit(
+            self._train_unrolled, static_argnames=("batch_size", "count"), donate_argnums=(0,)
+        )
         self._jit_train_slice = jax.jit(self._train_slice, static_argnames=("size",), donate_argnums=(0,))
         self._jit_train_batch = jax.jit(self._train_step, donate_argnums=(0,))
         self._jit_test_loop = jax.jit(self._test_loop, static_argnames=("batch_size",))
@@ -68,12 +69,21 @@ class StepFunctions:
         if not getattr(self.optimizer, "built", False) or self.optimizer.state is None:
             self.optimizer.set_state(self.optimizer.init(tv))
         # Copies, so that donating the state never invalidates arrays that Variables or the optimizer hold.
-        state = {"tv": tv, "ntv": [v.value for v in self.ntv_vars], "opt": self.optimizer.state, **self._fresh_metrics()}
+        state = {
+            "tv": tv,
+            "ntv": [v.value for v in self.ntv_vars],
+            "opt": self.optimizer.state,
+            **self._fresh_metrics(),
+        }
         return jax.tree_util.tree_map(jnp.copy, state)
 
     def test_state(self) -> dict[str, Any]:
-        return {"tv": [v.value for v in self.tv_vars], "ntv": [v.value for v in self.ntv_vars], "opt": None,
-                **self._fresh_metrics()}
+        return {
+            "tv": [v.value for v in self.tv_vars],
+            "ntv": [v.value for v in self.ntv_vars],
+            "opt": None,
+            **self._fresh_metrics(),
+        }
 
     def reset_metrics(self, state: dict[str, Any]) -> dict[str, Any]:
         return {**state, **self._fresh_metrics()}
@@ -118,9 +128,11 @@ class StepFunctions:
             total = total + weight * value
         return total, (preds, new_ntv, per_output)
 
-    def _track(self, state: dict, total: Any, per_output: list, preds: list, ys: list, sw: Any, batch: int) -> dict:
+    def _track(
+        self, state: dict, total: Any, per_output: list, preds: list, ys: list, sw: Any, batch: int
+    ) -> dict:
         losses = [total, *per_output] if len(self.spec.loss_names) > 1 else [total]
-        tracked = jnp.stack([jnp.stack([l.astype(jnp.float32) * batch, jnp.float32(batch)]) for l in losses])
+        tracked = jnp.stack([jnp.stack([value.astype(jnp.float32) * batch, jnp.float32(batch)]) for value in losses])
         metrics = [
             metric.update(mstate, ys[i], preds[i], sample_weight=sw if weighted else None)
             for (i, metric, weighted), mstate in zip(self.spec.metrics, state["metrics"], strict=True)
@@ -129,7 +141,9 @@ class StepFunctions:
 
     def _train_step(self, state: dict, xs: list, ys: list, sw: Any, rng: Any) -> dict:
         grad_fn = jax.value_and_grad(self._objective, has_aux=True)
-        (total, (preds, new_ntv, per_output)), grads = grad_fn(state["tv"], state["ntv"], xs, ys, sw, rng, True)
+        (total, (preds, new_ntv, per_output)), grads = grad_fn(
+            state["tv"], state["ntv"], xs, ys, sw, rng, True
+        )
         new_tv, new_opt = self.optimizer.update(grads, state["opt"], state["tv"])
         state = {**state, "tv": list(new_tv), "ntv": list(new_ntv), "opt": new_opt}
         return self._track(state, total, per_output, preds, ys, sw, xs[0].shape[0])
@@ -149,7 +163,9 @@ class StepFunctions:
         xs, ys, sw = self._gather(data, idx)
         return self._train_step(state, xs, ys, sw, jax.random.fold_in(key, step))
 
-    def _train_loop(self, state: dict, data: tuple, perm: Any, start: Any, count: Any, key: Any, batch_size: int) -> tuple:
+    def _train_loop(
+        self, state: dict, data: tuple, perm: Any, start: Any, count: Any, key: Any, batch_size: int
+    ) -> tuple:
         """Steps ``start .. start+count-1``, stopping early after a step whose loss is not finite.
 
         Returns the state and the index after the last step run, so that the host can report the
@@ -169,12 +185,16 @@ class StepFunctions:
         end, state, _ = lax.while_loop(cond, body, (start, state, jnp.bool_(True)))
         return state, end
 
-    def _train_unrolled(self, state: dict, data: tuple, perm: Any, start: Any, key: Any, batch_size: int, count: int) -> dict:
+    def _train_unrolled(
+        self, state: dict, data: tuple, perm: Any, start: Any, key: Any, batch_size: int, count: int
+    ) -> dict:
         for k in range(count):
             state = self._train_at(state, data, perm, start + k, batch_size, key)
         return state
 
-    def _train_slice(self, state: dict, data: tuple, perm: Any, offset: Any, key: Any, step: Any, size: int) -> dict:
+    def _train_slice(
+        self, state: dict, data: tuple, perm: Any, offset: Any, key: Any, step: Any, size: int
+    ) -> dict:
         idx = lax.dynamic_slice_in_dim(perm, offset, size)
         xs, ys, sw = self._gather(data, idx)
         return self._train_step(state, xs, ys, sw, jax.random.fold_in(key, step))
@@ -183,14 +203,18 @@ class StepFunctions:
         def body(i: Any, s: dict) -> dict:
             xs, ys, sw = data
             sl = lambda a: lax.dynamic_slice_in_dim(a, i * batch_size, batch_size)  # noqa: E731
-            return self._test_step(s, [sl(a) for a in xs], [sl(a) for a in ys], None if sw is None else sl(sw))
+            return self._test_step(
+                s, [sl(a) for a in xs], [sl(a) for a in ys], None if sw is None else sl(sw)
+            )
 
         return lax.fori_loop(start, start + count, body, state)
 
     def _test_slice(self, state: dict, data: tuple, offset: Any, size: int) -> dict:
         xs, ys, sw = data
         sl = lambda a: lax.dynamic_slice_in_dim(a, offset, size)  # noqa: E731
-        return self._test_step(state, [sl(a) for a in xs], [sl(a) for a in ys], None if sw is None else sl(sw))
+        return self._test_step(
+            state, [sl(a) for a in xs], [sl(a) for a in ys], None if sw is None else sl(sw)
+        )
 
     def _logs(self, state: dict) -> dict[str, Any]:
         logs = {}
@@ -250,14 +274,22 @@ class StepFunctions:
         self._decide_mode(state, device, batch_size)
         with self._context():
             if self.mode == "unrolled":
-                state = self._jit_train_unrolled(state, device, perm, jnp.int32(start), key, batch_size=batch_size, count=count)
+                state = self._jit_train_unrolled(
+                    state, device, perm, jnp.int32(start), key, batch_size=batch_size, count=count
+                )
                 return state, count
-            state, end = self._jit_train_loop(state, device, perm, jnp.int32(start), jnp.int32(count), key, batch_size=batch_size)
+            state, end = self._jit_train_loop(
+                state, device, perm, jnp.int32(start), jnp.int32(count), key, batch_size=batch_size
+            )
             return state, int(end) - start
 
-    def train_tail(self, state: dict, device: tuple, perm: Any, offset: int, size: int, key: Any, step: int) -> dict:
+    def train_tail(
+        self, state: dict, device: tuple, perm: Any, offset: int, size: int, key: Any, step: int
+    ) -> dict:
         with self._context():
-            return self._jit_train_slice(state, device, perm, jnp.int32(offset), key, jnp.int32(step), size=size)
+            return self._jit_train_slice(
+                state, device, perm, jnp.int32(offset), key, jnp.int32(step), size=size
+            )
 
     def train_batch(self, state: dict, data: ArrayData, key: Any) -> dict:
         xs, ys, sw = self.put_arrays(data)
@@ -266,7 +298,9 @@ class StepFunctions:
 
     def test_chunk(self, state: dict, device: tuple, start: int, count: int, batch_size: int) -> dict:
         with self._context():
-            return self._jit_test_loop(state, device, jnp.int32(start), jnp.int32(count), batch_size=batch_size)
+            return self._jit_test_loop(
+                state, device, jnp.int32(start), jnp.int32(count), batch_size=batch_size
+            )
 
     def test_tail(self, state: dict, device: tuple, offset: int, size: int) -> dict:
         with self._context():

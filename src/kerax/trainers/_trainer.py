@@ -29,8 +29,6 @@ from kerax.trainers._data import ArrayData, check_lengths, flatten_structure, is
 from kerax.trainers._steps import StepFunctions
 
 
-
-
 class Trainer:
     """The training surface that every Model has."""
 
@@ -74,14 +72,21 @@ class Trainer:
         opt = _optimizers.get(optimizer)
         if opt is None:
             raise ValueError(f"compile: could not interpret optimizer {optimizer!r}.")
-        if not (steps_per_execution == "auto" or (isinstance(steps_per_execution, int) and steps_per_execution >= 1)):
+        if not (
+            steps_per_execution == "auto"
+            or (isinstance(steps_per_execution, int) and steps_per_execution >= 1)
+        ):
             raise ValueError(
-                f"compile: `steps_per_execution` must be a positive integer or 'auto', received {steps_per_execution!r}."
+                "compile: `steps_per_execution` must be a positive integer or 'auto', "
+                f"received {steps_per_execution!r}."
             )
         self.optimizer = opt
         self.run_eagerly = bool(run_eagerly)
         self._compile_args = {
-            "loss": loss, "loss_weights": loss_weights, "metrics": metrics, "weighted_metrics": weighted_metrics,
+            "loss": loss,
+            "loss_weights": loss_weights,
+            "metrics": metrics,
+            "weighted_metrics": weighted_metrics,
             "steps_per_execution": steps_per_execution,
         }
         self._spec = None
@@ -91,7 +96,9 @@ class Trainer:
 
     def _require_compiled(self, what: str) -> None:
         if not self.compiled:
-            raise RuntimeError(f"You must call `compile()` before `{what}()`, e.g. model.compile(optimizer='adam', loss='mse').")
+            raise RuntimeError(
+                f"You must call `compile()` before `{what}()`, e.g. model.compile(optimizer='adam', loss='mse')."
+            )
 
     @property
     def metrics_names(self) -> list[str]:
@@ -121,7 +128,11 @@ class Trainer:
             self._build_from_data(x)
         xs = flatten_structure(x, self._input_names(), f"{what}: x")
         ys = None if y is None else flatten_structure(y, self._output_names(), f"{what}: y")
-        sw = None if sample_weight is None else flatten_structure(sample_weight, ["sample_weight"], f"{what}: sample_weight")[0]
+        sw = (
+            None
+            if sample_weight is None
+            else flatten_structure(sample_weight, ["sample_weight"], f"{what}: sample_weight")[0]
+        )
         data = ArrayData(xs, ys, sw)
         check_lengths(data, what)
         return data
@@ -149,8 +160,13 @@ class Trainer:
             names = [f"output_{i}" for i in range(len(y_pred_flat))] if len(y_pred_flat) > 1 else ["output"]
         y_true = probe.y or [None] * len(y_pred_flat)
         self._spec = _compile.resolve(
-            args.get("loss"), args.get("loss_weights"), args.get("metrics"), args.get("weighted_metrics"),
-            names, y_true, y_pred_flat,
+            args.get("loss"),
+            args.get("loss_weights"),
+            args.get("metrics"),
+            args.get("weighted_metrics"),
+            names,
+            y_true,
+            y_pred_flat,
         )
         self._steps = StepFunctions(self, self._spec, eager=self.run_eagerly)
         return self._steps
@@ -161,9 +177,12 @@ class Trainer:
     def _validate_targets(self, data: ArrayData) -> None:
         if data.y is None or self._spec is None:
             return
-        shapes = [tuple(s.shape) for s in jax.tree_util.tree_leaves(
-            jax.eval_shape(lambda xs: self._forward_flat(xs), [jnp.asarray(a[:1]) for a in data.x])
-        )]
+        shapes = [
+            tuple(s.shape)
+            for s in jax.tree_util.tree_leaves(
+                jax.eval_shape(lambda xs: self._forward_flat(xs), [jnp.asarray(a[:1]) for a in data.x])
+            )
+        ]
         _compile.check_targets(self._spec, data.y, shapes)
 
     # -- fit -----------------------------------------------------------------------------------------
@@ -197,8 +216,21 @@ class Trainer:
             raise ValueError(f"fit: `validation_split` must lie in [0, 1), received {validation_split!r}.")
         if is_batch_iterable(x):
             if validation_split:
-                raise ValueError("fit: `validation_split` needs arrays; with a generator or data loader pass `validation_data`.")
-            return self._fit_iterable(x, epochs, verbose, callbacks, validation_data, initial_epoch, steps_per_epoch, validation_steps, validation_freq, class_weight)
+                raise ValueError(
+                    "fit: `validation_split` needs arrays; with a generator or data loader pass `validation_data`."
+                )
+            return self._fit_iterable(
+                x,
+                epochs,
+                verbose,
+                callbacks,
+                validation_data,
+                initial_epoch,
+                steps_per_epoch,
+                validation_steps,
+                validation_freq,
+                class_weight,
+            )
         batch_size = batch_size or 32
         data = self._prepare_arrays(x, y, sample_weight, "fit")
         if data.y is None:
@@ -226,8 +258,15 @@ class Trainer:
         steps_total = math.ceil(n / batch_size)
         if steps_per_epoch is not None:
             steps_total = min(int(steps_per_epoch), steps_total)
-        cbs = _callbacks.CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                                      verbose=verbose, epochs=epochs, steps=steps_total)
+        cbs = _callbacks.CallbackList(
+            callbacks,
+            add_history=True,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=epochs,
+            steps=steps_total,
+        )
         device = steps.put_arrays(data)
         state = steps.initial_state()
         self.stop_training = False
@@ -259,14 +298,18 @@ class Trainer:
                         count = 1
                         if per_batch:
                             cbs.on_train_batch_begin(step)
-                        state = steps.train_tail(state, device, perm, step * batch_size, n - step * batch_size, key, step)
+                        state = steps.train_tail(
+                            state, device, perm, step * batch_size, n - step * batch_size, key, step
+                        )
                         self._write_back(state)
                         logs = steps.logs(state)
                     step += count
                     cbs.on_train_batch_end(step - 1, dict(logs))
                 epoch_logs = dict(logs)
                 if val is not None and (epoch + 1) % validation_freq == 0:
-                    val_logs = self._evaluate_arrays(val, validation_batch_size or batch_size, validation_steps, None, 0)
+                    val_logs = self._evaluate_arrays(
+                        val, validation_batch_size or batch_size, validation_steps, None, 0
+                    )
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 self._write_back(state)
                 cbs.on_epoch_end(epoch, epoch_logs)
@@ -277,9 +320,19 @@ class Trainer:
         cbs.on_train_end(epoch_logs)
         return self.history
 
-    def _fit_iterable(self, data: Any, epochs: int, verbose: int, callbacks: Any, validation_data: Any,
-                      initial_epoch: int, steps_per_epoch: int | None, validation_steps: int | None,
-                      validation_freq: int, class_weight: Any) -> Any:
+    def _fit_iterable(
+        self,
+        data: Any,
+        epochs: int,
+        verbose: int,
+        callbacks: Any,
+        validation_data: Any,
+        initial_epoch: int,
+        steps_per_epoch: int | None,
+        validation_steps: int | None,
+        validation_freq: int,
+        class_weight: Any,
+    ) -> Any:
         first = None
         iterator = None
         if not self.built or self._steps is None:
@@ -295,8 +348,15 @@ class Trainer:
             self._ensure_steps(probe)
             self._validate_targets(probe)
         steps = self._steps
-        cbs = _callbacks.CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                                      verbose=verbose, epochs=epochs, steps=steps_per_epoch)
+        cbs = _callbacks.CallbackList(
+            callbacks,
+            add_history=True,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=epochs,
+            steps=steps_per_epoch,
+        )
         state = steps.initial_state()
         self.stop_training = False
         epoch_logs: dict[str, float] = {}
@@ -333,7 +393,9 @@ class Trainer:
                 iterator = None if steps_per_epoch is None else iterator
                 epoch_logs = dict(logs)
                 if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                    val_logs = self.evaluate(validation_data, steps=validation_steps, verbose=0, return_dict=True)
+                    val_logs = self.evaluate(
+                        validation_data, steps=validation_steps, verbose=0, return_dict=True
+                    )
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 cbs.on_epoch_end(epoch, epoch_logs)
                 if self.stop_training:
@@ -385,13 +447,17 @@ class Trainer:
         values = [logs[name] for name in self.metrics_names if name in logs]
         return values[0] if len(values) == 1 else values
 
-    def _evaluate_arrays(self, data: ArrayData, batch_size: int, steps: int | None, callbacks: Any, verbose: int) -> dict[str, float]:
+    def _evaluate_arrays(
+        self, data: ArrayData, batch_size: int, steps: int | None, callbacks: Any, verbose: int
+    ) -> dict[str, float]:
         fns = self._ensure_steps(data)
         n = data.num_samples
         steps_total = math.ceil(n / batch_size)
         if steps is not None:
             steps_total = min(int(steps), steps_total)
-        cbs = _callbacks.CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=steps_total)
+        cbs = _callbacks.CallbackList(
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=steps_total
+        )
         device = fns.put_arrays(data)
         state = fns.reset_metrics(fns.test_state())
         cbs.on_test_begin()
@@ -412,8 +478,12 @@ class Trainer:
         fns.store_metric_results(state)
         return logs
 
-    def _evaluate_iterable(self, data: Any, steps: int | None, callbacks: Any, verbose: int) -> dict[str, float]:
-        cbs = _callbacks.CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=steps)
+    def _evaluate_iterable(
+        self, data: Any, steps: int | None, callbacks: Any, verbose: int
+    ) -> dict[str, float]:
+        cbs = _callbacks.CallbackList(
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=steps
+        )
         fns = None
         state = None
         logs: dict[str, float] = {}
@@ -435,7 +505,14 @@ class Trainer:
         return logs
 
     # -- predict -------------------------------------------------------------------------------------
-    def predict(self, x: Any, batch_size: int | None = None, verbose: int | str = "auto", steps: int | None = None, callbacks: Any = None) -> Any:
+    def predict(
+        self,
+        x: Any,
+        batch_size: int | None = None,
+        verbose: int | str = "auto",
+        steps: int | None = None,
+        callbacks: Any = None,
+    ) -> Any:
         """Outputs for the inputs, as NumPy arrays (a list or dict for several outputs)."""
         verbose = _resolve_verbose(verbose)
         if is_batch_iterable(x):
@@ -462,7 +539,14 @@ class Trainer:
         data = self._prepare_arrays(x, None, None, "predict_on_batch")
         return predict_arrays(self, data, data.num_samples, data.num_samples, 0, None, None)
 
-    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: Any = None, return_dict: bool = False) -> Any:
+    def train_on_batch(
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        class_weight: Any = None,
+        return_dict: bool = False,
+    ) -> Any:
         """One optimisation step on one batch; returns the loss and metrics of that batch."""
         self._require_compiled("train_on_batch")
         data = self._prepare_arrays(x, y, sample_weight, "train_on_batch")
@@ -475,7 +559,9 @@ class Trainer:
         fns.write_back(state, final=True)
         return self._format(fns.logs(state), return_dict)
 
-    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
+    def test_on_batch(
+        self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False
+    ) -> Any:
         """Loss and metrics on one batch, without training."""
         self._require_compiled("test_on_batch")
         data = self._prepare_arrays(x, y, sample_weight, "test_on_batch")
@@ -511,7 +597,9 @@ def _apply_class_weight(data: ArrayData, class_weight: dict[int, float]) -> Arra
     labels = labels.astype(np.int64)
     unknown = sorted(set(np.unique(labels).tolist()) - set(int(k) for k in class_weight))
     if unknown:
-        raise ValueError(f"`class_weight` has no entry for class(es) {unknown}; it covers {sorted(class_weight)}.")
+        raise ValueError(
+            f"`class_weight` has no entry for class(es) {unknown}; it covers {sorted(class_weight)}."
+        )
     table = np.zeros(int(max(class_weight)) + 1, np.float32)
     for k, w in class_weight.items():
         table[int(k)] = w

@@ -89,8 +89,15 @@ def model_to_graph(
         style = _style(op)
         children = None
         if style == "model" and expand_nested and _graph_of(op) is not None:
-            children = model_to_graph(op, show_shapes, show_dtype, show_layer_names, show_layer_activations,
-                                      show_trainable, expand_nested)
+            children = model_to_graph(
+                op,
+                show_shapes,
+                show_dtype,
+                show_layer_names,
+                show_layer_activations,
+                show_trainable,
+                expand_nested,
+            )
         nodes.append(PlotNode(f"op{id(op)}", title, rows, style=style, children=children))
         for node in op_nodes:
             for t in node.input_tensors:
@@ -135,8 +142,15 @@ def plot_model(
         raise TypeError(f"plot_model: unexpected argument(s) {sorted(unknown)}.")
     if not isinstance(dpi, int) or dpi <= 0:
         raise ValueError(f"plot_model: `dpi` must be a positive integer, received {dpi!r}.")
-    graph = model_to_graph(model, show_shapes, show_dtype, show_layer_names, show_layer_activations,
-                           show_trainable, expand_nested)
+    graph = model_to_graph(
+        model,
+        show_shapes,
+        show_dtype,
+        show_layer_names,
+        show_layer_activations,
+        show_trainable,
+        expand_nested,
+    )
     path = os.fspath(to_file)
     data = render(graph, path, rankdir=rankdir, dpi=dpi, expand_nested=expand_nested)
     return PlotImage(data, path) if path.lower().endswith(".png") else None

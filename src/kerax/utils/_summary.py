@@ -102,7 +102,9 @@ def _rows(model: Any, expand_nested: bool, depth: int = 0, skip_inputs: bool = F
     rows: list[Row] = []
     if graph is None:
         for layer in model.layers:
-            rows.append(Row(layer.name, layer.class_name, "?", _params(layer), ["-"], _trainable(layer), depth))
+            rows.append(
+                Row(layer.name, layer.class_name, "?", _params(layer), ["-"], _trainable(layer), depth)
+            )
         return rows
     node_ids = {id(n) for n in graph.nodes}
     for op in graph.operations:
@@ -161,7 +163,8 @@ def summary_text(
 
     body = [cells(r) for r in rows]
     natural = [
-        max([len(h)] + [max(len(line) for line in c[i].split("\n")) for c in body]) for i, h in enumerate(headers)
+        max([len(h)] + [max(len(line) for line in c[i].split("\n")) for c in body])
+        for i, h in enumerate(headers)
     ]
     total_natural = sum(natural) + 3 * len(headers) + 1
     width = line_length or min(max(total_natural, 60), 160)
@@ -175,7 +178,10 @@ def summary_text(
             prev = positions[i - 1] if i else 0.0
             ratio = max(1, math.floor(100 * (positions[i] - prev)))
         table.add_column(
-            h, justify="right" if h == "Param #" else "left", overflow="fold", ratio=ratio,
+            h,
+            justify="right" if h == "Param #" else "left",
+            overflow="fold",
+            ratio=ratio,
             min_width=min(natural[i], 12),
         )
     for c in body:
@@ -202,7 +208,9 @@ def summary_text(
     ]
     optimizer_vars = getattr(model, "_optimizer_variables_for_summary", lambda: None)()
     if optimizer_vars:
-        lines.append(("Optimizer params", sum(v.size for v in optimizer_vars), _weights_bytes(optimizer_vars)))
+        lines.append(
+            ("Optimizer params", sum(v.size for v in optimizer_vars), _weights_bytes(optimizer_vars))
+        )
     for label, count, size in lines:
         console.print(f" {label}: {count:,} ({readable_size(size)})", markup=False, highlight=False)
     return buffer.getvalue()

@@ -48,8 +48,10 @@ class Dense(Layer):
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(f"Dense '{self.name}': `units` must be a positive integer, received {units!r}.")
         for arg, value in (
-            ("kernel_regularizer", kernel_regularizer), ("bias_regularizer", bias_regularizer),
-            ("activity_regularizer", activity_regularizer), ("kernel_constraint", kernel_constraint),
+            ("kernel_regularizer", kernel_regularizer),
+            ("bias_regularizer", bias_regularizer),
+            ("activity_regularizer", activity_regularizer),
+            ("kernel_constraint", kernel_constraint),
             ("bias_constraint", bias_constraint),
         ):
             if value is not None:
@@ -69,7 +71,9 @@ class Dense(Layer):
                 f"{input_shape}."
             )
         self.kernel = self.add_weight((input_dim, self.units), self.kernel_initializer, name="kernel")
-        self.bias = self.add_weight((self.units,), self.bias_initializer, name="bias") if self.use_bias else None
+        self.bias = (
+            self.add_weight((self.units,), self.bias_initializer, name="bias") if self.use_bias else None
+        )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def call(self, inputs: jax.Array) -> jax.Array:

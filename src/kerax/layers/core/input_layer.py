@@ -114,7 +114,13 @@ def Input(  # noqa: N802 - Keras's name
         name: optional name, also the key of this input when data is passed as a dict.
     """
     layer = InputLayer(
-        shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse, batch_shape=batch_shape,
-        input_tensor=tensor, optional=optional, name=name,
+        shape=shape,
+        batch_size=batch_size,
+        dtype=dtype,
+        sparse=sparse,
+        batch_shape=batch_shape,
+        input_tensor=tensor,
+        optional=optional,
+        name=name,
     )
     return layer.output

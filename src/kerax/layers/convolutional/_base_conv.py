@@ -1,0 +1,178 @@
+"""``BaseConv``: the N-D convolution that ``Conv1D``/``Conv2D``/``Conv3D`` specialise by ``rank``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from kerax import activations, initializers
+from kerax.layers import _conv_utils as cu
+from kerax.layers._input_spec import InputSpec
+from kerax.layers._layer import Layer
+
+_SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
+
+
+class BaseConv(Layer):
+    """An N-D convolution over channels-last inputs: ``activation(conv(inputs, kernel) + bias)``.
+
+    Args:
+        rank: the number of spatial dimensions (1, 2 or 3).
+        filters: the number of output channels.
+        kernel_size: an int or a tuple of ``rank`` ints.
+        strides: an int or a tuple of ``rank`` ints (default 1).
+        padding: ``"valid"`` (no padding) or ``"same"`` (output size ``ceil(input / stride)``).
+        data_format: ``"channels_last"`` or ``None``.
+        dilation_rate: an int or a tuple of ``rank`` ints; cannot exceed 1 together with strides.
+        groups: split inputs and filters into this many independent groups.
+        activation: a name or callable; default none (linear).
+        use_bias: whether to add a bias.
+        kernel_initializer: default ``"glorot_uniform"``.
+        bias_initializer: default ``"zeros"``.
+    """
+
+    def __init__(
+        self,
+        rank: int,
+        filters: int,
+        kernel_size: int | tuple[int, ...],
+        strides: int | tuple[int, ...] = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: int | tuple[int, ...] = 1,
+        groups: int = 1,
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        who = f"{type(self).__name__} '{self.name}'"
+        self._who = who
+        for arg, value in (
+            ("kernel_regularizer", kernel_regularizer),
+            ("bias_regularizer", bias_regularizer),
+            ("activity_regularizer", activity_regularizer),
+            ("kernel_constraint", kernel_constraint),
+            ("bias_constraint", bias_constraint),
+        ):
+            if value is not None:
+                raise NotImplementedError(f"{who}: `{arg}` is not supported yet (see issue 6).")
+        if not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0:
+            raise ValueError(f"{who}: `filters` must be a positive integer, received {filters!r}.")
+        if not isinstance(groups, int) or isinstance(groups, bool) or groups <= 0:
+            raise ValueError(f"{who}: `groups` must be a positive integer, received {groups!r}.")
+        if filters % groups:
+            raise ValueError(
+                f"{who}: `filters` must be divisible by `groups`, received filters={filters}, "
+                f"groups={groups}."
+            )
+        self.rank = rank
+        self.filters = filters
+        self.groups = groups
+        self.kernel_size = cu.normalize_tuple(kernel_size, rank, "kernel_size", who)
+        self.strides = cu.normalize_tuple(strides, rank, "strides", who)
+        self.dilation_rate = cu.normalize_tuple(dilation_rate, rank, "dilation_rate", who)
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise ValueError(
+                f"{who}: `strides` > 1 cannot be combined with `dilation_rate` > 1, received "
+                f"strides={self.strides} and dilation_rate={self.dilation_rate}."
+            )
+        self.padding = cu.normalize_padding(padding, who)
+        self.data_format = cu.normalize_data_format(data_format, who, allowed=("channels_last",))
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.input_spec = InputSpec(ndim=rank + 2)
+        spatial = _SPATIAL[rank]
+        self._dimension_numbers = (f"N{spatial}C", f"{spatial}IO", f"N{spatial}C")
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        who = self._who
+        if len(input_shape) != self.rank + 2:
+            raise ValueError(
+                f"{who}: expected inputs of rank {self.rank + 2} (batch, {self.rank} spatial dimensions, "
+                f"channels), "
+                f"received shape {input_shape}."
+            )
+        channels = input_shape[-1]
+        if channels is None:
+            raise ValueError(
+                f"{who}: the channels dimension of the input must be known, received {input_shape}."
+            )
+        if channels % self.groups:
+            raise ValueError(
+                f"{who}: the number of input channels must be divisible by `groups`, received groups="
+                f"{self.groups} and an input with {channels} channels (full shape {input_shape})."
+            )
+        self._output_spatial(input_shape)
+        kernel_shape = (*self.kernel_size, channels // self.groups, self.filters)
+        self.kernel = self.add_weight(kernel_shape, self.kernel_initializer, name="kernel")
+        self.bias = (
+            self.add_weight((self.filters,), self.bias_initializer, name="bias") if self.use_bias else None
+        )
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
+
+    def _output_spatial(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        out = tuple(
+            cu.output_length(n, k, s, self.padding, d)
+            for n, k, s, d in zip(
+                input_shape[1:-1], self.kernel_size, self.strides, self.dilation_rate, strict=True
+            )
+        )
+        if any(o is not None and o <= 0 for o in out):
+            raise ValueError(
+                f"{self._who}: the output would be empty (spatial size {out}) for input shape "
+                f"{input_shape}, kernel_size={self.kernel_size}, strides={self.strides}, "
+                f"dilation_rate={self.dilation_rate}, padding={self.padding!r}. "
+                "Use a smaller kernel or padding='same'."
+            )
+        return out
+
+    def call(self, inputs: jax.Array) -> jax.Array:
+        kernel = self.kernel.value
+        pads = cu.explicit_padding(
+            inputs.shape[1:-1], self.kernel_size, self.strides, self.padding, self.dilation_rate
+        )
+        outputs = jax.lax.conv_general_dilated(
+            inputs.astype(kernel.dtype),
+            kernel,
+            window_strides=self.strides,
+            padding=pads,
+            rhs_dilation=self.dilation_rate,
+            dimension_numbers=self._dimension_numbers,
+            feature_group_count=self.groups,
+        )
+        if self.bias is not None:
+            outputs = outputs + jnp.reshape(self.bias.value, (1,) * (self.rank + 1) + (self.filters,))
+        return self.activation(outputs)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "groups": self.groups,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": None,
+            "bias_regularizer": None,
+            "activity_regularizer": None,
+            "kernel_constraint": None,
+            "bias_constraint": None,
+        }

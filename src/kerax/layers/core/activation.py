@@ -1,0 +1,35 @@
+"""``Activation``: apply an activation function as a layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+
+from kerax import activations
+from kerax.layers._layer import Layer
+
+
+class Activation(Layer):
+    """Apply an activation function element-wise (or along an axis, for ``softmax``).
+
+    Args:
+        activation: a name (``"relu"``, ``"softmax"``) or a callable.
+
+    Shapes:
+        Any shape -> the same shape.
+
+    Example:
+        >>> Activation("relu")(jnp.array([[-1.0, 2.0]]))
+        Array([[0., 2.]], dtype=float32)
+    """
+
+    def __init__(self, activation: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def call(self, inputs: jax.Array) -> jax.Array:
+        return self.activation(inputs)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "activation": activations.serialize(self.activation)}

@@ -1,0 +1,165 @@
+"""``BatchNormalization``: normalise with batch statistics in training, moving averages at inference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from kerax import initializers
+from kerax.layers._input_spec import InputSpec
+from kerax.layers._layer import Layer
+
+
+class BatchNormalization(Layer):
+    """Normalise the inputs over every axis but ``axis``, then scale by ``gamma`` and shift by ``beta``.
+
+    In training (``training=True`` and the layer trainable) it uses the batch's mean and (biased)
+    variance and updates ``moving = moving * momentum + batch * (1 - momentum)``. Otherwise it uses the
+    moving statistics. As in Keras 3, a layer with ``trainable = False`` runs in inference mode even when
+    called with ``training=True`` (the usual setting when fine-tuning a frozen backbone).
+
+    Args:
+        axis: the features axis (default -1, the channels of channels-last data).
+        momentum: the moving averages' momentum.
+        epsilon: added to the variance before the square root.
+        center: whether to learn an offset ``beta``.
+        scale: whether to learn a scale ``gamma``.
+        beta_initializer, gamma_initializer, moving_mean_initializer, moving_variance_initializer:
+            initializers of the four weights (defaults zeros, ones, zeros, ones).
+
+    Shapes:
+        Any shape -> the same shape; weights ``gamma``, ``beta`` (trainable), ``moving_mean``,
+        ``moving_variance`` (non-trainable), each of shape ``(input_shape[axis],)``, in that order.
+
+    Example:
+        >>> BatchNormalization()(jnp.ones((8, 4)), training=True).shape
+        (8, 4)
+    """
+
+    def __init__(
+        self,
+        axis: int = -1,
+        momentum: float = 0.99,
+        epsilon: float = 1e-3,
+        center: bool = True,
+        scale: bool = True,
+        beta_initializer: Any = "zeros",
+        gamma_initializer: Any = "ones",
+        moving_mean_initializer: Any = "zeros",
+        moving_variance_initializer: Any = "ones",
+        beta_regularizer: Any = None,
+        gamma_regularizer: Any = None,
+        beta_constraint: Any = None,
+        gamma_constraint: Any = None,
+        renorm: bool = False,
+        renorm_clipping: dict[str, float] | None = None,
+        renorm_momentum: float = 0.99,
+        synchronized: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        who = f"BatchNormalization '{self.name}'"
+        for arg, value in (
+            ("beta_regularizer", beta_regularizer),
+            ("gamma_regularizer", gamma_regularizer),
+            ("beta_constraint", beta_constraint),
+            ("gamma_constraint", gamma_constraint),
+            ("renorm_clipping", renorm_clipping),
+        ):
+            if value is not None:
+                raise NotImplementedError(f"{who}: `{arg}` is not supported yet (see issue 6).")
+        if renorm:
+            raise NotImplementedError(f"{who}: `renorm=True` (batch renormalization) is not supported yet.")
+        if synchronized:
+            raise ValueError(f"{who}: `synchronized=True` is only supported by Keras's TensorFlow backend.")
+        if isinstance(axis, bool) or not isinstance(axis, int):
+            raise ValueError(f"{who}: `axis` must be an integer, received {axis!r}.")
+        if not 0 <= float(momentum) <= 1:
+            raise ValueError(f"{who}: `momentum` must be in [0, 1], received {momentum!r}.")
+        if float(epsilon) <= 0:
+            raise ValueError(f"{who}: `epsilon` must be positive, received {epsilon!r}.")
+        self.axis = axis
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.center = bool(center)
+        self.scale = bool(scale)
+        self.renorm_momentum = renorm_momentum
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.gamma = None
+        self.beta = None
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        ndim = len(input_shape)
+        if not -ndim <= self.axis < ndim:
+            raise ValueError(
+                f"BatchNormalization '{self.name}': axis {self.axis} is out of bounds for inputs of shape "
+                f"{input_shape} (rank {ndim})."
+            )
+        size = input_shape[self.axis]
+        if size is None:
+            raise ValueError(
+                f"BatchNormalization '{self.name}': the size of axis {self.axis} must be known, "
+                f"received input shape {input_shape}."
+            )
+        shape = (size,)
+        if self.scale:
+            self.gamma = self.add_weight(shape, self.gamma_initializer, name="gamma")
+        if self.center:
+            self.beta = self.add_weight(shape, self.beta_initializer, name="beta")
+        self.moving_mean = self.add_weight(
+            shape, self.moving_mean_initializer, trainable=False, name="moving_mean"
+        )
+        self.moving_variance = self.add_weight(
+            shape, self.moving_variance_initializer, trainable=False, name="moving_variance"
+        )
+        self._axis = self.axis % ndim
+        self._reduction_axes = tuple(a for a in range(ndim) if a != self._axis)
+        self.input_spec = InputSpec(ndim=ndim, axes={self.axis: size})
+
+    def call(self, inputs: jax.Array, training: bool | None = None) -> jax.Array:
+        x = inputs.astype(jnp.result_type(inputs.dtype, jnp.float32))
+        if training and self.trainable:
+            mean = jnp.mean(x, axis=self._reduction_axes)
+            variance = jnp.var(x, axis=self._reduction_axes)
+            m = self.momentum
+            self.moving_mean.assign(self.moving_mean.value * m + mean * (1.0 - m))
+            self.moving_variance.assign(self.moving_variance.value * m + variance * (1.0 - m))
+        else:
+            mean = self.moving_mean.value.astype(x.dtype)
+            variance = self.moving_variance.value.astype(x.dtype)
+        broadcast = [1] * x.ndim
+        broadcast[self._axis] = mean.shape[0]
+        inv = jax.lax.rsqrt(jnp.reshape(variance, broadcast) + self.epsilon)
+        if self.gamma is not None:
+            inv = inv * jnp.reshape(self.gamma.value, broadcast)
+        shift = -jnp.reshape(mean, broadcast) * inv
+        if self.beta is not None:
+            shift = shift + jnp.reshape(self.beta.value, broadcast)
+        return (x * inv + shift).astype(self.compute_dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "axis": self.axis,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "beta_initializer": initializers.serialize(self.beta_initializer),
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
+            "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
+            "beta_regularizer": None,
+            "gamma_regularizer": None,
+            "beta_constraint": None,
+            "gamma_constraint": None,
+            "synchronized": False,
+            "renorm": False,
+            "renorm_clipping": None,
+            "renorm_momentum": self.renorm_momentum,
+        }

@@ -1,0 +1,95 @@
+"""``Dropout``: randomly zero a fraction of the inputs during training."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from kerax.backend import _scope, draw_key
+from kerax.layers._layer import Layer
+
+
+class Dropout(Layer):
+    """Set each input to 0 with probability ``rate`` during training, scaling the rest by ``1 / (1 - rate)``.
+
+    Outside training (``training`` falsy, the default) the layer is the identity.
+
+    Args:
+        rate: the fraction of inputs to drop, in ``[0, 1)``.
+        noise_shape: the shape of the keep/drop mask, broadcast against the input; ``None`` entries take
+            the input's size (``(None, 1, None)`` drops the same features at every timestep).
+        seed: an int, for a repeatable sequence of masks in eager calls; inside a traced training step
+            the masks come from the step's key.
+
+    Shapes:
+        Any shape -> the same shape.
+
+    Example:
+        >>> Dropout(0.5)(jnp.ones((2, 4)), training=True).shape  # about half zeros, the rest 2.0
+        (2, 4)
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        noise_shape: Sequence[int | None] | None = None,
+        seed: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        who = f"Dropout '{self.name}'"
+        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
+            raise ValueError(f"{who}: `rate` must be a float in [0, 1), received rate={rate!r}.")
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+            raise ValueError(f"{who}: `seed` must be an int or None, received {seed!r}.")
+        self.rate = float(rate)
+        self.seed = seed
+        self.noise_shape = self._validate_noise_shape(noise_shape, who)
+        self._draws = 0
+
+    @staticmethod
+    def _validate_noise_shape(noise_shape: Any, who: str) -> tuple[int | None, ...] | None:
+        if noise_shape is None:
+            return None
+        if isinstance(noise_shape, str) or not isinstance(noise_shape, Sequence):
+            raise ValueError(
+                f"{who}: `noise_shape` must be a tuple of ints or None, received {noise_shape!r}."
+            )
+        shape = tuple(noise_shape)
+        for dim in shape:
+            if dim is not None and (not isinstance(dim, int) or isinstance(dim, bool) or dim <= 0):
+                raise ValueError(
+                    f"{who}: every entry of `noise_shape` must be a positive int or None, "
+                    f"received {noise_shape!r}."
+                )
+        return shape
+
+    def _key(self) -> jax.Array:
+        scope = _scope.current()
+        if self.seed is None or (scope is not None and scope.rng is not None):
+            return draw_key()
+        key = jax.random.fold_in(jax.random.key(self.seed), self._draws)
+        self._draws += 1
+        return key
+
+    def call(self, inputs: jax.Array, training: bool | None = None) -> jax.Array:
+        if not training or self.rate == 0:
+            return inputs
+        shape = inputs.shape
+        if self.noise_shape is not None:
+            if len(self.noise_shape) != inputs.ndim:
+                raise ValueError(
+                    f"Dropout '{self.name}': `noise_shape` {self.noise_shape} must have one entry per input "
+                    f"dimension, but the input has shape {tuple(inputs.shape)}."
+                )
+            shape = tuple(n if d is None else d for d, n in zip(self.noise_shape, inputs.shape, strict=True))
+        keep = 1.0 - self.rate
+        mask = jnp.broadcast_to(jax.random.bernoulli(self._key(), keep, shape), inputs.shape)
+        return jnp.where(mask, inputs / jnp.asarray(keep, inputs.dtype), jnp.zeros_like(inputs))
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed, "noise_shape": self.noise_shape}

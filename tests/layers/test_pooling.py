@@ -1,0 +1,119 @@
+"""Pooling layers: the layer contract, parity with Keras 3, and argument errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kerax import layers
+
+from .harness import assert_keras_parity, random_data, run_layer_test
+
+WINDOW_CASES = [
+    (layers.MaxPooling2D, {}, (2, 6, 6, 3), (2, 3, 3, 3)),
+    (layers.MaxPooling2D, {"pool_size": (3, 2), "strides": 1, "padding": "same"}, (2, 5, 6, 2), (2, 5, 6, 2)),
+    (layers.AveragePooling2D, {"pool_size": 3, "strides": 2}, (2, 7, 8, 2), (2, 3, 3, 2)),
+    (layers.AveragePooling2D, {"pool_size": 3, "strides": 2, "padding": "same"}, (2, 7, 8, 2), (2, 4, 4, 2)),
+]
+
+
+@pytest.mark.parametrize(("cls", "kwargs", "input_shape", "output_shape"), WINDOW_CASES)
+def test_window_pooling_contract(cls, kwargs, input_shape, output_shape):
+    run_layer_test(cls, kwargs, input_shape, output_shape)
+
+
+@pytest.mark.parametrize(
+    ("cls", "kwargs", "input_shape", "output_shape"),
+    [
+        (layers.GlobalAveragePooling2D, {}, (2, 5, 4, 3), (2, 3)),
+        (layers.GlobalMaxPooling2D, {"keepdims": True}, (2, 5, 4, 3), (2, 1, 1, 3)),
+    ],
+)
+def test_global_pooling_contract(cls, kwargs, input_shape, output_shape):
+    run_layer_test(cls, kwargs, input_shape, output_shape)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "input_shape"),
+    [
+        *[(c[0].__name__, c[1], c[2]) for c in WINDOW_CASES],
+        ("MaxPooling2D", {"pool_size": 3, "strides": (2, 1), "padding": "same"}, (1, 6, 5, 1)),
+        (
+            "AveragePooling2D",
+            {"pool_size": (2, 3), "padding": "same", "data_format": "channels_first"},
+            (2, 3, 5, 7),
+        ),
+        ("MaxPooling2D", {"pool_size": 2, "data_format": "channels_first"}, (2, 3, 5, 7)),
+        ("GlobalAveragePooling2D", {"data_format": "channels_first"}, (2, 3, 5, 4)),
+        ("GlobalMaxPooling2D", {}, (2, 5, 4, 3)),
+        ("GlobalAveragePooling2D", {"keepdims": True}, (2, 5, 4, 3)),
+    ],
+)
+def test_matches_keras(keras, name, kwargs, input_shape):
+    assert_keras_parity(
+        getattr(layers, name)(**kwargs), getattr(keras.layers, name)(**kwargs), random_data(input_shape)
+    )
+
+
+def test_same_average_pooling_ignores_padding():
+    # A 3x3 window at the corner of a 2x2 "same"-padded image covers 4 real cells: the mean is of those 4.
+    x = np.arange(1, 5, dtype="float32").reshape(1, 2, 2, 1)
+    out = layers.AveragePooling2D(3, strides=1, padding="same")(x)
+    np.testing.assert_allclose(np.asarray(out)[0, :, :, 0], np.full((2, 2), 2.5))
+
+
+def test_max_pooling_by_hand():
+    x = np.array([[1, 5, 2, 0], [3, 4, 8, 1], [0, 0, 1, 1], [9, 0, 1, 2]], "float32").reshape(1, 4, 4, 1)
+    np.testing.assert_array_equal(np.asarray(layers.MaxPooling2D()(x))[0, :, :, 0], [[5, 8], [9, 2]])
+
+
+def test_defaults_and_config():
+    config = layers.MaxPooling2D(3, padding="SAME").get_config()
+    assert config["pool_size"] == (3, 3)
+    assert config["strides"] == (3, 3)  # strides default to pool_size
+    assert config["padding"] == "same"
+    assert config["data_format"] == "channels_last"
+    assert layers.GlobalAveragePooling2D().get_config()["keepdims"] is False
+
+
+def test_aliases():
+    assert layers.MaxPool2D is layers.MaxPooling2D
+    assert layers.AvgPool2D is layers.AveragePooling2D
+    assert layers.GlobalAvgPool2D is layers.GlobalAveragePooling2D
+    assert layers.GlobalMaxPool2D is layers.GlobalMaxPooling2D
+
+
+@pytest.mark.parametrize("pool_size", [0, (2, 2, 2), "2", (2, 0), 2.5])
+def test_bad_pool_size(pool_size):
+    with pytest.raises(
+        ValueError, match=r"MaxPooling2D 'pool'.*`pool_size` must be an integer or a tuple of 2"
+    ):
+        layers.MaxPooling2D(pool_size, name="pool")
+
+
+def test_bad_padding_strides_and_data_format():
+    with pytest.raises(ValueError, match=r"AveragePooling2D 'p'.*`padding` must be one of.*'causal'"):
+        layers.AveragePooling2D(2, padding="causal", name="p")
+    with pytest.raises(ValueError, match=r"`strides`.*received 0"):
+        layers.MaxPooling2D(strides=0)
+    with pytest.raises(ValueError, match=r"`data_format` must be 'channels_last' or 'channels_first'"):
+        layers.GlobalMaxPooling2D(data_format="NHWC")
+
+
+def test_input_errors():
+    with pytest.raises(ValueError, match=r"MaxPooling2D 'small'.*output would be empty.*\(1, 2, 2, 1\)"):
+        layers.MaxPooling2D(3, name="small")(np.zeros((1, 2, 2, 1), "float32"))
+    with pytest.raises(ValueError, match=r"layer 'g' \(GlobalMaxPooling2D\).*expected ndim=4, found ndim=3"):
+        layers.GlobalMaxPooling2D(name="g")(np.zeros((1, 2, 2), "float32"))
+
+
+def test_unknown_spatial_sizes_stay_unknown():
+    images = layers.Input((None, None, 3))
+    assert layers.MaxPooling2D()(images).shape == (None, None, None, 3)
+    assert layers.AveragePooling2D(3, strides=2, padding="same").compute_output_shape((None, 9, None, 3)) == (
+        None,
+        5,
+        None,
+        3,
+    )
+    assert layers.GlobalAveragePooling2D()(images).shape == (None, 3)
