@@ -38,8 +38,7 @@ def main() -> int:
     seq_model.fit(train_data, train_labels, epochs=EPOCHS)
     seq_loss, seq_acc = seq_model.evaluate(test_data, test_labels)
     seconds = time.perf_counter() - t0
-    print(f"Sequential: test loss {seq_loss:.4f}, test accuracy {seq_acc:.4f} (trained in {seconds:.1f} s)
-")
+    print(f"Sequential: test loss {seq_loss:.4f}, test accuracy {seq_acc:.4f} (trained in {seconds:.1f} s)\n")
 
     # -- Functional API -------------------------------------------------------------------------------
     input_layer = kerax.layers.Input(shape=(28, 28))
@@ -55,8 +54,7 @@ def main() -> int:
     func_model.fit(train_data, train_labels, epochs=EPOCHS)
     func_loss, func_acc = func_model.evaluate(test_data, test_labels)
     seconds = time.perf_counter() - t0
-    print(f"Functional: test loss {func_loss:.4f}, test accuracy {func_acc:.4f} (trained in {seconds:.1f} s)
-")
+    print(f"Functional: test loss {func_loss:.4f}, test accuracy {func_acc:.4f} (trained in {seconds:.1f} s)\n")
 
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, "functional_mlp.png")
