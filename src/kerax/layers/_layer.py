@@ -6,6 +6,7 @@ arrays (eager) or on symbolic tensors (records a graph node; shapes are inferred
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -84,6 +85,23 @@ class Layer(Operation):
             )
         return (kwargs.get("batch_size"), *shape)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        original = cls.__dict__.get("build")
+        if original is None or getattr(original, "_kerax_wrapped", False):
+            return
+
+        @functools.wraps(original)
+        def build(self: Layer, *args: Any, **kw: Any) -> Any:
+            # Calling build() directly, as users do, creates the weights once and marks the layer built.
+            with jax.ensure_compile_time_eval():
+                result = original(self, *args, **kw)
+            self.built = True
+            return result
+
+        build._kerax_wrapped = True  # type: ignore[attr-defined]
+        cls.build = build  # type: ignore[method-assign]
+
     # -- attributes ----------------------------------------------------------------------------------
     @property
     def dtype(self) -> str:
@@ -130,6 +148,30 @@ class Layer(Operation):
     @property
     def layers(self) -> list[Layer]:
         return self._tracked_layers()
+
+    def _only_node(self, what: str) -> Any:
+        if not self._inbound_nodes:
+            raise AttributeError(
+                f"Layer '{self.name}' ({type(self).__name__}) has never been called on a symbolic tensor, so it "
+                f"has no `{what}`."
+            )
+        if len(self._inbound_nodes) > 1:
+            raise AttributeError(
+                f"Layer '{self.name}' ({type(self).__name__}) has been called {len(self._inbound_nodes)} times, so "
+                f"`{what}` is ambiguous; use the tensors returned by each call instead."
+            )
+        return self._inbound_nodes[0]
+
+    @property
+    def output(self) -> Any:
+        """The symbolic output of this layer's only call in a graph."""
+        return self._only_node("output").outputs
+
+    @property
+    def input(self) -> Any:
+        """The symbolic input of this layer's only call in a graph."""
+        node = self._only_node("input")
+        return node.call_args[0] if node.call_args else node.outputs
 
     # -- weights -------------------------------------------------------------------------------------
     def add_weight(

@@ -115,6 +115,8 @@ def resolve(
             for identifier in entries if isinstance(entries, list | tuple) else [entries]:
                 yt = y_true[i] if i < len(y_true) and y_true[i] is not None else y_pred[i]
                 metric = _make_metric(identifier, losses[i], yt, y_pred[i])
+                if not metric.built:
+                    metric.build(tuple(yt.shape), tuple(y_pred[i].shape))
                 if len(output_names) > 1:
                     metric = _rename(metric, f"{output_names[i]}_{metric.name}")
                 spec.metrics.append((i, metric, weighted))

@@ -16,8 +16,7 @@ def _forward_fn(model: Any) -> Any:
     if fn is None:
 
         def forward(tv: list, ntv: list, xs: list) -> Any:
-            x_in = xs[0] if len(xs) == 1 else xs
-            out, _ = model.stateless_call(tv, ntv, x_in, training=False)
+            out, _ = model.stateless_call(tv, ntv, model._pack_inputs(xs), training=False)
             return out
 
         fn = jax.jit(forward)

@@ -66,8 +66,8 @@ class StepFunctions:
 
     def initial_state(self) -> dict[str, Any]:
         tv = [v.value for v in self.tv_vars]
-        if not getattr(self.optimizer, "built", False) or self.optimizer.state is None:
-            self.optimizer.set_state(self.optimizer.init(tv))
+        if not self.optimizer.built:
+            self.optimizer.build(self.tv_vars)
         # Copies, so that donating the state never invalidates arrays that Variables or the optimizer hold.
         state = {
             "tv": tv,
@@ -102,13 +102,22 @@ class StepFunctions:
                 var._value = jnp.copy(var._value)
             self.optimizer.set_state(jax.tree_util.tree_map(jnp.copy, state["opt"]))
 
+    def refresh(self, state: dict[str, Any]) -> dict[str, Any]:
+        """Pick up what callbacks changed between calls: the learning rate, or weights they set."""
+        return {
+            **state,
+            "tv": [v._value for v in self.tv_vars],
+            "ntv": [v._value for v in self.ntv_vars],
+            "opt": self.optimizer.state if state.get("opt") is not None else None,
+        }
+
     def store_metric_results(self, state: dict[str, Any]) -> None:
         for (_, metric, _), mstate in zip(self.spec.metrics, state["metrics"], strict=True):
             metric._state = mstate
 
     # -- the pure step -------------------------------------------------------------------------------
     def _forward(self, tv: list, ntv: list, xs: list, training: bool, rng: Any) -> tuple[list, list]:
-        x_in = xs[0] if len(xs) == 1 else xs
+        x_in = self.model._pack_inputs(xs)
         y_pred, new_ntv = self.model.stateless_call(tv, ntv, x_in, training=training, rng=rng)
         if isinstance(y_pred, dict):
             preds = [y_pred[n] for n in self.spec.output_names]

@@ -118,8 +118,17 @@ class Trainer:
         return ["output"]
 
     def _input_names(self) -> list[str]:
+        struct = getattr(self, "_inputs_struct", None)
+        if isinstance(struct, dict):
+            return list(struct)
         names = getattr(self, "input_names", None)
         return list(names) if names else ["input"]
+
+    def _pack_inputs(self, xs: list[Any]) -> Any:
+        """Flat input arrays (in ``_input_names`` order) -> what the model's ``call`` takes."""
+        if isinstance(getattr(self, "_inputs_struct", None), dict):
+            return dict(zip(self._input_names(), xs, strict=True))
+        return xs[0] if len(xs) == 1 else list(xs)
 
     def _prepare_arrays(self, x: Any, y: Any, sample_weight: Any, what: str) -> ArrayData:
         if x is None:
@@ -172,7 +181,7 @@ class Trainer:
         return self._steps
 
     def _forward_flat(self, xs: list[Any]) -> Any:
-        return self(xs[0] if len(xs) == 1 else xs, training=False)
+        return self(self._pack_inputs(xs), training=False)
 
     def _validate_targets(self, data: ArrayData) -> None:
         if data.y is None or self._spec is None:
@@ -305,6 +314,7 @@ class Trainer:
                         logs = steps.logs(state)
                     step += count
                     cbs.on_train_batch_end(step - 1, dict(logs))
+                    state = steps.refresh(state)
                 epoch_logs = dict(logs)
                 if val is not None and (epoch + 1) % validation_freq == 0:
                     val_logs = self._evaluate_arrays(
@@ -313,6 +323,7 @@ class Trainer:
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 self._write_back(state)
                 cbs.on_epoch_end(epoch, epoch_logs)
+                state = steps.refresh(state)
                 if self.stop_training:
                     break
         finally:
@@ -384,6 +395,7 @@ class Trainer:
                     self._write_back(state)
                     logs = steps.logs(state)
                     cbs.on_train_batch_end(step, dict(logs))
+                    state = steps.refresh(state)
                     step += 1
                 if step == 0:
                     raise ValueError(
@@ -398,6 +410,7 @@ class Trainer:
                     )
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 cbs.on_epoch_end(epoch, epoch_logs)
+                state = steps.refresh(state)
                 if self.stop_training:
                     break
         finally:

@@ -201,12 +201,13 @@ def summary_text(
     weights = model.weights if model.built or model.layers else []
     trainable = model.trainable_weights
     non_trainable = model.non_trainable_weights
+    optimizer_vars = getattr(model, "_optimizer_variables_for_summary", lambda: None)() or []
+    everything = [*weights, *optimizer_vars]
     lines = [
-        ("Total params", sum(v.size for v in weights), _weights_bytes(weights)),
+        ("Total params", sum(v.size for v in everything), _weights_bytes(everything)),
         ("Trainable params", sum(v.size for v in trainable), _weights_bytes(trainable)),
         ("Non-trainable params", sum(v.size for v in non_trainable), _weights_bytes(non_trainable)),
     ]
-    optimizer_vars = getattr(model, "_optimizer_variables_for_summary", lambda: None)()
     if optimizer_vars:
         lines.append(
             ("Optimizer params", sum(v.size for v in optimizer_vars), _weights_bytes(optimizer_vars))

@@ -80,12 +80,15 @@ class InputLayer(Layer):
         tensor = input_tensor or SymbolicTensor(full, self._dtype, name=self.name)
         self._record_node((), {}, tensor)
         self._inbound_nodes[0].is_input = True
-        self.output = tensor
         self.built = True
 
     @classmethod
     def _default_name(cls) -> str:
         return "input_layer"
+
+    @property
+    def output(self) -> SymbolicTensor:
+        return self._inbound_nodes[0].outputs
 
     def call(self, inputs: Any) -> Any:
         return inputs

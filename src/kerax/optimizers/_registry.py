@@ -1,0 +1,84 @@
+"""``get``, ``serialize`` and ``deserialize`` for optimizers (Keras config format)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kerax.optimizers._base import Optimizer
+from kerax.optimizers.adadelta import Adadelta
+from kerax.optimizers.adagrad import Adagrad
+from kerax.optimizers.adam import Adam, AdamW
+from kerax.optimizers.adamax import Adamax
+from kerax.optimizers.lion import Lion
+from kerax.optimizers.nadam import Nadam
+from kerax.optimizers.rmsprop import RMSprop
+from kerax.optimizers.sgd import SGD
+
+BUILTIN_OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.__name__.lower(): cls for cls in (SGD, Adam, AdamW, Adamax, Nadam, RMSprop, Adagrad, Adadelta, Lion)
+}
+
+
+def serialize(optimizer: Optimizer) -> dict[str, Any]:
+    """Returns ``optimizer``'s config in the Keras format (``class_name`` + ``config``).
+
+    Args:
+        optimizer: The optimizer to serialise.
+    """
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            "Argument `optimizer` must be a kerax Optimizer. "
+            f"Received: {optimizer!r} of type {type(optimizer).__name__}"
+        )
+    return {
+        "module": "keras.optimizers",
+        "class_name": type(optimizer).__name__,
+        "config": optimizer.get_config(),
+        "registered_name": None,
+    }
+
+
+def deserialize(config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Optimizer:
+    """Creates an optimizer from a :func:`serialize` dict (Keras-saved dicts work too).
+
+    Args:
+        config: Dict with ``class_name`` and ``config`` entries.
+        custom_objects: Optional mapping from class name to optimizer or
+            schedule class.
+    """
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(
+            f"Argument `config` must be a dict with 'class_name' and 'config' keys. Received: config={config!r}"
+        )
+    name = config["class_name"]
+    custom = custom_objects or {}
+    cls = custom.get(name) or BUILTIN_OPTIMIZERS.get(str(name).lower())
+    if cls is None:
+        raise ValueError(
+            f"Unknown optimizer: '{name}'. Valid names are {sorted(BUILTIN_OPTIMIZERS)}; pass "
+            "custom classes via `custom_objects`."
+        )
+    return cls.from_config(dict(config.get("config") or {}), custom_objects=custom_objects)
+
+
+def get(identifier: Any) -> Optimizer | None:
+    """Returns an optimizer from a name, a config dict or an instance.
+
+    Args:
+        identifier: None (returns None), an :class:`Optimizer` (returned
+            as-is), a name such as ``"adam"`` (case-insensitive; a fresh
+            instance with default arguments), or a config dict.
+    """
+    if identifier is None or isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str):
+        cls = BUILTIN_OPTIMIZERS.get(identifier.lower())
+        if cls is None:
+            raise ValueError(f"Unknown optimizer name: '{identifier}'. Valid names are {sorted(BUILTIN_OPTIMIZERS)}.")
+        return cls()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    raise ValueError(
+        "Could not interpret optimizer identifier: expected a name, a config dict or an "
+        f"Optimizer instance. Received: {identifier!r}"
+    )

@@ -1,0 +1,51 @@
+"""``Adamax``: Adam with the infinity norm."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import optax
+
+from kerax.optimizers._base import Optimizer, check_hyperparameter
+from kerax.optimizers._transforms import scale_by_keras_adamax, scale_by_learning_rate
+
+
+class Adamax(Optimizer):
+    """Adamax: ``var -= lr * m / ((1 - b1^t) * (u + epsilon))`` with ``u = max(b2 * u, |g|)``.
+
+    Args:
+        learning_rate: Float, schedule, or callable of the step.
+        beta_1: Decay of the first-moment estimate.
+        beta_2: Decay of the exponentially weighted infinity norm.
+        epsilon: Small constant added to ``u``.
+        **kwargs: Common optimizer arguments (see :class:`Optimizer`).
+    """
+
+    def __init__(
+        self,
+        learning_rate: Any = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta_1 = check_hyperparameter("beta_1", beta_1, 0.0, 1.0)
+        self.beta_2 = check_hyperparameter("beta_2", beta_2, 0.0, 1.0)
+        self.epsilon = check_hyperparameter("epsilon", epsilon, 0.0, float("inf"))
+
+    def build_transform(self) -> optax.GradientTransformation:
+        """Returns the Keras-flavoured Adamax direction scaled by ``-lr``."""
+        return optax.chain(scale_by_keras_adamax(self.beta_1, self.beta_2, self.epsilon), scale_by_learning_rate())
+
+    def _keras_slot_layout(self) -> list:
+        return [[((0, "mu"), 1.0), ((0, "nu"), 1.0)]]
+
+    def get_config(self) -> dict[str, Any]:
+        """Returns the constructor arguments."""
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+        }

@@ -1,0 +1,57 @@
+"""``Nadam``: Adam with Nesterov momentum."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import optax
+
+from kerax.optimizers._base import Optimizer, check_hyperparameter
+from kerax.optimizers._transforms import scale_by_keras_nadam, scale_by_learning_rate
+
+
+class Nadam(Optimizer):
+    """Nadam: Adam with Nesterov momentum and Keras's momentum schedule.
+
+    The momentum at step ``t`` is ``beta_1 * (1 - 0.5 * 0.96**t)`` (Dozat's
+    schedule, as in Keras 3), not a constant.
+
+    Args:
+        learning_rate: Float, schedule, or callable of the step.
+        beta_1: Decay of the first-moment estimate.
+        beta_2: Decay of the second-moment estimate.
+        epsilon: Small constant added to ``sqrt(v_hat)``.
+        **kwargs: Common optimizer arguments (see :class:`Optimizer`).
+    """
+
+    def __init__(
+        self,
+        learning_rate: Any = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta_1 = check_hyperparameter("beta_1", beta_1, 0.0, 1.0)
+        self.beta_2 = check_hyperparameter("beta_2", beta_2, 0.0, 1.0)
+        self.epsilon = check_hyperparameter("epsilon", epsilon, 0.0, float("inf"))
+
+    def build_transform(self) -> optax.GradientTransformation:
+        """Returns the Keras-flavoured Nadam direction scaled by ``-lr``."""
+        return optax.chain(scale_by_keras_nadam(self.beta_1, self.beta_2, self.epsilon), scale_by_learning_rate())
+
+    def _keras_slot_layout(self) -> list:
+        return [[((0, "mu"), 1.0), ((0, "nu"), 1.0)]]
+
+    def _keras_shared_slots(self) -> list:
+        return [(0, "u_product")]
+
+    def get_config(self) -> dict[str, Any]:
+        """Returns the constructor arguments."""
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+        }
