@@ -28,19 +28,22 @@ def set_random_seed(seed: int) -> None:
 
 def _global_key() -> jax.Array:
     if _state["key"] is None:
-        seed = _state["seed"]
-        if seed is None:
-            seed = int.from_bytes(np.random.default_rng().bytes(4), "little")
-            _state["seed"] = seed
-        _state["key"] = jax.random.key(seed)
+        _state["key"] = jax.random.key(_ensure_seed())
     return _state["key"]  # type: ignore[return-value]
 
 
+def _ensure_seed() -> int:
+    if _state["seed"] is None:
+        _state["seed"] = int.from_bytes(np.random.default_rng().bytes(4), "little")
+    return int(_state["seed"])  # type: ignore[arg-type]
+
+
 def next_seed_int() -> int:
-    """A fresh integer drawn from the global generator (for host-side shuffling)."""
-    _global_key()
-    _state["counter"] = int(_state["counter"]) + 1  # type: ignore[arg-type]
-    return (int(_state["seed"]) * 1_000_003 + int(_state["counter"])) % 2**31  # type: ignore[arg-type]
+    """A fresh integer from the global generator, for host-side draws (shuffling, initial weights)."""
+    seed = _ensure_seed()
+    counter = int(_state["counter"])  # type: ignore[arg-type]
+    _state["counter"] = counter + 1
+    return int(np.random.SeedSequence([seed, counter]).generate_state(1)[0])
 
 
 def draw_key() -> jax.Array:

@@ -1,4 +1,9 @@
-"""Initializers: callables ``(shape, dtype) -> array`` that remember their configuration."""
+"""Initializers: callables ``(shape, dtype) -> array`` that remember their configuration.
+
+Values are drawn on the host with NumPy, from kerax's seeded generator (or the initializer's own
+``seed``): creating weights compiles nothing, so building a model is quick, and ``set_random_seed``
+makes it repeatable.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,7 @@ import difflib
 import math
 from typing import Any
 
-import jax
-import jax.numpy as jnp
+import numpy as np
 
 from kerax.backend import _naming, _random
 
@@ -15,7 +19,7 @@ from kerax.backend import _naming, _random
 class Initializer:
     """Base class: ``init(shape, dtype)`` returns a new array."""
 
-    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> np.ndarray:
         raise NotImplementedError
 
     def get_config(self) -> dict[str, Any]:
@@ -35,8 +39,8 @@ class _Seeded(Initializer):
             raise ValueError(f"{type(self).__name__}: `seed` must be an int or None, received {seed!r}.")
         self.seed = seed
 
-    def _key(self) -> jax.Array:
-        return jax.random.key(self.seed) if self.seed is not None else _random.draw_init_key()
+    def _rng(self) -> np.random.Generator:
+        return np.random.default_rng(self.seed if self.seed is not None else _random.next_seed_int())
 
     def get_config(self) -> dict[str, Any]:
         return {"seed": self.seed}
@@ -45,15 +49,15 @@ class _Seeded(Initializer):
 class Zeros(Initializer):
     """All zeros."""
 
-    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
-        return jnp.zeros(shape, dtype)
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> np.ndarray:
+        return np.zeros(shape, np.dtype(dtype))
 
 
 class Ones(Initializer):
     """All ones."""
 
-    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
-        return jnp.ones(shape, dtype)
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> np.ndarray:
+        return np.ones(shape, np.dtype(dtype))
 
 
 class Constant(Initializer):
@@ -62,8 +66,8 @@ class Constant(Initializer):
     def __init__(self, value: float = 0.0) -> None:
         self.value = value
 
-    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
-        return jnp.full(shape, self.value, dtype)
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> np.ndarray:
+        return np.full(shape, self.value, np.dtype(dtype))
 
     def get_config(self) -> dict[str, Any]:
         return {"value": self.value}
@@ -76,8 +80,8 @@ class RandomNormal(_Seeded):
         super().__init__(seed)
         self.mean, self.stddev = mean, stddev
 
-    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
-        return (self.mean + self.stddev * jax.random.normal(self._key(), shape)).astype(dtype)
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> np.ndarray:
+        return (self.mean + self.stddev * self._rng().standard_normal(shape)).astype(np.dtype(dtype))
 
     def get_config(self) -> dict[str, Any]:
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
@@ -90,8 +94,8 @@ class RandomUniform(_Seeded):
         super().__init__(seed)
         self.minval, self.maxval = minval, maxval
 
-    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
-        return jax.random.uniform(self._key(), shape, minval=self.minval, maxval=self.maxval).astype(dtype)
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> np.ndarray:
+        return self._rng().uniform(self.minval, self.maxval, shape).astype(np.dtype(dtype))
 
     def get_config(self) -> dict[str, Any]:
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
@@ -104,12 +108,22 @@ class TruncatedNormal(_Seeded):
         super().__init__(seed)
         self.mean, self.stddev = mean, stddev
 
-    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
-        sample = jax.random.truncated_normal(self._key(), -2.0, 2.0, shape)
-        return (self.mean + self.stddev * sample).astype(dtype)
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> np.ndarray:
+        sample = truncated_normal(self._rng(), shape)
+        return (self.mean + self.stddev * sample).astype(np.dtype(dtype))
 
     def get_config(self) -> dict[str, Any]:
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+def truncated_normal(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Unit normal samples truncated to [-2, 2], by redrawing the ones outside."""
+    out = rng.standard_normal(shape)
+    bad = np.abs(out) > 2.0
+    while bad.any():
+        out[bad] = rng.standard_normal(int(bad.sum()))
+        bad = np.abs(out) > 2.0
+    return out
 
 
 def compute_fans(shape: tuple[int, ...]) -> tuple[int, int]:
@@ -156,20 +170,20 @@ class VarianceScaling(_Seeded):
             )
         self.scale, self.mode, self.distribution = scale, mode, distribution
 
-    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> np.ndarray:
         fan_in, fan_out = compute_fans(shape)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         variance = self.scale / max(1.0, n)
-        key = self._key()
+        rng = self._rng()
         if self.distribution in ("truncated_normal", "normal"):
             stddev = math.sqrt(variance) / 0.87962566103423978  # std of a unit normal truncated at 2
-            out = stddev * jax.random.truncated_normal(key, -2.0, 2.0, shape)
+            out = stddev * truncated_normal(rng, shape)
         elif self.distribution == "untruncated_normal":
-            out = math.sqrt(variance) * jax.random.normal(key, shape)
+            out = math.sqrt(variance) * rng.standard_normal(shape)
         else:
             limit = math.sqrt(3.0 * variance)
-            out = jax.random.uniform(key, shape, minval=-limit, maxval=limit)
-        return out.astype(dtype)
+            out = rng.uniform(-limit, limit, shape)
+        return out.astype(np.dtype(dtype))
 
     def get_config(self) -> dict[str, Any]:
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
@@ -206,10 +220,15 @@ class Orthogonal(_Seeded):
         super().__init__(seed)
         self.gain = gain
 
-    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> np.ndarray:
         if len(shape) < 2:
             raise ValueError(f"Orthogonal: the shape must have at least 2 dimensions, received {shape}.")
-        return (self.gain * jax.nn.initializers.orthogonal()(self._key(), shape)).astype(dtype)
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        a = self._rng().standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        q = q * np.sign(np.diag(r))  # a uniformly distributed orthogonal matrix
+        q = q.T if rows < cols else q
+        return (self.gain * q.reshape(shape)).astype(np.dtype(dtype))
 
     def get_config(self) -> dict[str, Any]:
         return {"gain": self.gain, "seed": self.seed}
@@ -221,10 +240,10 @@ class Identity(Initializer):
     def __init__(self, gain: float = 1.0) -> None:
         self.gain = gain
 
-    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> jax.Array:
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> np.ndarray:
         if len(shape) != 2:
             raise ValueError(f"Identity: the shape must be 2-D, received {shape}.")
-        return (self.gain * jnp.eye(*shape)).astype(dtype)
+        return (self.gain * np.eye(*shape)).astype(np.dtype(dtype))
 
     def get_config(self) -> dict[str, Any]:
         return {"gain": self.gain}

@@ -25,6 +25,14 @@ from kerax.ops._operation import Operation, infer_output_spec
 
 _BASE_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "input_dim")
 
+# Bumped whenever a layer gains a sub-layer or a weight, or a trainable flag changes: the cached weight
+# lists of every model are stale from then on (see `Layer.weight_lists`).
+_structure_version = [0]
+
+
+def bump_structure_version() -> None:
+    _structure_version[0] += 1
+
 
 def _shape_of(x: Any) -> Any:
     return tuple(x.shape) if hasattr(x, "shape") else x
@@ -85,6 +93,11 @@ class Layer(Operation):
             )
         return (kwargs.get("batch_size"), *shape)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, Layer | list | tuple | dict):
+            _structure_version[0] += 1
+        object.__setattr__(self, name, value)
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         original = cls.__dict__.get("build")
@@ -121,7 +134,12 @@ class Layer(Operation):
 
     @trainable.setter
     def trainable(self, value: bool) -> None:
+        # As in Keras 3: freezing a layer flips the flag of the variables it created trainable, so that
+        # `trainable_weights` is a plain filter over `weights`.
         self._trainable = bool(value)
+        _structure_version[0] += 1
+        for var in self._trainable_vars:
+            var.trainable = bool(value)
         for layer in self._tracked_layers():
             layer.trainable = value
 
@@ -207,6 +225,7 @@ class Layer(Operation):
                 init, shape=shape, dtype=dtype, trainable=trainable, name=name, path=f"{self.name}/{name}"
             )
         (self._trainable_vars if trainable else self._non_trainable_vars).append(var)
+        _structure_version[0] += 1
         return var
 
     @property
@@ -234,24 +253,28 @@ class Layer(Operation):
     def trainable_weights(self) -> list[Variable]:
         if not self.trainable:
             return []
-        return [v for v in self.weights if v.trainable and self._var_trainable_here(v)]
-
-    def _var_trainable_here(self, var: Variable) -> bool:
-        # A variable is trainable only if every layer between here and its owner is trainable.
-        if any(var is v for v in self._own_weights()):
-            return True
-        return any(
-            any(var is w for w in layer.weights) and layer.trainable and layer._var_trainable_here(var)
-            for layer in self._tracked_layers()
-        )
+        return [v for v in self.weights if v.trainable]
 
     @property
     def non_trainable_weights(self) -> list[Variable]:
-        trainable = {id(v) for v in self.trainable_weights}
-        return [v for v in self.weights if id(v) not in trainable]
+        if not self.trainable:
+            return self.weights
+        return [v for v in self.weights if not v.trainable]
 
     trainable_variables = trainable_weights
     non_trainable_variables = non_trainable_weights
+
+    def weight_lists(self) -> tuple[list[Variable], list[Variable]]:
+        """``(trainable_weights, non_trainable_weights)``, cached until the layer structure changes.
+
+        The hot paths (``predict``, ``model(x)``) use this instead of walking every layer per call.
+        """
+        cached = self.__dict__.get("_weight_lists_cache")
+        if cached is not None and cached[0] == _structure_version[0]:
+            return cached[1], cached[2]
+        trainable, non_trainable = self.trainable_weights, self.non_trainable_weights
+        object.__setattr__(self, "_weight_lists_cache", (_structure_version[0], trainable, non_trainable))
+        return trainable, non_trainable
 
     def get_weights(self) -> list[np.ndarray]:
         """The weights as NumPy arrays, in ``weights`` order (Keras's order)."""

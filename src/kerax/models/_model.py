@@ -10,8 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import jax
+import numpy as np
 
+from kerax.backend import _random, _scope
 from kerax.backend._symbolic import SymbolicTensor, flatten_symbolic
+from kerax.layers._context import current_training
 from kerax.layers._layer import Layer
 from kerax.models._graph import GraphMap, map_graph
 from kerax.ops._operation import infer_output_spec
@@ -63,6 +66,41 @@ class Model(Trainer, Layer):
         Trainer.__init__(self)
         self._trace: GraphMap | None = None
         self._trace_io: tuple[Any, Any] | None = None
+
+    # -- calling on data: one jitted function of the current weights ------------------------------------
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._can_call_compiled(args, kwargs):
+            return self._call_compiled(args[0], kwargs.get("training"))
+        return super().__call__(*args, **kwargs)
+
+    def _can_call_compiled(self, args: tuple, kwargs: dict) -> bool:
+        if not self.built or self.run_eagerly or len(args) != 1 or set(kwargs) - {"training"}:
+            return False
+        if _scope.current() is not None or current_training() is not None:
+            return False
+        leaves = jax.tree_util.tree_leaves(args[0])
+        return bool(leaves) and all(
+            isinstance(x, np.ndarray) or (isinstance(x, jax.Array) and not isinstance(x, jax.core.Tracer))
+            for x in leaves
+        )
+
+    def _call_compiled(self, inputs: Any, training: bool | None) -> Any:
+        fn = self.__dict__.get("_compiled_call")
+        if fn is None:
+
+            def run(tv: list, ntv: list, x: Any, rng: Any, training: bool) -> Any:
+                return self.stateless_call(tv, ntv, x, training=training, rng=rng)
+
+            fn = self._compiled_call = jax.jit(run, static_argnames=("training",))
+        trainable, non_trainable = self.weight_lists()
+        rng = _random.draw_key() if training else None
+        outputs, new_values = fn(
+            [v.value for v in trainable], [v.value for v in non_trainable], inputs, rng, training=bool(training)
+        )
+        if training:
+            for var, value in zip(non_trainable, new_values, strict=True):
+                var.assign(value)
+        return outputs
 
     # -- building a subclassed model -------------------------------------------------------------------
     def _maybe_build(self, inputs: Any) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kerax.backend._symbolic import SymbolicTensor
-from kerax.layers._layer import Layer
+from kerax.layers._layer import Layer, bump_structure_version
 from kerax.layers.core.input_layer import InputLayer
 from kerax.models._functional import Functional
 from kerax.models._model import Model
@@ -60,6 +60,7 @@ class Sequential(Model):
                     f"already the name of a layer in model '{self.name}'."
                 )
         self._layers_list.append(layer)
+        bump_structure_version()
         if rebuild:
             self._maybe_rebuild()
         else:
@@ -70,6 +71,7 @@ class Sequential(Model):
         if not self.layers:
             raise IndexError(f"Sequential '{self.name}' has no layers to pop.")
         layer = self._layers_list.pop()
+        bump_structure_version()
         if rebuild:
             self._maybe_rebuild()
         return layer

@@ -29,8 +29,9 @@ def predict_arrays(
 ) -> Any:
     """Run the model over ``data`` in batches of ``batch_size`` and return NumPy outputs."""
     fn = _forward_fn(model)
-    tv = [v.value for v in model.trainable_weights]
-    ntv = [v.value for v in model.non_trainable_weights]
+    trainable, non_trainable = model.weight_lists()
+    tv = [v.value for v in trainable]
+    ntv = [v.value for v in non_trainable]
     total_steps = -(-n // batch_size)
     if steps is not None:
         total_steps = min(int(steps), total_steps)

@@ -250,7 +250,8 @@ class StepFunctions:
         rng = np.random.default_rng(_random.next_seed_int())
         return jax.device_put(rng.permutation(n).astype(np.int32))
 
-    def _decide_mode(self, state: dict, device: tuple, batch_size: int) -> None:
+    def decide_mode(self, state: dict, device: tuple, batch_size: int) -> None:
+        """Choose how a call loops over steps, from what the model's forward pass contains."""
         if self.mode is not None:
             return
         xs = [jax.ShapeDtypeStruct((batch_size, *a.shape[1:]), a.dtype) for a in device[0]]
@@ -262,8 +263,11 @@ class StepFunctions:
         self.mode = "unrolled" if conv and jax.default_backend() == "cpu" else "loop"
 
     def chunk_size(self, remaining: int, verbose: int) -> int:
+        if self.mode is None:
+            raise RuntimeError("StepFunctions.chunk_size() called before decide_mode().")
         if self.mode == "unrolled":
-            return 1 if self.fixed_chunk is None else min(self.fixed_chunk, remaining)
+            # A shorter chunk at the end of an epoch would compile a new unrolled program: run it step by step.
+            return self.fixed_chunk if self.fixed_chunk is not None and remaining >= self.fixed_chunk else 1
         if self.fixed_chunk is not None:
             return min(self.fixed_chunk, remaining)
         if verbose == 0:
@@ -280,7 +284,6 @@ class StepFunctions:
         self, state: dict, device: tuple, perm: Any, start: int, count: int, batch_size: int, key: Any
     ) -> tuple[dict, int]:
         """Run up to ``count`` steps from ``start``; return the state and the number of steps run."""
-        self._decide_mode(state, device, batch_size)
         with self._context():
             if self.mode == "unrolled":
                 state = self._jit_train_unrolled(

@@ -278,6 +278,7 @@ class Trainer:
         )
         device = steps.put_arrays(data)
         state = steps.initial_state()
+        steps.decide_mode(state, device, min(batch_size, n))
         self.stop_training = False
         per_batch = cbs.needs_train_batch_hooks
         epoch_logs: dict[str, float] = {}
