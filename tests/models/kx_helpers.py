@@ -121,4 +121,3 @@ def copy_weights_by_layer(keras_model: Any, kerax_model: Any) -> None:
     assert [type(l).__name__ for l in x_layers] == [type(l).__name__ for l in k_layers]
     for k_layer, x_layer in zip(k_layers, x_layers, strict=True):
         x_layer.set_weights(k_layer.get_weights())
-

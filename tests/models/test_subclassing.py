@@ -63,7 +63,9 @@ def test_build_traces_call_and_summary_shows_real_shapes():
     text = summary_text(model)
     rows = table_rows(text)
     assert [r[0] for r in rows if not r[0].startswith("input")][:3] == [
-        "stem(Dense)", "block_a(Block)", "block_b(Block)"
+        "stem(Dense)",
+        "block_a(Block)",
+        "block_b(Block)",
     ]
     shapes = {r[0]: r[1] for r in rows}
     assert shapes["stem(Dense)"] == "(None,8)"
@@ -87,7 +89,10 @@ def test_summary_rows_of_a_chain_subclass_are_its_layers_in_order():
     model.build((None, 3))
     text = summary_text(model)
     assert text.split("\n")[0] == 'Model: "chain"'
-    assert [r[:3] for r in table_rows(text)] == [("dense(Dense)", "(None,4)", "16"), ("dense_1(Dense)", "(None,2)", "10")]
+    assert [r[:3] for r in table_rows(text)] == [
+        ("dense(Dense)", "(None,4)", "16"),
+        ("dense_1(Dense)", "(None,2)", "10"),
+    ]
 
 
 def test_training_true_reaches_dropout():
@@ -182,3 +187,20 @@ def test_subclass_fits():
     model.compile(optimizer=kerax.optimizers.Adam(0.05), loss="mse")
     history = model.fit(x, y, epochs=5, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def test_branching_subclass_summary_shows_no_internal_tensor_names():
+    class TwoHeads(kerax.Model):
+        def __init__(self):
+            super().__init__()
+            self.left = layers.Dense(2)
+            self.right = layers.Dense(3)
+
+        def call(self, x):
+            return kerax.ops.concatenate([self.left(x), self.right(x)], axis=-1)
+
+    model = TwoHeads()
+    model.build((None, 4))
+    text = summary_text(model)
+    assert "dense(Dense)" in [r[0] for r in table_rows(text)]
+    assert "keras_tensor" not in text

@@ -24,8 +24,9 @@ def branching_functional(lib=kerax):
     L = lib.layers
     inputs = lib.Input((4,), name="inp")
     inner_in = lib.Input((4,), name="inner_in")
-    inner = lib.Model(inner_in, L.Dense(3, name="inner_dense")(L.BatchNormalization(name="inner_bn")(inner_in)),
-                      name="inner")
+    inner = lib.Model(
+        inner_in, L.Dense(3, name="inner_dense")(L.BatchNormalization(name="inner_bn")(inner_in)), name="inner"
+    )
     frozen = L.Dense(5, name="frozen")
     x = frozen(inputs)
     frozen.trainable = False

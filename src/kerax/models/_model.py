@@ -7,6 +7,7 @@ sub-layer is built and the graph is recorded for ``summary()`` and ``plot_model(
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import jax
@@ -25,14 +26,18 @@ def _is_shape(s: Any) -> bool:
     return isinstance(s, tuple | list) and all(d is None or isinstance(d, int) for d in s)
 
 
-def shapes_to_symbolic(input_shape: Any, dtype: str) -> Any:
-    """Symbolic tensors for a shape, a list of shapes or a dict of shapes (batch sizes left unknown)."""
+def shapes_to_symbolic(input_shape: Any, dtype: str, name: str = "inputs") -> Any:
+    """Symbolic tensors for a shape, a list of shapes or a dict of shapes (batch sizes left unknown).
+
+    They are named after ``name`` (the parameter of ``call``), e.g. ``inputs`` or ``inputs[1]``, which
+    is how summaries and plots refer to them.
+    """
     if _is_shape(input_shape):
-        return SymbolicTensor((None, *tuple(input_shape)[1:]), dtype)
+        return SymbolicTensor((None, *tuple(input_shape)[1:]), dtype, name=name)
     if isinstance(input_shape, dict):
-        return {k: shapes_to_symbolic(v, dtype) for k, v in input_shape.items()}
+        return {k: shapes_to_symbolic(v, dtype, f"{name}[{k!r}]") for k, v in input_shape.items()}
     if isinstance(input_shape, list | tuple):
-        return [shapes_to_symbolic(s, dtype) for s in input_shape]
+        return [shapes_to_symbolic(s, dtype, f"{name}[{i}]") for i, s in enumerate(input_shape)]
     raise ValueError(
         f"Expected an input shape such as (None, 64, 64, 3), a list or a dict of them; received {input_shape!r}."
     )
@@ -125,7 +130,8 @@ class Model(Trainer, Layer):
                 f"Model '{self.name}'.build() needs the input shape, e.g. `model.build((None, 64, 64, 3))`."
             )
         self._build_shapes = input_shape
-        inputs = shapes_to_symbolic(input_shape, self.compute_dtype)
+        parameters = [p for p in inspect.signature(self.call).parameters.values() if p.kind <= p.POSITIONAL_OR_KEYWORD]
+        inputs = shapes_to_symbolic(input_shape, self.compute_dtype, parameters[0].name if parameters else "inputs")
         try:
             outputs = self.call(inputs)
         except TypeError:

@@ -67,8 +67,10 @@ def _make_metric(identifier: Any, loss: Any, y_true: Any, y_pred: Any) -> Any:
     if metric is None:
         raise ValueError(f"compile: could not interpret metric {identifier!r}.")
     if not isinstance(metric, _metrics.Metric):
-        name = identifier if isinstance(identifier, str) else getattr(metric, "__name__", "metric")
-        metric = _metrics.MeanMetricWrapper(metric, name=name)
+        metric = _metrics.MeanMetricWrapper(metric, name=getattr(metric, "__name__", "metric"))
+    if isinstance(identifier, str):
+        # Keras reports a metric given by name under that name ("mae", not "mean_absolute_error").
+        metric.name = identifier
     return metric
 
 

@@ -47,6 +47,8 @@ def flatten_structure(data: Any, names: list[str], what: str) -> list[np.ndarray
         if extra:
             raise ValueError(f"{what}: unexpected keys {extra}. Expected keys: {names}.")
         return [_as_array(data[n], f"{what}['{n}']") for n in names]
+    if isinstance(data, list | tuple) and len(names) == 1 and len(data) == 1 and hasattr(data[0], "shape"):
+        return [_as_array(data[0], what)]
     if isinstance(data, list | tuple) and len(names) > 1:
         if len(data) != len(names):
             raise ValueError(

@@ -23,7 +23,7 @@ _MAX_ADAPTIVE_CHUNK = 4096
 
 def _contains_conv(jaxpr: Any) -> bool:
     for eqn in jaxpr.eqns:
-        if "conv" in eqn.primitive.name:
+        if eqn.primitive.name in ("conv_general_dilated", "conv_general_dilated_patches"):
             return True
         for param in eqn.params.values():
             inner = getattr(param, "jaxpr", None)
