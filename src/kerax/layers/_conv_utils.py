@@ -33,9 +33,7 @@ def normalize_tuple(value: Any, n: int, arg: str, who: str, allow_zero: bool = F
         values = tuple(value)
     else:
         raise ValueError(f"{who}: `{arg}` must be {wanted}, received {value!r}.")
-    if len(values) != n or not all(
-        isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in values
-    ):
+    if len(values) != n or not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in values):
         raise ValueError(f"{who}: `{arg}` must be {wanted}, received {value!r}.")
     if any(v < floor for v in values):
         raise ValueError(f"{who}: `{arg}` must be {wanted}, received {value!r}.")
@@ -65,9 +63,7 @@ def normalize_data_format(value: Any, who: str, allowed: Sequence[str] = DATA_FO
     raise ValueError(f"{who}: `data_format` must be 'channels_last' or 'channels_first', received {value!r}.")
 
 
-def output_length(
-    length: int | None, window: int, stride: int, padding: str, dilation: int = 1
-) -> int | None:
+def output_length(length: int | None, window: int, stride: int, padding: str, dilation: int = 1) -> int | None:
     """The output size of one spatial dimension (``None`` stays ``None``), as Keras computes it."""
     if length is None:
         return None

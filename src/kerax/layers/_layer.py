@@ -115,6 +115,14 @@ class Layer(Operation):
         build._kerax_wrapped = True  # type: ignore[attr-defined]
         cls.build = build  # type: ignore[method-assign]
 
+    def _refuse_unsupported(self, **arguments: Any) -> None:
+        """Refuse, naming it, the first Keras argument given that kerax does not implement yet."""
+        for name, value in arguments.items():
+            if value is not None:
+                raise NotImplementedError(
+                    f"{type(self).__name__} '{self.name}': `{name}` is not supported yet (see issue 6)."
+                )
+
     # -- attributes ----------------------------------------------------------------------------------
     @property
     def dtype(self) -> str:
@@ -221,9 +229,7 @@ class Layer(Operation):
         init = _initializers.get(initializer)
         name = name or f"variable_{len(self._trainable_vars) + len(self._non_trainable_vars)}"
         with jax.ensure_compile_time_eval():
-            var = Variable(
-                init, shape=shape, dtype=dtype, trainable=trainable, name=name, path=f"{self.name}/{name}"
-            )
+            var = Variable(init, shape=shape, dtype=dtype, trainable=trainable, name=name, path=f"{self.name}/{name}")
         (self._trainable_vars if trainable else self._non_trainable_vars).append(var)
         _structure_version[0] += 1
         return var
@@ -334,9 +340,7 @@ class Layer(Operation):
             )
         self._maybe_build(inputs)
         spec = self.compute_output_spec(inputs)
-        return jax.tree_util.tree_map(
-            lambda t: t.shape, spec, is_leaf=lambda t: isinstance(t, SymbolicTensor)
-        )
+        return jax.tree_util.tree_map(lambda t: t.shape, spec, is_leaf=lambda t: isinstance(t, SymbolicTensor))
 
     # -- calling -------------------------------------------------------------------------------------
     def _convert_input(self, x: Any) -> Any:

@@ -25,11 +25,7 @@ class CompiledSpec:
         """History keys of the loss trackers: ``loss`` then, with several outputs, ``<output>_loss``."""
         names = ["loss"]
         if len(self.output_names) > 1:
-            names += [
-                f"{n}_loss"
-                for n, loss in zip(self.output_names, self.losses, strict=True)
-                if loss is not None
-            ]
+            names += [f"{n}_loss" for n, loss in zip(self.output_names, self.losses, strict=True) if loss is not None]
         return names
 
     @property
@@ -42,9 +38,7 @@ def _per_output(value: Any, names: list[str], what: str) -> list[Any]:
     if isinstance(value, dict):
         unknown = [k for k in value if k not in names]
         if unknown:
-            raise ValueError(
-                f"compile: `{what}` has keys {unknown} that are not outputs of the model: {names}."
-            )
+            raise ValueError(f"compile: `{what}` has keys {unknown} that are not outputs of the model: {names}.")
         return [value.get(n) for n in names]
     if isinstance(value, list | tuple) and len(names) > 1:
         if len(value) != len(names):
@@ -91,9 +85,7 @@ def resolve(
         )
     losses = [None if entry is None else _as_loss(entry) for entry in _per_output(loss, output_names, "loss")]
     weights_raw = (
-        [1.0] * len(output_names)
-        if loss_weights is None
-        else _per_output(loss_weights, output_names, "loss_weights")
+        [1.0] * len(output_names) if loss_weights is None else _per_output(loss_weights, output_names, "loss_weights")
     )
     weights = [1.0 if w is None else float(w) for w in weights_raw]
     spec = CompiledSpec(output_names=output_names, losses=losses, loss_weights=weights)
@@ -102,12 +94,7 @@ def resolve(
             continue
         if isinstance(group, dict):
             per = _per_output(group, output_names, "metrics")
-        elif (
-            len(output_names) > 1
-            and isinstance(group, list | tuple)
-            and group
-            and isinstance(group[0], list | tuple)
-        ):
+        elif len(output_names) > 1 and isinstance(group, list | tuple) and group and isinstance(group[0], list | tuple):
             per = _per_output(list(group), output_names, "metrics")
         else:
             per = [group] * len(output_names)
@@ -162,9 +149,7 @@ def check_targets(spec: CompiledSpec, y_true: list[Any], y_pred_shapes: list[tup
                     "one-hot targets, or pass `y.argmax(-1)`."
                 )
             if jnp.issubdtype(y.dtype, jnp.floating) and not bool((y == jnp.round(y)).all()):
-                raise ValueError(
-                    f"Loss {name}{where} expects integer class labels, but the targets hold fractions."
-                )
+                raise ValueError(f"Loss {name}{where} expects integer class labels, but the targets hold fractions.")
             lo, hi = int(y.min()), int(y.max())
             if lo < 0 or hi >= classes:
                 raise ValueError(

@@ -94,8 +94,7 @@ def check_lengths(data: ArrayData, what: str) -> None:
     if len(set(lengths.values())) > 1:
         detail = ", ".join(f"{k}: {n}" for k, n in lengths.items())
         raise ValueError(
-            f"{what}: all inputs, targets and sample weights must have the same number of samples; "
-            f"received {detail}."
+            f"{what}: all inputs, targets and sample weights must have the same number of samples; received {detail}."
         )
     if data.num_samples == 0:
         raise ValueError(f"{what}: the data set is empty (0 samples).")

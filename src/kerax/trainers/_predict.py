@@ -7,8 +7,8 @@ from typing import Any
 import jax
 import numpy as np
 
-from kerax import callbacks as _callbacks
 from kerax.trainers._data import ArrayData
+from kerax.trainers._trainer import callback_list
 
 
 def _forward_fn(model: Any) -> Any:
@@ -37,9 +37,7 @@ def predict_arrays(
         total_steps = min(int(steps), total_steps)
     if verbose == 0 and callbacks is None and total_steps == 1:
         return jax.tree_util.tree_map(np.asarray, fn(tv, ntv, data.x))  # the one-batch fast path
-    cbs = _callbacks.CallbackList(
-        callbacks, add_progbar=verbose != 0, model=model, verbose=verbose, epochs=1, steps=total_steps
-    )
+    cbs = callback_list(model, callbacks, verbose, epochs=1, steps=total_steps)
     cbs.on_predict_begin()
     outputs = []
     for step in range(total_steps):

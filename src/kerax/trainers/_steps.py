@@ -137,9 +137,7 @@ class StepFunctions:
             total = total + weight * value
         return total, (preds, new_ntv, per_output)
 
-    def _track(
-        self, state: dict, total: Any, per_output: list, preds: list, ys: list, sw: Any, batch: int
-    ) -> dict:
+    def _track(self, state: dict, total: Any, per_output: list, preds: list, ys: list, sw: Any, batch: int) -> dict:
         losses = [total, *per_output] if len(self.spec.loss_names) > 1 else [total]
         tracked = jnp.stack([jnp.stack([value.astype(jnp.float32) * batch, jnp.float32(batch)]) for value in losses])
         metrics = [
@@ -150,9 +148,7 @@ class StepFunctions:
 
     def _train_step(self, state: dict, xs: list, ys: list, sw: Any, rng: Any) -> dict:
         grad_fn = jax.value_and_grad(self._objective, has_aux=True)
-        (total, (preds, new_ntv, per_output)), grads = grad_fn(
-            state["tv"], state["ntv"], xs, ys, sw, rng, True
-        )
+        (total, (preds, new_ntv, per_output)), grads = grad_fn(state["tv"], state["ntv"], xs, ys, sw, rng, True)
         new_tv, new_opt = self.optimizer.update(grads, state["opt"], state["tv"])
         state = {**state, "tv": list(new_tv), "ntv": list(new_ntv), "opt": new_opt}
         return self._track(state, total, per_output, preds, ys, sw, xs[0].shape[0])
@@ -201,9 +197,7 @@ class StepFunctions:
             state = self._train_at(state, data, perm, start + k, batch_size, key)
         return state
 
-    def _train_slice(
-        self, state: dict, data: tuple, perm: Any, offset: Any, key: Any, step: Any, size: int
-    ) -> dict:
+    def _train_slice(self, state: dict, data: tuple, perm: Any, offset: Any, key: Any, step: Any, size: int) -> dict:
         idx = lax.dynamic_slice_in_dim(perm, offset, size)
         xs, ys, sw = self._gather(data, idx)
         return self._train_step(state, xs, ys, sw, jax.random.fold_in(key, step))
@@ -212,18 +206,14 @@ class StepFunctions:
         def body(i: Any, s: dict) -> dict:
             xs, ys, sw = data
             sl = lambda a: lax.dynamic_slice_in_dim(a, i * batch_size, batch_size)  # noqa: E731
-            return self._test_step(
-                s, [sl(a) for a in xs], [sl(a) for a in ys], None if sw is None else sl(sw)
-            )
+            return self._test_step(s, [sl(a) for a in xs], [sl(a) for a in ys], None if sw is None else sl(sw))
 
         return lax.fori_loop(start, start + count, body, state)
 
     def _test_slice(self, state: dict, data: tuple, offset: Any, size: int) -> dict:
         xs, ys, sw = data
         sl = lambda a: lax.dynamic_slice_in_dim(a, offset, size)  # noqa: E731
-        return self._test_step(
-            state, [sl(a) for a in xs], [sl(a) for a in ys], None if sw is None else sl(sw)
-        )
+        return self._test_step(state, [sl(a) for a in xs], [sl(a) for a in ys], None if sw is None else sl(sw))
 
     def _logs(self, state: dict) -> dict[str, Any]:
         logs = {}
@@ -295,13 +285,9 @@ class StepFunctions:
             )
             return state, int(end) - start
 
-    def train_tail(
-        self, state: dict, device: tuple, perm: Any, offset: int, size: int, key: Any, step: int
-    ) -> dict:
+    def train_tail(self, state: dict, device: tuple, perm: Any, offset: int, size: int, key: Any, step: int) -> dict:
         with self._context():
-            return self._jit_train_slice(
-                state, device, perm, jnp.int32(offset), key, jnp.int32(step), size=size
-            )
+            return self._jit_train_slice(state, device, perm, jnp.int32(offset), key, jnp.int32(step), size=size)
 
     def train_batch(self, state: dict, data: ArrayData, key: Any) -> dict:
         xs, ys, sw = self.put_arrays(data)
@@ -310,9 +296,7 @@ class StepFunctions:
 
     def test_chunk(self, state: dict, device: tuple, start: int, count: int, batch_size: int) -> dict:
         with self._context():
-            return self._jit_test_loop(
-                state, device, jnp.int32(start), jnp.int32(count), batch_size=batch_size
-            )
+            return self._jit_test_loop(state, device, jnp.int32(start), jnp.int32(count), batch_size=batch_size)
 
     def test_tail(self, state: dict, device: tuple, offset: int, size: int) -> dict:
         with self._context():

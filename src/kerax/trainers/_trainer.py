@@ -72,10 +72,7 @@ class Trainer:
         opt = _optimizers.get(optimizer)
         if opt is None:
             raise ValueError(f"compile: could not interpret optimizer {optimizer!r}.")
-        if not (
-            steps_per_execution == "auto"
-            or (isinstance(steps_per_execution, int) and steps_per_execution >= 1)
-        ):
+        if not (steps_per_execution == "auto" or (isinstance(steps_per_execution, int) and steps_per_execution >= 1)):
             raise ValueError(
                 "compile: `steps_per_execution` must be a positive integer or 'auto', "
                 f"received {steps_per_execution!r}."
@@ -267,15 +264,7 @@ class Trainer:
         steps_total = math.ceil(n / batch_size)
         if steps_per_epoch is not None:
             steps_total = min(int(steps_per_epoch), steps_total)
-        cbs = _callbacks.CallbackList(
-            callbacks,
-            add_history=True,
-            add_progbar=verbose != 0,
-            model=self,
-            verbose=verbose,
-            epochs=epochs,
-            steps=steps_total,
-        )
+        cbs = callback_list(self, callbacks, verbose, epochs=epochs, steps=steps_total, history=True)
         device = steps.put_arrays(data)
         state = steps.initial_state()
         steps.decide_mode(state, device, min(batch_size, n))
@@ -360,15 +349,7 @@ class Trainer:
             self._ensure_steps(probe)
             self._validate_targets(probe)
         steps = self._steps
-        cbs = _callbacks.CallbackList(
-            callbacks,
-            add_history=True,
-            add_progbar=verbose != 0,
-            model=self,
-            verbose=verbose,
-            epochs=epochs,
-            steps=steps_per_epoch,
-        )
+        cbs = callback_list(self, callbacks, verbose, epochs=epochs, steps=steps_per_epoch, history=True)
         state = steps.initial_state()
         self.stop_training = False
         epoch_logs: dict[str, float] = {}
@@ -406,9 +387,7 @@ class Trainer:
                 iterator = None if steps_per_epoch is None else iterator
                 epoch_logs = dict(logs)
                 if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                    val_logs = self.evaluate(
-                        validation_data, steps=validation_steps, verbose=0, return_dict=True
-                    )
+                    val_logs = self.evaluate(validation_data, steps=validation_steps, verbose=0, return_dict=True)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 cbs.on_epoch_end(epoch, epoch_logs)
                 state = steps.refresh(state)
@@ -469,9 +448,7 @@ class Trainer:
         steps_total = math.ceil(n / batch_size)
         if steps is not None:
             steps_total = min(int(steps), steps_total)
-        cbs = _callbacks.CallbackList(
-            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=steps_total
-        )
+        cbs = callback_list(self, callbacks, verbose, epochs=1, steps=steps_total)
         device = fns.put_arrays(data)
         state = fns.reset_metrics(fns.test_state())
         cbs.on_test_begin()
@@ -492,12 +469,8 @@ class Trainer:
         fns.store_metric_results(state)
         return logs
 
-    def _evaluate_iterable(
-        self, data: Any, steps: int | None, callbacks: Any, verbose: int
-    ) -> dict[str, float]:
-        cbs = _callbacks.CallbackList(
-            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=steps
-        )
+    def _evaluate_iterable(self, data: Any, steps: int | None, callbacks: Any, verbose: int) -> dict[str, float]:
+        cbs = callback_list(self, callbacks, verbose, epochs=1, steps=steps)
         fns = None
         state = None
         logs: dict[str, float] = {}
@@ -573,9 +546,7 @@ class Trainer:
         fns.write_back(state, final=True)
         return self._format(fns.logs(state), return_dict)
 
-    def test_on_batch(
-        self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False
-    ) -> Any:
+    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
         """Loss and metrics on one batch, without training."""
         self._require_compiled("test_on_batch")
         data = self._prepare_arrays(x, y, sample_weight, "test_on_batch")
@@ -595,6 +566,21 @@ class Trainer:
         return list(getattr(self.optimizer, "variables", []) or [])
 
 
+def callback_list(
+    model: Any, callbacks: Any, verbose: int, epochs: int, steps: int | None, history: bool = False
+) -> _callbacks.CallbackList:
+    """The callbacks of one fit/evaluate/predict: the user's, a progress bar unless silent, History for fit."""
+    return _callbacks.CallbackList(
+        callbacks,
+        add_history=history,
+        add_progbar=verbose != 0,
+        model=model,
+        verbose=verbose,
+        epochs=epochs,
+        steps=steps,
+    )
+
+
 def _resolve_verbose(verbose: int | str) -> int:
     if verbose == "auto":
         return 1
@@ -611,9 +597,7 @@ def _apply_class_weight(data: ArrayData, class_weight: dict[int, float]) -> Arra
     labels = labels.astype(np.int64)
     unknown = sorted(set(np.unique(labels).tolist()) - set(int(k) for k in class_weight))
     if unknown:
-        raise ValueError(
-            f"`class_weight` has no entry for class(es) {unknown}; it covers {sorted(class_weight)}."
-        )
+        raise ValueError(f"`class_weight` has no entry for class(es) {unknown}; it covers {sorted(class_weight)}.")
     table = np.zeros(int(max(class_weight)) + 1, np.float32)
     for k, w in class_weight.items():
         table[int(k)] = w

@@ -57,23 +57,20 @@ class BaseConv(Layer):
         super().__init__(**kwargs)
         who = f"{type(self).__name__} '{self.name}'"
         self._who = who
-        for arg, value in (
-            ("kernel_regularizer", kernel_regularizer),
-            ("bias_regularizer", bias_regularizer),
-            ("activity_regularizer", activity_regularizer),
-            ("kernel_constraint", kernel_constraint),
-            ("bias_constraint", bias_constraint),
-        ):
-            if value is not None:
-                raise NotImplementedError(f"{who}: `{arg}` is not supported yet (see issue 6).")
+        self._refuse_unsupported(
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint,
+        )
         if not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0:
             raise ValueError(f"{who}: `filters` must be a positive integer, received {filters!r}.")
         if not isinstance(groups, int) or isinstance(groups, bool) or groups <= 0:
             raise ValueError(f"{who}: `groups` must be a positive integer, received {groups!r}.")
         if filters % groups:
             raise ValueError(
-                f"{who}: `filters` must be divisible by `groups`, received filters={filters}, "
-                f"groups={groups}."
+                f"{who}: `filters` must be divisible by `groups`, received filters={filters}, groups={groups}."
             )
         self.rank = rank
         self.filters = filters
@@ -106,9 +103,7 @@ class BaseConv(Layer):
             )
         channels = input_shape[-1]
         if channels is None:
-            raise ValueError(
-                f"{who}: the channels dimension of the input must be known, received {input_shape}."
-            )
+            raise ValueError(f"{who}: the channels dimension of the input must be known, received {input_shape}.")
         if channels % self.groups:
             raise ValueError(
                 f"{who}: the number of input channels must be divisible by `groups`, received groups="
@@ -117,17 +112,13 @@ class BaseConv(Layer):
         self._output_spatial(input_shape)
         kernel_shape = (*self.kernel_size, channels // self.groups, self.filters)
         self.kernel = self.add_weight(kernel_shape, self.kernel_initializer, name="kernel")
-        self.bias = (
-            self.add_weight((self.filters,), self.bias_initializer, name="bias") if self.use_bias else None
-        )
+        self.bias = self.add_weight((self.filters,), self.bias_initializer, name="bias") if self.use_bias else None
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
 
     def _output_spatial(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         out = tuple(
             cu.output_length(n, k, s, self.padding, d)
-            for n, k, s, d in zip(
-                input_shape[1:-1], self.kernel_size, self.strides, self.dilation_rate, strict=True
-            )
+            for n, k, s, d in zip(input_shape[1:-1], self.kernel_size, self.strides, self.dilation_rate, strict=True)
         )
         if any(o is not None and o <= 0 for o in out):
             raise ValueError(
@@ -140,9 +131,7 @@ class BaseConv(Layer):
 
     def call(self, inputs: jax.Array) -> jax.Array:
         kernel = self.kernel.value
-        pads = cu.explicit_padding(
-            inputs.shape[1:-1], self.kernel_size, self.strides, self.padding, self.dilation_rate
-        )
+        pads = cu.explicit_padding(inputs.shape[1:-1], self.kernel_size, self.strides, self.padding, self.dilation_rate)
         outputs = jax.lax.conv_general_dilated(
             inputs.astype(kernel.dtype),
             kernel,

@@ -47,15 +47,13 @@ class Dense(Layer):
         super().__init__(**kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(f"Dense '{self.name}': `units` must be a positive integer, received {units!r}.")
-        for arg, value in (
-            ("kernel_regularizer", kernel_regularizer),
-            ("bias_regularizer", bias_regularizer),
-            ("activity_regularizer", activity_regularizer),
-            ("kernel_constraint", kernel_constraint),
-            ("bias_constraint", bias_constraint),
-        ):
-            if value is not None:
-                raise NotImplementedError(f"Dense '{self.name}': `{arg}` is not supported yet (see issue 6).")
+        self._refuse_unsupported(
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint,
+        )
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -67,13 +65,10 @@ class Dense(Layer):
         input_dim = input_shape[-1]
         if input_dim is None:
             raise ValueError(
-                f"Dense '{self.name}': the last dimension of the input must be known, received shape "
-                f"{input_shape}."
+                f"Dense '{self.name}': the last dimension of the input must be known, received shape {input_shape}."
             )
         self.kernel = self.add_weight((input_dim, self.units), self.kernel_initializer, name="kernel")
-        self.bias = (
-            self.add_weight((self.units,), self.bias_initializer, name="bias") if self.use_bias else None
-        )
+        self.bias = self.add_weight((self.units,), self.bias_initializer, name="bias") if self.use_bias else None
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def call(self, inputs: jax.Array) -> jax.Array:

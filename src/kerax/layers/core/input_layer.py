@@ -71,9 +71,7 @@ class InputLayer(Layer):
         elif input_tensor is not None:
             full = input_tensor.shape
         else:
-            raise ValueError(
-                f"InputLayer '{self.name}': give the shape of one sample, e.g. `Input(shape=(28, 28))`."
-            )
+            raise ValueError(f"InputLayer '{self.name}': give the shape of one sample, e.g. `Input(shape=(28, 28))`.")
         self.batch_shape = full
         self._dtype = jnp.dtype(dtype or _config.floatx()).name
         self.optional = optional

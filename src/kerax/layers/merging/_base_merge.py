@@ -40,9 +40,7 @@ class Merge(Layer):
             )
         shapes = [tuple(s) for s in input_shape]
         wanted = self._min_inputs if self._max_inputs is None else self._max_inputs
-        if len(shapes) < self._min_inputs or (
-            self._max_inputs is not None and len(shapes) > self._max_inputs
-        ):
+        if len(shapes) < self._min_inputs or (self._max_inputs is not None and len(shapes) > self._max_inputs):
             exactly = "exactly" if self._max_inputs is not None else "at least"
             raise ValueError(
                 f"{self._describe()} should be called on a list of {exactly} {wanted} inputs, but received "
@@ -59,8 +57,7 @@ class Merge(Layer):
         batch_sizes = {s[0] for s in shapes if s} - {None}
         if len(batch_sizes) > 1:
             raise ValueError(
-                f"{self._describe()} cannot merge inputs with different batch sizes, received shapes "
-                f"{shapes}."
+                f"{self._describe()} cannot merge inputs with different batch sizes, received shapes {shapes}."
             )
         self._broadcast_shape(shapes)
 

@@ -28,18 +28,14 @@ class Concatenate(Merge):
     def __init__(self, axis: int = -1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if isinstance(axis, bool) or not isinstance(axis, int):
-            raise ValueError(
-                f"Concatenate layer '{self.name}': `axis` must be an integer, received {axis!r}."
-            )
+            raise ValueError(f"Concatenate layer '{self.name}': `axis` must be an integer, received {axis!r}.")
         self.axis = axis
 
     def _validate(self, input_shape: Any) -> None:
         shapes = self._check_shapes(input_shape)
         ranks = {len(s) for s in shapes}
         if len(ranks) > 1:
-            raise ValueError(
-                f"{self._describe()} requires inputs of the same rank, but received shapes {shapes}."
-            )
+            raise ValueError(f"{self._describe()} requires inputs of the same rank, but received shapes {shapes}.")
         (rank,) = ranks
         if not -rank <= self.axis < rank:
             raise ValueError(

@@ -61,15 +61,13 @@ class BatchNormalization(Layer):
     ) -> None:
         super().__init__(**kwargs)
         who = f"BatchNormalization '{self.name}'"
-        for arg, value in (
-            ("beta_regularizer", beta_regularizer),
-            ("gamma_regularizer", gamma_regularizer),
-            ("beta_constraint", beta_constraint),
-            ("gamma_constraint", gamma_constraint),
-            ("renorm_clipping", renorm_clipping),
-        ):
-            if value is not None:
-                raise NotImplementedError(f"{who}: `{arg}` is not supported yet (see issue 6).")
+        self._refuse_unsupported(
+            beta_regularizer=beta_regularizer,
+            gamma_regularizer=gamma_regularizer,
+            beta_constraint=beta_constraint,
+            gamma_constraint=gamma_constraint,
+            renorm_clipping=renorm_clipping,
+        )
         if renorm:
             raise NotImplementedError(f"{who}: `renorm=True` (batch renormalization) is not supported yet.")
         if synchronized:
@@ -111,9 +109,7 @@ class BatchNormalization(Layer):
             self.gamma = self.add_weight(shape, self.gamma_initializer, name="gamma")
         if self.center:
             self.beta = self.add_weight(shape, self.beta_initializer, name="beta")
-        self.moving_mean = self.add_weight(
-            shape, self.moving_mean_initializer, trainable=False, name="moving_mean"
-        )
+        self.moving_mean = self.add_weight(shape, self.moving_mean_initializer, trainable=False, name="moving_mean")
         self.moving_variance = self.add_weight(
             shape, self.moving_variance_initializer, trainable=False, name="moving_variance"
         )

@@ -84,9 +84,7 @@ class BasePooling(Layer):
         who = f"{type(self).__name__} '{self.name}'"
         self._who = who
         self.pool_size = cu.normalize_tuple(pool_size, pool_dimensions, "pool_size", who)
-        self.strides = cu.normalize_tuple(
-            pool_size if strides is None else strides, pool_dimensions, "strides", who
-        )
+        self.strides = cu.normalize_tuple(pool_size if strides is None else strides, pool_dimensions, "strides", who)
         self.pool_mode = pool_mode
         self.padding = cu.normalize_padding(padding, who)
         self.data_format = cu.normalize_data_format(data_format, who)

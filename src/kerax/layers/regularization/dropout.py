@@ -56,15 +56,12 @@ class Dropout(Layer):
         if noise_shape is None:
             return None
         if isinstance(noise_shape, str) or not isinstance(noise_shape, Sequence):
-            raise ValueError(
-                f"{who}: `noise_shape` must be a tuple of ints or None, received {noise_shape!r}."
-            )
+            raise ValueError(f"{who}: `noise_shape` must be a tuple of ints or None, received {noise_shape!r}.")
         shape = tuple(noise_shape)
         for dim in shape:
             if dim is not None and (not isinstance(dim, int) or isinstance(dim, bool) or dim <= 0):
                 raise ValueError(
-                    f"{who}: every entry of `noise_shape` must be a positive int or None, "
-                    f"received {noise_shape!r}."
+                    f"{who}: every entry of `noise_shape` must be a positive int or None, received {noise_shape!r}."
                 )
         return shape
 
