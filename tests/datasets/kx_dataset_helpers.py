@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-FASHION_HEAD = Path("/work/shared/data/fashion-mnist-head")
+# The real Fashion-MNIST head in shared/, which lies beside the repository (as in CI's clone).
+FASHION_HEAD = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "fashion-mnist-head"
 FASHION_FILES = (
     "train-labels-idx1-ubyte.gz",
     "train-images-idx3-ubyte.gz",
