@@ -1,30 +1,36 @@
 # The two commands a newcomer needs: `make demo` (the main job) and `make test` (the whole suite).
-# Each creates .venv and installs what it needs by itself.
+# Each creates .venv and installs what it needs by itself: the demo only kerax's runtime dependencies,
+# the tests also the test extras (pytest, hypothesis, ruff, and Keras 3 as the test oracle).
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.kerax-installed
+RUNTIME := $(VENV)/.kerax-runtime
+TESTING := $(VENV)/.kerax-test
 
 .PHONY: demo test lint bench clean
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
-	touch $(STAMP)
+	$(PY) -m pip install --quiet -e .
+	touch $(RUNTIME)
 
-demo: $(STAMP)
+$(TESTING): $(RUNTIME)
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(TESTING)
+
+demo: $(RUNTIME)
 	$(PY) examples/demo.py
 
-test: $(STAMP)
+test: $(TESTING)
 	$(PY) -m ruff check src tests bench examples
 	$(PY) -m pytest -n 2 -p no:cacheprovider
 
-lint: $(STAMP)
+lint: $(TESTING)
 	$(PY) -m ruff check src tests bench examples
 
-bench: $(STAMP)
+bench: $(RUNTIME)
 	$(PY) bench/run.py
 
 clean:

@@ -104,6 +104,7 @@ def model_to_graph(
                 edge = PlotEdge(source_id(t), f"op{id(op)}")
                 if edge not in edges:
                     edges.append(edge)
+    nodes.sort(key=lambda n: n.style != "input")  # inputs first, the rest in graph order
     return PlotGraph(nodes=nodes, edges=edges, title=model.name)
 
 
