@@ -67,7 +67,7 @@ def output_length(length: int | None, window: int, stride: int, padding: str, di
     """The output size of one spatial dimension (``None`` stays ``None``), as Keras computes it."""
     if length is None:
         return None
-    if padding == "same":
+    if padding in ("same", "causal"):
         return math.ceil(length / stride)
     effective = dilation * (window - 1) + 1
     return (length - effective) // stride + 1
@@ -81,14 +81,18 @@ def explicit_padding(
     dilations: Sequence[int] | None = None,
 ) -> list[tuple[int, int]]:
     """``(low, high)`` pads per spatial dimension: zero for ``"valid"``; for ``"same"`` the total pad that
-    keeps ``ceil(length / stride)`` outputs, the odd element going at the end (as TensorFlow and JAX do)."""
+    keeps ``ceil(length / stride)`` outputs, the odd element going at the end (as TensorFlow and JAX do);
+    for ``"causal"`` (1-D convolutions) the whole dilated window minus one, all at the start."""
     dilations = dilations or (1,) * len(windows)
     pads = []
     for length, window, stride, dilation in zip(lengths, windows, strides, dilations, strict=True):
+        effective = dilation * (window - 1) + 1
+        if padding == "causal":
+            pads.append((effective - 1, 0))
+            continue
         if padding != "same":
             pads.append((0, 0))
             continue
-        effective = dilation * (window - 1) + 1
         out = math.ceil(length / stride)
         total = max((out - 1) * stride + effective - length, 0)
         pads.append((total // 2, total - total // 2))
@@ -99,3 +103,43 @@ def spatial_axes(rank: int, data_format: str) -> tuple[int, ...]:
     """The spatial axes of a ``rank + 2``-D input: ``(1, ..., rank)`` or ``(2, ..., rank + 1)``."""
     start = 1 if data_format == "channels_last" else 2
     return tuple(range(start, start + rank))
+
+
+def transpose_output_length(
+    length: int | None, window: int, stride: int, padding: str, output_padding: int | None, dilation: int = 1
+) -> int | None:
+    """The output size of one spatial dimension of a transposed convolution, as Keras computes it.
+
+    ``"valid"``: ``(length - 1) * stride + effective_window + output_padding``, the output padding
+    defaulting to whatever makes the size ``(length - 1) * stride + max(effective_window, stride)``.
+    ``"same"``: ``length * stride`` by default, else ``(length - 1) * stride + effective_window % 2 +
+    output_padding``.
+    """
+    if length is None:
+        return None
+    effective = dilation * (window - 1) + 1
+    if padding == "valid":
+        extra = max(effective, stride) - effective if output_padding is None else output_padding
+        return (length - 1) * stride + effective + extra
+    if output_padding is None:
+        return length * stride
+    return (length - 1) * stride + effective % 2 + output_padding
+
+
+def transpose_padding(
+    window: int, stride: int, padding: str, output_padding: int | None, dilation: int = 1
+) -> tuple[int, int]:
+    """``(low, high)`` padding of the stride-dilated input for ``lax.conv_transpose`` that yields
+    ``transpose_output_length`` outputs, placed where Keras places them."""
+    effective = dilation * (window - 1) + 1
+    if padding == "valid":
+        extra = max(effective, stride) - effective if output_padding is None else output_padding
+        return effective - 1, effective - 1 + extra
+    # The dilated input spans (length - 1) * stride + 1 positions; a valid correlation with the flipped
+    # kernel over it removes effective - 1, so the pads add up to the wanted size minus that.
+    if output_padding is None:
+        total = stride + effective - 2
+    else:
+        total = effective % 2 + output_padding + effective - 2
+    low = min((total + 1) // 2, effective - 1)
+    return low, total - low

@@ -13,6 +13,47 @@ from kerax.layers._input_spec import InputSpec
 from kerax.layers._layer import Layer
 
 _SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
+# "causal" (left padding only, for sequences) exists for 1-D convolutions only, as in Keras.
+_PADDINGS = {1: ("valid", "same", "causal"), 2: ("valid", "same"), 3: ("valid", "same")}
+
+
+def dimension_numbers(rank: int) -> tuple[str, str, str]:
+    """``lax.conv_general_dilated`` layouts for channels-last inputs and ``(*window, in, out)`` kernels."""
+    spatial = _SPATIAL[rank]
+    return (f"N{spatial}C", f"{spatial}IO", f"N{spatial}C")
+
+
+def check_positive_int(value: Any, arg: str, who: str) -> None:
+    """``filters``, ``groups``, ``depth_multiplier``: a positive int (not a bool), else a message naming ``who``."""
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{who}: `{arg}` must be a positive integer, received {value!r}.")
+
+
+def check_input_rank_and_channels(who: str, rank: int, input_shape: tuple[int | None, ...]) -> int:
+    """The input's channel count, after checking it has ``rank`` spatial dimensions and known channels."""
+    if len(input_shape) != rank + 2:
+        raise ValueError(
+            f"{who}: expected inputs of rank {rank + 2} (batch, {rank} spatial dimensions, channels), "
+            f"received shape {input_shape}."
+        )
+    channels = input_shape[-1]
+    if channels is None:
+        raise ValueError(f"{who}: the channels dimension of the input must be known, received {input_shape}.")
+    return channels
+
+
+def check_not_empty(
+    who: str,
+    out: tuple[int | None, ...],
+    input_shape: tuple[int | None, ...],
+    details: str,
+    hint: str = "Use a smaller kernel or padding='same'.",
+) -> None:
+    """Refuse, naming the layer, a window arithmetic that leaves no output."""
+    if any(o is not None and o <= 0 for o in out):
+        raise ValueError(
+            f"{who}: the output would be empty (spatial size {out}) for input shape {input_shape}, {details}. " + hint
+        )
 
 
 class BaseConv(Layer):
@@ -23,7 +64,8 @@ class BaseConv(Layer):
         filters: the number of output channels.
         kernel_size: an int or a tuple of ``rank`` ints.
         strides: an int or a tuple of ``rank`` ints (default 1).
-        padding: ``"valid"`` (no padding) or ``"same"`` (output size ``ceil(input / stride)``).
+        padding: ``"valid"`` (no padding), ``"same"`` (output size ``ceil(input / stride)``) or, for
+            ``rank=1`` only, ``"causal"`` (pad only at the start, so no output sees later steps).
         data_format: ``"channels_last"`` or ``None``.
         dilation_rate: an int or a tuple of ``rank`` ints; cannot exceed 1 together with strides.
         groups: split inputs and filters into this many independent groups.
@@ -83,7 +125,7 @@ class BaseConv(Layer):
                 f"{who}: `strides` > 1 cannot be combined with `dilation_rate` > 1, received "
                 f"strides={self.strides} and dilation_rate={self.dilation_rate}."
             )
-        self.padding = cu.normalize_padding(padding, who)
+        self.padding = cu.normalize_padding(padding, who, allowed=_PADDINGS[rank])
         self.data_format = cu.normalize_data_format(data_format, who, allowed=("channels_last",))
         self.activation = activations.get(activation)
         self.use_bias = use_bias

@@ -1,0 +1,38 @@
+"""``ELU``: the exponential linear unit as a layer."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import jax
+
+from kerax import activations
+from kerax.layers._layer import Layer
+
+
+class ELU(Layer):
+    """``x`` for positive inputs, ``alpha * (exp(x) - 1)`` otherwise.
+
+    Args:
+        alpha: the scale of the negative part (default 1.0).
+
+    Shapes:
+        Any shape -> the same shape.
+
+    Example:
+        >>> ELU()(jnp.array([1.0])).tolist()
+        [1.0]
+    """
+
+    def __init__(self, alpha: float = 1.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+            raise ValueError(f"ELU '{self.name}': `alpha` must be a number, received alpha={alpha!r}.")
+        self.alpha = alpha
+
+    def call(self, inputs: jax.Array) -> jax.Array:
+        return activations.elu(inputs, alpha=self.alpha)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "alpha": self.alpha}
