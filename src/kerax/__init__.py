@@ -8,6 +8,7 @@ from kerax import (
     activations,
     backend,
     callbacks,
+    constraints,
     datasets,
     initializers,
     layers,
@@ -16,6 +17,7 @@ from kerax import (
     models,
     ops,
     optimizers,
+    regularizers,
     utils,
 )
 from kerax.layers import Input
@@ -31,6 +33,7 @@ __all__ = [
     "activations",
     "backend",
     "callbacks",
+    "constraints",
     "datasets",
     "initializers",
     "layers",
@@ -39,5 +42,6 @@ __all__ = [
     "models",
     "ops",
     "optimizers",
+    "regularizers",
     "utils",
 ]

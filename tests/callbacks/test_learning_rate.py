@@ -47,9 +47,7 @@ def test_reduce_on_plateau_cooldown_and_min_lr(model, fit, capsys):
     # reduce at the end of epoch index 1; the cooldown counter ticks at epochs 2 and 3 (epoch 2
     # is skipped, epoch 3 counts, as in Keras), reduce (clipped to min_lr) at epoch 3; then the
     # rate is at min_lr and stays there
-    assert cbs.history.history["learning_rate"] == pytest.approx(
-        [0.1, 0.1, 0.01, 0.01, 0.002, 0.002, 0.002, 0.002]
-    )
+    assert cbs.history.history["learning_rate"] == pytest.approx([0.1, 0.1, 0.01, 0.01, 0.002, 0.002, 0.002, 0.002])
     out = capsys.readouterr().out
     assert out.count("ReduceLROnPlateau lowered the learning rate") == 2
     assert "Epoch 2: ReduceLROnPlateau lowered the learning rate to 0.01.\n" in out

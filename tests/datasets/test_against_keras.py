@@ -81,9 +81,7 @@ def test_boston_matches_keras(home: Path, monkeypatch: pytest.MonkeyPatch, kwarg
     same(boston_housing.load_data(**kwargs), k_boston.load_data(**kwargs))
 
 
-@pytest.mark.parametrize(
-    "kwargs", [{}, {"version": "small"}, {"version": "small", "test_split": 0.3, "seed": 9}]
-)
+@pytest.mark.parametrize("kwargs", [{}, {"version": "small"}, {"version": "small", "test_split": 0.3, "seed": 9}])
 def test_california_matches_keras(home: Path, monkeypatch: pytest.MonkeyPatch, kwargs: dict) -> None:
     rng = np.random.RandomState(4)
     home.mkdir(parents=True)

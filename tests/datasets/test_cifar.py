@@ -20,9 +20,7 @@ C10 = "cifar-10-batches-py"
 C100 = "cifar-100-python"
 
 
-def cifar10_files(
-    n: int = 2, n_test: int = 3
-) -> tuple[dict[str, bytes], np.ndarray, list[int], np.ndarray, list[int]]:
+def cifar10_files(n: int = 2, n_test: int = 3) -> tuple[dict[str, bytes], np.ndarray, list[int], np.ndarray, list[int]]:
     files, datas, labels = {}, [], []
     for i in range(1, 6):
         batch, data, lab = cifar_batch(n, seed=i)

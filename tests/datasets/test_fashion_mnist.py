@@ -54,10 +54,7 @@ def test_load_sample_is_bundled_and_identical(home: Path) -> None:
     assert not home.exists()  # no cache touched
     for name in FASHION_FILES:
         assert (SAMPLE_DIR / name).read_bytes() == (FASHION_HEAD / name).read_bytes()
-    assert (
-        "Zalando" in (SAMPLE_DIR / "README.md").read_text()
-        and "MIT" in (SAMPLE_DIR / "README.md").read_text()
-    )
+    assert "Zalando" in (SAMPLE_DIR / "README.md").read_text() and "MIT" in (SAMPLE_DIR / "README.md").read_text()
 
 
 def test_returned_arrays_are_writable() -> None:

@@ -114,9 +114,7 @@ def test_non_http_origin_refused(home: Path, tmp_path: Path) -> None:
         get_file("x.bin", secret.as_uri())
 
 
-def test_loader_origin_override_and_offline_message(
-    home: Path, server, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_loader_origin_override_and_offline_message(home: Path, server, monkeypatch: pytest.MonkeyPatch) -> None:
     origin = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
     monkeypatch.setitem(_ORIGIN_OVERRIDES, origin, server.url("/mnist.npz"))
     server.routes["/mnist.npz"] = b"not the real mnist"
@@ -172,9 +170,7 @@ def test_extract_uses_archive_placed_by_hand(home: Path, server) -> None:
     assert server.hits == []
 
 
-@pytest.mark.parametrize(
-    "name", ["../evil", "inner/../../evil", "/tmp/evil_abs_kerax", "C:/evil", "inner\\..\\evil"]
-)
+@pytest.mark.parametrize("name", ["../evil", "inner/../../evil", "/tmp/evil_abs_kerax", "C:/evil", "inner\\..\\evil"])
 def test_tar_path_traversal_refused(tmp_path: Path, name: str) -> None:
     archive = tmp_path / "bad.tar.gz"
     make_tar_gz(archive, {"inner/ok.txt": b"ok", name: b"pwned"})

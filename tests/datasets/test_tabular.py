@@ -99,9 +99,7 @@ def test_boston_invalid_split(home: Path, test_split: float) -> None:
 @pytest.mark.parametrize("version, n", [("large", 700), ("small", 600)])
 def test_california(home: Path, version: str, n: int) -> None:
     write_xy(home, "california_housing.npz", 700, 8)
-    (x_train, y_train), (x_test, y_test) = california_housing.load_data(
-        version=version, test_split=0.25, seed=3
-    )
+    (x_train, y_train), (x_test, y_test) = california_housing.load_data(version=version, test_split=0.25, seed=3)
     assert len(x_train) == int(n * 0.75) and len(x_train) + len(x_test) == n and x_train.shape[1] == 8
 
 

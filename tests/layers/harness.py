@@ -101,12 +101,8 @@ def run_layer_test(
     # 2. Symbolic call on Input: builds, infers the output shape with a None batch.
     symbolic_out = layer(symbolic_inputs(input_shape, input_dtype), **call_kwargs)
     assert layer.built
-    assert symbolic_out.shape == symbolic_expected, (
-        f"symbolic shape {symbolic_out.shape} != {symbolic_expected}"
-    )
-    _check_weights(
-        layer, expected_num_trainable_weights, expected_num_non_trainable_weights, expected_weight_shapes
-    )
+    assert symbolic_out.shape == symbolic_expected, f"symbolic shape {symbolic_out.shape} != {symbolic_expected}"
+    _check_weights(layer, expected_num_trainable_weights, expected_num_non_trainable_weights, expected_weight_shapes)
     if expected_output_dtype is not None:
         assert symbolic_out.dtype == jnp.dtype(expected_output_dtype)
 
@@ -118,9 +114,7 @@ def run_layer_test(
     assert tuple(eager_out.shape) == tuple(expected_output_shape), (
         f"eager shape {eager_out.shape} != {expected_output_shape}"
     )
-    assert jnp.dtype(eager_out.dtype) == symbolic_out.dtype, (
-        f"eager {eager_out.dtype} != symbolic {symbolic_out.dtype}"
-    )
+    assert jnp.dtype(eager_out.dtype) == symbolic_out.dtype, f"eager {eager_out.dtype} != symbolic {symbolic_out.dtype}"
     assert np.all(np.isfinite(np.asarray(eager_out, dtype=np.float64)))
 
     # 5. A layer first called eagerly builds the same weights.
@@ -154,9 +148,7 @@ def run_layer_test(
     return layer
 
 
-def _check_weights(
-    layer: Layer, n_trainable: int, n_non_trainable: int, shapes: Sequence[Shape] | None
-) -> None:
+def _check_weights(layer: Layer, n_trainable: int, n_non_trainable: int, shapes: Sequence[Shape] | None) -> None:
     assert len(layer.trainable_weights) == n_trainable, (
         f"{len(layer.trainable_weights)} trainable weights, expected {n_trainable}"
     )
@@ -195,9 +187,7 @@ def _check_training_step(
     for var, g in zip(layer.trainable_weights, weight_grads, strict=True):
         assert g.shape == var.shape
         assert np.all(np.isfinite(g)), f"non-finite gradient for {var.path}"
-        assert np.any(np.asarray(g) != 0), (
-            f"zero gradient for {var.path}: the weight does not reach the output"
-        )
+        assert np.any(np.asarray(g) != 0), f"zero gradient for {var.path}: the weight does not reach the output"
         updated = np.asarray(var.value) - 0.1 * np.asarray(g)
         assert not np.allclose(updated, var.value), f"a gradient step leaves {var.path} unchanged"
     if differentiable_input:
@@ -243,9 +233,7 @@ def assert_keras_parity(
     kwargs = {} if training is None else {"training": training}
     keras_layer(data)  # builds (inference), leaving any moving statistics untouched
     kerax_layer(data)
-    assert [tuple(w.shape) for w in kerax_layer.get_weights()] == [
-        tuple(w.shape) for w in keras_layer.get_weights()
-    ]
+    assert [tuple(w.shape) for w in kerax_layer.get_weights()] == [tuple(w.shape) for w in keras_layer.get_weights()]
     if keras_layer.weights:
         keras_layer.set_weights(random_weights(keras_layer))
         kerax_layer.set_weights(keras_layer.get_weights())

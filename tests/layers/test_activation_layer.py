@@ -17,9 +17,7 @@ def test_contract(activation):
 
 @pytest.mark.parametrize("activation", ["relu", "softmax"])
 def test_matches_keras(keras, activation):
-    assert_keras_parity(
-        layers.Activation(activation), keras.layers.Activation(activation), random_data((2, 5))
-    )
+    assert_keras_parity(layers.Activation(activation), keras.layers.Activation(activation), random_data((2, 5)))
 
 
 def test_callable_and_config():

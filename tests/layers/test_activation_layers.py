@@ -122,8 +122,9 @@ def test_errors():
         PReLU(shared_axes=[0], name="p")
     with pytest.raises(ValueError, match=r"PReLU 'p2'.*shared axis 5 is out of bounds"):
         PReLU(shared_axes=[5], name="p2")(np.zeros((2, 3), "float32"))
-    with pytest.raises(NotImplementedError, match="alpha_regularizer"):
-        PReLU(alpha_regularizer="l2")
+    regularized = PReLU(alpha_regularizer="l2")
+    regularized(np.zeros((2, 3), "float32"))
+    assert type(regularized.alpha.regularizer).__name__ == "L2"
     with pytest.raises(ValueError, match=r"Softmax 's'.*broadcastable.*mask.shape=\(3,\)"):
         Softmax(name="s")(np.zeros((2, 4), "float32"), mask=np.ones(3, bool))
     with pytest.raises(TypeError, match=r"Softmax 's2'.*`axis`"):

@@ -135,9 +135,11 @@ def test_input_errors_name_the_layer_and_the_shape():
         built(np.zeros((1, 5, 5, 2), "float32"))
 
 
-def test_unsupported_regularizer_is_refused_loudly():
-    with pytest.raises(NotImplementedError, match="kernel_regularizer"):
-        layers.Conv2D(4, 3, kernel_regularizer="l2")
+def test_kernel_regularizer_reaches_the_kernel():
+    layer = layers.Conv2D(4, 3, kernel_regularizer="l2")
+    layer(np.zeros((1, 5, 5, 2), "float32"))
+    assert type(layer.kernel.regularizer).__name__ == "L2"
+    assert layer.losses and float(layer.losses[0]) > 0
 
 
 def test_unknown_spatial_sizes_stay_unknown():

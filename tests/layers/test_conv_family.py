@@ -372,9 +372,16 @@ def test_input_errors_name_the_layer_and_the_numbers():
         (conv.SeparableConv1D, (4, 3), "pointwise_constraint"),
     ],
 )
-def test_unsupported_arguments_are_refused_loudly(cls, args, unsupported):
-    with pytest.raises(NotImplementedError, match=unsupported):
-        cls(*args, **{unsupported: "l2" if "regularizer" in unsupported else "non_neg"})
+def test_regularizers_and_constraints_reach_their_weight(cls, args, unsupported):
+    kind = "regularizer" if "regularizer" in unsupported else "constraint"
+    layer = cls(*args, **{unsupported: "l2" if kind == "regularizer" else "non_neg"})
+    layer(np.zeros((1, 8, 8, 3) if "2D" in cls.__name__ else (1, 8, 3), "float32"))
+    prefix = unsupported.rsplit("_", 1)[0]
+    weight = {"kernel": "kernel", "depthwise": "kernel", "bias": "bias", "pointwise": "pointwise_kernel"}[prefix]
+    if cls.__name__.startswith("Separable") and prefix == "depthwise":
+        weight = "depthwise_kernel"
+    assert type(getattr(getattr(layer, weight), kind)).__name__ == ("L2" if kind == "regularizer" else "NonNeg")
+    assert layer.get_config()[unsupported]["class_name"] == ("L2" if kind == "regularizer" else "NonNeg")
 
 
 def test_unknown_lengths_stay_unknown():

@@ -75,9 +75,7 @@ def test_config():
 
 @pytest.mark.parametrize("rate", [1.5, -0.1, 1, "0.5", None])
 def test_bad_rate(rate):
-    with pytest.raises(
-        ValueError, match=rf"Dropout 'd'.*`rate` must be a float in \[0, 1\), received rate={rate!r}"
-    ):
+    with pytest.raises(ValueError, match=rf"Dropout 'd'.*`rate` must be a float in \[0, 1\), received rate={rate!r}"):
         layers.Dropout(rate, name="d")
 
 

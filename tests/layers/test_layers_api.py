@@ -106,9 +106,7 @@ def test_signature_defaults_match_keras(keras, name):
         }:
             continue
         assert param.name in ours, f"{name} lacks Keras's argument `{param.name}`"
-        assert ours[param.name].default == param.default, (
-            f"{name}({param.name}=...) default differs from Keras"
-        )
+        assert ours[param.name].default == param.default, f"{name}({param.name}=...) default differs from Keras"
         assert ours[param.name].kind == param.kind or param.kind == param.POSITIONAL_OR_KEYWORD
 
 

@@ -76,9 +76,7 @@ def test_broadcasting_matches_keras(keras, shapes):
     ("axis", "shapes"), [(-1, [(2, 3, 4), (2, 3, 2)]), (1, [(2, 1, 4), (2, 3, 4)]), (0, [(2, 3), (1, 3)])]
 )
 def test_concatenate_matches_keras(keras, axis, shapes):
-    assert_keras_parity(
-        layers.Concatenate(axis=axis), keras.layers.Concatenate(axis=axis), random_data(shapes)
-    )
+    assert_keras_parity(layers.Concatenate(axis=axis), keras.layers.Concatenate(axis=axis), random_data(shapes))
 
 
 @pytest.mark.parametrize("name", [*ELEMENTWISE, "Concatenate"])
@@ -119,9 +117,7 @@ def test_a_built_layer_rechecks_shapes_on_later_calls():
 @pytest.mark.parametrize("name", [*ELEMENTWISE, "Concatenate"])
 def test_needs_a_list_of_at_least_two_inputs(name):
     x = np.ones((2, 3), "float32")
-    with pytest.raises(
-        ValueError, match=rf"{name} layer '.*' should be called on a list of inputs.*\(2, 3\)"
-    ):
+    with pytest.raises(ValueError, match=rf"{name} layer '.*' should be called on a list of inputs.*\(2, 3\)"):
         getattr(layers, name)()(x)
     with pytest.raises(ValueError, match=r"list of (at least|exactly) 2 inputs, but received 1 input"):
         getattr(layers, name)()([x])

@@ -76,8 +76,10 @@ def test_layer_norm_errors():
         LayerNormalization(axis="last", name="ln")
     with pytest.raises(ValueError, match=r"LayerNormalization 'ln2'.*axis 3 is out of bounds.*\(2, 3\)"):
         LayerNormalization(axis=3, name="ln2")(np.zeros((2, 3), "float32"))
-    with pytest.raises(NotImplementedError, match="gamma_regularizer"):
-        LayerNormalization(gamma_regularizer="l2")
+    regularized = LayerNormalization(gamma_regularizer="l2", beta_constraint="non_neg")
+    regularized(np.zeros((2, 3), "float32"))
+    assert type(regularized.gamma.regularizer).__name__ == "L2"
+    assert type(regularized.beta.constraint).__name__ == "NonNeg"
 
 
 # -- GroupNormalization -------------------------------------------------------------------------------

@@ -85,9 +85,7 @@ def test_aliases():
 
 @pytest.mark.parametrize("pool_size", [0, (2, 2, 2), "2", (2, 0), 2.5])
 def test_bad_pool_size(pool_size):
-    with pytest.raises(
-        ValueError, match=r"MaxPooling2D 'pool'.*`pool_size` must be an integer or a tuple of 2"
-    ):
+    with pytest.raises(ValueError, match=r"MaxPooling2D 'pool'.*`pool_size` must be an integer or a tuple of 2"):
         layers.MaxPooling2D(pool_size, name="pool")
 
 

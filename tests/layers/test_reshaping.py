@@ -59,9 +59,7 @@ def test_reshape_config_keeps_the_target_as_a_tuple():
 
 def test_reshape_size_mismatch_names_both_shapes():
     layer = layers.Reshape((5, 5), name="r")
-    with pytest.raises(
-        ValueError, match=r"Reshape 'r'.*shape \(3, 4\) \(12 values\).*target_shape \(5, 5\) \(25"
-    ):
+    with pytest.raises(ValueError, match=r"Reshape 'r'.*shape \(3, 4\) \(12 values\).*target_shape \(5, 5\) \(25"):
         layer(layers.Input((3, 4)))
     with pytest.raises(ValueError, match=r"Reshape 'r2'.*shape \(3, 4\).*target_shape \(5, -1\)"):
         layers.Reshape((5, -1), name="r2")(np.zeros((2, 3, 4), "float32"))

@@ -136,12 +136,7 @@ def check_geometry(layout: Layout) -> None:
         if b.scope:
             parent = layout.box(b.scope)
             assert parent.kind == "cluster"
-            assert (
-                parent.x <= b.x
-                and b.x1 <= parent.x1
-                and parent.y + parent.header_h <= b.y
-                and b.y1 <= parent.y1
-            )
+            assert parent.x <= b.x and b.x1 <= parent.x1 and parent.y + parent.header_h <= b.y and b.y1 <= parent.y1
     for e in layout.edges:
         assert len(e.points) >= 2
         segments = list(zip(e.points, e.points[1:], strict=False))
@@ -437,9 +432,7 @@ def random_dags(draw) -> PlotGraph:
             lambda ps: [(a, b) if a < b else (b, a) for a, b in ps if a != b]
         )
     )
-    labels = draw(
-        st.lists(st.sampled_from(["", "", "", "(None, 3)", "x"]), min_size=len(pairs), max_size=len(pairs))
-    )
+    labels = draw(st.lists(st.sampled_from(["", "", "", "(None, 3)", "x"]), min_size=len(pairs), max_size=len(pairs)))
     edges = [PlotEdge(f"n{a}", f"n{b}", label) for (a, b), label in zip(pairs, labels, strict=True)]
     return PlotGraph(nodes, edges)
 

@@ -51,9 +51,7 @@ def keras_output(steps, values, verbose, target="same", **kw):
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
         drive(
-            lambda: kp.Progbar(
-                steps if target == "same" else target, verbose=verbose, stateful_metrics=names
-            ),
+            lambda: kp.Progbar(steps if target == "same" else target, verbose=verbose, stateful_metrics=names),
             kp,
             steps,
             values,
@@ -65,9 +63,7 @@ def keras_output(steps, values, verbose, target="same", **kw):
 def ours(steps, values, verbose, target="same", stream=None, dynamic=False, **kw):
     stream = io.StringIO() if stream is None else stream
     drive(
-        lambda: Progbar(
-            steps if target == "same" else target, verbose=verbose, stream=stream, dynamic=dynamic
-        ),
+        lambda: Progbar(steps if target == "same" else target, verbose=verbose, stream=stream, dynamic=dynamic),
         _progbar,
         steps,
         values,
@@ -81,9 +77,7 @@ def last_keras_line(raw):
 
 
 SCENARIOS = {
-    "ms_per_step": dict(
-        steps=1875, dt=0.0011, values=lambda i: [("accuracy", 0.8 + i * 1e-5), ("loss", 0.3449)]
-    ),
+    "ms_per_step": dict(steps=1875, dt=0.0011, values=lambda i: [("accuracy", 0.8 + i * 1e-5), ("loss", 0.3449)]),
     "s_per_step": dict(steps=7, dt=2.5, values=lambda i: [("loss", 12.5), ("mae", 2e-5), ("zero", 0.0)]),
     "us_per_step": dict(steps=120, dt=4e-7, values=lambda i: [("loss", np.float32(0.123456))]),
     "long": dict(steps=300, dt=20.0, values=lambda i: [("loss", 1.0 / i)]),

@@ -43,6 +43,7 @@ class StatelessScope:
     def __init__(self, values: dict[Variable, Any] | None = None, rng: jax.Array | None = None) -> None:
         self._values: dict[int, Any] = {}
         self.updates: dict[int, Any] = {}
+        self.losses: list[Any] = []  # what layers add with add_loss() during the scope
         self.rng = rng
         self._draws = 0
         for var, value in (values or {}).items():

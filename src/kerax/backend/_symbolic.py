@@ -28,9 +28,7 @@ class SymbolicTensor:
     symbolic tensors; nothing is computed.
     """
 
-    def __init__(
-        self, shape: tuple[int | None, ...], dtype: Any = "float32", name: str | None = None
-    ) -> None:
+    def __init__(self, shape: tuple[int | None, ...], dtype: Any = "float32", name: str | None = None) -> None:
         self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = jnp.dtype(dtype)
         self.name = name or _naming.uniquify("keras_tensor")

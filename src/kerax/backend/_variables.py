@@ -53,6 +53,8 @@ class Variable:
                 f"received one of shape {tuple(value.shape)}."
             )
         self._value = value
+        self.regularizer: Any = None  # a penalty added to the training loss (set by Layer.add_weight)
+        self.constraint: Any = None  # a projection applied after each optimizer step
 
     # -- reading and writing -------------------------------------------------------------------------
     @property
@@ -69,8 +71,7 @@ class Variable:
         value = jnp.asarray(value, dtype=self._dtype)
         if tuple(value.shape) != self.shape:
             raise ValueError(
-                f"Variable '{self.path}' has shape {self.shape}; cannot assign a value of shape "
-                f"{tuple(value.shape)}."
+                f"Variable '{self.path}' has shape {self.shape}; cannot assign a value of shape {tuple(value.shape)}."
             )
         scope = _scope.current()
         if scope is not None and (scope.get(self) is not None or isinstance(value, jax.core.Tracer)):

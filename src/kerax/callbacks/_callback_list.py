@@ -82,9 +82,7 @@ class CallbackList(Callback):
         **params: Any,
     ) -> None:
         super().__init__()
-        self.callbacks: list[Callback] = _flatten(
-            list(callbacks) if isinstance(callbacks, Iterator) else callbacks
-        )
+        self.callbacks: list[Callback] = _flatten(list(callbacks) if isinstance(callbacks, Iterator) else callbacks)
         self._history: History | None = None
         self._progbar: ProgbarLogger | None = None
         for callback in self.callbacks:

@@ -172,8 +172,7 @@ class MonitorCallback(Callback):
             )
         elif value is None:
             warnings.warn(
-                f"{type(self).__name__}: `{self.monitor}` must be a scalar number to be monitored, "
-                f"received {raw!r}.",
+                f"{type(self).__name__}: `{self.monitor}` must be a scalar number to be monitored, received {raw!r}.",
                 stacklevel=3,
             )
         return value

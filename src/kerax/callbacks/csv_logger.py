@@ -41,9 +41,7 @@ class CSVLogger(Callback):
         try:
             self.filename = os.fspath(filename)
         except TypeError:
-            raise TypeError(
-                f"CSVLogger: `filename` must be a str or os.PathLike, received {filename!r}."
-            ) from None
+            raise TypeError(f"CSVLogger: `filename` must be a str or os.PathLike, received {filename!r}.") from None
         if not isinstance(separator, str) or len(separator) != 1:
             raise ValueError(f"CSVLogger: `separator` must be a single character, received {separator!r}.")
         self.sep = separator

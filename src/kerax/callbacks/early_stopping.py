@@ -37,14 +37,8 @@ class EarlyStopping(MonitorCallback):
         super().__init__(monitor=monitor, mode=mode, baseline=None, min_delta=min_delta)
         if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
             raise ValueError(f"EarlyStopping: `patience` must be an int >= 0, received {patience!r}.")
-        if (
-            isinstance(start_from_epoch, bool)
-            or not isinstance(start_from_epoch, int)
-            or start_from_epoch < 0
-        ):
-            raise ValueError(
-                f"EarlyStopping: `start_from_epoch` must be an int >= 0, received {start_from_epoch!r}."
-            )
+        if isinstance(start_from_epoch, bool) or not isinstance(start_from_epoch, int) or start_from_epoch < 0:
+            raise ValueError(f"EarlyStopping: `start_from_epoch` must be an int >= 0, received {start_from_epoch!r}.")
         self.patience = patience
         self.verbose = verbose
         self.baseline = None if baseline is None else float(baseline)
@@ -108,7 +102,5 @@ class EarlyStopping(MonitorCallback):
             )
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose > 0:
-                print_msg(
-                    f"EarlyStopping: restoring the weights saved at the end of epoch {self.best_epoch + 1}."
-                )
+                print_msg(f"EarlyStopping: restoring the weights saved at the end of epoch {self.best_epoch + 1}.")
             self.model.set_weights(self.best_weights)

@@ -78,9 +78,7 @@ class LearningRateScheduler(Callback):
         learning_rate = float(arr.reshape(()))
         model.optimizer.learning_rate = learning_rate
         if self.verbose > 0:
-            print_msg(
-                f"Epoch {epoch + 1}: LearningRateScheduler set the learning rate to {learning_rate:.6g}."
-            )
+            print_msg(f"Epoch {epoch + 1}: LearningRateScheduler set the learning rate to {learning_rate:.6g}.")
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         """Record the learning rate in the epoch logs under "learning_rate".

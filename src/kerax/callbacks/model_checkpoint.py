@@ -56,12 +56,8 @@ class ModelCheckpoint(MonitorCallback):
             ) from None
         if not isinstance(path, str) or not path:
             raise ValueError(f"ModelCheckpoint: `filepath` must be a non-empty path, received {filepath!r}.")
-        if save_freq != "epoch" and (
-            isinstance(save_freq, bool) or not isinstance(save_freq, int) or save_freq < 1
-        ):
-            raise ValueError(
-                f"ModelCheckpoint: `save_freq` must be 'epoch' or a positive int, received {save_freq!r}."
-            )
+        if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, int) or save_freq < 1):
+            raise ValueError(f"ModelCheckpoint: `save_freq` must be 'epoch' or a positive int, received {save_freq!r}.")
         self.filepath = path
         self.verbose = verbose
         self.save_best_only = bool(save_best_only)
@@ -159,8 +155,7 @@ class ModelCheckpoint(MonitorCallback):
         if self._is_improvement(current, self.best):
             if self.verbose > 0:
                 print_msg(
-                    f"Epoch {epoch + 1}: {self.monitor} improved from {best} to {current:.5f}; "
-                    f"saving model to {path}"
+                    f"Epoch {epoch + 1}: {self.monitor} improved from {best} to {current:.5f}; saving model to {path}"
                 )
             self.best = current
             return True

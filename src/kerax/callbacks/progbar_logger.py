@@ -46,9 +46,7 @@ class ProgbarLogger(Callback):
         if verbose == "auto":
             verbose = 1
         if verbose not in (0, 1, 2):
-            raise ValueError(
-                f"ProgbarLogger: params['verbose'] must be 0, 1, 2 or 'auto', received {verbose!r}."
-            )
+            raise ValueError(f"ProgbarLogger: params['verbose'] must be 0, 1, 2 or 'auto', received {verbose!r}.")
         self.verbose = int(verbose)
         self.epochs = int(params.get("epochs") or 1)
         steps = params.get("steps")

@@ -52,16 +52,8 @@ def extract_tar(archive: str, folder: str) -> None:
 
 def _safe_relpath(name: str, archive: str) -> str:
     """Return the member's relative path, or refuse a path that is absolute or climbs out."""
-    if (
-        not name
-        or "\x00" in name
-        or "\\" in name
-        or name.startswith("/")
-        or (len(name) > 1 and name[1] == ":")
-    ):
-        raise UnsafeDatasetError(
-            f"Refusing to extract {archive}: member {name!r} has an absolute or unsafe path."
-        )
+    if not name or "\x00" in name or "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        raise UnsafeDatasetError(f"Refusing to extract {archive}: member {name!r} has an absolute or unsafe path.")
     parts = [p for p in name.split("/") if p not in ("", ".")]
     if ".." in parts:
         raise UnsafeDatasetError(f"Refusing to extract {archive}: member {name!r} climbs out with '..'.")

@@ -25,9 +25,7 @@ def check_test_split(test_split: float) -> float:
         ValueError: If it lies outside ``[0, 1)``.
     """
     if not 0 <= test_split < 1:
-        raise ValueError(
-            f"Invalid `test_split` argument: {test_split}. It must be between 0 and 1 (exclusive of 1)."
-        )
+        raise ValueError(f"Invalid `test_split` argument: {test_split}. It must be between 0 and 1 (exclusive of 1).")
     return float(test_split)
 
 

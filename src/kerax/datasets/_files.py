@@ -57,9 +57,7 @@ def cache_dir(cache_subdir: str = "datasets") -> str:
     """
     parts = cache_subdir.replace("\\", "/").split("/")
     if os.path.isabs(cache_subdir) or ".." in parts:
-        raise ValueError(
-            f"cache_subdir must be a relative folder inside KERAX_HOME, received {cache_subdir!r}."
-        )
+        raise ValueError(f"cache_subdir must be a relative folder inside KERAX_HOME, received {cache_subdir!r}.")
     return os.path.join(kerax_home(), *[p for p in parts if p not in ("", ".")])
 
 

@@ -16,9 +16,7 @@ from kerax.datasets._errors import DatasetFormatError
 _UBYTE = 0x08
 
 
-def read_idx(
-    source: str | BinaryIO, ndim: int, tail: Sequence[int] = (), name: str | None = None
-) -> np.ndarray:
+def read_idx(source: str | BinaryIO, ndim: int, tail: Sequence[int] = (), name: str | None = None) -> np.ndarray:
     """Read a gzip-compressed IDX file of unsigned bytes.
 
     The header is a magic number ``0x0000 08 <ndim>`` then ``ndim`` big-endian 32-bit sizes; the
@@ -56,13 +54,9 @@ def read_idx(
                 raise DatasetFormatError(
                     f"{name}: expected items of shape {tuple(tail)}, the header announces {tuple(shape[1:])}."
                 )
-            data = bytearray(
-                _read_exact(f, math.prod(shape), name, f"{shape[0]} items of shape {tuple(tail)}")
-            )
+            data = bytearray(_read_exact(f, math.prod(shape), name, f"{shape[0]} items of shape {tuple(tail)}"))
             if f.read(1):
-                raise DatasetFormatError(
-                    f"{name}: data continues past the {shape[0]} items the header announces."
-                )
+                raise DatasetFormatError(f"{name}: data continues past the {shape[0]} items the header announces.")
     except (OSError, EOFError, zlib.error) as err:
         raise DatasetFormatError(f"{name} is not a valid gzip file: {err}") from err
     return np.frombuffer(data, dtype=np.uint8).reshape(shape)

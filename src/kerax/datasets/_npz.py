@@ -12,9 +12,7 @@ from kerax.datasets._errors import DatasetFormatError
 from kerax.datasets._unpickle import restricted_load
 
 
-def load_npz(
-    path: str, required: Sequence[str] = (), *, object_arrays: bool = False
-) -> dict[str, np.ndarray]:
+def load_npz(path: str, required: Sequence[str] = (), *, object_arrays: bool = False) -> dict[str, np.ndarray]:
     """Read the arrays of an ``.npz`` file.
 
     Numeric arrays are read by numpy with ``allow_pickle=False``. Object arrays (Keras's IMDB and
@@ -70,9 +68,7 @@ def _read_npy(stream: io.BytesIO, source: str, object_arrays: bool) -> np.ndarra
             raise
         raise DatasetFormatError(f"{source} is not a valid .npy stream: {err}") from err
     if not object_arrays:
-        raise DatasetFormatError(
-            f"{source} holds pickled objects ({dtype}), which this dataset never contains."
-        )
+        raise DatasetFormatError(f"{source} holds pickled objects ({dtype}), which this dataset never contains.")
     array = restricted_load(stream, encoding="latin1", source=source)
     if not isinstance(array, np.ndarray) or array.dtype != dtype or array.shape != tuple(shape):
         raise DatasetFormatError(

@@ -56,12 +56,7 @@ class _DtypeSpec:
         if not isinstance(state, tuple) or len(state) < 5:
             raise UnsafeDatasetError(f"Refusing a pickled dtype state of type {type(state).__name__}.")
         byteorder, subarray, names, fields = (_text(state[1]), state[2], state[3], state[4])
-        if (
-            byteorder not in ("<", ">", "|", "=")
-            or subarray is not None
-            or names is not None
-            or fields is not None
-        ):
+        if byteorder not in ("<", ">", "|", "=") or subarray is not None or names is not None or fields is not None:
             raise UnsafeDatasetError("Refusing a pickled dtype with fields or sub-arrays.")
         self.byteorder = byteorder
 
@@ -86,11 +81,7 @@ class _ArraySpec:
         if not isinstance(state, tuple) or len(state) not in (4, 5):
             raise UnsafeDatasetError("Refusing a malformed pickled array state.")
         shape, dtype, fortran, payload = state[-4:]
-        if (
-            not isinstance(shape, tuple)
-            or len(shape) > _MAX_NDIM
-            or not all(type(n) is int and n >= 0 for n in shape)
-        ):
+        if not isinstance(shape, tuple) or len(shape) > _MAX_NDIM or not all(type(n) is int and n >= 0 for n in shape):
             raise UnsafeDatasetError(f"Refusing a pickled array shape {shape!r}.")
         if not isinstance(dtype, _DtypeSpec) or type(fortran) not in (bool, int) or fortran not in (0, 1):
             raise UnsafeDatasetError("Refusing a pickled array whose dtype is not a plain numpy dtype.")
@@ -134,9 +125,7 @@ def _make_dtype(code: Any, align: Any = False, copy: Any = True) -> _DtypeSpec:
     code = _text(code)
     # Python 2 pickles pass align/copy as the ints 0/1.
     if not isinstance(code, str) or not _TYPECODE.fullmatch(code) or type(align) not in (bool, int):
-        raise UnsafeDatasetError(
-            f"Refusing pickled dtype {code!r}: only plain numeric and object types are read."
-        )
+        raise UnsafeDatasetError(f"Refusing pickled dtype {code!r}: only plain numeric and object types are read.")
     try:
         np.dtype(code)
     except TypeError as err:

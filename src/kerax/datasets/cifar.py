@@ -35,12 +35,7 @@ def load_batch(fpath: str, label_key: str = "labels") -> tuple[np.ndarray, list[
         raise DatasetFormatError(f"{fpath}: expected a pickled dict, received {type(batch).__name__}.")
     batch = {k.decode("utf8") if isinstance(k, bytes) else k: v for k, v in batch.items()}
     data, labels = batch.get("data"), batch.get(label_key)
-    if (
-        not isinstance(data, np.ndarray)
-        or data.dtype != np.uint8
-        or data.ndim != 2
-        or data.shape[1] != _PIXELS
-    ):
+    if not isinstance(data, np.ndarray) or data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != _PIXELS:
         shape = getattr(data, "shape", None)
         raise DatasetFormatError(
             f"{fpath}: expected 'data' as a uint8 array of shape (n, {_PIXELS}), received {shape}."
@@ -53,8 +48,7 @@ def load_batch(fpath: str, label_key: str = "labels") -> tuple[np.ndarray, list[
         or not all(type(v) is int and 0 <= v < 256 for v in labels)
     ):
         raise DatasetFormatError(
-            f"{fpath}: expected {label_key!r} as a list of {len(data)} ints in [0, 256); "
-            f"keys are {sorted(batch)}."
+            f"{fpath}: expected {label_key!r} as a list of {len(data)} ints in [0, 256); keys are {sorted(batch)}."
         )
     return data.reshape(len(data), 3, 32, 32), labels
 

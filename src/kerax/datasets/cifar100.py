@@ -34,9 +34,7 @@ def load_data(label_mode: str = "fine") -> Split:
         UnsafeDatasetError: If a batch pickle or the archive holds refused content.
     """
     if label_mode not in ("fine", "coarse"):
-        raise ValueError(
-            f'`label_mode` must be one of `"fine"`, `"coarse"`. Received: label_mode={label_mode}.'
-        )
+        raise ValueError(f'`label_mode` must be one of `"fine"`, `"coarse"`. Received: label_mode={label_mode}.')
     folder = batches_dir("cifar-100-python-target", "cifar-100-python", _ORIGIN, _SHA256)
     x_train, y_train = load_batch(os.path.join(folder, "train"), label_key=f"{label_mode}_labels")
     x_test, y_test = load_batch(os.path.join(folder, "test"), label_key=f"{label_mode}_labels")

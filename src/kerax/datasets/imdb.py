@@ -61,8 +61,7 @@ def load_data(
         x_test, labels_test = seq.drop_long(maxlen, x_test, labels_test)
         if not x_train or not x_test:
             raise ValueError(
-                f"After filtering for sequences shorter than maxlen={maxlen}, no sequence was kept. "
-                "Increase maxlen."
+                f"After filtering for sequences shorter than maxlen={maxlen}, no sequence was kept. Increase maxlen."
             )
     xs = seq.restrict_vocabulary(x_train + x_test, num_words, skip_top, oov_char)
     labels = np.concatenate([np.asarray(labels_train), np.asarray(labels_test)])

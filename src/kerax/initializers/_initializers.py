@@ -159,9 +159,7 @@ class VarianceScaling(_Seeded):
         if scale <= 0:
             raise ValueError(f"VarianceScaling: `scale` must be positive, received {scale!r}.")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
-            raise ValueError(
-                f"VarianceScaling: `mode` must be fan_in, fan_out or fan_avg, received {mode!r}."
-            )
+            raise ValueError(f"VarianceScaling: `mode` must be fan_in, fan_out or fan_avg, received {mode!r}.")
         distribution = distribution.lower()
         if distribution not in ("truncated_normal", "untruncated_normal", "uniform", "normal"):
             raise ValueError(
@@ -199,18 +197,12 @@ def _preset(name: str, scale: float, mode: str, distribution: str, doc: str) -> 
     return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config, "__doc__": doc})
 
 
-GlorotUniform = _preset(
-    "GlorotUniform", 1.0, "fan_avg", "uniform", "Uniform in ±sqrt(6 / (fan_in + fan_out))."
-)
-GlorotNormal = _preset(
-    "GlorotNormal", 1.0, "fan_avg", "truncated_normal", "Truncated normal, var 2/(in+out)."
-)
+GlorotUniform = _preset("GlorotUniform", 1.0, "fan_avg", "uniform", "Uniform in ±sqrt(6 / (fan_in + fan_out)).")
+GlorotNormal = _preset("GlorotNormal", 1.0, "fan_avg", "truncated_normal", "Truncated normal, var 2/(in+out).")
 HeUniform = _preset("HeUniform", 2.0, "fan_in", "uniform", "Uniform in ±sqrt(6 / fan_in).")
 HeNormal = _preset("HeNormal", 2.0, "fan_in", "truncated_normal", "Truncated normal, variance 2 / fan_in.")
 LecunUniform = _preset("LecunUniform", 1.0, "fan_in", "uniform", "Uniform in ±sqrt(3 / fan_in).")
-LecunNormal = _preset(
-    "LecunNormal", 1.0, "fan_in", "truncated_normal", "Truncated normal, variance 1 / fan_in."
-)
+LecunNormal = _preset("LecunNormal", 1.0, "fan_in", "truncated_normal", "Truncated normal, variance 1 / fan_in.")
 
 
 class Orthogonal(_Seeded):

@@ -9,6 +9,11 @@ from kerax.layers.activations import (
     ReLU,
     Softmax,
 )
+from kerax.layers.attention import (
+    AdditiveAttention,
+    Attention,
+    MultiHeadAttention,
+)
 from kerax.layers.convolutional import (
     Conv1D,
     Conv1DTranspose,
@@ -31,6 +36,7 @@ from kerax.layers.convolutional import (
 )
 from kerax.layers.core.activation import Activation
 from kerax.layers.core.dense import Dense
+from kerax.layers.core.embedding import Embedding
 from kerax.layers.core.identity import Identity
 from kerax.layers.core.input_layer import Input, InputLayer
 from kerax.layers.merging.add import Add, add
@@ -108,11 +114,20 @@ from kerax.layers.reshaping import (
     ZeroPadding2D,
     ZeroPadding3D,
 )
+from kerax.layers.rnn import (
+    GRU,
+    LSTM,
+    Bidirectional,
+    SimpleRNN,
+    TimeDistributed,
+)
 
 __all__ = [
     "Activation",
     "Add",
+    "AdditiveAttention",
     "AlphaDropout",
+    "Attention",
     "Average",
     "AveragePooling1D",
     "AveragePooling2D",
@@ -121,6 +136,7 @@ __all__ = [
     "AvgPool2D",
     "AvgPool3D",
     "BatchNormalization",
+    "Bidirectional",
     "CenterCrop",
     "Concatenate",
     "Conv1D",
@@ -144,7 +160,9 @@ __all__ = [
     "Dot",
     "Dropout",
     "ELU",
+    "Embedding",
     "Flatten",
+    "GRU",
     "GaussianDropout",
     "GaussianNoise",
     "GlobalAveragePooling1D",
@@ -164,6 +182,7 @@ __all__ = [
     "Input",
     "InputLayer",
     "InputSpec",
+    "LSTM",
     "Layer",
     "LayerNormalization",
     "LeakyReLU",
@@ -175,6 +194,7 @@ __all__ = [
     "MaxPooling3D",
     "Maximum",
     "Minimum",
+    "MultiHeadAttention",
     "Multiply",
     "Normalization",
     "PReLU",
@@ -193,11 +213,13 @@ __all__ = [
     "SeparableConv2D",
     "SeparableConvolution1D",
     "SeparableConvolution2D",
+    "SimpleRNN",
     "Softmax",
     "SpatialDropout1D",
     "SpatialDropout2D",
     "SpatialDropout3D",
     "Subtract",
+    "TimeDistributed",
     "UnitNormalization",
     "UpSampling1D",
     "UpSampling2D",

@@ -7,6 +7,11 @@ import threading
 _local = threading.local()
 
 
+def call_depth() -> int:
+    """How many layer calls are in progress on this thread (0 outside any call)."""
+    return len(getattr(_local, "training", ()))
+
+
 def current_training() -> bool | None:
     stack = getattr(_local, "training", None)
     return stack[-1] if stack else None

@@ -15,11 +15,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from kerax import constraints as _constraints
 from kerax import initializers as _initializers
+from kerax import regularizers as _regularizers
 from kerax.backend import _config, _scope
 from kerax.backend._symbolic import SymbolicTensor, any_symbolic
 from kerax.backend._variables import Variable
-from kerax.layers._context import current_training, training_scope
+from kerax.layers._context import call_depth, current_training, training_scope
 from kerax.layers._input_spec import InputSpec, check_input_spec
 from kerax.ops._operation import Operation, infer_output_spec
 
@@ -55,6 +57,7 @@ class Layer(Operation):
         dtype: Any = None,
         trainable: bool = True,
         autocast: bool = True,
+        activity_regularizer: Any = None,
         **kwargs: Any,
     ) -> None:
         unknown = set(kwargs) - set(_BASE_KWARGS)
@@ -71,6 +74,8 @@ class Layer(Operation):
         self.input_spec: InputSpec | list[InputSpec | None] | None = None
         self._trainable_vars: list[Variable] = []
         self._non_trainable_vars: list[Variable] = []
+        self._losses: list[Any] = []
+        self.activity_regularizer = _regularizers.get(activity_regularizer)
         self._build_shapes: Any = None
         self._batch_input_shape = self._batch_shape_from_kwargs(kwargs)
         signature = inspect.signature(self.call).parameters
@@ -114,6 +119,43 @@ class Layer(Operation):
 
         build._kerax_wrapped = True  # type: ignore[attr-defined]
         cls.build = build  # type: ignore[method-assign]
+
+    def _keep_regularization(self, **arguments: Any) -> None:
+        """Store ``<weight>_regularizer``/``<weight>_constraint`` arguments (and ``activity_regularizer``).
+
+        Each is resolved (``"l2"`` -> ``L2()``) and kept as an attribute of the same name; ``build`` passes
+        them to ``add_weight`` and ``get_config`` reports them with ``regularization_config``.
+        """
+        for name, value in arguments.items():
+            if name == "activity_regularizer":
+                self.activity_regularizer = _regularizers.get(value)
+            elif name.endswith("_regularizer"):
+                setattr(self, name, _regularizers.get(value))
+            elif name.endswith("_constraint"):
+                setattr(self, name, _constraints.get(value))
+            else:
+                raise TypeError(f"_keep_regularization: {name!r} is neither a regularizer nor a constraint.")
+        self._regularization_names = tuple(arguments)
+
+    def regularization_config(self) -> dict[str, Any]:
+        """The kept regularizers and constraints, serialised as Keras writes them (None when unset)."""
+        config: dict[str, Any] = {}
+        for name in getattr(self, "_regularization_names", ()):
+            value = self.activity_regularizer if name == "activity_regularizer" else getattr(self, name)
+            if value is None:
+                config[name] = None
+            elif name.endswith("_regularizer"):
+                config[name] = _regularizers.serialize(value)
+            else:
+                config[name] = _constraints.serialize(value)
+        return config
+
+    def _weight_penalties(self, prefix: str) -> dict[str, Any]:
+        """``regularizer=``/``constraint=`` keyword arguments of ``add_weight`` for the weight ``prefix``."""
+        return {
+            "regularizer": getattr(self, f"{prefix}_regularizer", None),
+            "constraint": getattr(self, f"{prefix}_constraint", None),
+        }
 
     def _refuse_unsupported(self, **arguments: Any) -> None:
         """Refuse, naming it, the first Keras argument given that kerax does not implement yet."""
@@ -207,6 +249,8 @@ class Layer(Operation):
         dtype: Any = None,
         trainable: bool = True,
         name: str | None = None,
+        regularizer: Any = None,
+        constraint: Any = None,
         **unsupported: Any,
     ) -> Variable:
         """Create a weight owned by this layer.
@@ -218,9 +262,11 @@ class Layer(Operation):
             dtype: default the layer's variable dtype.
             trainable: whether gradients update it.
             name: the weight's name, e.g. ``"kernel"``.
+            regularizer: a penalty on the weight added to the training loss (``"l2"``, a Regularizer).
+            constraint: a projection applied to the weight after each optimizer step (``"non_neg"``).
         """
         for key, value in unsupported.items():
-            if value is not None and key not in ("regularizer", "constraint", "autocast", "aggregation"):
+            if value is not None and key not in ("autocast", "aggregation"):
                 raise TypeError(f"Layer '{self.name}': add_weight() got an unexpected argument {key!r}.")
         shape = tuple(int(d) for d in (shape or ()))
         dtype = jnp.dtype(dtype or self.variable_dtype)
@@ -230,6 +276,8 @@ class Layer(Operation):
         name = name or f"variable_{len(self._trainable_vars) + len(self._non_trainable_vars)}"
         with jax.ensure_compile_time_eval():
             var = Variable(init, shape=shape, dtype=dtype, trainable=trainable, name=name, path=f"{self.name}/{name}")
+        var.regularizer = _regularizers.get(regularizer)
+        var.constraint = _constraints.get(constraint)
         (self._trainable_vars if trainable else self._non_trainable_vars).append(var)
         _structure_version[0] += 1
         return var
@@ -281,6 +329,28 @@ class Layer(Operation):
         trainable, non_trainable = self.trainable_weights, self.non_trainable_weights
         object.__setattr__(self, "_weight_lists_cache", (_structure_version[0], trainable, non_trainable))
         return trainable, non_trainable
+
+    # -- losses --------------------------------------------------------------------------------------
+    def add_loss(self, loss: Any) -> None:
+        """Add a scalar to the training loss (collected by the training step, or kept for ``losses``)."""
+        scope = _scope.current()
+        if scope is not None:
+            scope.losses.append(loss)
+        else:
+            self._losses.append(loss)
+
+    @property
+    def losses(self) -> list[Any]:
+        """Losses added by the last call (``add_loss``, activity regularizers) and weight penalties."""
+        found = list(self._losses)
+        for layer in self._flatten_layers(include_self=False):
+            found.extend(layer._losses)
+        found.extend(v.regularizer(v.value) for v in self.trainable_weights if v.regularizer is not None)
+        return found
+
+    def _clear_losses(self) -> None:
+        for layer in self._flatten_layers():
+            layer._losses.clear()
 
     def get_weights(self) -> list[np.ndarray]:
         """The weights as NumPy arrays, in ``weights`` order (Keras's order)."""
@@ -383,8 +453,17 @@ class Layer(Operation):
             if explicit_training is not None:
                 node_kwargs["training"] = explicit_training
             return self._symbolic_call(args, call_kwargs, node_kwargs, training)
+        if call_depth() == 0 and _scope.current() is None:
+            self._clear_losses()  # an outermost eager call starts a fresh `losses` list, as in Keras
         with training_scope(training):
-            return self.call(*args, **call_kwargs)
+            outputs = self.call(*args, **call_kwargs)
+        if self.activity_regularizer is not None:
+            for output in jax.tree_util.tree_leaves(outputs):
+                penalty = self.activity_regularizer(output)
+                if getattr(output, "ndim", 0) > 0 and output.shape[0]:
+                    penalty = penalty / output.shape[0]  # per sample, as Keras 3 normalises it
+                self.add_loss(penalty)
+        return outputs
 
     def _symbolic_call(self, args: tuple, call_kwargs: dict, node_kwargs: dict, training: bool | None) -> Any:
         def run(*a: Any, **k: Any) -> Any:
@@ -405,13 +484,15 @@ class Layer(Operation):
         non_trainable_values: Sequence[Any],
         *args: Any,
         rng: jax.Array | None = None,
+        return_losses: bool = False,
         **kwargs: Any,
-    ) -> tuple[Any, list[Any]]:
+    ) -> tuple[Any, ...]:
         """Call the layer as a pure function of explicit weight values.
 
         Returns:
             ``(outputs, new_non_trainable_values)``: the values that the call assigned (moving
-            statistics, for instance) or the ones given.
+            statistics, for instance) or the ones given; with ``return_losses=True`` also the list of
+            losses the call added (``add_loss``, activity regularizers), as Keras's ``stateless_call``.
         """
         trainable = self.trainable_weights
         non_trainable = self.non_trainable_weights
@@ -426,11 +507,15 @@ class Layer(Operation):
         with _scope.StatelessScope(mapping, rng=rng) as scope:
             outputs = self(*args, **kwargs)
             new_non_trainable = [scope.get(v) for v in non_trainable]
+        if return_losses:
+            return outputs, new_non_trainable, list(scope.losses)
         return outputs, new_non_trainable
 
     # -- config --------------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         config: dict[str, Any] = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = _regularizers.serialize(self.activity_regularizer)
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = self._batch_input_shape
         return config

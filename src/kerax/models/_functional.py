@@ -53,9 +53,7 @@ class Functional(Model):
         self._graph_layers = [op for op in self._graph.operations if isinstance(op, Layer)]
         input_ids = {id(t) for t in self.inputs}
         self._run_nodes = [
-            n
-            for n in self._graph.nodes
-            if not n.is_input and not any(id(t) in input_ids for t in n.output_tensors)
+            n for n in self._graph.nodes if not n.is_input and not any(id(t) in input_ids for t in n.output_tensors)
         ]
         self.built = True
 

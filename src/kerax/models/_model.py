@@ -94,14 +94,16 @@ class Model(Trainer, Layer):
         if fn is None:
 
             def run(tv: list, ntv: list, x: Any, rng: Any, training: bool) -> Any:
-                return self.stateless_call(tv, ntv, x, training=training, rng=rng)
+                return self.stateless_call(tv, ntv, x, training=training, rng=rng, return_losses=True)
 
             fn = self._compiled_call = jax.jit(run, static_argnames=("training",))
         trainable, non_trainable = self.weight_lists()
         rng = _random.draw_key() if training else None
-        outputs, new_values = fn(
+        outputs, new_values, losses = fn(
             [v.value for v in trainable], [v.value for v in non_trainable], inputs, rng, training=bool(training)
         )
+        self._clear_losses()
+        self._losses.extend(losses)
         if training:
             for var, value in zip(non_trainable, new_values, strict=True):
                 var.assign(value)
@@ -157,8 +159,7 @@ class Model(Trainer, Layer):
             layers = self.layers
             if not -len(layers) <= index < len(layers):
                 raise ValueError(
-                    f"Model '{self.name}'.get_layer: index {index} is out of range; the model has "
-                    f"{len(layers)} layers."
+                    f"Model '{self.name}'.get_layer: index {index} is out of range; the model has {len(layers)} layers."
                 )
             return layers[index]
         for layer in self.layers:

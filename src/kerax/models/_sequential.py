@@ -23,9 +23,7 @@ class Sequential(Model):
         >>> model = Sequential([Input((28, 28)), Flatten(), Dense(10)])
     """
 
-    def __init__(
-        self, layers: Sequence[Any] | None = None, trainable: bool = True, name: str | None = None
-    ) -> None:
+    def __init__(self, layers: Sequence[Any] | None = None, trainable: bool = True, name: str | None = None) -> None:
         super().__init__(trainable=trainable, name=name)
         self._layers_list: list[Layer] = []
         self._functional: Functional | None = None
@@ -94,8 +92,7 @@ class Sequential(Model):
                     f"Sequential '{self.name}'.build() needs the input shape, e.g. `model.build((None, 784))`."
                 )
             if not (
-                isinstance(input_shape, tuple | list)
-                and all(d is None or isinstance(d, int) for d in input_shape)
+                isinstance(input_shape, tuple | list) and all(d is None or isinstance(d, int) for d in input_shape)
             ):
                 raise ValueError(
                     f"Sequential '{self.name}' has a single input; build() expects one shape such as "
@@ -146,9 +143,7 @@ class Sequential(Model):
 
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
         if self._functional is None:
-            raise ValueError(
-                f"Sequential '{self.name}' is not built; call build(input_shape) or call it on data."
-            )
+            raise ValueError(f"Sequential '{self.name}' is not built; call build(input_shape) or call it on data.")
         return self._functional.call(inputs, training=training)
 
     def get_config(self) -> dict[str, Any]:

@@ -80,9 +80,7 @@ def infer_output_spec(fn: Any, args: tuple, kwargs: dict) -> Any:
     if has_unknown and any(_PROBE_SIZES[0] in s.shape for s in first_leaves):
         second_leaves = jax.tree_util.tree_leaves(trace(_PROBE_SIZES[1]))
     tensors = [
-        SymbolicTensor(
-            tuple(None if a != b else a for a, b in zip(s1.shape, s2.shape, strict=True)), s1.dtype
-        )
+        SymbolicTensor(tuple(None if a != b else a for a, b in zip(s1.shape, s2.shape, strict=True)), s1.dtype)
         for s1, s2 in zip(first_leaves, second_leaves, strict=True)
     ]
     return jax.tree_util.tree_unflatten(treedef, tensors)

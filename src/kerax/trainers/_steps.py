@@ -116,19 +116,26 @@ class StepFunctions:
             metric._state = mstate
 
     # -- the pure step -------------------------------------------------------------------------------
-    def _forward(self, tv: list, ntv: list, xs: list, training: bool, rng: Any) -> tuple[list, list]:
+    def _forward(self, tv: list, ntv: list, xs: list, training: bool, rng: Any) -> tuple[list, list, list]:
         x_in = self.model._pack_inputs(xs)
-        y_pred, new_ntv = self.model.stateless_call(tv, ntv, x_in, training=training, rng=rng)
+        y_pred, new_ntv, losses = self.model.stateless_call(
+            tv, ntv, x_in, training=training, rng=rng, return_losses=True
+        )
         if isinstance(y_pred, dict):
             preds = [y_pred[n] for n in self.spec.output_names]
         else:
             preds = jax.tree_util.tree_leaves(y_pred)
-        return preds, new_ntv
+        return preds, new_ntv, losses
 
     def _objective(self, tv: list, ntv: list, xs: list, ys: list, sw: Any, rng: Any, training: bool) -> tuple:
-        preds, new_ntv = self._forward(tv, ntv, xs, training, rng)
+        preds, new_ntv, added_losses = self._forward(tv, ntv, xs, training, rng)
         per_output = []
-        total = jnp.zeros((), jnp.float32)
+        # As in Keras: the total includes what layers added (add_loss, activity regularizers) and the
+        # penalties of regularized trainable weights, computed on the values being differentiated.
+        total = sum((jnp.asarray(loss, jnp.float32) for loss in added_losses), jnp.zeros((), jnp.float32))
+        for var, value in zip(self.tv_vars, tv, strict=True):
+            if var.regularizer is not None:
+                total = total + var.regularizer(value)
         for loss, weight, y, p in zip(self.spec.losses, self.spec.loss_weights, ys, preds, strict=False):
             if loss is None:
                 continue
@@ -150,7 +157,11 @@ class StepFunctions:
         grad_fn = jax.value_and_grad(self._objective, has_aux=True)
         (total, (preds, new_ntv, per_output)), grads = grad_fn(state["tv"], state["ntv"], xs, ys, sw, rng, True)
         new_tv, new_opt = self.optimizer.update(grads, state["opt"], state["tv"])
-        state = {**state, "tv": list(new_tv), "ntv": list(new_ntv), "opt": new_opt}
+        new_tv = [
+            value if var.constraint is None else var.constraint(value)
+            for var, value in zip(self.tv_vars, new_tv, strict=True)
+        ]
+        state = {**state, "tv": new_tv, "ntv": list(new_ntv), "opt": new_opt}
         return self._track(state, total, per_output, preds, ys, sw, xs[0].shape[0])
 
     def _test_step(self, state: dict, xs: list, ys: list, sw: Any) -> dict:

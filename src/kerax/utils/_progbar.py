@@ -299,6 +299,4 @@ class Progbar:
         else:
             count = self._count_text(current)
         elapsed = f"{now - self._start:.0f}s"
-        return f"{count} - {elapsed} - {format_duration_per_unit(per_unit, self.unit_name)}" + (
-            self._metrics_text()
-        )
+        return f"{count} - {elapsed} - {format_duration_per_unit(per_unit, self.unit_name)}" + (self._metrics_text())

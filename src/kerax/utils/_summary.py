@@ -102,9 +102,7 @@ def _rows(model: Any, expand_nested: bool, depth: int = 0, skip_inputs: bool = F
     rows: list[Row] = []
     if graph is None:
         for layer in model.layers:
-            rows.append(
-                Row(layer.name, layer.class_name, "?", _params(layer), ["-"], _trainable(layer), depth)
-            )
+            rows.append(Row(layer.name, layer.class_name, "?", _params(layer), ["-"], _trainable(layer), depth))
         return rows
     node_ids = {id(n) for n in graph.nodes}
     for op in graph.operations:
@@ -163,8 +161,7 @@ def summary_text(
 
     body = [cells(r) for r in rows]
     natural = [
-        max([len(h)] + [max(len(line) for line in c[i].split("\n")) for c in body])
-        for i, h in enumerate(headers)
+        max([len(h)] + [max(len(line) for line in c[i].split("\n")) for c in body]) for i, h in enumerate(headers)
     ]
     total_natural = sum(natural) + 3 * len(headers) + 1
     width = line_length or min(max(total_natural, 60), 160)
@@ -209,9 +206,7 @@ def summary_text(
         ("Non-trainable params", sum(v.size for v in non_trainable), _weights_bytes(non_trainable)),
     ]
     if optimizer_vars:
-        lines.append(
-            ("Optimizer params", sum(v.size for v in optimizer_vars), _weights_bytes(optimizer_vars))
-        )
+        lines.append(("Optimizer params", sum(v.size for v in optimizer_vars), _weights_bytes(optimizer_vars)))
     for label, count, size in lines:
         console.print(f" {label}: {count:,} ({readable_size(size)})", markup=False, highlight=False)
     return buffer.getvalue()

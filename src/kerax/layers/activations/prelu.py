@@ -38,7 +38,7 @@ class PReLU(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self._refuse_unsupported(alpha_regularizer=alpha_regularizer, alpha_constraint=alpha_constraint)
+        self._keep_regularization(alpha_regularizer=alpha_regularizer, alpha_constraint=alpha_constraint)
         self.alpha_initializer = initializers.get(alpha_initializer)
         if shared_axes is None:
             self.shared_axes = None
@@ -73,7 +73,9 @@ class PReLU(Layer):
                 )
             param_shape.append(int(input_shape[i]))
             axes[i] = int(input_shape[i])
-        self.alpha = self.add_weight(tuple(param_shape), self.alpha_initializer, name="alpha")
+        self.alpha = self.add_weight(
+            tuple(param_shape), self.alpha_initializer, name="alpha", **self._weight_penalties("alpha")
+        )
         self.input_spec = InputSpec(ndim=ndim, axes=axes)
 
     def call(self, inputs: jax.Array) -> jax.Array:
@@ -83,8 +85,7 @@ class PReLU(Layer):
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
+            **self.regularization_config(),
             "alpha_initializer": initializers.serialize(self.alpha_initializer),
-            "alpha_regularizer": None,
-            "alpha_constraint": None,
             "shared_axes": self.shared_axes,
         }

@@ -65,7 +65,7 @@ class BaseConvTranspose(Layer):
         super().__init__(**kwargs)
         who = f"{type(self).__name__} '{self.name}'"
         self._who = who
-        self._refuse_unsupported(
+        self._keep_regularization(
             kernel_regularizer=kernel_regularizer,
             bias_regularizer=bias_regularizer,
             activity_regularizer=activity_regularizer,
@@ -111,8 +111,14 @@ class BaseConvTranspose(Layer):
         self._output_spatial(input_shape)
         # Keras's layout: (*window, output channels, input channels).
         kernel_shape = (*self.kernel_size, self.filters, channels)
-        self.kernel = self.add_weight(kernel_shape, self.kernel_initializer, name="kernel")
-        self.bias = self.add_weight((self.filters,), self.bias_initializer, name="bias") if self.use_bias else None
+        self.kernel = self.add_weight(
+            kernel_shape, self.kernel_initializer, name="kernel", **self._weight_penalties("kernel")
+        )
+        self.bias = (
+            self.add_weight((self.filters,), self.bias_initializer, name="bias", **self._weight_penalties("bias"))
+            if self.use_bias
+            else None
+        )
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
 
     def _output_spatial(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
@@ -156,6 +162,7 @@ class BaseConvTranspose(Layer):
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
+            **self.regularization_config(),
             "filters": self.filters,
             "kernel_size": self.kernel_size,
             "strides": self.strides,
@@ -167,9 +174,4 @@ class BaseConvTranspose(Layer):
             "use_bias": self.use_bias,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": None,
-            "bias_regularizer": None,
-            "activity_regularizer": None,
-            "kernel_constraint": None,
-            "bias_constraint": None,
         }

@@ -90,7 +90,7 @@ class BaseDepthwiseConv(Layer):
         super().__init__(**kwargs)
         who = f"{type(self).__name__} '{self.name}'"
         self._who = who
-        self._refuse_unsupported(
+        self._keep_regularization(
             depthwise_regularizer=depthwise_regularizer,
             bias_regularizer=bias_regularizer,
             activity_regularizer=activity_regularizer,
@@ -116,9 +116,15 @@ class BaseDepthwiseConv(Layer):
         self._output_spatial(input_shape)
         # Keras names this weight "kernel" (SeparableConv's is "depthwise_kernel").
         kernel_shape = (*self.kernel_size, channels, self.depth_multiplier)
-        self.kernel = self.add_weight(kernel_shape, self.depthwise_initializer, name="kernel")
+        self.kernel = self.add_weight(
+            kernel_shape, self.depthwise_initializer, name="kernel", **self._weight_penalties("depthwise")
+        )
         out_channels = channels * self.depth_multiplier
-        self.bias = self.add_weight((out_channels,), self.bias_initializer, name="bias") if self.use_bias else None
+        self.bias = (
+            self.add_weight((out_channels,), self.bias_initializer, name="bias", **self._weight_penalties("bias"))
+            if self.use_bias
+            else None
+        )
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
 
     def _output_spatial(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
@@ -145,6 +151,7 @@ class BaseDepthwiseConv(Layer):
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
+            **self.regularization_config(),
             "depth_multiplier": self.depth_multiplier,
             "kernel_size": self.kernel_size,
             "strides": self.strides,
@@ -155,9 +162,4 @@ class BaseDepthwiseConv(Layer):
             "use_bias": self.use_bias,
             "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": None,
-            "bias_regularizer": None,
-            "activity_regularizer": None,
-            "depthwise_constraint": None,
-            "bias_constraint": None,
         }

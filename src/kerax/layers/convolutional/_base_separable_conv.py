@@ -67,7 +67,7 @@ class BaseSeparableConv(Layer):
         super().__init__(**kwargs)
         who = f"{type(self).__name__} '{self.name}'"
         self._who = who
-        self._refuse_unsupported(
+        self._keep_regularization(
             depthwise_regularizer=depthwise_regularizer,
             pointwise_regularizer=pointwise_regularizer,
             bias_regularizer=bias_regularizer,
@@ -99,9 +99,17 @@ class BaseSeparableConv(Layer):
         self._output_spatial(input_shape)
         depthwise_shape = (*self.kernel_size, channels, self.depth_multiplier)
         pointwise_shape = (*(1,) * self.rank, channels * self.depth_multiplier, self.filters)
-        self.depthwise_kernel = self.add_weight(depthwise_shape, self.depthwise_initializer, name="depthwise_kernel")
-        self.pointwise_kernel = self.add_weight(pointwise_shape, self.pointwise_initializer, name="pointwise_kernel")
-        self.bias = self.add_weight((self.filters,), self.bias_initializer, name="bias") if self.use_bias else None
+        self.depthwise_kernel = self.add_weight(
+            depthwise_shape, self.depthwise_initializer, name="depthwise_kernel", **self._weight_penalties("depthwise")
+        )
+        self.pointwise_kernel = self.add_weight(
+            pointwise_shape, self.pointwise_initializer, name="pointwise_kernel", **self._weight_penalties("pointwise")
+        )
+        self.bias = (
+            self.add_weight((self.filters,), self.bias_initializer, name="bias", **self._weight_penalties("bias"))
+            if self.use_bias
+            else None
+        )
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
 
     def _output_spatial(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
@@ -136,6 +144,7 @@ class BaseSeparableConv(Layer):
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
+            **self.regularization_config(),
             "depth_multiplier": self.depth_multiplier,
             "filters": self.filters,
             "kernel_size": self.kernel_size,
@@ -148,11 +157,4 @@ class BaseSeparableConv(Layer):
             "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
             "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": None,
-            "pointwise_regularizer": None,
-            "bias_regularizer": None,
-            "activity_regularizer": None,
-            "depthwise_constraint": None,
-            "pointwise_constraint": None,
-            "bias_constraint": None,
         }

@@ -47,7 +47,7 @@ class Dense(Layer):
         super().__init__(**kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(f"Dense '{self.name}': `units` must be a positive integer, received {units!r}.")
-        self._refuse_unsupported(
+        self._keep_regularization(
             kernel_regularizer=kernel_regularizer,
             bias_regularizer=bias_regularizer,
             activity_regularizer=activity_regularizer,
@@ -67,8 +67,14 @@ class Dense(Layer):
             raise ValueError(
                 f"Dense '{self.name}': the last dimension of the input must be known, received shape {input_shape}."
             )
-        self.kernel = self.add_weight((input_dim, self.units), self.kernel_initializer, name="kernel")
-        self.bias = self.add_weight((self.units,), self.bias_initializer, name="bias") if self.use_bias else None
+        self.kernel = self.add_weight(
+            (input_dim, self.units), self.kernel_initializer, name="kernel", **self._weight_penalties("kernel")
+        )
+        self.bias = (
+            self.add_weight((self.units,), self.bias_initializer, name="bias", **self._weight_penalties("bias"))
+            if self.use_bias
+            else None
+        )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def call(self, inputs: jax.Array) -> jax.Array:
@@ -80,6 +86,7 @@ class Dense(Layer):
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
+            **self.regularization_config(),
             "units": self.units,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,

@@ -61,13 +61,13 @@ class BatchNormalization(Layer):
     ) -> None:
         super().__init__(**kwargs)
         who = f"BatchNormalization '{self.name}'"
-        self._refuse_unsupported(
+        self._keep_regularization(
             beta_regularizer=beta_regularizer,
             gamma_regularizer=gamma_regularizer,
             beta_constraint=beta_constraint,
             gamma_constraint=gamma_constraint,
-            renorm_clipping=renorm_clipping,
         )
+        self._refuse_unsupported(renorm_clipping=renorm_clipping)
         if renorm:
             raise NotImplementedError(f"{who}: `renorm=True` (batch renormalization) is not supported yet.")
         if synchronized:
@@ -106,9 +106,9 @@ class BatchNormalization(Layer):
             )
         shape = (size,)
         if self.scale:
-            self.gamma = self.add_weight(shape, self.gamma_initializer, name="gamma")
+            self.gamma = self.add_weight(shape, self.gamma_initializer, name="gamma", **self._weight_penalties("gamma"))
         if self.center:
-            self.beta = self.add_weight(shape, self.beta_initializer, name="beta")
+            self.beta = self.add_weight(shape, self.beta_initializer, name="beta", **self._weight_penalties("beta"))
         self.moving_mean = self.add_weight(shape, self.moving_mean_initializer, trainable=False, name="moving_mean")
         self.moving_variance = self.add_weight(
             shape, self.moving_variance_initializer, trainable=False, name="moving_variance"
@@ -141,6 +141,7 @@ class BatchNormalization(Layer):
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
+            **self.regularization_config(),
             "axis": self.axis,
             "momentum": self.momentum,
             "epsilon": self.epsilon,
@@ -150,10 +151,6 @@ class BatchNormalization(Layer):
             "gamma_initializer": initializers.serialize(self.gamma_initializer),
             "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
             "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
-            "beta_regularizer": None,
-            "gamma_regularizer": None,
-            "beta_constraint": None,
-            "gamma_constraint": None,
             "synchronized": False,
             "renorm": False,
             "renorm_clipping": None,

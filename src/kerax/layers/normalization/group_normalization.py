@@ -53,7 +53,7 @@ class GroupNormalization(Layer):
     ) -> None:
         super().__init__(**kwargs)
         who = f"GroupNormalization '{self.name}'"
-        self._refuse_unsupported(
+        self._keep_regularization(
             beta_regularizer=beta_regularizer,
             gamma_regularizer=gamma_regularizer,
             beta_constraint=beta_constraint,
@@ -97,9 +97,13 @@ class GroupNormalization(Layer):
                 f"({channels}) on axis {self.axis} of input shape {tuple(input_shape)}."
             )
         if self.scale:
-            self.gamma = self.add_weight((channels,), self.gamma_initializer, name="gamma")
+            self.gamma = self.add_weight(
+                (channels,), self.gamma_initializer, name="gamma", **self._weight_penalties("gamma")
+            )
         if self.center:
-            self.beta = self.add_weight((channels,), self.beta_initializer, name="beta")
+            self.beta = self.add_weight(
+                (channels,), self.beta_initializer, name="beta", **self._weight_penalties("beta")
+            )
         self._axis = axis
         self.input_spec = InputSpec(ndim=len(input_shape), axes={self.axis: channels})
 
@@ -127,6 +131,7 @@ class GroupNormalization(Layer):
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
+            **self.regularization_config(),
             "groups": self.groups,
             "axis": self.axis,
             "epsilon": self.epsilon,
@@ -134,8 +139,4 @@ class GroupNormalization(Layer):
             "scale": self.scale,
             "beta_initializer": initializers.serialize(self.beta_initializer),
             "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": None,
-            "gamma_regularizer": None,
-            "beta_constraint": None,
-            "gamma_constraint": None,
         }

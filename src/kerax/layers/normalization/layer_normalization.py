@@ -54,7 +54,7 @@ class LayerNormalization(Layer):
     ) -> None:
         super().__init__(**kwargs)
         who = f"LayerNormalization '{self.name}'"
-        self._refuse_unsupported(
+        self._keep_regularization(
             beta_regularizer=beta_regularizer,
             gamma_regularizer=gamma_regularizer,
             beta_constraint=beta_constraint,
@@ -87,9 +87,9 @@ class LayerNormalization(Layer):
         self.axis = sorted(self.axis) if isinstance(self.axis, list) else [self.axis]
         shape = tuple(input_shape[a] for a in axes)
         if self.scale or self.rms_scaling:
-            self.gamma = self.add_weight(shape, self.gamma_initializer, name="gamma")
+            self.gamma = self.add_weight(shape, self.gamma_initializer, name="gamma", **self._weight_penalties("gamma"))
         if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(shape, self.beta_initializer, name="beta")
+            self.beta = self.add_weight(shape, self.beta_initializer, name="beta", **self._weight_penalties("beta"))
         self._axes = tuple(axes)
         self.input_spec = InputSpec(min_ndim=len(input_shape), axes={a: input_shape[a] for a in axes})
 
@@ -115,6 +115,7 @@ class LayerNormalization(Layer):
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
+            **self.regularization_config(),
             "axis": self.axis,
             "epsilon": self.epsilon,
             "center": self.center,
@@ -122,8 +123,4 @@ class LayerNormalization(Layer):
             "rms_scaling": self.rms_scaling,
             "beta_initializer": initializers.serialize(self.beta_initializer),
             "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": None,
-            "gamma_regularizer": None,
-            "beta_constraint": None,
-            "gamma_constraint": None,
         }

@@ -19,9 +19,7 @@ __all__ = ["PlotEdge", "PlotGraph", "PlotNode", "render", "render_png_bytes"]
 SUPPORTED_FORMATS: tuple[str, ...] = (".png", ".svg", ".dot")
 
 
-def render_png_bytes(
-    graph: PlotGraph, *, rankdir: str = "TB", dpi: int = 96, expand_nested: bool = False
-) -> bytes:
+def render_png_bytes(graph: PlotGraph, *, rankdir: str = "TB", dpi: int = 96, expand_nested: bool = False) -> bytes:
     """Lay out and draw a graph, returning PNG bytes (e.g. for notebook display).
 
     Args:

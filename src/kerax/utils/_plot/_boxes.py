@@ -43,9 +43,7 @@ def node_part(node: PlotNode, key: Key, scope: Key, theme: Theme) -> Part:
     part = Part()
     t_asc = theme.metrics("title")[0]
     for i, line in enumerate(title_lines):
-        part.texts.append(
-            TextItem(width / 2, pad_y + t_asc + i * theme.line_height("title"), line, "title", "middle")
-        )
+        part.texts.append(TextItem(width / 2, pad_y + t_asc + i * theme.line_height("title"), line, "title", "middle"))
     y = header_h
     border = NODE_COLORS[node.style][1]
     if rows:

@@ -97,9 +97,7 @@ class _Writer:
                 self.emit(node.children, inner_scope, indent + "  ")
                 self.lines.append(f"{indent}}}")
             else:
-                self.lines.append(
-                    f"{indent}{quote(self.node_name(scope, node.id))} [label={_node_label(node)}];"
-                )
+                self.lines.append(f"{indent}{quote(self.node_name(scope, node.id))} [label={_node_label(node)}];")
         by_id = {n.id: n for n in graph.nodes}
         for edge in graph.edges:
             src, ltail = self.anchor(scope, by_id[edge.src], entry=False)

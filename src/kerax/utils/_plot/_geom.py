@@ -27,9 +27,7 @@ def trim_end(points: tuple[Point, ...] | list[Point], amount: float) -> list[Poi
     return pts
 
 
-def segment_hits_rect(
-    p: Point, q: Point, rect: tuple[float, float, float, float], inset: float = 0.5
-) -> bool:
+def segment_hits_rect(p: Point, q: Point, rect: tuple[float, float, float, float], inset: float = 0.5) -> bool:
     """Whether segment ``p``-``q`` passes through the interior of ``rect`` shrunk by ``inset``.
 
     Args:

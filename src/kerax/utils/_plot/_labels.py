@@ -106,9 +106,7 @@ def place_labels(
             for pts, eb in zip(edges, edge_boxes, strict=True):
                 if not rects_overlap(rect, (eb[0] - 1, eb[1] - 1, eb[2] + 1, eb[3] + 1)):
                     continue
-                score += sum(
-                    segment_hits_rect(p, q, rect, inset=-1.0) for p, q in zip(pts, pts[1:], strict=False)
-                )
+                score += sum(segment_hits_rect(p, q, rect, inset=-1.0) for p, q in zip(pts, pts[1:], strict=False))
             key = (score, rank, rect)
             if best is None or key[:2] < best[:2]:
                 best = key

@@ -227,9 +227,7 @@ def _graph_part(graph: PlotGraph, scope: Key, theme: Theme, rankdir: str, expand
         rects = [(bx, by, bx + parts[i].width, by + parts[i].height) for i, (bx, by) in enumerate(raw_boxes)]
         asc = theme.metrics("label")[0]
         lh = theme.line_height("label")
-        for (x0, y0, _, _), lines in place_labels(
-            requests, rects, [list(e.points) for e in edges], theme, tb
-        ):
+        for (x0, y0, _, _), lines in place_labels(requests, rects, [list(e.points) for e in edges], theme, tb):
             for j, line in enumerate(lines):
                 label_texts.append(TextItem(x0, y0 + asc + j * lh, line, "label"))
 
@@ -270,9 +268,7 @@ def check_options(rankdir: str, dpi: float) -> None:
         raise ValueError(f"dpi must be a number between 1 and 2400, got {dpi!r}")
 
 
-def compute_layout(
-    graph: PlotGraph, *, rankdir: str = "TB", dpi: int = 96, expand_nested: bool = False
-) -> Layout:
+def compute_layout(graph: PlotGraph, *, rankdir: str = "TB", dpi: int = 96, expand_nested: bool = False) -> Layout:
     """Lay out a graph for drawing.
 
     Args:

@@ -214,12 +214,8 @@ def _transpose(lg: Layered, pos: list[int], rounds: int = 4) -> None:
         for items in lg.layers:
             for j in range(len(items) - 1):
                 v, w = items[j], items[j + 1]
-                before = _pair_crossings(lg.up[v], lg.up[w], pos) + _pair_crossings(
-                    lg.down[v], lg.down[w], pos
-                )
-                after = _pair_crossings(lg.up[w], lg.up[v], pos) + _pair_crossings(
-                    lg.down[w], lg.down[v], pos
-                )
+                before = _pair_crossings(lg.up[v], lg.up[w], pos) + _pair_crossings(lg.down[v], lg.down[w], pos)
+                after = _pair_crossings(lg.up[w], lg.up[v], pos) + _pair_crossings(lg.down[w], lg.down[v], pos)
                 if after < before:
                     items[j], items[j + 1] = w, v
                     pos[v], pos[w] = j + 1, j

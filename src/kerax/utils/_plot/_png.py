@@ -66,9 +66,7 @@ def _shapes(layout: Layout, ss: int) -> list[Shape]:
         def node(d: ImageDraw.ImageDraw, s: Transform, b=box) -> None:
             header, border = NODE_COLORS[b.style]
             has_body = b.h - b.header_h > 0.5
-            d.rounded_rectangle(
-                (*s(b.x, b.y), *s(b.x1, b.y1)), radius, fill=BODY_FILL if has_body else header
-            )
+            d.rounded_rectangle((*s(b.x, b.y), *s(b.x1, b.y1)), radius, fill=BODY_FILL if has_body else header)
             if has_body:
                 d.rounded_rectangle(
                     (*s(b.x, b.y), *s(b.x1, b.y + b.header_h)),
@@ -89,9 +87,7 @@ def _shapes(layout: Layout, ss: int) -> list[Shape]:
             continue
 
         def outline(d: ImageDraw.ImageDraw, s: Transform, b=box) -> None:
-            d.rounded_rectangle(
-                (*s(b.x, b.y), *s(b.x1, b.y1)), radius, outline=NODE_COLORS[b.style][1], width=border_w
-            )
+            d.rounded_rectangle((*s(b.x, b.y), *s(b.x1, b.y1)), radius, outline=NODE_COLORS[b.style][1], width=border_w)
 
         shapes.append((grow(box.x, box.y, box.x1, box.y1), outline))
     for edge in layout.edges:
@@ -125,9 +121,7 @@ def draw_layout(layout: Layout) -> Image.Image:
         for left in range(0, width, tile_w):
             tw = min(tile_w, width - left)
             visible = [
-                fn
-                for (x0, y0, x1, y1), fn in shapes
-                if x0 <= left + tw and x1 >= left and y0 <= top + th and y1 >= top
+                fn for (x0, y0, x1, y1), fn in shapes if x0 <= left + tw and x1 >= left and y0 <= top + th and y1 >= top
             ]
             if not visible:
                 continue

@@ -1,0 +1,36 @@
+"""Shared lookup for the small Keras object families (regularizers, constraints): name, dict or callable."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from kerax.backend._naming import to_snake_case
+
+
+def lookup(identifier: Any, classes: dict[str, type], aliases: dict[str, str], family: str, base: type) -> Any:
+    """An instance from a class name, a snake_case name or alias, a Keras config dict, or a callable."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, base) or (callable(identifier) and not isinstance(identifier, type | dict | str)):
+        return identifier
+    if isinstance(identifier, dict):
+        name = identifier.get("class_name")
+        if name not in classes:
+            raise ValueError(f"Unknown {family} class {name!r}; known: {sorted(classes)}.")
+        return classes[name](**identifier.get("config", {}))
+    if isinstance(identifier, str):
+        names = {to_snake_case(k): k for k in classes}
+        names.update({k.lower(): k for k in classes})
+        names.update(aliases)
+        key = identifier if identifier in classes else names.get(identifier.lower())
+        if key is None:
+            close = difflib.get_close_matches(identifier.lower(), list(names), n=3)
+            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise ValueError(f"Unknown {family} {identifier!r}.{hint} Known: {', '.join(sorted(names))}.")
+        return classes[key]()
+    raise TypeError(f"Could not interpret {family} {identifier!r}: expected a name, a config dict or a callable.")
+
+
+def serialize(obj: Any, module: str) -> dict[str, Any]:
+    return {"module": module, "class_name": type(obj).__name__, "config": obj.get_config(), "registered_name": None}
