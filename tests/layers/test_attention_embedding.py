@@ -98,8 +98,10 @@ def test_embedding_errors():
         Embedding(0, 2)
     with pytest.raises(ValueError, match="output_dim"):
         Embedding(3, 2.5)
-    with pytest.raises(NotImplementedError, match="embeddings_regularizer"):
-        Embedding(3, 2, embeddings_regularizer="l2")
+    regularized = Embedding(3, 2, embeddings_regularizer="l2", embeddings_constraint="unit_norm")
+    regularized(np.array([[0, 2]], "int32"))
+    assert type(regularized.embeddings.regularizer).__name__ == "L2"
+    assert regularized.get_config()["embeddings_constraint"]["class_name"] == "UnitNorm"
 
 
 def test_embedding_trains_in_sequential():

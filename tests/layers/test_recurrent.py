@@ -10,6 +10,7 @@ import keras
 import numpy as np
 import pytest
 
+import kerax
 from kerax.layers import Conv2D, Dense, Input, rnn
 
 from .harness import random_data, run_layer_test
@@ -383,9 +384,40 @@ def test_stateful_needs_a_static_batch_and_jit_does_not_leak():
     "kwargs",
     [{"kernel_regularizer": "l2"}, {"recurrent_constraint": "non_neg"}, {"activity_regularizer": "l1"}],
 )
-def test_unsupported_arguments_are_refused(kwargs):
-    with pytest.raises(NotImplementedError):
-        rnn.LSTM(3, **kwargs)
+def test_regularization_arguments_are_kept_and_reported(kwargs):
+    layer = rnn.LSTM(3, **kwargs)
+    layer(np.zeros((2, 4, 5), "float32"))
+    ((name, value),) = kwargs.items()
+    assert layer.get_config()[name]["class_name"] == {"l2": "L2", "l1": "L1", "non_neg": "NonNeg"}[value]
+    if name == "kernel_regularizer":
+        assert type(layer.kernel.regularizer).__name__ == "L2" and float(layer.losses[0]) > 0
+    if name == "recurrent_constraint":
+        assert type(layer.recurrent_kernel.constraint).__name__ == "NonNeg"
+
+
+def test_lstm_with_regularizers_trains_like_keras():
+    def build(lib):
+        return lib.Sequential(
+            [
+                lib.Input((6, 3)),
+                lib.layers.LSTM(
+                    4, kernel_regularizer=lib.regularizers.L2(0.05), recurrent_constraint=lib.constraints.MaxNorm(0.9)
+                ),
+                lib.layers.Dense(1),
+            ]
+        )
+
+    ours, theirs = build(kerax), build(keras)
+    ours.set_weights(theirs.get_weights())
+    x = np.random.default_rng(0).normal(size=(32, 6, 3)).astype("float32")
+    y = x.sum((1, 2))[:, None].astype("float32")
+    for model in (ours, theirs):
+        model.compile("sgd", "mse")
+    h_ours = ours.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"]
+    h_theirs = theirs.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"]
+    np.testing.assert_allclose(h_ours, h_theirs, rtol=1e-4)
+    for a, b in zip(ours.get_weights(), theirs.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
 
 
 def test_argument_errors():

@@ -58,14 +58,12 @@ class Embedding(Layer):
         who = f"Embedding '{self.name}'"
         _check_positive_int(input_dim, "input_dim", who)
         _check_positive_int(output_dim, "output_dim", who)
-        self._refuse_unsupported(
+        self._keep_regularization(
             embeddings_regularizer=embeddings_regularizer,
             embeddings_constraint=embeddings_constraint,
             activity_regularizer=activity_regularizer,
-            lora_rank=lora_rank,
-            lora_alpha=lora_alpha,
-            quantization_config=quantization_config,
         )
+        self._refuse_unsupported(lora_rank=lora_rank, lora_alpha=lora_alpha, quantization_config=quantization_config)
         self.input_dim = input_dim
         self.output_dim = output_dim
         self.embeddings_initializer = initializers.get(embeddings_initializer)
@@ -81,7 +79,10 @@ class Embedding(Layer):
         if self.built:
             return
         self.embeddings = self.add_weight(
-            (self.input_dim, self.output_dim), self.embeddings_initializer, name="embeddings"
+            (self.input_dim, self.output_dim),
+            self.embeddings_initializer,
+            name="embeddings",
+            **self._weight_penalties("embeddings"),
         )
 
     def call(self, inputs: jax.Array) -> jax.Array:
@@ -103,12 +104,10 @@ class Embedding(Layer):
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
+            **self.regularization_config(),
             "input_dim": self.input_dim,
             "output_dim": self.output_dim,
             "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
-            "embeddings_regularizer": None,
-            "activity_regularizer": None,
-            "embeddings_constraint": None,
             "mask_zero": self.mask_zero,
             "quantization_config": None,
         }

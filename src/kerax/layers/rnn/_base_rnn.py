@@ -63,7 +63,7 @@ class BaseRNN(Layer):
             raise ValueError(
                 f"{type(self).__name__} '{self.name}': `units` must be a positive integer, received {units!r}."
             )
-        self._refuse_unsupported(
+        self._keep_regularization(
             kernel_regularizer=kernel_regularizer,
             recurrent_regularizer=recurrent_regularizer,
             bias_regularizer=bias_regularizer,
@@ -249,6 +249,7 @@ class BaseRNN(Layer):
     def get_config(self) -> dict[str, Any]:
         config = {
             **super().get_config(),
+            **self.regularization_config(),
             "units": self.units,
             "activation": activations.serialize(self.activation),
         }

@@ -37,11 +37,15 @@ class GRU(BaseRNN):
 
     def _build_cell(self, input_dim: int) -> None:
         u = self.units
-        self.kernel = self.add_weight((input_dim, 3 * u), self.kernel_initializer, name="kernel")
-        self.recurrent_kernel = self.add_weight((u, 3 * u), self.recurrent_initializer, name="recurrent_kernel")
+        self.kernel = self.add_weight(
+            (input_dim, 3 * u), self.kernel_initializer, name="kernel", **self._weight_penalties("kernel")
+        )
+        self.recurrent_kernel = self.add_weight(
+            (u, 3 * u), self.recurrent_initializer, name="recurrent_kernel", **self._weight_penalties("recurrent")
+        )
         if self.use_bias:
             shape = (2, 3 * u) if self.reset_after else (3 * u,)
-            self.bias = self.add_weight(shape, self.bias_initializer, name="bias")
+            self.bias = self.add_weight(shape, self.bias_initializer, name="bias", **self._weight_penalties("bias"))
         else:
             self.bias = None
 

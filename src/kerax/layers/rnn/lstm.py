@@ -44,8 +44,12 @@ class LSTM(BaseRNN):
 
     def _build_cell(self, input_dim: int) -> None:
         u = self.units
-        self.kernel = self.add_weight((input_dim, 4 * u), self.kernel_initializer, name="kernel")
-        self.recurrent_kernel = self.add_weight((u, 4 * u), self.recurrent_initializer, name="recurrent_kernel")
+        self.kernel = self.add_weight(
+            (input_dim, 4 * u), self.kernel_initializer, name="kernel", **self._weight_penalties("kernel")
+        )
+        self.recurrent_kernel = self.add_weight(
+            (u, 4 * u), self.recurrent_initializer, name="recurrent_kernel", **self._weight_penalties("recurrent")
+        )
         if self.use_bias:
             init: Any = self.bias_initializer
             if self.unit_forget_bias:
@@ -60,7 +64,7 @@ class LSTM(BaseRNN):
                         ]
                     )
 
-            self.bias = self.add_weight((4 * u,), init, name="bias")
+            self.bias = self.add_weight((4 * u,), init, name="bias", **self._weight_penalties("bias"))
         else:
             self.bias = None
 

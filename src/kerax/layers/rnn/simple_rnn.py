@@ -37,9 +37,17 @@ class SimpleRNN(BaseRNN):
 
     def _build_cell(self, input_dim: int) -> None:
         u = self.units
-        self.kernel = self.add_weight((input_dim, u), self.kernel_initializer, name="kernel")
-        self.recurrent_kernel = self.add_weight((u, u), self.recurrent_initializer, name="recurrent_kernel")
-        self.bias = self.add_weight((u,), self.bias_initializer, name="bias") if self.use_bias else None
+        self.kernel = self.add_weight(
+            (input_dim, u), self.kernel_initializer, name="kernel", **self._weight_penalties("kernel")
+        )
+        self.recurrent_kernel = self.add_weight(
+            (u, u), self.recurrent_initializer, name="recurrent_kernel", **self._weight_penalties("recurrent")
+        )
+        self.bias = (
+            self.add_weight((u,), self.bias_initializer, name="bias", **self._weight_penalties("bias"))
+            if self.use_bias
+            else None
+        )
 
     def _cell(self, x: jax.Array, states: tuple, params: dict, masks: tuple) -> tuple:
         (h,) = states
