@@ -39,6 +39,7 @@ from kerax.layers.core.dense import Dense
 from kerax.layers.core.embedding import Embedding
 from kerax.layers.core.identity import Identity
 from kerax.layers.core.input_layer import Input, InputLayer
+from kerax.layers.core.lambda_layer import Lambda
 from kerax.layers.merging.add import Add, add
 from kerax.layers.merging.average import Average, average
 from kerax.layers.merging.concatenate import Concatenate, concatenate
@@ -91,6 +92,7 @@ from kerax.layers.preprocessing import (
     Resizing,
 )
 from kerax.layers.regularization import (
+    ActivityRegularization,
     AlphaDropout,
     Dropout,
     GaussianDropout,
@@ -124,6 +126,7 @@ from kerax.layers.rnn import (
 
 __all__ = [
     "Activation",
+    "ActivityRegularization",
     "Add",
     "AdditiveAttention",
     "AlphaDropout",
@@ -183,6 +186,7 @@ __all__ = [
     "InputLayer",
     "InputSpec",
     "LSTM",
+    "Lambda",
     "Layer",
     "LayerNormalization",
     "LeakyReLU",

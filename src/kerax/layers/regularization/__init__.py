@@ -1,5 +1,6 @@
 """Regularization layers."""
 
+from kerax.layers.regularization.activity_regularization import ActivityRegularization
 from kerax.layers.regularization.alpha_dropout import AlphaDropout
 from kerax.layers.regularization.dropout import Dropout
 from kerax.layers.regularization.gaussian_dropout import GaussianDropout
@@ -7,6 +8,7 @@ from kerax.layers.regularization.gaussian_noise import GaussianNoise
 from kerax.layers.regularization.spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
 
 __all__ = [
+    "ActivityRegularization",
     "AlphaDropout",
     "Dropout",
     "GaussianDropout",
