@@ -56,7 +56,7 @@ def draw_key() -> jax.Array:
     scope = _scope.current()
     if scope is not None and scope.rng is not None:
         return scope.next_key()
-    return draw_init_key()
+    return _draw_global_key()
 
 
 def reset() -> None:
@@ -64,8 +64,8 @@ def reset() -> None:
     _state.update(seed=None, counter=0, key=None)
 
 
-def draw_init_key() -> jax.Array:
-    """A fresh key from the global generator, ignoring any stateless scope (for creating weights)."""
+def _draw_global_key() -> jax.Array:
+    """A fresh key from the global generator, ignoring any stateless scope."""
     key = _global_key()
     counter = int(_state["counter"])  # type: ignore[arg-type]
     _state["counter"] = counter + 1

@@ -19,6 +19,9 @@ from kerax.trainers._compile import CompiledSpec
 from kerax.trainers._data import ArrayData
 
 _MAX_ADAPTIVE_CHUNK = 4096
+# With a progress bar, a call runs about this many seconds of steps: enough to hide the per-call cost,
+# short enough for a live bar.
+_TARGET_CHUNK_SECONDS = 0.1
 
 
 def _contains_conv(jaxpr: Any) -> bool:
@@ -275,7 +278,7 @@ class StepFunctions:
             return remaining
         if self._step_seconds is None:
             return min(8, remaining)
-        return max(1, min(remaining, _MAX_ADAPTIVE_CHUNK, int(_TARGET_CHUNK / max(self._step_seconds, 1e-7))))
+        return max(1, min(remaining, _MAX_ADAPTIVE_CHUNK, int(_TARGET_CHUNK_SECONDS / max(self._step_seconds, 1e-7))))
 
     def observe(self, count: int, seconds: float) -> None:
         per_step = seconds / count
@@ -323,5 +326,3 @@ class StepFunctions:
             values = jax.device_get(self._jit_logs(state))
         return {k: float(v) for k, v in values.items()}
 
-
-_TARGET_CHUNK = 0.1

@@ -435,10 +435,7 @@ class Trainer:
             self._ensure_steps(data)
             self._validate_targets(data)
             logs = self._evaluate_arrays(data, batch_size or 32, steps, callbacks, verbose)
-        if return_dict:
-            return logs
-        values = [logs[name] for name in self.metrics_names if name in logs]
-        return values[0] if len(values) == 1 else values
+        return self._format(logs, return_dict)
 
     def _evaluate_arrays(
         self, data: ArrayData, batch_size: int, steps: int | None, callbacks: Any, verbose: int
