@@ -56,6 +56,25 @@ def check_not_empty(
         )
 
 
+def window_output_shape(layer: Any, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+    """The spatial output size of ``layer``'s sliding window (kernel, strides, padding, dilation) on an input.
+
+    Shared by the plain, depthwise and separable convolutions; refuses an empty output naming the layer.
+    """
+    out = tuple(
+        cu.output_length(n, k, s, layer.padding, d)
+        for n, k, s, d in zip(input_shape[1:-1], layer.kernel_size, layer.strides, layer.dilation_rate, strict=True)
+    )
+    check_not_empty(
+        layer._who,
+        out,
+        input_shape,
+        f"kernel_size={layer.kernel_size}, strides={layer.strides}, dilation_rate={layer.dilation_rate}, "
+        f"padding={layer.padding!r}",
+    )
+    return out
+
+
 class BaseConv(Layer):
     """An N-D convolution over channels-last inputs: ``activation(conv(inputs, kernel) + bias)``.
 
@@ -164,18 +183,7 @@ class BaseConv(Layer):
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
 
     def _output_spatial(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
-        out = tuple(
-            cu.output_length(n, k, s, self.padding, d)
-            for n, k, s, d in zip(input_shape[1:-1], self.kernel_size, self.strides, self.dilation_rate, strict=True)
-        )
-        if any(o is not None and o <= 0 for o in out):
-            raise ValueError(
-                f"{self._who}: the output would be empty (spatial size {out}) for input shape "
-                f"{input_shape}, kernel_size={self.kernel_size}, strides={self.strides}, "
-                f"dilation_rate={self.dilation_rate}, padding={self.padding!r}. "
-                "Use a smaller kernel or padding='same'."
-            )
-        return out
+        return window_output_shape(self, input_shape)
 
     def call(self, inputs: jax.Array) -> jax.Array:
         kernel = self.kernel.value

@@ -13,9 +13,9 @@ from kerax.layers._input_spec import InputSpec
 from kerax.layers._layer import Layer
 from kerax.layers.convolutional._base_conv import (
     check_input_rank_and_channels,
-    check_not_empty,
     check_positive_int,
     dimension_numbers,
+    window_output_shape,
 )
 
 
@@ -128,18 +128,7 @@ class BaseDepthwiseConv(Layer):
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
 
     def _output_spatial(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
-        out = tuple(
-            cu.output_length(n, k, s, self.padding, d)
-            for n, k, s, d in zip(input_shape[1:-1], self.kernel_size, self.strides, self.dilation_rate, strict=True)
-        )
-        check_not_empty(
-            self._who,
-            out,
-            input_shape,
-            f"kernel_size={self.kernel_size}, strides={self.strides}, dilation_rate={self.dilation_rate}, "
-            f"padding={self.padding!r}",
-        )
-        return out
+        return window_output_shape(self, input_shape)
 
     def call(self, inputs: jax.Array) -> jax.Array:
         kernel = self.kernel.value
