@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from kerax.backend import _scope
+from kerax.backend import _autocast, _scope
 
 
 class Variable:
@@ -25,6 +25,8 @@ class Variable:
         dtype: the dtype (default float32).
         trainable: whether gradients update it.
         name: the short name (``kernel``); ``path`` adds the owner's name (``dense/kernel``).
+        autocast: whether a floating Variable reads as the active autocast dtype inside a mixed-precision
+            layer's call (see ``backend._autocast``); False keeps reads in the stored dtype.
     """
 
     def __init__(
@@ -35,11 +37,14 @@ class Variable:
         trainable: bool = True,
         name: str = "variable",
         path: str | None = None,
+        autocast: bool = True,
     ) -> None:
         self.name = name
         self.path = path or name
         self.trainable = bool(trainable)
         self._dtype = jnp.dtype(dtype)
+        self.autocast = bool(autocast)
+        self._floating = bool(jnp.issubdtype(self._dtype, jnp.floating))
         if callable(initializer):
             if shape is None:
                 raise ValueError(f"Variable '{name}': a callable initializer needs a `shape`.")
@@ -59,6 +64,16 @@ class Variable:
     # -- reading and writing -------------------------------------------------------------------------
     @property
     def value(self) -> jax.Array:
+        """The current value; inside a mixed-precision layer's call, cast to its compute dtype."""
+        value = self._stored()
+        if self._floating and self.autocast:
+            target = _autocast.current()
+            if target is not None and value.dtype != target:
+                return value.astype(target)
+        return value
+
+    def _stored(self) -> jax.Array:
+        # The value in the active stateless scope, else the stored array; never autocast.
         scope = _scope.current()
         if scope is not None:
             scoped = scope.get(self)
@@ -80,10 +95,10 @@ class Variable:
             self._value = value
 
     def assign_add(self, delta: Any) -> None:
-        self.assign(self.value + delta)
+        self.assign(self._stored() + delta)
 
     def assign_sub(self, delta: Any) -> None:
-        self.assign(self.value - delta)
+        self.assign(self._stored() - delta)
 
     def numpy(self) -> np.ndarray:
         return np.asarray(self.value)
@@ -94,6 +109,11 @@ class Variable:
 
     @property
     def dtype(self) -> Any:
+        """The stored dtype, or the autocast dtype while a mixed-precision layer's call reads this Variable."""
+        if self._floating and self.autocast:
+            target = _autocast.current()
+            if target is not None:
+                return target
         return self._dtype
 
     @property

@@ -14,6 +14,7 @@ from kerax.optimizers.adagrad import Adagrad
 from kerax.optimizers.adam import Adam, AdamW
 from kerax.optimizers.adamax import Adamax
 from kerax.optimizers.lion import Lion
+from kerax.optimizers.loss_scale_optimizer import LossScaleOptimizer, LossScaleState
 from kerax.optimizers.nadam import Nadam
 from kerax.optimizers.rmsprop import RMSprop
 from kerax.optimizers.sgd import SGD
@@ -26,6 +27,8 @@ __all__ = [
     "AdamW",
     "Adamax",
     "Lion",
+    "LossScaleOptimizer",
+    "LossScaleState",
     "Nadam",
     "Optimizer",
     "OptimizerState",

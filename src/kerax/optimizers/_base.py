@@ -670,12 +670,14 @@ class Optimizer:
             for v, average in zip(var_list, self._state.ema, strict=True):
                 v.assign(average)
 
-    def scale_loss(self, loss: Any) -> Any:
-        """Multiplies ``loss`` by ``loss_scale_factor`` when one is set.
+    def scale_loss(self, loss: Any, state: Any = None) -> Any:
+        """Multiplies ``loss`` by ``loss_scale_factor`` when one is set (the training step calls this).
 
         Args:
             loss: The loss value.
+            state: The optimizer state of the step (used by ``LossScaleOptimizer``; ignored here).
         """
+        del state
         return loss if self.loss_scale_factor is None else loss * self.loss_scale_factor
 
     # ------------------------------------------------------------------ serialisation

@@ -10,6 +10,7 @@ from kerax.optimizers.adagrad import Adagrad
 from kerax.optimizers.adam import Adam, AdamW
 from kerax.optimizers.adamax import Adamax
 from kerax.optimizers.lion import Lion
+from kerax.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from kerax.optimizers.nadam import Nadam
 from kerax.optimizers.rmsprop import RMSprop
 from kerax.optimizers.sgd import SGD
@@ -52,7 +53,9 @@ def deserialize(config: dict[str, Any], custom_objects: dict[str, Any] | None = 
         )
     name = config["class_name"]
     custom = custom_objects or {}
-    cls = custom.get(name) or BUILTIN_OPTIMIZERS.get(str(name).lower())
+    # LossScaleOptimizer wraps another optimizer, so it is made from a config only, never from a name.
+    wrappers = {"lossscaleoptimizer": LossScaleOptimizer}
+    cls = custom.get(name) or BUILTIN_OPTIMIZERS.get(str(name).lower()) or wrappers.get(str(name).lower())
     if cls is None:
         raise ValueError(
             f"Unknown optimizer: '{name}'. Valid names are {sorted(BUILTIN_OPTIMIZERS)}; pass "

@@ -1,14 +1,19 @@
-"""Session-wide state: names and randomness."""
+"""Session-wide state: names, randomness and the global dtype policy."""
 
 from __future__ import annotations
 
 from kerax.backend import _naming
 from kerax.backend._random import set_random_seed
+from kerax.dtype_policies import _policy
 
 
 def clear_session() -> None:
-    """Reset the names that layers and models are given (the next ``Dense`` is ``dense`` again)."""
+    """Reset the names that layers and models are given (the next ``Dense`` is ``dense`` again).
+
+    As in Keras, the global dtype policy goes back to the default (``backend.floatx()``) too.
+    """
     _naming.reset_names()
+    _policy.reset_global_policy()
 
 
 __all__ = ["clear_session", "set_random_seed"]

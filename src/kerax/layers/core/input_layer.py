@@ -85,6 +85,11 @@ class InputLayer(Layer):
         return "input_layer"
 
     @property
+    def dtype(self) -> str:
+        """The dtype of the input tensor (``backend.floatx()`` by default, whatever the global policy)."""
+        return self._dtype
+
+    @property
     def output(self) -> SymbolicTensor:
         return self._inbound_nodes[0].outputs
 

@@ -36,6 +36,8 @@ class GroupNormalization(Layer):
         (2, 5, 4)
     """
 
+    supports_masking = True
+
     def __init__(
         self,
         groups: int = 32,
@@ -98,11 +100,11 @@ class GroupNormalization(Layer):
             )
         if self.scale:
             self.gamma = self.add_weight(
-                (channels,), self.gamma_initializer, name="gamma", **self._weight_penalties("gamma")
+                (channels,), self.gamma_initializer, name="gamma", autocast=False, **self._weight_penalties("gamma")
             )
         if self.center:
             self.beta = self.add_weight(
-                (channels,), self.beta_initializer, name="beta", **self._weight_penalties("beta")
+                (channels,), self.beta_initializer, name="beta", autocast=False, **self._weight_penalties("beta")
             )
         self._axis = axis
         self.input_spec = InputSpec(ndim=len(input_shape), axes={self.axis: channels})

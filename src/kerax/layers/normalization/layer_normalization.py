@@ -37,6 +37,8 @@ class LayerNormalization(Layer):
         (2, 4)
     """
 
+    supports_masking = True
+
     def __init__(
         self,
         axis: int | list[int] = -1,
@@ -86,10 +88,15 @@ class LayerNormalization(Layer):
         # As Keras: once built, `axis` is a sorted list.
         self.axis = sorted(self.axis) if isinstance(self.axis, list) else [self.axis]
         shape = tuple(input_shape[a] for a in axes)
+        # Not autocast, as in Keras: under mixed precision the normalization runs in float32.
         if self.scale or self.rms_scaling:
-            self.gamma = self.add_weight(shape, self.gamma_initializer, name="gamma", **self._weight_penalties("gamma"))
+            self.gamma = self.add_weight(
+                shape, self.gamma_initializer, name="gamma", autocast=False, **self._weight_penalties("gamma")
+            )
         if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(shape, self.beta_initializer, name="beta", **self._weight_penalties("beta"))
+            self.beta = self.add_weight(
+                shape, self.beta_initializer, name="beta", autocast=False, **self._weight_penalties("beta")
+            )
         self._axes = tuple(axes)
         self.input_spec = InputSpec(min_ndim=len(input_shape), axes={a: input_shape[a] for a in axes})
 

@@ -1,0 +1,254 @@
+"""``LossScaleOptimizer``: dynamic loss scaling around another optimizer, for float16 training.
+
+The training step multiplies the loss by the current scale before differentiating
+(:meth:`LossScaleOptimizer.scale_loss`); :meth:`update` divides the gradients by that scale and hands
+them to the inner optimizer. A step whose gradients are not all finite is skipped and halves the scale;
+after ``dynamic_growth_steps`` finite steps in a row the scale doubles. The scale and the count of
+finite steps live in the optimizer state, so the jitted step stays pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from kerax.optimizers._base import Optimizer, OptimizerState, _is_number
+
+
+class LossScaleState(NamedTuple):
+    """The state of a :class:`LossScaleOptimizer`.
+
+    Attributes:
+        step_counter: int32 scalar, finite steps since the scale last changed.
+        dynamic_scale: float32 scalar, the current loss scale.
+        inner: the inner optimizer's state.
+    """
+
+    step_counter: jax.Array
+    dynamic_scale: jax.Array
+    inner: OptimizerState
+
+
+class LossScaleOptimizer(Optimizer):
+    """Wraps ``inner_optimizer`` with dynamic loss scaling (Keras 3 semantics).
+
+    ``compile()`` wraps the optimizer in one automatically when the model's dtype policy is
+    ``"mixed_float16"`` (unless ``auto_scale_loss=False``).
+
+    Args:
+        inner_optimizer: the optimizer that applies the unscaled gradients.
+        initial_scale: the loss scale to start from.
+        dynamic_growth_steps: the scale doubles after this many consecutive steps with finite gradients.
+        name: default ``"loss_scale_optimizer"`` made unique.
+    """
+
+    def __init__(
+        self,
+        inner_optimizer: Optimizer,
+        initial_scale: float = 2.0**15,
+        dynamic_growth_steps: int = 2000,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if not kwargs.pop("dynamic", True):
+            raise ValueError(
+                "LossScaleOptimizer: `dynamic=False` is not supported; set `loss_scale_factor` on the inner "
+                "optimizer for a fixed scale."
+            )
+        if kwargs:
+            raise ValueError(
+                f"LossScaleOptimizer: unsupported argument(s) {sorted(kwargs)}; set them on the inner optimizer."
+            )
+        if not isinstance(inner_optimizer, Optimizer):
+            raise TypeError(
+                "LossScaleOptimizer: `inner_optimizer` must be a kerax Optimizer, received "
+                f"{inner_optimizer!r} of type {type(inner_optimizer).__name__}."
+            )
+        if isinstance(inner_optimizer, LossScaleOptimizer):
+            raise TypeError("LossScaleOptimizer: `inner_optimizer` is already a LossScaleOptimizer.")
+        if not _is_number(initial_scale) or not initial_scale > 0:
+            raise ValueError(
+                f"LossScaleOptimizer: `initial_scale` must be a positive float, received {initial_scale!r}."
+            )
+        steps = dynamic_growth_steps
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+            raise ValueError(
+                f"LossScaleOptimizer: `dynamic_growth_steps` must be an int >= 1, received {dynamic_growth_steps!r}."
+            )
+        self._scale_state: tuple[jax.Array, jax.Array] | None = None
+        super().__init__(learning_rate=0.0, name=name)
+        self.inner_optimizer = inner_optimizer
+        self.initial_scale = float(initial_scale)
+        self.dynamic_growth_steps = dynamic_growth_steps
+        # The inner optimizer must not unscale the gradients a second time.
+        self.inner_optimizer.loss_scale_factor = None
+
+    # The full state is composed on demand from the scale arrays and the inner optimizer's state, so that
+    # changes made through the inner optimizer (a callback setting the learning rate) are always seen.
+    @property
+    def _state(self) -> LossScaleState | None:  # type: ignore[override]
+        if self._scale_state is None or self.inner_optimizer._state is None:
+            return None
+        return LossScaleState(*self._scale_state, self.inner_optimizer._state)
+
+    @_state.setter
+    def _state(self, value: LossScaleState | None) -> None:
+        if value is None:
+            self._scale_state = None
+            return
+        self._scale_state = (value.step_counter, value.dynamic_scale)
+        self.inner_optimizer._state = value.inner
+
+    def _fresh_scale(self) -> tuple[jax.Array, jax.Array]:
+        return jnp.zeros((), jnp.int32), jnp.asarray(self.initial_scale, jnp.float32)
+
+    # ------------------------------------------------------------------ pure core
+    def init(self, params: Any) -> LossScaleState:
+        """Returns a fresh state for ``params``: the initial scale and the inner optimizer's state."""
+        return LossScaleState(*self._fresh_scale(), self.inner_optimizer.init(params))
+
+    def scale_loss(self, loss: Any, state: LossScaleState | None = None) -> Any:
+        """Multiplies ``loss`` by the loss scale of ``state`` (default the current, or the initial, scale).
+
+        Args:
+            loss: The loss value.
+            state: The state the next ``update`` will receive (inside a jitted step).
+        """
+        if state is not None:
+            scale = state.dynamic_scale
+        elif self._scale_state is not None:
+            scale = self._scale_state[1]
+        else:
+            scale = self.initial_scale
+        return loss * scale
+
+    def _update(
+        self,
+        grads: Any,
+        state: LossScaleState,
+        params: Any,
+        present: tuple[bool, ...] | None,
+    ) -> tuple[Any, LossScaleState]:
+        if not isinstance(state, LossScaleState):
+            raise TypeError(
+                "Argument `opt_state` must be the LossScaleState returned by `init` or `update`. "
+                f"Received: {type(state).__name__}"
+            )
+        leaves = [jnp.asarray(g) for g in jax.tree.leaves(grads)]
+        finite = jnp.all(jnp.stack([jnp.all(jnp.isfinite(g)) for g in leaves])) if leaves else jnp.bool_(True)
+        scale = state.dynamic_scale
+
+        def apply() -> tuple[Any, LossScaleState]:
+            # Unscaled by the scale the loss was multiplied with; the scale changes afterwards.
+            unscaled = jax.tree.map(lambda g: jnp.asarray(g) / scale, grads)
+            new_params, inner = self.inner_optimizer._update(unscaled, state.inner, params, present)
+            grow = state.step_counter >= self.dynamic_growth_steps - 1
+            counter = jnp.where(grow, 0, state.step_counter + 1).astype(jnp.int32)
+            return new_params, LossScaleState(counter, jnp.where(grow, scale * 2.0, scale), inner)
+
+        def skip() -> tuple[Any, LossScaleState]:
+            return params, LossScaleState(jnp.zeros((), jnp.int32), scale * 0.5, state.inner)
+
+        return jax.lax.cond(finite, apply, skip)
+
+    def iterations_from_state(self, opt_state: LossScaleState) -> jax.Array:  # type: ignore[override]
+        """Returns the number of steps the inner optimizer applied (skipped steps do not count)."""
+        return self.inner_optimizer.iterations_from_state(opt_state.inner)
+
+    def learning_rate_from_state(self, state: LossScaleState) -> jax.Array:  # type: ignore[override]
+        """Returns the learning rate the inner optimizer's next step will use."""
+        return self.inner_optimizer.learning_rate_from_state(state.inner)
+
+    # ------------------------------------------------------------------ stateful surface
+    @property
+    def dynamic_scale(self) -> float:
+        """The current loss scale."""
+        return float(self._scale_state[1]) if self._scale_state is not None else self.initial_scale
+
+    @property
+    def step_counter(self) -> int:
+        """Finite steps since the scale last changed."""
+        return int(self._scale_state[0]) if self._scale_state is not None else 0
+
+    def build(self, variables: Sequence[Any]) -> None:
+        """Builds the inner optimizer on ``variables`` and sets the initial scale (no-op if built)."""
+        if self.built:
+            return
+        variables = list(variables)
+        self.inner_optimizer.build(variables)
+        self._tracked = variables
+        self._index = {id(v): i for i, v in enumerate(variables)}
+        self._scale_state = self._fresh_scale()
+
+    def set_state(self, state: LossScaleState) -> None:  # type: ignore[override]
+        """Replaces the state, e.g. with the result of a jitted ``update``."""
+        if not isinstance(state, LossScaleState):
+            raise TypeError(f"Argument `state` must be a LossScaleState. Received: {type(state).__name__}")
+        self._state = state
+
+    @property
+    def learning_rate(self) -> float:
+        """The inner optimizer's learning rate (setting it sets the inner optimizer's)."""
+        return self.inner_optimizer.learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: Any) -> None:
+        self.inner_optimizer.learning_rate = value
+
+    @property
+    def iterations(self) -> int:
+        """Steps the inner optimizer applied so far."""
+        return self.inner_optimizer.iterations
+
+    @property
+    def variables(self) -> list[jax.Array]:
+        """Keras 3's layout: ``iteration`` and ``learning_rate`` (unused, 0), ``step_counter``,
+        ``dynamic_scale``, then the inner optimizer's variables."""
+        if self._scale_state is None:
+            return []
+        unused = [jnp.zeros((), jnp.int32), jnp.zeros((), jnp.float32)]
+        return [*unused, *self._scale_state, *self.inner_optimizer.variables]
+
+    def set_weights(self, weights: Sequence[Any]) -> None:
+        """Replaces the state with ``weights``, ordered as :attr:`variables` (e.g. saved by Keras)."""
+        if self._scale_state is None:
+            raise ValueError(f"Optimizer '{self.name}' must be built before `set_weights()`.")
+        weights = list(weights)
+        if len(weights) < 4:
+            raise ValueError(
+                f"Optimizer '{self.name}' expects iteration, learning_rate, step_counter, dynamic_scale and the "
+                f"inner optimizer's variables; received {len(weights)} weights."
+            )
+        self.inner_optimizer.set_weights(weights[4:])
+        self._scale_state = (jnp.asarray(weights[2], jnp.int32), jnp.asarray(weights[3], jnp.float32))
+
+    def finalize_variable_values(self, var_list: Sequence[Any]) -> None:
+        """Delegates to the inner optimizer (its EMA, if any)."""
+        self.inner_optimizer.finalize_variable_values(var_list)
+
+    # ------------------------------------------------------------------ serialisation
+    def get_config(self) -> dict[str, Any]:
+        """Returns Keras's config: name, the serialised inner optimizer, the initial scale, the growth steps."""
+        from kerax.optimizers._registry import serialize
+
+        return {
+            "name": self.name,
+            "inner_optimizer": serialize(self.inner_optimizer),
+            "initial_scale": self.initial_scale,
+            "dynamic_growth_steps": self.dynamic_growth_steps,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> LossScaleOptimizer:
+        """Creates a LossScaleOptimizer from ``get_config()`` output (Keras-saved configs too)."""
+        from kerax.optimizers._registry import deserialize
+
+        config = dict(config)
+        inner = deserialize(config.pop("inner_optimizer"), custom_objects=custom_objects)
+        return cls(inner, **config)
+
+    def __repr__(self) -> str:
+        return f"LossScaleOptimizer(name={self.name!r}, inner_optimizer={self.inner_optimizer!r})"
