@@ -7,6 +7,7 @@ from typing import Any
 import jax
 import numpy as np
 
+from kerax.distribution import _placement
 from kerax.trainers._data import ArrayData
 from kerax.trainers._trainer import callback_list
 
@@ -30,22 +31,40 @@ def predict_arrays(
     """Run the model over ``data`` in batches of ``batch_size`` and return NumPy outputs."""
     fn = _forward_fn(model)
     trainable, non_trainable = model.weight_lists()
-    tv = [v.value for v in trainable]
-    ntv = [v.value for v in non_trainable]
+    placement = _placement.current()
+    if placement is None:
+        tv = [v.value for v in trainable]
+        ntv = [v.value for v in non_trainable]
+        put, to_host = None, np.asarray
+    else:
+        tv, ntv = placement.place_weights(trainable), placement.place_weights(non_trainable)
+        if n > batch_size:  # several batches: split each evenly (a single batch of any size runs replicated)
+            placement.check_batch_size(batch_size, "predict")
+        put, to_host = placement.put_batch, _to_host
     total_steps = -(-n // batch_size)
     if steps is not None:
         total_steps = min(int(steps), total_steps)
     if verbose == 0 and callbacks is None and total_steps == 1:
-        return jax.tree_util.tree_map(np.asarray, fn(tv, ntv, data.x))  # the one-batch fast path
+        xs = data.x if put is None else put(data.x)
+        return jax.tree_util.tree_map(to_host, fn(tv, ntv, xs))  # the one-batch fast path
     cbs = callback_list(model, callbacks, verbose, epochs=1, steps=total_steps)
     cbs.on_predict_begin()
     outputs = []
     for step in range(total_steps):
         start = step * batch_size
         xs = [a[start : start + batch_size] for a in data.x]
-        outputs.append(fn(tv, ntv, xs))
+        outputs.append(fn(tv, ntv, xs if put is None else put(xs)))
         cbs.on_predict_batch_end(step, {})
-    host = [jax.tree_util.tree_map(np.asarray, o) for o in outputs]
+    host = [jax.tree_util.tree_map(to_host, o) for o in outputs]
     result = jax.tree_util.tree_map(lambda *a: np.concatenate(a, axis=0), *host)
     cbs.on_predict_end()
     return result
+
+
+def _to_host(a: jax.Array) -> np.ndarray:
+    """NumPy output; an array spread over several processes' devices is gathered first."""
+    if isinstance(a, jax.Array) and not a.is_fully_addressable:
+        from jax.experimental import multihost_utils
+
+        return np.asarray(multihost_utils.process_allgather(a, tiled=True))
+    return np.asarray(a)

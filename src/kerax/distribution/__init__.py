@@ -1,0 +1,27 @@
+"""Data and model parallelism with Keras's names: meshes, layouts, and the global distribution."""
+
+from kerax.distribution._distribution import (
+    DataParallel,
+    DeviceMesh,
+    Distribution,
+    LayoutMap,
+    ModelParallel,
+    TensorLayout,
+    distribution,
+    initialize,
+    list_devices,
+    set_distribution,
+)
+
+__all__ = [
+    "DataParallel",
+    "DeviceMesh",
+    "Distribution",
+    "LayoutMap",
+    "ModelParallel",
+    "TensorLayout",
+    "distribution",
+    "initialize",
+    "list_devices",
+    "set_distribution",
+]
