@@ -322,8 +322,6 @@ def test_mha_errors():
         MultiHeadAttention(0, 3)
     with pytest.raises(ValueError, match="key_dim"):
         MultiHeadAttention(2, None)
-    with pytest.raises(NotImplementedError, match="kernel_regularizer"):
-        MultiHeadAttention(2, 3, kernel_regularizer="l2")
 
 
 def test_mha_lazy_build_and_explicit_build():

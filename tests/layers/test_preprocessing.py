@@ -57,7 +57,17 @@ RANDOM_LAYERS = [
     ],
 )
 def test_contract(cls, kwargs, input_shape, output_shape, n_non_trainable):
-    run_layer_test(cls, kwargs, input_shape, output_shape, expected_num_non_trainable_weights=n_non_trainable)
+    # The random layers augment by default (training=True, as in Keras): check their inference contract.
+    random_layer = any(cls is random_cls for random_cls, _ in RANDOM_LAYERS)
+    run_layer_test(
+        cls,
+        kwargs,
+        input_shape,
+        output_shape,
+        expected_num_non_trainable_weights=n_non_trainable,
+        call_kwargs={"training": False} if random_layer else None,
+        run_training_check=not random_layer,
+    )
 
 
 def test_normalization_weights_are_named_as_in_keras():
@@ -262,9 +272,21 @@ def test_zoom_transform_by_hand():
 def test_random_layers_are_identity_outside_training(cls, kwargs):
     x = random_data(IMAGES)
     layer = cls(**kwargs)
-    np.testing.assert_array_equal(layer(x), x)
     np.testing.assert_array_equal(layer(x, training=False), x)
-    np.testing.assert_array_equal(layer(x[0]), x[0])
+    np.testing.assert_array_equal(layer(x[0], training=False), x[0])
+    model = Sequential([Input(shape=IMAGES[1:]), cls(**kwargs)])
+    np.testing.assert_array_equal(model.predict(x, verbose=0), x)
+    np.testing.assert_array_equal(model(x, training=False), x)
+
+
+@pytest.mark.parametrize(("cls", "kwargs"), RANDOM_LAYERS)
+def test_a_direct_call_augments_as_in_keras(keras, cls, kwargs):
+    """Keras 3's random layers default to ``training=True``: a bare call augments, in both libraries."""
+    x = random_data((8, 6, 8, 3))
+    assert not np.allclose(cls(**kwargs)(x), x)
+    layer = cls(**kwargs)
+    assert any(not np.allclose(layer(x[0]), x[0]) for _ in range(8))  # one image: a flip happens with p=1/2
+    assert not np.allclose(getattr(keras.layers, cls.__name__)(**kwargs)(x), x)
 
 
 @pytest.mark.parametrize(("cls", "kwargs"), RANDOM_LAYERS)

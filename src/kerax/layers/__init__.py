@@ -40,6 +40,7 @@ from kerax.layers.core.embedding import Embedding
 from kerax.layers.core.identity import Identity
 from kerax.layers.core.input_layer import Input, InputLayer
 from kerax.layers.core.lambda_layer import Lambda
+from kerax.layers.core.masking import Masking
 from kerax.layers.merging.add import Add, add
 from kerax.layers.merging.average import Average, average
 from kerax.layers.merging.concatenate import Concatenate, concatenate
@@ -190,6 +191,7 @@ __all__ = [
     "Layer",
     "LayerNormalization",
     "LeakyReLU",
+    "Masking",
     "MaxPool1D",
     "MaxPool2D",
     "MaxPool3D",

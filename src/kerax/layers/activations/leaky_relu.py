@@ -27,6 +27,8 @@ class LeakyReLU(Layer):
         Array([-1.,  2.], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, negative_slope: float = 0.3, **kwargs: Any) -> None:
         if "alpha" in kwargs:
             negative_slope = kwargs.pop("alpha")

@@ -29,6 +29,8 @@ class PReLU(Layer):
         (2, 3, 4)
     """
 
+    supports_masking = True
+
     def __init__(
         self,
         alpha_initializer: Any = "Zeros",

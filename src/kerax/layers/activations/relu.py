@@ -35,6 +35,8 @@ class ReLU(Layer):
         Array([0. , 0.5, 1. ], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(
         self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0, **kwargs: Any
     ) -> None:

@@ -36,6 +36,8 @@ class Softmax(Layer):
         Array([[1., 0.]], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, axis: int | list[int] = -1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.axis = validate_axis(axis, f"Softmax '{self.name}'")

@@ -10,7 +10,8 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from kerax import initializers
+from kerax import initializers, regularizers
+from kerax.backend._masking import get_keras_mask, set_keras_mask
 from kerax.layers._layer import Layer
 from kerax.layers.regularization.dropout import Dropout
 
@@ -34,9 +35,19 @@ class _Projection(Layer):
         kernel_initializer: Any,
         bias_initializer: Any,
         activation: Any = None,
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self._keep_regularization(
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint,
+        )
         self.bound_dims = bound_dims
         self.out_dims = tuple(int(d) for d in out_dims)
         self.use_bias = use_bias
@@ -48,8 +59,14 @@ class _Projection(Layer):
         bound = tuple(input_shape[len(input_shape) - self.bound_dims :])
         if any(d is None for d in bound):
             raise ValueError(f"Layer '{self.name}': the contracted input axes must be known, received {input_shape}.")
-        self.kernel = self.add_weight((*bound, *self.out_dims), self.kernel_initializer, name="kernel")
-        self.bias = self.add_weight(self.out_dims, self.bias_initializer, name="bias") if self.use_bias else None
+        self.kernel = self.add_weight(
+            (*bound, *self.out_dims), self.kernel_initializer, name="kernel", **self._weight_penalties("kernel")
+        )
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                self.out_dims, self.bias_initializer, name="bias", **self._weight_penalties("bias")
+            )
 
     def call(self, inputs: jax.Array) -> jax.Array:
         n = self.bound_dims
@@ -104,6 +121,10 @@ class MultiHeadAttention(Layer):
         sliding_window: if set, each query only sees keys less than this many positions away.
         flash_attention: accepted for compatibility; the computation is the same.
         kernel_initializer, bias_initializer: initializers of the projections.
+        kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: penalties and
+            constraints on the projections' kernels and biases.
+        activity_regularizer: a penalty on the output of each projection (query, key, value, gate,
+            output), as Keras applies it.
         use_gate: multiply the attention output by a sigmoid gate projected from the query.
         seed: the dropout seed.
 
@@ -114,7 +135,12 @@ class MultiHeadAttention(Layer):
 
     Shapes:
         Output ``(B, T, dim)`` (or ``output_shape``); scores ``(B, num_heads, T, S)``.
+
+    Masks carried by ``query``, ``value`` and ``key`` (from ``Embedding(mask_zero=True)``, ``Masking``) fill
+    ``query_mask``, ``value_mask`` and ``key_mask``; the query's mask passes to the output.
     """
+
+    supports_masking = True
 
     def __init__(
         self,
@@ -155,13 +181,14 @@ class MultiHeadAttention(Layer):
             )
         if flash_attention and dropout > 0:
             raise ValueError(f"{who}: dropout is not supported with flash attention; set dropout=0.0.")
-        self._refuse_unsupported(
+        # As in Keras, these apply to the projections' kernels, biases and outputs, not to this layer's output.
+        self._keep_regularization(
             kernel_regularizer=kernel_regularizer,
             bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer,
             kernel_constraint=kernel_constraint,
             bias_constraint=bias_constraint,
         )
+        self._projection_activity_regularizer = regularizers.get(activity_regularizer)
         if output_shape:
             if isinstance(output_shape, int):
                 output_shape = (output_shape,)
@@ -217,6 +244,11 @@ class MultiHeadAttention(Layer):
             fresh(self._kernel_initializer),
             fresh(self._bias_initializer),
             activation=activation,
+            kernel_regularizer=self.kernel_regularizer,
+            bias_regularizer=self.bias_regularizer,
+            kernel_constraint=self.kernel_constraint,
+            bias_constraint=self.bias_constraint,
+            activity_regularizer=self._projection_activity_regularizer,
             name=name,
             dtype=self.dtype,
         )
@@ -260,8 +292,14 @@ class MultiHeadAttention(Layer):
 
     # -- calling -------------------------------------------------------------------------------------
     def __call__(self, query: Any, value: Any, key: Any = None, **kwargs: Any) -> Any:
+        # Conversion may make new arrays: they keep the masks the given ones carry.
+        value_mask, key_mask = get_keras_mask(value), get_keras_mask(key)
         value = self._convert_input(value)
         key = self._convert_input(key)
+        if value_mask is not None:
+            set_keras_mask(value, value_mask)
+        if key_mask is not None:
+            set_keras_mask(key, key_mask)
         if not self.built:
             self.build(_shape(query), _shape(value), _shape(key))
         return super().__call__(query, value, key, **kwargs)
@@ -378,11 +416,9 @@ class MultiHeadAttention(Layer):
             return query_shape[:-1] + self._output_shape
         return query_shape
 
-    def compute_mask(
-        self, query: Any, value: Any = None, key: Any = None, query_mask: Any = None, **kwargs: Any
-    ) -> Any:
-        """The query's mask passes through."""
-        return query_mask
+    def compute_mask(self, query: Any, previous_mask: Any = None) -> Any:
+        """The query's mask passes through to the output."""
+        return previous_mask
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -398,10 +434,11 @@ class MultiHeadAttention(Layer):
             "sliding_window": self._sliding_window,
             "kernel_initializer": initializers.serialize(self._kernel_initializer),
             "bias_initializer": initializers.serialize(self._bias_initializer),
-            "kernel_regularizer": None,
-            "bias_regularizer": None,
-            "activity_regularizer": None,
-            "kernel_constraint": None,
-            "bias_constraint": None,
+            **self.regularization_config(),
+            "activity_regularizer": (
+                None
+                if self._projection_activity_regularizer is None
+                else regularizers.serialize(self._projection_activity_regularizer)
+            ),
             "seed": self.seed,
         }

@@ -24,6 +24,8 @@ class Activation(Layer):
         Array([[0., 2.]], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, activation: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.activation = activations.get(activation)

@@ -30,6 +30,8 @@ class Dense(Layer):
         (2, 4)
     """
 
+    supports_masking = True
+
     def __init__(
         self,
         units: int,

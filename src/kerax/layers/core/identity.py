@@ -18,5 +18,7 @@ class Identity(Layer):
         (2, 3)
     """
 
+    supports_masking = True
+
     def call(self, inputs: Any) -> Any:
         return inputs

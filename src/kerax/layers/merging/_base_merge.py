@@ -24,6 +24,8 @@ class Merge(Layer):
     inserted after the batch axis.
     """
 
+    supports_masking = True
+
     _min_inputs = 2
     _max_inputs: int | None = None
 
@@ -81,20 +83,59 @@ class Merge(Layer):
                     )
         return tuple(out)
 
-    def call(self, inputs: Any) -> jax.Array:
+    def call(self, inputs: Any, mask: Any = None) -> jax.Array:
         self._validate(self._shapes_of(inputs))
         rank = max(x.ndim for x in inputs)
         expanded = [
             jnp.reshape(x, (x.shape[0], *([1] * (rank - x.ndim)), *x.shape[1:])) if 0 < x.ndim < rank else x
             for x in inputs
         ]
+        if mask is not None and any(m is not None for m in mask):
+            masks = [
+                None if m is None else jnp.broadcast_to(jnp.expand_dims(jnp.asarray(m).astype(bool), -1), x.shape)
+                for x, m in zip(expanded, mask, strict=True)
+            ]
+            return self._merge_masked(expanded, masks)
         return self._merge_function(expanded)
+
+    def _merge_masked(self, inputs: list[jax.Array], masks: list[jax.Array | None]) -> jax.Array:
+        """Merge inputs with their masks widened to their shapes (``None``: unmasked); default: ignore them."""
+        return self._merge_function(inputs)
+
+    @staticmethod
+    def _fold_with_masks(op: Any, inputs: list[jax.Array], masks: list[jax.Array | None]) -> jax.Array:
+        """Fold ``op`` over the inputs where a masked position of one side takes the other side's value.
+
+        This is how an operation without an identity element (maximum, minimum) ignores masked positions.
+        """
+        output, output_mask = inputs[0], masks[0]
+        for x, m in zip(inputs[1:], masks[1:], strict=True):
+            if m is not None:
+                x = jnp.where(m, x, output)
+            if output_mask is not None:
+                output = jnp.where(output_mask, output, x)
+            output_mask = output_mask | m if output_mask is not None and m is not None else None
+            output = op(output, x)
+        return output
 
     @staticmethod
     def _shapes_of(inputs: Any) -> Any:
         if isinstance(inputs, list | tuple):
             return [tuple(x.shape) for x in inputs]
         return tuple(inputs.shape)
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The OR of the input masks when every input has one, else ``None``."""
+        if mask is None:
+            return None
+        if not isinstance(mask, list | tuple) or not isinstance(inputs, list | tuple) or len(mask) != len(inputs):
+            raise ValueError(f"{self._describe()}: `mask` must be a list with one mask per input, received {mask!r}.")
+        if any(m is None for m in mask):
+            return None
+        output = jnp.asarray(mask[0]).astype(bool)
+        for m in mask[1:]:
+            output = output | jnp.asarray(m).astype(bool)
+        return output
 
     def _merge_function(self, inputs: list[jax.Array]) -> jax.Array:
         raise NotImplementedError(f"{type(self).__name__} must implement `_merge_function`.")

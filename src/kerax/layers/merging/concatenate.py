@@ -55,6 +55,29 @@ class Concatenate(Merge):
         self._validate(self._shapes_of(inputs))
         return jnp.concatenate(list(inputs), axis=self.axis)
 
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """Per position, whether any input is unmasked: unmasked inputs count as all ``True``.
+
+        Each input's mask is widened to the input's shape, the masks are concatenated along ``axis``, and
+        the last axis is reduced with ``any``.
+        """
+        if mask is None:
+            return None
+        if not isinstance(mask, list | tuple) or not isinstance(inputs, list | tuple) or len(mask) != len(inputs):
+            raise ValueError(f"{self._describe()}: `mask` must be a list with one mask per input, received {mask!r}.")
+        if all(m is None for m in mask):
+            return None
+        full = []
+        for x, m in zip(inputs, mask, strict=True):
+            if m is None:
+                full.append(jnp.ones(x.shape, bool))
+                continue
+            m = jnp.asarray(m).astype(bool)
+            while m.ndim < x.ndim:
+                m = jnp.expand_dims(m, -1)
+            full.append(jnp.broadcast_to(m, x.shape))
+        return jnp.any(jnp.concatenate(full, axis=self.axis), axis=-1)
+
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "axis": self.axis}
 

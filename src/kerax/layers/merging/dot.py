@@ -93,6 +93,10 @@ class Dot(Merge):
         out = jax.lax.dot_general(x, y, (((a0,), (a1,)), ((0,), (0,))))
         return out[:, None] if out.ndim == 1 else out
 
+    def compute_mask(self, inputs: Any, mask: Any = None) -> None:
+        """A dot product has no mask."""
+        return None
+
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "axes": self.axes, "normalize": self.normalize}
 

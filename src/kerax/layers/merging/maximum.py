@@ -30,6 +30,9 @@ class Maximum(Merge):
             out = jnp.maximum(out, x)
         return out
 
+    def _merge_masked(self, inputs: list[jax.Array], masks: list[jax.Array | None]) -> jax.Array:
+        return self._fold_with_masks(jnp.maximum, inputs, masks)
+
 
 def maximum(inputs: Sequence[Any], **kwargs: Any) -> Any:
     """Functional form of ``Maximum``: ``maximum([x, y])`` is ``Maximum()([x, y])``.

@@ -30,6 +30,9 @@ class Minimum(Merge):
             out = jnp.minimum(out, x)
         return out
 
+    def _merge_masked(self, inputs: list[jax.Array], masks: list[jax.Array | None]) -> jax.Array:
+        return self._fold_with_masks(jnp.minimum, inputs, masks)
+
 
 def minimum(inputs: Sequence[Any], **kwargs: Any) -> Any:
     """Functional form of ``Minimum``: ``minimum([x, y])`` is ``Minimum()([x, y])``.

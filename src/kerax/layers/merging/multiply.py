@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 
 from kerax.layers.merging._base_merge import Merge
 
@@ -28,6 +29,21 @@ class Multiply(Merge):
         for x in inputs[1:]:
             out = out * x
         return out
+
+    def _merge_masked(self, inputs: list[jax.Array], masks: list[jax.Array | None]) -> jax.Array:
+        # Masked positions count as 1 in the product; with every input masked, positions masked in all
+        # of them output 0.
+        output = None
+        for x, m in zip(inputs, masks, strict=True):
+            if m is not None:
+                x = jnp.where(m, x, jnp.ones((), x.dtype))
+            output = x if output is None else output * x
+        if all(m is not None for m in masks):
+            union = masks[0]
+            for m in masks[1:]:
+                union = union | m
+            output = jnp.where(union, output, jnp.zeros((), output.dtype))
+        return output
 
 
 def multiply(inputs: Sequence[Any], **kwargs: Any) -> Any:

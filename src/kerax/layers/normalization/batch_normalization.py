@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 
 from kerax import initializers
+from kerax.backend import epsilon
 from kerax.layers._input_spec import InputSpec
 from kerax.layers._layer import Layer
 
@@ -19,6 +20,8 @@ class BatchNormalization(Layer):
     variance and updates ``moving = moving * momentum + batch * (1 - momentum)``. Otherwise it uses the
     moving statistics. As in Keras 3, a layer with ``trainable = False`` runs in inference mode even when
     called with ``training=True`` (the usual setting when fine-tuning a frozen backbone).
+    A ``mask`` (one dimension less than the inputs, e.g. from ``Embedding(mask_zero=True)``) restricts
+    the batch statistics to the unmasked positions.
 
     Args:
         axis: the features axis (default -1, the channels of channels-last data).
@@ -37,6 +40,8 @@ class BatchNormalization(Layer):
         >>> BatchNormalization()(jnp.ones((8, 4)), training=True).shape
         (8, 4)
     """
+
+    supports_masking = True
 
     def __init__(
         self,
@@ -105,23 +110,34 @@ class BatchNormalization(Layer):
                 f"received input shape {input_shape}."
             )
         shape = (size,)
+        # As in Keras, no weight is autocast: under mixed precision the normalization runs in float32.
         if self.scale:
-            self.gamma = self.add_weight(shape, self.gamma_initializer, name="gamma", **self._weight_penalties("gamma"))
+            self.gamma = self.add_weight(
+                shape, self.gamma_initializer, name="gamma", autocast=False, **self._weight_penalties("gamma")
+            )
         if self.center:
-            self.beta = self.add_weight(shape, self.beta_initializer, name="beta", **self._weight_penalties("beta"))
-        self.moving_mean = self.add_weight(shape, self.moving_mean_initializer, trainable=False, name="moving_mean")
+            self.beta = self.add_weight(
+                shape, self.beta_initializer, name="beta", autocast=False, **self._weight_penalties("beta")
+            )
+        self.moving_mean = self.add_weight(
+            shape, self.moving_mean_initializer, trainable=False, name="moving_mean", autocast=False
+        )
         self.moving_variance = self.add_weight(
-            shape, self.moving_variance_initializer, trainable=False, name="moving_variance"
+            shape, self.moving_variance_initializer, trainable=False, name="moving_variance", autocast=False
         )
         self._axis = self.axis % ndim
         self._reduction_axes = tuple(a for a in range(ndim) if a != self._axis)
         self.input_spec = InputSpec(ndim=ndim, axes={self.axis: size})
 
-    def call(self, inputs: jax.Array, training: bool | None = None) -> jax.Array:
+    def call(self, inputs: jax.Array, training: bool | None = None, mask: Any = None) -> jax.Array:
+        if mask is not None and jnp.ndim(mask) != inputs.ndim - 1:
+            raise ValueError(
+                f"BatchNormalization '{self.name}': the mask must have one dimension less than the inputs, "
+                f"received mask shape {tuple(jnp.shape(mask))} for inputs of shape {tuple(inputs.shape)}."
+            )
         x = inputs.astype(jnp.result_type(inputs.dtype, jnp.float32))
         if training and self.trainable:
-            mean = jnp.mean(x, axis=self._reduction_axes)
-            variance = jnp.var(x, axis=self._reduction_axes)
+            mean, variance = self._moments(x, mask)
             m = self.momentum
             self.moving_mean.assign(self.moving_mean.value * m + mean * (1.0 - m))
             self.moving_variance.assign(self.moving_variance.value * m + variance * (1.0 - m))
@@ -137,6 +153,16 @@ class BatchNormalization(Layer):
         if self.beta is not None:
             shift = shift + jnp.reshape(self.beta.value, broadcast)
         return (x * inv + shift).astype(self.compute_dtype)
+
+    def _moments(self, x: jax.Array, mask: Any) -> tuple[jax.Array, jax.Array]:
+        """Batch mean and variance over the reduction axes; with a mask, over the unmasked positions only."""
+        if mask is None:
+            return jnp.mean(x, axis=self._reduction_axes), jnp.var(x, axis=self._reduction_axes)
+        keep = jnp.broadcast_to(jnp.expand_dims(jnp.asarray(mask).astype(bool), -1), x.shape)
+        count = jnp.sum(keep.astype(x.dtype), axis=self._reduction_axes, keepdims=True) + epsilon()
+        mean = jnp.sum(jnp.where(keep, x, 0.0), axis=self._reduction_axes, keepdims=True) / count
+        variance = jnp.sum(jnp.where(keep, x - mean, 0.0) ** 2, axis=self._reduction_axes, keepdims=True) / count
+        return jnp.reshape(mean, (-1,)), jnp.reshape(variance, (-1,))
 
     def get_config(self) -> dict[str, Any]:
         return {

@@ -27,6 +27,8 @@ class UnitNormalization(Layer):
         Array([[0.6, 0.8]], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, axis: int | list[int] = -1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.axis = validate_axis(axis, f"UnitNormalization '{self.name}'")

@@ -1,4 +1,4 @@
-"""The base of the random image augmentation layers: identity outside training, random inside."""
+"""The base of the random image augmentation layers: random when training (the default), identity otherwise."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from kerax.layers.preprocessing._image_utils import check_image_rank, check_seed
 
 class BaseRandomImageLayer(Layer):
     """Cast images to the layer's dtype; when training, hand a batch and a fresh key to ``augment``.
+
+    As in Keras 3, ``training`` defaults to ``True`` in ``call``: a direct call ``RandomFlip()(x)`` augments,
+    while inside a model the outer call's flag wins (``fit`` augments, ``predict``/``evaluate`` do not).
 
     Keys come from ``kerax.backend.draw_key()`` (the training step's key inside a traced step, the global
     generator that ``set_random_seed`` seeds elsewhere); a layer given a ``seed`` draws a repeatable
@@ -40,7 +43,7 @@ class BaseRandomImageLayer(Layer):
         """Transform a ``(batch, height, width, channels)`` batch at random."""
         raise NotImplementedError
 
-    def call(self, inputs: jax.Array, training: bool | None = None) -> jax.Array:
+    def call(self, inputs: jax.Array, training: bool | None = True) -> jax.Array:
         check_image_rank(inputs, self._who)
         images = inputs.astype(self.compute_dtype)
         if not training:

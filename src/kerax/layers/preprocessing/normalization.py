@@ -42,6 +42,8 @@ class Normalization(Layer):
         >>> layer(np.array([[0.0, 7.0]]))  # [[-1., -1.]]
     """
 
+    supports_masking = True
+
     def __init__(
         self,
         axis: int | tuple[int, ...] | None = -1,

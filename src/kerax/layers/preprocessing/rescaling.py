@@ -25,6 +25,8 @@ class Rescaling(Layer):
         >>> Rescaling(1 / 127.5, offset=-1)(jnp.array([0, 255], "uint8"))  # [-1., 1.]
     """
 
+    supports_masking = True
+
     def __init__(self, scale: Any, offset: Any = 0.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         for arg, value in (("scale", scale), ("offset", offset)):

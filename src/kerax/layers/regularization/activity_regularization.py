@@ -21,6 +21,8 @@ class ActivityRegularization(Layer):
         >>> layer = ActivityRegularization(l2=0.01)
     """
 
+    supports_masking = True
+
     def __init__(self, l1: float = 0.0, l2: float = 0.0, **kwargs: Any) -> None:
         super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
         self.l1, self.l2 = float(l1), float(l2)

@@ -38,6 +38,8 @@ class AlphaDropout(SeededNoiseMixin, Layer):
         (2, 3)
     """
 
+    supports_masking = True
+
     def __init__(
         self,
         rate: float,

@@ -33,6 +33,8 @@ class Dropout(Layer):
         (2, 4)
     """
 
+    supports_masking = True
+
     def __init__(
         self,
         rate: float,

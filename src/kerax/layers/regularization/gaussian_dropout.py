@@ -27,6 +27,8 @@ class GaussianDropout(SeededNoiseMixin, Layer):
         (2, 3)
     """
 
+    supports_masking = True
+
     def __init__(self, rate: float, seed: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         who = f"GaussianDropout '{self.name}'"

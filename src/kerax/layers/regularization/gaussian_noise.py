@@ -26,6 +26,8 @@ class GaussianNoise(SeededNoiseMixin, Layer):
         (2, 3)
     """
 
+    supports_masking = True
+
     def __init__(self, stddev: float, seed: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         who = f"GaussianNoise '{self.name}'"

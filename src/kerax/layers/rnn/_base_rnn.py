@@ -245,6 +245,15 @@ class BaseRNN(Layer):
             return (output, *final)
         return output
 
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The time-step mask for whole sequences (``return_sequences``), none for states or a last step."""
+        if isinstance(mask, list | tuple):
+            mask = mask[0] if mask else None
+        output_mask = mask if self.return_sequences else None
+        if self.return_state:
+            return [output_mask, *([None] * self._num_states)]
+        return output_mask
+
     # -- config --------------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         config = {

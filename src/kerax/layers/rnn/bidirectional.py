@@ -135,6 +135,16 @@ class Bidirectional(Layer):
             return (*output, *states) if self.merge_mode is None else (output, *states)
         return output
 
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The time-step mask for whole sequences (one per direction when ``merge_mode=None``), none for states."""
+        if isinstance(mask, list | tuple):
+            mask = mask[0] if mask else None
+        output_mask = mask if self.return_sequences else None
+        masks = [output_mask, output_mask] if self.merge_mode is None else [output_mask]
+        if self.return_state:
+            masks += [None] * (2 * self.forward_layer._num_states)
+        return masks if len(masks) > 1 else masks[0]
+
     def get_config(self) -> dict[str, Any]:
         config = {**super().get_config(), "layer": self._layer_config, "merge_mode": self.merge_mode}
         if self._backward_config is not None:

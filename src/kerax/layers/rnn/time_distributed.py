@@ -17,6 +17,9 @@ class TimeDistributed(Layer):
     Args:
         layer: the layer to apply; its weights are this wrapper's weights.
 
+    Call arguments: ``inputs``, ``training``, ``mask`` (``(batch, time, ...)``, given to each step's call
+    of a layer that takes a mask). The mask passes through to the output.
+
     Shapes:
         ``(batch, time, *inner)`` -> ``(batch, time, *layer_output)``.
 
@@ -24,6 +27,8 @@ class TimeDistributed(Layer):
         >>> TimeDistributed(Dense(8))(jnp.ones((2, 5, 3))).shape
         (2, 5, 8)
     """
+
+    supports_masking = True
 
     def __init__(self, layer: Any, **kwargs: Any) -> None:
         layer = deserialize_layer(layer)
@@ -43,7 +48,7 @@ class TimeDistributed(Layer):
             self.layer.build(inner)
             self.layer._build_shapes = inner
 
-    def call(self, inputs: jax.Array, training: bool | None = None) -> Any:
+    def call(self, inputs: jax.Array, training: bool | None = None, mask: Any = None) -> Any:
         if inputs.ndim < 3:
             raise ValueError(
                 f"TimeDistributed '{self.name}': the input must have at least 3 dimensions "
@@ -51,7 +56,16 @@ class TimeDistributed(Layer):
             )
         batch, steps = inputs.shape[0], inputs.shape[1]
         flat = jnp.reshape(inputs, (batch * steps, *inputs.shape[2:]))
-        out = self.layer(flat, training=training)
+        kwargs: dict[str, Any] = {}
+        if mask is not None and "mask" in self.layer._call_arg_names:
+            mask = jnp.asarray(mask)
+            if mask.ndim < 2 or tuple(mask.shape[:2]) != (batch, steps):
+                raise ValueError(
+                    f"TimeDistributed '{self.name}': the mask must start with the input's (batch, time) "
+                    f"dimensions {(batch, steps)}, received shape {tuple(mask.shape)}."
+                )
+            kwargs["mask"] = jnp.reshape(mask, (batch * steps, *mask.shape[2:]))
+        out = self.layer(flat, training=training, **kwargs)
         return jax.tree_util.tree_map(lambda y: jnp.reshape(y, (batch, steps, *y.shape[1:])), out)
 
     def get_config(self) -> dict[str, Any]:
