@@ -17,7 +17,7 @@ def lookup(identifier: Any, classes: dict[str, type], aliases: dict[str, str], f
     if isinstance(identifier, dict):
         name = identifier.get("class_name")
         if name not in classes:
-            raise ValueError(f"Unknown {family} class {name!r}; known: {sorted(classes)}.")
+            return registered_from_config(identifier, family, classes)
         return classes[name](**identifier.get("config", {}))
     if isinstance(identifier, str):
         names = {to_snake_case(k): k for k in classes}
@@ -34,3 +34,18 @@ def lookup(identifier: Any, classes: dict[str, type], aliases: dict[str, str], f
 
 def serialize(obj: Any, module: str) -> dict[str, Any]:
     return {"module": module, "class_name": type(obj).__name__, "config": obj.get_config(), "registered_name": None}
+
+
+def registered_from_config(config: dict[str, Any], family: str, classes: dict[str, Any]) -> Any:
+    """A user class's instance from its config, if the class is registered or in custom objects."""
+    from kerax.saving._registry import get_registered_object
+
+    for key in (config.get("registered_name"), config.get("class_name")):
+        cls = get_registered_object(key) if isinstance(key, str) else None
+        if cls is not None:
+            inner = config.get("config") or {}
+            return cls.from_config(inner) if hasattr(cls, "from_config") else cls(**inner)
+    raise ValueError(
+        f"Unknown {family} class {config.get('class_name')!r}; known: {sorted(classes)}. Register your own "
+        "class with @kerax.saving.register_keras_serializable()."
+    )

@@ -70,7 +70,7 @@ def test_lambda_config_names_the_function_and_never_carries_code() -> None:
     custom = layers.Lambda(lambda x: x + 1)
     config = custom.get_config()
     assert isinstance(config["function"], str) and "lambda" in config["function"]
-    with pytest.raises(ValueError, match="never imports or runs code named by a config"):
+    with pytest.raises(ValueError, match="never imports or runs code named by a file"):
         layers.Lambda.from_config(config)
     with pytest.raises(ValueError, match="never imports or runs code"):
         layers.Lambda.from_config({**known.get_config(), "function": "os.system"})

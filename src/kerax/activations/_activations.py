@@ -130,10 +130,14 @@ _BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
 
 
 def serialize(activation: Callable[..., Any]) -> str:
-    """The name under which ``get`` finds ``activation``."""
+    """The name under which ``get`` finds ``activation`` (``"package>name"`` for a registered function)."""
     for name, fn in _BY_NAME.items():
         if fn is activation:
             return name
+    from kerax.saving._registry import _GLOBAL_CUSTOM_NAMES
+
+    if id(activation) in _GLOBAL_CUSTOM_NAMES:
+        return _GLOBAL_CUSTOM_NAMES[id(activation)]
     name = getattr(activation, "__name__", None)
     if name is None:
         raise ValueError(f"Cannot serialize activation {activation!r}: it has no name.")
@@ -148,8 +152,16 @@ def get(identifier: Any) -> Callable[..., Any]:
     """An activation function from a name (``"relu"``), a function, or ``None`` (linear)."""
     if identifier is None:
         return linear
+    if isinstance(identifier, dict):
+        from kerax.saving._registry import resolve_function
+
+        return resolve_function(identifier)
     if isinstance(identifier, str):
         fn = _BY_NAME.get(identifier)
+        if fn is None:
+            from kerax.saving._registry import get_registered_object
+
+            fn = get_registered_object(identifier)
         if fn is None:
             close = difflib.get_close_matches(identifier, list(_BY_NAME), n=3)
             hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""

@@ -2,6 +2,7 @@
 
 from kerax.callbacks._callback import Callback
 from kerax.callbacks._callback_list import CallbackList
+from kerax.callbacks.backup_and_restore import BackupAndRestore
 from kerax.callbacks.csv_logger import CSVLogger
 from kerax.callbacks.early_stopping import EarlyStopping
 from kerax.callbacks.history import History
@@ -13,6 +14,7 @@ from kerax.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from kerax.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
+    "BackupAndRestore",
     "CSVLogger",
     "Callback",
     "CallbackList",

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from kerax._registry_utils import registered_from_config
 from kerax.backend import _naming, _random
 
 
@@ -276,7 +277,7 @@ def serialize(initializer: Initializer) -> dict[str, Any]:
 def deserialize(config: dict[str, Any]) -> Initializer:
     name = config.get("class_name")
     if name not in _CLASSES:
-        raise ValueError(f"Unknown initializer class {name!r}; known: {sorted(_CLASSES)}.")
+        return registered_from_config(config, "initializer", _CLASSES)
     return _CLASSES[name].from_config(config.get("config", {}))
 
 

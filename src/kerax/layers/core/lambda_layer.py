@@ -24,13 +24,14 @@ class Lambda(Layer):
     """Calls ``function(inputs, **arguments)``; the output shape is inferred by tracing it.
 
     The function must work on arrays (use ``kerax.ops`` or ``jax.numpy``). A saved Lambda records only
-    the function's name: loading resolves it among kerax's own functions and never runs code from the
-    file (Keras's Lambda stores bytecode, the subject of CVE-2024-3660).
+    the function's name: loading resolves it among kerax's own functions and the functions registered
+    with ``kerax.saving.register_keras_serializable`` (or given as ``custom_objects``), and never runs
+    code from the file (Keras's Lambda stores bytecode, the subject of CVE-2024-3660).
 
     Args:
         function: the function to apply.
         output_shape: accepted for Keras compatibility; shapes are inferred from the function.
-        mask: not supported yet (masks are explicit call arguments in kerax for now).
+        mask: not supported yet: a Lambda neither computes nor passes on masks.
         arguments: extra keyword arguments passed to ``function``.
 
     Example:
@@ -57,7 +58,10 @@ class Lambda(Layer):
         return self.function(inputs, **self.arguments)
 
     def get_config(self) -> dict[str, Any]:
+        from kerax.saving._registry import _GLOBAL_CUSTOM_NAMES
+
         name = next((key for key, fn in _known_functions().items() if fn is self.function), None)
+        name = name or _GLOBAL_CUSTOM_NAMES.get(id(self.function))
         if name is None:
             module = getattr(self.function, "__module__", "?")
             name = f"{module}.{getattr(self.function, '__qualname__', repr(self.function))}"
@@ -67,10 +71,18 @@ class Lambda(Layer):
     def from_config(cls, config: dict[str, Any]) -> Lambda:
         config = dict(config)
         name = config.pop("function")
-        function = _known_functions().get(name)
+        if not isinstance(name, str):
+            raise ValueError(
+                f"Lambda config must name its function by a string; received {type(name).__name__}. kerax never "
+                "loads a function's code (bytecode) from a file."
+            )
+        from kerax.saving._registry import get_registered_object
+
+        function = _known_functions().get(name) or get_registered_object(name)
         if function is None:
             raise ValueError(
-                f"Lambda config names the function {name!r}, which is not one of kerax's own functions. kerax "
-                "never imports or runs code named by a config; rebuild this layer in code with the function."
+                f"Lambda config names the function {name!r}, which is neither one of kerax's own functions nor "
+                "registered. kerax never imports or runs code named by a file: decorate the function with "
+                "@kerax.saving.register_keras_serializable() (or pass it in custom_objects) and load again."
             )
         return cls(function, **config)

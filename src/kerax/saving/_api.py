@@ -1,0 +1,261 @@
+"""``save_model``, ``load_model``, ``save_weights``, ``load_weights``: kerax's format and Keras 3's.
+
+``name.kerax`` is a zip of ``metadata.json``, ``config.json`` (Keras 3's schema) and
+``model.weights.safetensors`` (the weights, then the optimizer's state). ``name.keras`` is Keras 3's own
+zip, with ``model.weights.h5`` (read and written through ``_h5``, which needs the optional h5py).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import os
+import warnings
+from typing import Any
+
+from kerax.saving import _keras_dialect, _weights, _zip
+from kerax.saving._registry import UnsafeConfigError
+from kerax.saving._serialize import deserialize_keras_object, serialize_keras_object
+
+_KERAX_WEIGHTS = "model.weights.safetensors"
+_KERAS_WEIGHTS = "model.weights.h5"
+_MEMBERS = {"metadata.json", "config.json", _KERAX_WEIGHTS, _KERAS_WEIGHTS}
+# Keras 3 checks this to accept a file; it is the version whose format kerax writes.
+KERAS_FORMAT_VERSION = "3.15.1"
+
+
+def _version() -> str:
+    from kerax import __version__
+
+    return __version__
+
+
+def as_path(filepath: Any, who: str) -> str:
+    """``filepath`` as a str, or a clear error naming ``who`` expected a path."""
+    try:
+        path = os.fspath(filepath)
+    except TypeError:
+        raise TypeError(f"{who}: expected a file path (str or os.PathLike), received {filepath!r}.") from None
+    if not isinstance(path, str) or not path:
+        raise ValueError(f"{who}: expected a non-empty file path, received {filepath!r}.")
+    return path
+
+
+def _check_model(model: Any, who: str) -> None:
+    from kerax.models import Model
+
+    if not isinstance(model, Model):
+        raise TypeError(f"{who}: expected a kerax Model, received {type(model).__name__}.")
+    if not model.built:
+        raise ValueError(
+            f"{who}: model '{model.name}' is not built yet, so it has no weights to save. Call it on data, "
+            "fit it, or call model.build(input_shape) first."
+        )
+
+
+def _h5() -> Any:
+    from kerax.saving import _h5
+
+    return _h5
+
+
+def _keras_paths() -> Any:
+    from kerax.saving import _keras_paths
+
+    return _keras_paths
+
+
+# -- saving ----------------------------------------------------------------------------------------------
+def _model_config(model: Any) -> dict[str, Any]:
+    config = serialize_keras_object(model)
+    compile_config = model.get_compile_config()
+    if compile_config is not None:
+        config["compile_config"] = compile_config
+    return config
+
+
+def save_model(model: Any, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
+    """Save ``model`` to ``filepath``: ``.kerax`` (kerax's format) or ``.keras`` (a file Keras 3 loads).
+
+    The file is written to a temporary name and renamed into place, so an interrupted save leaves any
+    previous file intact.
+    """
+    path = as_path(filepath, "save")
+    _check_model(model, "save")
+    include_optimizer = kwargs.pop("include_optimizer", True)
+    kwargs.pop("save_format", None)
+    if kwargs:
+        raise TypeError(f"save: unexpected argument(s) {sorted(kwargs)}.")
+    saved = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d@%H:%M:%S")
+    config = _model_config(model)
+    if not include_optimizer:
+        config.pop("compile_config", None)
+    if path.endswith(".kerax"):
+        members = {
+            "metadata.json": json.dumps({"kerax_version": _version(), "format": "kerax", "date_saved": saved}).encode(),
+            "config.json": json.dumps(config).encode(),
+            _KERAX_WEIGHTS: _weights.encode(model, include_optimizer=include_optimizer),
+        }
+    elif path.endswith(".keras"):
+        groups = _keras_paths().keras_h5_groups_of(model)
+        if include_optimizer and model.compiled:
+            # Keras 3 refuses a compiled model's file whose optimizer variables are missing.
+            model.optimizer.build(model.trainable_weights)
+            groups["optimizer/vars"] = [_weights._host(v) for v in model.optimizer.variables]
+        weights = io.BytesIO()
+        _h5().write_h5_weights(weights, groups)
+        metadata = {"keras_version": KERAS_FORMAT_VERSION, "date_saved": saved, "saved_by": f"kerax {_version()}"}
+        members = {
+            "metadata.json": json.dumps(metadata).encode(),
+            "config.json": json.dumps(_keras_dialect.to_keras(config, top_level=True)).encode(),
+            _KERAS_WEIGHTS: weights.getvalue(),
+        }
+    else:
+        raise ValueError(
+            f"save: the file name must end in '.kerax' (kerax's format) or '.keras' (Keras 3's format); "
+            f"received {path!r}. Use save_weights() for weights only."
+        )
+    _zip.atomic_write(path, lambda f: _zip.write_archive(f, members), overwrite=overwrite)
+
+
+def save_weights(model: Any, filepath: Any, overwrite: bool = True) -> None:
+    """Save ``model``'s weights: ``.weights.safetensors`` (kerax) or ``.weights.h5`` (Keras 3's layout)."""
+    path = as_path(filepath, "save_weights")
+    _check_model(model, "save_weights")
+    if path.endswith(".safetensors"):
+        data = _weights.encode(model)
+        _zip.atomic_write(path, lambda f: f.write(data), overwrite=overwrite)
+    elif path.endswith(".weights.h5"):
+        if not overwrite and os.path.exists(path):
+            raise FileExistsError(f"{path} exists and overwrite=False.")
+        _h5().write_h5_weights(path, _keras_paths().keras_h5_groups_of(model))
+    else:
+        raise ValueError(
+            "save_weights: the file name must end in '.weights.safetensors' (kerax) or '.weights.h5' "
+            f"(Keras 3's layout); received {path!r}."
+        )
+
+
+# -- loading ---------------------------------------------------------------------------------------------
+def _open_archive(path: str, who: str) -> dict[str, bytes]:
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{who}: no file at {path!r}.")
+    return _zip.read_archive(path, _MEMBERS, path)
+
+
+def _json(data: bytes, what: str) -> Any:
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as err:
+        raise ValueError(f"{what} is not valid JSON: {str(err)[:200]}") from None
+
+
+def load_model(filepath: Any, custom_objects: dict[str, Any] | None = None, compile: bool = True, safe_mode: bool = True) -> Any:  # noqa: A002, E501
+    """Load a model saved with ``save()``: a ``.kerax`` file, or a ``.keras`` file written by Keras 3.
+
+    Loading builds objects only from kerax's own classes, registered classes and ``custom_objects``:
+    it never imports a module, calls a function named by the file, unpickles or runs bytecode.
+
+    Args:
+        filepath: the file.
+        custom_objects: your classes and functions the file names (name to object).
+        compile: compile the model as it was saved (optimizer state included), if it was compiled.
+        safe_mode: accepted for Keras compatibility; kerax has no unsafe mode, and ``False`` is refused.
+    """
+    path = as_path(filepath, "load_model")
+    if safe_mode is not True:
+        raise ValueError(
+            "load_model: kerax has no unsafe mode: it never runs code stored in a file. Register the functions "
+            "and classes the model needs (kerax.saving.register_keras_serializable) or pass custom_objects."
+        )
+    if custom_objects is not None and not isinstance(custom_objects, dict):
+        raise TypeError(f"load_model: `custom_objects` must be a dict, received {type(custom_objects).__name__}.")
+    if path.endswith(".h5") or path.endswith(".hdf5"):
+        raise ValueError(
+            f"load_model: {path!r} is a legacy HDF5 model file, which kerax does not read (its Lambda layers "
+            "carry bytecode). Load it in Keras and re-save it as '.keras', or use load_weights() for weights."
+        )
+    members = _open_archive(path, "load_model")
+    if "config.json" not in members:
+        raise ValueError(f"load_model: {path} has no config.json; it is not a saved model.")
+    config = _json(members["config.json"], f"{path}: config.json")
+    if not isinstance(config, dict):
+        raise ValueError(f"load_model: {path}: config.json must hold an object, received {type(config).__name__}.")
+    compile_config = config.pop("compile_config", None)
+    model = deserialize_keras_object(config, custom_objects)
+    from kerax.models import Model
+
+    if not isinstance(model, Model):
+        raise ValueError(f"load_model: {path} describes a {type(model).__name__}, not a model.")
+    if not model.built:
+        raise ValueError(f"load_model: {path}: model '{model.name}' could not be built from its build_config.")
+    optimizer_vars = None
+    if _KERAX_WEIGHTS in members:
+        arrays, metadata = _weights.decode(members[_KERAX_WEIGHTS], f"{path}: {_KERAX_WEIGHTS}")
+        _weights.assign(model, arrays, metadata, path)
+    elif _KERAS_WEIGHTS in members:
+        groups = _h5().read_h5_weights(io.BytesIO(members[_KERAS_WEIGHTS]))
+        optimizer_vars = groups.pop("optimizer/vars", None)
+        _keras_paths().load_keras_h5_into(model, groups)
+    else:
+        raise ValueError(f"load_model: {path} holds no weights ({_KERAX_WEIGHTS} or {_KERAS_WEIGHTS}).")
+    if compile and compile_config:
+        with warnings.catch_warnings():
+            model.compile_from_config(compile_config)
+        if _KERAX_WEIGHTS in members:
+            _weights.restore_optimizer(model, arrays, path)
+        elif optimizer_vars:
+            _restore_keras_optimizer(model, optimizer_vars, path)
+    return model
+
+
+def _restore_keras_optimizer(model: Any, values: list[Any], path: str) -> None:
+    if len(values) <= 2:
+        return  # Keras saved an optimizer that never stepped: its iteration (0) and learning rate only
+    optimizer = model.optimizer
+    optimizer.build(model.trainable_weights)
+    try:
+        optimizer.set_weights(values)
+    except (ValueError, TypeError) as err:
+        warnings.warn(f"{path}: the optimizer's saved state does not fit ({err}); it starts afresh.", stacklevel=3)
+
+
+def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, by_name: bool = False) -> None:
+    """Load weights into ``model`` from a ``.weights.safetensors``, ``.weights.h5``, ``.kerax`` or ``.keras`` file.
+
+    Every shape is checked before anything is assigned: a file that does not fit leaves the model unchanged.
+    """
+    path = as_path(filepath, "load_weights")
+    _check_model(model, "load_weights")
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"load_weights: no file at {path!r}.")
+    if path.endswith(".safetensors"):
+        with open(path, "rb") as f:
+            arrays, metadata = _weights.decode(f.read(), path)
+        _weights.assign(model, arrays, metadata, path, skip_mismatch=skip_mismatch, by_name=by_name)
+    elif path.endswith(".h5") or path.endswith(".hdf5"):
+        if by_name:
+            raise ValueError("load_weights: by_name=True applies to kerax's safetensors files only.")
+        groups = _h5().read_h5_weights(path)
+        groups.pop("optimizer/vars", None)
+        _keras_paths().load_keras_h5_into(model, groups, skip_mismatch=skip_mismatch)
+    elif path.endswith(".kerax") or path.endswith(".keras"):
+        members = _open_archive(path, "load_weights")
+        if _KERAX_WEIGHTS in members:
+            arrays, metadata = _weights.decode(members[_KERAX_WEIGHTS], f"{path}: {_KERAX_WEIGHTS}")
+            _weights.assign(model, arrays, metadata, path, skip_mismatch=skip_mismatch, by_name=by_name)
+        elif _KERAS_WEIGHTS in members:
+            groups = _h5().read_h5_weights(io.BytesIO(members[_KERAS_WEIGHTS]))
+            groups.pop("optimizer/vars", None)
+            _keras_paths().load_keras_h5_into(model, groups, skip_mismatch=skip_mismatch)
+        else:
+            raise ValueError(f"load_weights: {path} holds no weights.")
+    else:
+        raise ValueError(
+            "load_weights: expected a '.weights.safetensors', '.weights.h5', '.kerax' or '.keras' file; "
+            f"received {path!r}."
+        )
+
+
+__all__ = ["UnsafeConfigError", "load_model", "load_weights", "save_model", "save_weights"]

@@ -1,0 +1,337 @@
+"""Safe reading and writing of weights in Keras 3's HDF5 layout (``.weights.h5``, ``model.weights.h5``).
+
+Keras 3 stores each object's own variables in a group ``<object path>/vars`` (the root model's in
+``vars``), as datasets named ``"0"``, ``"1"``, ... in the object's variable order; a ``vars`` group may
+carry a ``name`` attribute (the layer's name) and a bfloat16 dataset is stored as a 2-byte opaque type
+with the attribute ``dtype = "bfloat16"``.
+
+Reading treats the file as untrusted: nothing that can reach another file (external or soft links,
+external storage, virtual datasets) is followed, only plain numeric datasets are read, and the total
+declared size, the nesting depth and the number of objects are bounded before any data is read.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+__all__ = ["read_h5_weights", "write_h5_weights", "MAX_DEPTH", "MAX_OBJECTS", "ABSOLUTE_MAX_BYTES"]
+
+MAX_DEPTH = 64
+"""Deepest group nesting accepted (the root is depth 0)."""
+MAX_OBJECTS = 100_000
+"""Most groups and datasets accepted in one file."""
+ABSOLUTE_MAX_BYTES = 8 * 1024**3
+"""Cap on the default byte budget when compressed datasets allow more than the file's size."""
+_COMPRESSED_RATIO = 1024
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+Source = str | os.PathLike[str] | IO[bytes]
+
+
+def _import_h5py() -> Any:
+    try:
+        import h5py
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError('Reading and writing Keras HDF5 weights needs h5py: pip install "kerax[keras]"') from err
+    return h5py
+
+
+def _source_size(source: Source) -> int:
+    if isinstance(source, str | os.PathLike):
+        return os.stat(source).st_size
+    position = source.tell()
+    try:
+        return source.seek(0, io.SEEK_END)
+    finally:
+        source.seek(position)
+
+
+def _has_signature(source: Source, size: int) -> bool:
+    """HDF5's signature sits at offset 0, or after a user block at 512, 1024, 2048, ... bytes."""
+    offsets = [0] + [512 * 2**k for k in range(64) if 512 * 2**k + 8 <= size]
+
+    def check(handle: IO[bytes]) -> bool:
+        for offset in offsets:
+            handle.seek(offset)
+            if handle.read(8) == _HDF5_SIGNATURE:
+                return True
+        return False
+
+    if isinstance(source, str | os.PathLike):
+        with open(source, "rb") as handle:
+            return check(handle)
+    position = source.tell()
+    try:
+        return check(source)
+    finally:
+        source.seek(position)
+
+
+def _allowed_dtype(dset: Any, h5py: Any) -> np.dtype | None:
+    """The NumPy dtype to read ``dset`` as, or None if its type is not a plain numeric one."""
+    dtype = dset.dtype
+    if dtype.kind == "V" and dtype.fields is None and dtype.itemsize == 2 and dtype.subdtype is None:
+        marker = dset.attrs.get("dtype")
+        if isinstance(marker, bytes):
+            marker = marker.decode("ascii", "replace")
+        if marker == "bfloat16":
+            import ml_dtypes
+
+            return np.dtype(ml_dtypes.bfloat16)
+        return None
+    if dtype.fields is not None or dtype.subdtype is not None or dtype.metadata:
+        return None  # compound, array, vlen, reference and enum types carry these
+    if h5py.check_enum_dtype(dtype) is not None:
+        return None
+    if dtype.kind == "b" or (dtype.kind in "iu" and dtype.itemsize in (1, 2, 4, 8)):
+        return dtype.newbyteorder("=")
+    if dtype.kind == "f" and dtype.itemsize in (2, 4, 8):
+        return dtype.newbyteorder("=")
+    return None
+
+
+def _dtype_reason(dtype: np.dtype) -> str:
+    if dtype.kind == "O" or dtype.metadata:
+        return f"non-numeric dtype {dtype} (object, variable-length string or reference)"
+    if dtype.fields is not None:
+        return f"non-numeric compound dtype {dtype}"
+    return f"unsupported dtype {dtype} (allowed: bool, integers, float16/32/64, bfloat16)"
+
+
+def _refuse(path: str, reason: str) -> ValueError:
+    return ValueError(f"Refusing HDF5 weights file: dataset or group '/{path}': {reason}.")
+
+
+def _walk(h5file: Any, h5py: Any) -> dict[str, list[tuple[str, Any, np.dtype, int, bool]]]:
+    """Validate the whole tree without reading data.
+
+    Returns ``{vars group path: [(dataset name, dataset, dtype, declared bytes, filtered)]}`` in
+    numeric dataset order.
+    """
+    groups: dict[str, list[tuple[str, Any, np.dtype, int, bool]]] = {}
+    seen: set[int] = {hash(h5file["/"].id)}
+    count = 0
+    stack: list[tuple[str, Any, int]] = [("", h5file, 0)]
+    while stack:
+        path, group, depth = stack.pop()
+        datasets: list[tuple[str, Any, np.dtype, int, bool]] = []
+        for name in group:
+            child_path = f"{path}/{name}" if path else name
+            count += 1
+            if count > MAX_OBJECTS:
+                raise _refuse(child_path, f"the file holds more than {MAX_OBJECTS} objects")
+            link = group.get(name, getlink=True)
+            if isinstance(link, h5py.ExternalLink):
+                raise _refuse(
+                    child_path,
+                    f"external link to '{link.filename}:{link.path}' (links to other files are not followed)",
+                )
+            if isinstance(link, h5py.SoftLink):
+                raise _refuse(child_path, f"soft link to '{link.path}' (links are not followed)")
+            if not isinstance(link, h5py.HardLink):
+                raise _refuse(child_path, f"unsupported link type {type(link).__name__}")
+            kind = group.get(name, getclass=True)
+            if kind is h5py.Group:
+                if depth + 1 > MAX_DEPTH:
+                    raise _refuse(child_path, f"groups nested deeper than {MAX_DEPTH} levels")
+                child = group[name]
+                key = hash(child.id)
+                if key in seen:
+                    raise _refuse(child_path, "a group reachable by two paths (hard-link alias or cycle)")
+                seen.add(key)
+                stack.append((child_path, child, depth + 1))
+            elif kind is h5py.Dataset:
+                if path.split("/")[-1] != "vars":
+                    continue  # Keras keeps datasets only in `vars` groups; others are never read
+                datasets.append(_check_dataset(child_path, name, group[name], h5py))
+            else:
+                raise _refuse(child_path, f"unexpected object of type {getattr(kind, '__name__', kind)}")
+        if path.split("/")[-1] == "vars":
+            groups[path] = _ordered(path, datasets)
+    return groups
+
+
+def _check_dataset(path: str, name: str, dset: Any, h5py: Any) -> tuple[str, Any, np.dtype, int, bool]:
+    if dset.is_virtual:
+        raise _refuse(path, "virtual dataset (it maps data from other datasets or files)")
+    if dset.external:
+        files = ", ".join(str(entry[0]) for entry in dset.external)
+        raise _refuse(path, f"dataset with external storage in {files} (data outside the file is not read)")
+    dtype = _allowed_dtype(dset, h5py)
+    if dtype is None:
+        raise _refuse(path, _dtype_reason(dset.dtype))
+    if dset.shape is None:
+        raise _refuse(path, "dataset with an empty (null) dataspace")
+    declared = math.prod(dset.shape) * dset.dtype.itemsize
+    filtered = dset.id.get_create_plist().get_nfilters() > 0
+    return name, dset, dtype, declared, filtered
+
+
+def _ordered(path: str, datasets: list[tuple[str, Any, np.dtype, int, bool]]) -> list[Any]:
+    names = {entry[0] for entry in datasets}
+    if not all(n.isdigit() and n == str(int(n)) for n in names) or names != {str(i) for i in range(len(names))}:
+        raise _refuse(path, f"datasets of a `vars` group must be named 0..{len(names) - 1}, found {sorted(names)}")
+    return sorted(datasets, key=lambda entry: int(entry[0]))
+
+
+def _read(dset: Any, dtype: np.dtype) -> np.ndarray:
+    data = np.asarray(dset[()])
+    if dtype.name == "bfloat16":
+        return data.view(dtype)
+    return data.astype(dtype, copy=False)
+
+
+def read_h5_weights(source: Source, *, max_bytes: int | None = None) -> dict[str, list[np.ndarray]]:
+    """Read every ``vars`` group of a Keras 3 HDF5 weights file.
+
+    Args:
+        source: a path, or a readable and seekable binary file object (e.g. a ``BytesIO`` of the
+            ``model.weights.h5`` member of a ``.keras`` archive).
+        max_bytes: the most bytes that all datasets may declare together. Default: 4 times the file's
+            size plus 1 MiB; when some datasets are compressed (they may legitimately expand past the
+            file's size), 1024 times the file's size plus 1 MiB, at most ``ABSOLUTE_MAX_BYTES``.
+
+    Returns:
+        ``{"layers/dense/vars": [kernel, bias], ...}``: each ``vars`` group's path (``"vars"`` for the
+        root object) mapped to its datasets in numeric order.
+
+    Raises:
+        ValueError: the file is not HDF5, is truncated or corrupt, or holds something refused (a link,
+            external storage, a virtual or non-numeric dataset, too much declared data, too deep or too
+            many objects); the message names the offending path and the reason. Nothing is read
+            before the whole file has been checked.
+        ImportError: h5py is missing.
+    """
+    h5py = _import_h5py()
+    size = _source_size(source)
+    if size == 0 or not _has_signature(source, size):
+        raise ValueError(f"Not an HDF5 file: {source!r} (no HDF5 signature found; size {size} bytes).")
+    try:
+        h5file = h5py.File(source, "r")
+    except OSError as err:
+        if "truncated" in str(err):
+            raise ValueError(f"Truncated HDF5 file {source!r}: {err}") from err
+        raise ValueError(f"Corrupt HDF5 file {source!r} (cannot open it): {err}") from err
+    with h5file:
+        try:
+            groups = _walk(h5file, h5py)
+            entries = [(path, entry) for path, items in groups.items() for entry in items]
+            if max_bytes is None:
+                budget = 4 * size + 2**20
+                if any(entry[4] for _, entry in entries):
+                    budget = max(budget, min(_COMPRESSED_RATIO * size + 2**20, ABSOLUTE_MAX_BYTES))
+            else:
+                budget = int(max_bytes)
+            total = 0
+            for path, (name, _, _, declared, _) in entries:
+                total += declared
+                if declared > budget:
+                    raise _refuse(
+                        f"{path}/{name}", f"declared size {declared} bytes exceeds the limit of {budget} bytes"
+                    )
+                if total > budget:
+                    raise _refuse(
+                        f"{path}/{name}", f"datasets declare {total} bytes in total, over the limit of {budget} bytes"
+                    )
+            return {path: [_read(dset, dtype) for _, dset, dtype, _, _ in items] for path, items in groups.items()}
+        except (OSError, RuntimeError, KeyError) as err:
+            raise ValueError(f"Corrupt or truncated HDF5 file {source!r}: {err}") from err
+
+
+def _writable_dtype(path: str, array: np.ndarray) -> None:
+    kind = array.dtype.kind
+    if array.dtype.name == "bfloat16":
+        return
+    if (
+        kind == "b"
+        or (kind in "iu" and array.dtype.itemsize <= 8)
+        or (kind == "f" and array.dtype.itemsize in (2, 4, 8))
+    ):
+        return
+    raise ValueError(f"Cannot write weights group '{path}': dtype {array.dtype} is not a numeric weight dtype.")
+
+
+def _check_group_path(path: str) -> None:
+    parts = path.split("/")
+    if parts[-1] != "vars" or any(not p for p in parts) or any(p in (".", "..") for p in parts):
+        raise ValueError(
+            f"Weights group path {path!r} is not a Keras `vars` path (e.g. 'layers/dense/vars', or 'vars')."
+        )
+
+
+def _write(h5file: Any, groups: Mapping[str, Sequence[Any]], names: Mapping[str, str]) -> None:
+    for path, arrays in groups.items():
+        vars_group = h5file.require_group(path)
+        if path in names:
+            vars_group.attrs["name"] = names[path]
+        for index, array in enumerate(arrays):
+            if array.dtype.name == "bfloat16":
+                dset = vars_group.create_dataset(str(index), data=array)
+                dset.attrs["dtype"] = "bfloat16"
+            else:
+                vars_group.create_dataset(str(index), data=array)
+
+
+def write_h5_weights(
+    target: str | os.PathLike[str] | IO[bytes],
+    groups: Mapping[str, Sequence[Any]],
+    *,
+    names: Mapping[str, str] | None = None,
+) -> None:
+    """Write weights in Keras 3's HDF5 layout.
+
+    Args:
+        target: a path (written atomically: a temporary file in the same folder, fsync, rename), or a
+            writable, seekable binary file object (e.g. an empty ``BytesIO``).
+        groups: ``{"layers/dense/vars": [kernel, bias], ...}``; each key is a ``vars`` path, each value
+            the arrays (NumPy, JAX, or anything ``numpy.asarray`` takes) stored as ``"0"``, ``"1"``, ...
+            An empty list writes an empty ``vars`` group, as Keras does for layers without weights.
+        names: optional ``{vars path: layer name}``, stored as the group's ``name`` attribute.
+
+    Raises:
+        ValueError: a key is not a ``vars`` path, or an array is not numeric.
+        ImportError: h5py is missing.
+    """
+    h5py = _import_h5py()
+    prepared: dict[str, list[np.ndarray]] = {}
+    for path, arrays in groups.items():
+        _check_group_path(path)
+        prepared[path] = [np.asarray(a) for a in arrays]
+        for array in prepared[path]:
+            _writable_dtype(path, array)
+    names = dict(names or {})
+    if not isinstance(target, str | os.PathLike):
+        with h5py.File(target, "w") as h5file:
+            _write(h5file, prepared, names)
+        return
+    destination = Path(target)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent or ".")
+    os.close(fd)
+    try:
+        with h5py.File(tmp_name, "w") as h5file:
+            _write(h5file, prepared, names)
+        with open(tmp_name, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, destination)
+    except BaseException:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        raise
+    try:
+        dir_fd = os.open(destination.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)

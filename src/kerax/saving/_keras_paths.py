@@ -1,0 +1,273 @@
+"""Where Keras 3 stores each kerax layer's variables in an HDF5 weights file.
+
+Keras 3 walks a model from the root (path ``""``): an object's own variables go to ``<path>/vars``
+(trainable then non-trainable, in creation order); Sequential and Functional models then visit
+``layers``, a list whose entries are named by their snake_case class name made unique in list order
+(``dense``, ``dense_1``, ``input_layer``); every object then visits its attributes sorted by name,
+private ones (``_x``) last, and the first path that reaches an object wins. A subclassed model also has
+the attribute ``layers`` (the layers its attributes hold, in assignment order), so such a layer gets
+the path ``layers/<class>_<n>`` when ``layers`` sorts before its attribute's name. kerax mirrors this
+walk on its own objects, with these differences from Keras's structure:
+
+- kerax's SimpleRNN, LSTM and GRU own their weights; Keras keeps them in a ``cell`` sub-layer, so they
+  map to ``<rnn path>/cell/vars``.
+- kerax's MultiHeadAttention holds the gate projection as ``gate_dense``; Keras as ``_gate_dense``.
+- kerax-internal attributes that hold layers (Sequential's inner Functional) are not visited.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from kerax.backend._variables import Variable
+from kerax.layers._layer import Layer
+
+__all__ = ["keras_weight_groups", "keras_h5_groups_of", "load_keras_h5_into"]
+
+_ATTRIBUTE_RENAMES: dict[str, dict[str, str]] = {"MultiHeadAttention": {"gate_dense": "_gate_dense"}}
+_INTERNAL_ATTRIBUTES = frozenset({"_functional", "_layers_list", "_graph_layers"})
+_IGNORED_FILE_TREES = ("optimizer/",)
+
+
+def _snake_case(name: str) -> str:
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _name_key(name: str) -> str:
+    return f"~{name}" if name.startswith("_") else name
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}/{name}" if path else name
+
+
+def _vars_key(path: str) -> str:
+    return _join(path, "vars")
+
+
+def _is_graph_model(layer: Layer) -> bool:
+    from kerax.models import Functional, Sequential
+
+    return isinstance(layer, Functional | Sequential)
+
+
+def _is_rnn(layer: Layer) -> bool:
+    from kerax.layers.rnn.gru import GRU
+    from kerax.layers.rnn.lstm import LSTM
+    from kerax.layers.rnn.simple_rnn import SimpleRNN
+
+    return isinstance(layer, SimpleRNN | LSTM | GRU)
+
+
+def _holds_layers(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, Layer):
+        return True
+    if depth > 8:
+        return False
+    if isinstance(value, dict):
+        return any(_holds_layers(v, depth + 1) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_layers(v, depth + 1) for v in value)
+    return False
+
+
+def _public_alias(layer: Layer, name: str, value: Any) -> str:
+    """Keras sees a public property ``x`` returning ``self._x`` first, so the path uses ``x``."""
+    public = name.lstrip("_")
+    if public and public != name and isinstance(getattr(type(layer), public, None), property):
+        try:
+            if getattr(layer, public) is value:
+                return public
+        except Exception:  # Keras also skips attributes that fail to evaluate
+            return name
+    return name
+
+
+def _is_subclassed_model(layer: Layer) -> bool:
+    from kerax.models import Model
+
+    return isinstance(layer, Model) and not _is_graph_model(layer)
+
+
+def _direct_layers(layer: Layer) -> list[Layer]:
+    """Keras's ``Model.layers`` of a subclassed model: every layer held by an attribute (private ones
+    included, containers flattened), in assignment order."""
+    found: list[Layer] = []
+
+    def collect(value: Any) -> None:
+        if isinstance(value, Layer):
+            if all(value is not f for f in found):
+                found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                collect(item)
+
+    for name, value in vars(layer).items():
+        if name not in _INTERNAL_ATTRIBUTES and _holds_layers(value):
+            collect(value)
+    return found
+
+
+def _children(layer: Layer) -> Iterator[tuple[str, Any]]:
+    """The ``(Keras attribute name, value)`` pairs Keras visits after the object's own variables."""
+    if _is_graph_model(layer):
+        yield "layers", list(layer.layers)
+    renames = next(
+        (
+            _ATTRIBUTE_RENAMES[c.__name__]
+            for c in type(layer).__mro__
+            if c.__module__.startswith("kerax.layers") and c.__name__ in _ATTRIBUTE_RENAMES
+        ),
+        {},
+    )
+    named: dict[str, Any] = {}
+    if _is_subclassed_model(layer):
+        named["layers"] = _direct_layers(layer)
+    for name, value in vars(layer).items():
+        if name in _INTERNAL_ATTRIBUTES or not _holds_layers(value):
+            continue
+        keras_name = renames.get(name) or _public_alias(layer, name, value)
+        named.setdefault(keras_name, value)
+    for name in sorted(named, key=_name_key):
+        yield name, named[name]
+
+
+def _unique(name: str, used: dict[str, int]) -> str:
+    if name in used:
+        used[name] += 1
+        return f"{name}_{used[name]}"
+    used[name] = 0
+    return name
+
+
+def _visit(obj: Layer, path: str, out: dict[str, list[Variable]], visited: set[int]) -> None:
+    if id(obj) in visited:
+        return
+    visited.add(id(obj))
+    own = list(obj._own_weights())
+    if _is_rnn(obj):
+        out[_vars_key(path)] = []
+        out[_vars_key(_join(path, "cell"))] = own
+    else:
+        out[_vars_key(path)] = own
+    for name, value in _children(obj):
+        child_path = _join(path, name)
+        if isinstance(value, Layer):
+            _visit(value, child_path, out, visited)
+        else:
+            _visit_container(value, child_path, out, visited, set())
+
+
+def _visit_container(
+    container: Any, path: str, out: dict[str, list[Variable]], visited: set[int], seen_containers: set[int]
+) -> None:
+    if id(container) in seen_containers:
+        return
+    seen_containers.add(id(container))
+    items = list(container.values()) if isinstance(container, dict) else list(container)
+    used: dict[str, int] = {}
+    for item in items:
+        if isinstance(item, Layer):
+            _visit(item, _join(path, _unique(_snake_case(type(item).__name__), used)), out, visited)
+        elif isinstance(item, list | tuple | dict):
+            _visit_container(item, _join(path, _unique("container", used)), out, visited, seen_containers)
+
+
+def keras_weight_groups(model: Layer) -> dict[str, list[Variable]]:
+    """The Keras 3 HDF5 group of each object's variables, in Keras's visiting order.
+
+    Args:
+        model: a built kerax model (or layer).
+
+    Returns:
+        ``{"vars": [], "layers/dense/vars": [kernel, bias], "layers/lstm/vars": [],
+        "layers/lstm/cell/vars": [kernel, recurrent_kernel, bias], ...}``: every visited object,
+        including those without weights (empty lists), as Keras writes them.
+
+    Raises:
+        ValueError: the model is not built.
+    """
+    if not model.built:
+        raise ValueError(
+            f"Model '{model.name}' is not built, so it has no weights to map to Keras's file layout; "
+            f"build it (call it on data or call `build(input_shape)`) first."
+        )
+    out: dict[str, list[Variable]] = {}
+    _visit(model, "", out, set())
+    return out
+
+
+def keras_h5_groups_of(model: Layer) -> dict[str, list[np.ndarray]]:
+    """``{vars path: [numpy arrays]}`` of a built model, ready for ``write_h5_weights``."""
+    return {path: [np.asarray(v.numpy()) for v in variables] for path, variables in keras_weight_groups(model).items()}
+
+
+def _owner(path: str) -> str:
+    owner = path[: -len("vars")].rstrip("/")
+    return owner or "<root model>"
+
+
+def load_keras_h5_into(
+    model: Layer, groups: Mapping[str, Sequence[np.ndarray]], *, skip_mismatch: bool = False
+) -> None:
+    """Assign weights read by ``read_h5_weights`` to a built kerax model.
+
+    Every group of the model that has variables must be in ``groups`` with the same number of arrays
+    and the same shapes (values are cast to each variable's dtype). Groups of the file that the model
+    does not have are unexpected, unless they are empty or hold the optimizer's state (``optimizer/``),
+    which is not model weights. Everything is checked before anything is assigned.
+
+    Args:
+        model: a built kerax model.
+        groups: ``{vars path: [arrays]}`` as returned by ``read_h5_weights``.
+        skip_mismatch: warn about and skip missing, mismatched and unexpected groups (a mismatched
+            group is skipped as a whole) instead of raising.
+
+    Raises:
+        ValueError: missing, mismatched or unexpected groups (without ``skip_mismatch``); nothing was
+            assigned. The message names each layer path with the expected and received shapes.
+    """
+    expected = keras_weight_groups(model)
+    plan: list[tuple[Variable, np.ndarray]] = []
+    missing: list[str] = []
+    mismatched: list[str] = []
+    for path, variables in expected.items():
+        if not variables:
+            continue
+        if path not in groups:
+            missing.append(f"'{path}' (layer '{_owner(path)}', {len(variables)} weights)")
+            continue
+        arrays = [np.asarray(a) for a in groups[path]]
+        want = [tuple(v.shape) for v in variables]
+        got = [tuple(a.shape) for a in arrays]
+        if want != got:
+            mismatched.append(f"layer '{_owner(path)}' ('{path}'): expected shapes {want}, received {got}")
+            continue
+        plan.extend(zip(variables, arrays, strict=True))
+    unexpected = [
+        f"'{path}' ({len(arrays)} arrays)"
+        for path, arrays in groups.items()
+        if len(arrays) and path not in expected and not path.startswith(_IGNORED_FILE_TREES)
+    ]
+    if missing or mismatched or unexpected:
+        lines = [f"The weights do not match model '{model.name}':"]
+        lines += [f"  mismatch: {m}" for m in mismatched]
+        lines += [f"  missing from the file: {m}" for m in missing]
+        lines += [f"  unexpected in the file: {u}" for u in unexpected]
+        message = "\n".join(lines)
+        if not skip_mismatch:
+            raise ValueError(message + "\nNothing was assigned. Pass skip_mismatch=True to load the matching groups.")
+        warnings.warn(message + "\nThese groups were skipped.", UserWarning, stacklevel=2)
+    cast = [(var, np.asarray(array, dtype=var.dtype)) for var, array in plan]
+    for var, array in cast:
+        var.assign(array)

@@ -1,0 +1,246 @@
+"""``serialize_keras_object`` and ``deserialize_keras_object``: Keras 3's config schema, kerax's registry.
+
+A serialized object is ``{"module", "class_name", "config", "registered_name"}``, plus ``build_config``
+for a built layer. Keras's own files use the same schema with Keras's module names and a few options
+kerax does not have; ``_clean_config`` drops those when they hold their neutral value and refuses the
+others by name, so a file is either rebuilt faithfully or refused with the reason.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from kerax.saving import _registry
+
+# Dtypes a config may carry in ``__numpy__`` values.
+_ARRAY_DTYPES = frozenset(
+    {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "float16", "float32", "float64"}
+)
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def module_of(obj: Any) -> str:
+    """The ``module`` kerax writes for an object: ``kerax.<family>`` for kerax's own classes."""
+    cls = obj if inspect.isclass(obj) else type(obj)
+    module = cls.__module__
+    if module.startswith("kerax."):
+        family = module.split(".")[1]
+        if family == "models" or cls.__name__ in ("Sequential", "Functional", "Model"):
+            return "kerax"
+        if module.startswith("kerax.optimizers.schedules"):
+            return "kerax.optimizers.schedules"
+        return f"kerax.{family}"
+    return module
+
+
+def serialize_keras_object(obj: Any) -> Any:
+    """A JSON-compatible description of ``obj`` that ``deserialize_keras_object`` turns back into it."""
+    if isinstance(obj, _PLAIN):
+        return obj
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, list | tuple):
+        return [serialize_keras_object(x) for x in obj]
+    if isinstance(obj, dict):
+        return {str(k): serialize_keras_object(v) for k, v in obj.items()}
+    if isinstance(obj, np.ndarray):
+        return {"class_name": "__numpy__", "config": {"value": obj.tolist(), "dtype": obj.dtype.name}}
+    registered = _registry._GLOBAL_CUSTOM_NAMES.get(id(obj if inspect.isclass(obj) or callable(obj) else type(obj)))
+    if not hasattr(obj, "get_config") and callable(obj):
+        builtin = _registry.builtin_name_of(obj)
+        if builtin is not None:
+            family, name = builtin
+            return {"module": f"kerax.{family}", "class_name": "function", "config": name, "registered_name": name}
+        registered = _registry._GLOBAL_CUSTOM_NAMES.get(id(obj))
+        if registered is None:
+            raise ValueError(
+                f"Cannot serialize the function {obj!r}: kerax saves functions by name only. Register it with "
+                "@kerax.saving.register_keras_serializable() so that it can be found again when loading."
+            )
+        return {
+            "module": getattr(obj, "__module__", None),
+            "class_name": "function",
+            "config": registered.split(">", 1)[1],
+            "registered_name": registered,
+        }
+    if not hasattr(obj, "get_config"):
+        raise ValueError(f"Cannot serialize {obj!r} of type {type(obj).__name__}: it has no get_config().")
+    registered = _registry._GLOBAL_CUSTOM_NAMES.get(id(type(obj)))
+    entry: dict[str, Any] = {
+        "module": module_of(obj),
+        "class_name": type(obj).__name__,
+        "config": serialize_keras_object(obj.get_config()),
+        "registered_name": registered,
+    }
+    build_config = getattr(obj, "get_build_config", None)
+    if build_config is not None:
+        built = build_config()
+        if built is not None:
+            entry["build_config"] = serialize_keras_object(built)
+    return entry
+
+
+def deserialize_keras_object(config: Any, custom_objects: Mapping[str, Any] | None = None) -> Any:
+    """Rebuild what ``serialize_keras_object`` described, from allowed classes and functions only.
+
+    Args:
+        config: the description (a plain value, a list, a dict, or a serialized object).
+        custom_objects: extra classes and functions that the config may name, by name.
+    """
+    if isinstance(config, _PLAIN):
+        return config
+    if isinstance(config, list):
+        return [deserialize_keras_object(x, custom_objects) for x in config]
+    if not isinstance(config, Mapping):
+        raise ValueError(f"Cannot deserialize {config!r} of type {type(config).__name__}.")
+    class_name = config.get("class_name")
+    if class_name is None:
+        return {k: deserialize_keras_object(v, custom_objects) for k, v in config.items()}
+    if class_name == "__numpy__":
+        return _numpy_value(config.get("config"))
+    if class_name in ("__tuple__", "__list__"):
+        value = (config.get("config") or {}).get("value", [])
+        items = deserialize_keras_object(list(value), custom_objects)
+        return tuple(items) if class_name == "__tuple__" else items
+    if class_name == "__bytes__":
+        raise _registry.UnsafeConfigError("kerax does not load raw bytes values from a config.")
+    if class_name == "__keras_tensor__":
+        raise ValueError("A symbolic tensor appeared outside a Functional model's node list.")
+    if class_name == "function":
+        return _registry.resolve_function(config, custom_objects)
+    cls = _registry.resolve_class(config, custom_objects)
+    inner = config.get("config") or {}
+    if not isinstance(inner, Mapping):
+        if inspect.isfunction(cls):
+            return cls
+        raise ValueError(f"The 'config' of class {class_name!r} must be a dict, received {type(inner).__name__}.")
+    with _registry.custom_object_scope(dict(custom_objects or {})):
+        return instantiate(cls, dict(inner), config.get("build_config"), custom_objects)
+
+
+def instantiate(
+    cls: Any, config: dict[str, Any], build_config: Any = None, custom_objects: Mapping[str, Any] | None = None
+) -> Any:
+    """``cls.from_config(config)`` after cleaning Keras-only options, then build it from ``build_config``."""
+    from kerax.layers._layer import Layer
+    from kerax.optimizers._base import Optimizer
+
+    if not inspect.isclass(cls):
+        return cls  # a registered function or object
+    config = _clean_config(cls, config)
+    try:
+        if issubclass(cls, Optimizer):
+            obj = cls.from_config(config, custom_objects=custom_objects)
+        elif hasattr(cls, "from_config"):
+            obj = cls.from_config(config)
+        else:
+            obj = cls(**config)
+    except (_registry.UnsafeConfigError, RebuildError):
+        raise  # already names the culprit
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError) as err:
+        # A config the class cannot take: report the class, the layer name and the class's own message.
+        detail = f"{type(err).__name__}: {err}" if not isinstance(err, ValueError | TypeError) else str(err)
+        name = config.get("name", "?")
+        raise RebuildError(f"Could not rebuild {cls.__name__} '{name}' from its config: {detail}") from err
+    if isinstance(obj, Layer) and build_config and not obj.built:
+        obj.build_from_config(build_config)
+    return obj
+
+
+def _numpy_value(config: Any) -> np.ndarray:
+    if not isinstance(config, Mapping) or config.get("dtype") not in _ARRAY_DTYPES:
+        raise _registry.UnsafeConfigError(
+            f"A '__numpy__' value must name one of the dtypes {sorted(_ARRAY_DTYPES)}; received {config!r}."
+        )
+    return np.asarray(config.get("value"), dtype=config["dtype"])
+
+
+class RebuildError(ValueError):
+    """An allowed class refused its saved config (a bad value, an option kerax does not support)."""
+
+
+# -- Keras's options that kerax does not have ------------------------------------------------------------
+# Keras writes these keys; kerax drops them when they hold their neutral value (listed) and refuses others.
+_NEUTRAL = {
+    "quantization_config": None,
+    "ragged": False,
+    "sparse": False,
+    "optional": False,
+    "input_axes": None,
+    "output_axes": None,
+    "lora_rank": None,
+    "lora_alpha": None,
+    "synchronized": False,
+    "renorm": False,
+    "renorm_clipping": None,
+    "renorm_momentum": 0.99,
+    "autocast": True,
+    "seed": None,
+}
+
+
+def _clean_nested(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A nested object's entry (an initializer inside a layer's config) with its Keras-only options dropped."""
+    try:
+        cls = _registry.resolve_class(entry)
+    except _registry.UnsafeConfigError:
+        return dict(entry)  # the layer's own lookup reports it
+    if not inspect.isclass(cls) or not cls.__module__.startswith("kerax."):
+        return dict(entry)
+    inner = dict(entry["config"])
+    accepted = accepted_arguments(cls)
+    if accepted is not None:
+        for key in [k for k in inner if k not in accepted and k in _NEUTRAL and inner[k] == _NEUTRAL[k]]:
+            del inner[key]
+    return {**entry, "config": inner}
+
+
+def accepted_arguments(cls: type) -> set[str] | None:
+    """Keyword arguments ``cls(...)`` accepts, following ``**kwargs`` up the MRO; None if unbounded."""
+    from kerax.layers._layer import _BASE_KWARGS, Layer
+
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        params = inspect.signature(init).parameters.values()
+        names.update(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+        if not any(p.kind is p.VAR_KEYWORD for p in params):
+            return names - {"self"}
+        if klass is Layer:
+            return (names | set(_BASE_KWARGS)) - {"self"}
+    return None
+
+
+def _clean_config(cls: type, config: dict[str, Any]) -> dict[str, Any]:
+    """Turn Keras's dtype policy dicts into names and drop neutral Keras-only options; refuse the rest."""
+    from kerax.layers._layer import Layer
+
+    config = dict(config)
+    dtype = config.get("dtype")
+    if isinstance(dtype, Mapping) and dtype.get("class_name") in ("DTypePolicy", "FloatDTypePolicy"):
+        config["dtype"] = (dtype.get("config") or {}).get("name")
+    for key, value in config.items():
+        if isinstance(value, Mapping) and isinstance(value.get("config"), Mapping) and "class_name" in value:
+            config[key] = _clean_nested(value)
+    if not issubclass(cls, Layer) or "from_config" in cls.__dict__ and cls.__module__.startswith("kerax.models"):
+        return config
+    accepted = accepted_arguments(cls)
+    if accepted is None:
+        return config
+    for key in [k for k in config if k not in accepted]:
+        if key in _NEUTRAL and config[key] == _NEUTRAL[key]:
+            del config[key]
+        elif not cls.__module__.startswith("kerax."):
+            continue  # a user class: its own from_config decides
+        else:
+            raise ValueError(
+                f"{cls.__name__} '{config.get('name', '?')}': the file sets option {key}={config[key]!r}, "
+                f"which kerax's {cls.__name__} does not support."
+            )
+    return config
