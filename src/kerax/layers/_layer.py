@@ -6,8 +6,10 @@ arrays (eager) or on symbolic tensors (records a graph node; shapes are inferred
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -16,16 +18,21 @@ import jax.numpy as jnp
 import numpy as np
 
 from kerax import constraints as _constraints
+from kerax import dtype_policies as _dtype_policies
 from kerax import initializers as _initializers
 from kerax import regularizers as _regularizers
-from kerax.backend import _config, _scope
+from kerax.backend import _autocast, _scope
+from kerax.backend._masking import any_mask, get_keras_mask, is_tensor, leaves_with_none, set_keras_mask
 from kerax.backend._symbolic import SymbolicTensor, any_symbolic
 from kerax.backend._variables import Variable
 from kerax.layers._context import call_depth, current_training, training_scope
 from kerax.layers._input_spec import InputSpec, check_input_spec
 from kerax.ops._operation import Operation, infer_output_spec
 
+# Private attributes of kerax's base classes that hold layers a user's subclass must not track again.
+_INTERNAL_ATTRIBUTES = frozenset({"_functional", "_graph_layers", "_layers_list"})
 _BASE_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "input_dim")
+_NO_AUTOCAST_CHANGE = contextlib.nullcontext()
 
 # Bumped whenever a layer gains a sub-layer or a weight, or a trainable flag changes: the cached weight
 # lists of every model are stale from then on (see `Layer.weight_lists`).
@@ -36,8 +43,33 @@ def bump_structure_version() -> None:
     _structure_version[0] += 1
 
 
+def _as_shapes(value: Any) -> Any:
+    """JSON's lists back to shape tuples: a list of ints/None is a shape, other lists hold shapes."""
+    if isinstance(value, list | tuple):
+        if all(d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in value):
+            return tuple(value)
+        return [_as_shapes(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_shapes(v) for k, v in value.items()}
+    return value
+
+
 def _shape_of(x: Any) -> Any:
     return tuple(x.shape) if hasattr(x, "shape") else x
+
+
+# The keyword under which a symbolic call hands the input mask to its abstract trace.
+_PREVIOUS_MASK = "_kerax_previous_mask"
+
+
+def _is_tensor_argument(value: Any) -> bool:
+    """A tensor, or a non-empty nest of tensors (Keras fills masks only for such arguments)."""
+    if is_tensor(value):
+        return True
+    if isinstance(value, list | tuple | dict) and value:
+        leaves = leaves_with_none(value)
+        return bool(leaves) and all(x is None or is_tensor(x) for x in leaves) and any(x is not None for x in leaves)
+    return False
 
 
 class Layer(Operation):
@@ -45,7 +77,8 @@ class Layer(Operation):
 
     Args:
         name: unique name; by default the snake_case class name made unique (``dense``, ``dense_1``).
-        dtype: the dtype of the layer's weights and computations (default ``"float32"``).
+        dtype: a dtype policy: a name (``"float32"``, ``"mixed_bfloat16"``), a ``DTypePolicy``, its config
+            dict, or a dtype; default the global policy (``mixed_precision.set_global_policy``).
         trainable: whether the layer's weights are updated by training.
         input_shape: for the first layer of a ``Sequential`` model, the shape of one sample.
     """
@@ -67,7 +100,7 @@ class Layer(Operation):
                 f"Check the spelling against the layer's documented arguments."
             )
         super().__init__(name=name)
-        self._dtype = jnp.dtype(dtype or _config.floatx()).name
+        self._dtype_policy = _dtype_policies.get(dtype)
         self._trainable = bool(trainable)
         self.autocast = autocast
         self.built = False
@@ -80,6 +113,10 @@ class Layer(Operation):
         self._batch_input_shape = self._batch_shape_from_kwargs(kwargs)
         signature = inspect.signature(self.call).parameters
         self._call_has_training = "training" in signature
+        self._call_arg_names = tuple(signature)
+        self._computes_masks = type(self).compute_mask is not Layer.compute_mask
+        if self._computes_masks and not type(self).supports_masking:
+            self.supports_masking = True
 
     def _batch_shape_from_kwargs(self, kwargs: dict[str, Any]) -> tuple | None:
         if kwargs.get("batch_input_shape") is not None:
@@ -114,6 +151,7 @@ class Layer(Operation):
             # Calling build() directly, as users do, creates the weights once and marks the layer built.
             with jax.ensure_compile_time_eval():
                 result = original(self, *args, **kw)
+            object.__setattr__(self, "_build_arguments", (original, args, kw))  # for get_build_config
             self.built = True
             return result
 
@@ -167,16 +205,30 @@ class Layer(Operation):
 
     # -- attributes ----------------------------------------------------------------------------------
     @property
+    def dtype_policy(self) -> _dtype_policies.DTypePolicy:
+        return self._dtype_policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, value: Any) -> None:
+        self._dtype_policy = _dtype_policies.get(value)
+
+    @property
     def dtype(self) -> str:
-        return self._dtype
+        """The variable dtype, as in Keras 3."""
+        return self._dtype_policy.variable_dtype
 
     @property
     def compute_dtype(self) -> str:
-        return self._dtype
+        return self._dtype_policy.compute_dtype
 
     @property
     def variable_dtype(self) -> str:
-        return self._dtype
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def input_dtype(self) -> str:
+        """The dtype floating inputs are cast to when the layer is called (the compute dtype)."""
+        return self._dtype_policy.compute_dtype
 
     @property
     def trainable(self) -> bool:
@@ -208,8 +260,10 @@ class Layer(Operation):
                 for v in value.values():
                     visit(v)
 
+        # kerax's own classes keep internals in private attributes; a user's class tracks them too (as Keras does).
+        own = type(self).__module__.startswith("kerax.")
         for key, value in vars(self).items():
-            if not key.startswith("_") or key == "_layers_list":
+            if not key.startswith("_") or key == "_layers_list" or (not own and key not in _INTERNAL_ATTRIBUTES):
                 visit(value)
         return found
 
@@ -251,6 +305,7 @@ class Layer(Operation):
         name: str | None = None,
         regularizer: Any = None,
         constraint: Any = None,
+        autocast: bool = True,
         **unsupported: Any,
     ) -> Variable:
         """Create a weight owned by this layer.
@@ -264,9 +319,11 @@ class Layer(Operation):
             name: the weight's name, e.g. ``"kernel"``.
             regularizer: a penalty on the weight added to the training loss (``"l2"``, a Regularizer).
             constraint: a projection applied to the weight after each optimizer step (``"non_neg"``).
+            autocast: whether a floating weight is read in the compute dtype inside a mixed-precision call;
+                False keeps it in its own dtype (normalization statistics, as in Keras).
         """
         for key, value in unsupported.items():
-            if value is not None and key not in ("autocast", "aggregation"):
+            if value is not None and key != "aggregation":
                 raise TypeError(f"Layer '{self.name}': add_weight() got an unexpected argument {key!r}.")
         shape = tuple(int(d) for d in (shape or ()))
         dtype = jnp.dtype(dtype or self.variable_dtype)
@@ -275,7 +332,15 @@ class Layer(Operation):
         init = _initializers.get(initializer)
         name = name or f"variable_{len(self._trainable_vars) + len(self._non_trainable_vars)}"
         with jax.ensure_compile_time_eval():
-            var = Variable(init, shape=shape, dtype=dtype, trainable=trainable, name=name, path=f"{self.name}/{name}")
+            var = Variable(
+                init,
+                shape=shape,
+                dtype=dtype,
+                trainable=trainable,
+                name=name,
+                path=f"{self.name}/{name}",
+                autocast=autocast,
+            )
         var.regularizer = _regularizers.get(regularizer)
         var.constraint = _constraints.get(constraint)
         (self._trainable_vars if trainable else self._non_trainable_vars).append(var)
@@ -424,14 +489,33 @@ class Layer(Operation):
             self.autocast
             and hasattr(x, "dtype")
             and jnp.issubdtype(x.dtype, jnp.floating)
-            and x.dtype != jnp.dtype(self.compute_dtype)
+            and x.dtype != jnp.dtype(self.input_dtype)
         ):
-            x = x.astype(self.compute_dtype)
+            x = x.astype(self.input_dtype)
         return x
+
+    def _autocast_scope(self) -> Any:
+        """The autocast scope for this layer's call, by Keras's rules (a no-op context when nothing changes).
+
+        With no active scope, a mixed policy opens one in its compute dtype; inside one, a layer with
+        ``autocast=False`` or a non-float compute dtype switches it off, and another float compute dtype
+        replaces it.
+        """
+        current = _autocast.current()
+        policy = self._dtype_policy
+        if current is None:
+            if policy.compute_dtype == policy.variable_dtype:
+                return _NO_AUTOCAST_CHANGE
+            return _autocast.AutocastScope(jnp.dtype(policy.compute_dtype))
+        compute = jnp.dtype(policy.compute_dtype)
+        if not self.autocast or not jnp.issubdtype(compute, jnp.floating):
+            return _autocast.AutocastScope(None)
+        return _NO_AUTOCAST_CHANGE if compute == current else _autocast.AutocastScope(compute)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not args:
             raise TypeError(f"Layer '{self.name}' ({type(self).__name__}) was called without any input.")
+        mask_kwargs, previous_mask = self._input_masks(args, kwargs)
         first = jax.tree_util.tree_map(
             self._convert_input,
             args[0],
@@ -445,6 +529,7 @@ class Layer(Operation):
             call_kwargs["training"] = training
         elif explicit_training is not None and not self._call_has_training:
             pass  # Keras accepts training= on any layer and ignores it where call() takes none.
+        call_kwargs.update(mask_kwargs)
 
         self._maybe_build(first)
         check_input_spec(self, self.input_spec, first)
@@ -452,10 +537,10 @@ class Layer(Operation):
             node_kwargs = dict(kwargs)
             if explicit_training is not None:
                 node_kwargs["training"] = explicit_training
-            return self._symbolic_call(args, call_kwargs, node_kwargs, training)
+            return self._symbolic_call(args, call_kwargs, node_kwargs, training, previous_mask)
         if call_depth() == 0 and _scope.current() is None:
             self._clear_losses()  # an outermost eager call starts a fresh `losses` list, as in Keras
-        with training_scope(training):
+        with training_scope(training), self._autocast_scope():
             outputs = self.call(*args, **call_kwargs)
         if self.activity_regularizer is not None:
             for output in jax.tree_util.tree_leaves(outputs):
@@ -463,19 +548,101 @@ class Layer(Operation):
                 if getattr(output, "ndim", 0) > 0 and output.shape[0]:
                     penalty = penalty / output.shape[0]  # per sample, as Keras 3 normalises it
                 self.add_loss(penalty)
+        self._attach_output_masks(first, outputs, previous_mask)
         return outputs
 
-    def _symbolic_call(self, args: tuple, call_kwargs: dict, node_kwargs: dict, training: bool | None) -> Any:
-        def run(*a: Any, **k: Any) -> Any:
-            with training_scope(training):
-                return self.call(*a, **k)
+    def _symbolic_call(
+        self, args: tuple, call_kwargs: dict, node_kwargs: dict, training: bool | None, previous_mask: Any = None
+    ) -> Any:
+        masked = self._masks_from_call or (
+            self.supports_masking and (previous_mask is not None or self._computes_masks)
+        )
 
+        def run(*a: Any, **k: Any) -> Any:
+            previous = k.pop(_PREVIOUS_MASK, None)
+            with training_scope(training), self._autocast_scope():
+                out = self.call(*a, **k)
+            if not masked:
+                return out
+            # The output masks are inferred in the same abstract trace, as specs of the outputs.
+            self._attach_output_masks(a[0], out, previous)
+            return out, [get_keras_mask(o) for o in jax.tree_util.tree_leaves(out)]
+
+        if masked:
+            call_kwargs = {**call_kwargs, _PREVIOUS_MASK: previous_mask}
         outputs = infer_output_spec(run, args, call_kwargs)
+        if masked:
+            outputs, masks = outputs
+            for tensor, mask in zip(jax.tree_util.tree_leaves(outputs), masks, strict=True):
+                set_keras_mask(tensor, mask)
         self._record_node(args, node_kwargs, outputs)
         return outputs
 
+    # -- masks ---------------------------------------------------------------------------------------
+    supports_masking: bool = False
+    # Models set this: their call attaches the masks of their outputs, computed along their graph.
+    _masks_from_call: bool = False
+
+    def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
+        """The mask of the outputs of a call on ``inputs`` whose mask is ``previous_mask``.
+
+        The default passes ``previous_mask`` through where ``supports_masking`` is true, else gives ``None``.
+        """
+        return previous_mask if self.supports_masking else None
+
+    def _input_masks(self, args: tuple, kwargs: dict) -> tuple[dict[str, Any], Any]:
+        """The mask arguments filled from the masks the inputs carry, and the mask of the first input.
+
+        As in Keras: with one tensor argument, its mask fills ``mask=`` (when ``call`` takes it and none
+        is given); with several, the mask of argument ``<name>`` fills ``<name>_mask=``. The previous mask
+        is the ``mask`` argument if any, else the mask carried by the first argument.
+        """
+        if not any_mask((args, kwargs)):
+            return {}, kwargs.get("mask")
+        names = self._call_arg_names
+        bound = dict(zip(names, args, strict=False))
+        bound.update(kwargs)
+        tensors = {n: v for n, v in bound.items() if v is not None and _is_tensor_argument(v)}
+        wanted = {"mask": next(iter(tensors))} if len(tensors) == 1 else {f"{n}_mask": n for n in tensors}
+        filled: dict[str, Any] = {}
+        for mask_name, arg_name in wanted.items():
+            if mask_name in names and bound.get(mask_name) is None:
+                masks = jax.tree_util.tree_map(get_keras_mask, tensors[arg_name])
+                if jax.tree_util.tree_leaves(masks):
+                    filled[mask_name] = masks
+        previous = bound.get("mask")
+        if previous is None:
+            previous = filled.get("mask")
+        if previous is None:
+            previous = jax.tree_util.tree_map(get_keras_mask, args[0]) if args else None
+            if not jax.tree_util.tree_leaves(previous):
+                previous = None
+        if previous is not None and not (self.supports_masking or self._masks_from_call) and call_depth() == 0:
+            warnings.warn(
+                f"Layer '{self.name}' ({type(self).__name__}) does not support masking but received an input "
+                "carrying a mask: its outputs carry no mask, so the layers after it see none.",
+                stacklevel=3,
+            )
+        return filled, previous
+
+    def _attach_output_masks(self, first: Any, outputs: Any, previous_mask: Any) -> None:
+        """Attach ``compute_mask(first, previous_mask)`` to the outputs that carry no mask yet."""
+        if not self.supports_masking or (previous_mask is None and not self._computes_masks):
+            return
+        leaves = jax.tree_util.tree_leaves(outputs)
+        if leaves and all(get_keras_mask(o) is not None for o in leaves):
+            return
+        masks = leaves_with_none(self.compute_mask(first, previous_mask))
+        for output, mask in zip(leaves, masks, strict=False):
+            if mask is not None and get_keras_mask(output) is None:
+                set_keras_mask(output, mask)
+
     def compute_output_spec(self, *args: Any, **kwargs: Any) -> Any:
-        return infer_output_spec(self.call, args, kwargs)
+        def run(*a: Any, **k: Any) -> Any:
+            with self._autocast_scope():
+                return self.call(*a, **k)
+
+        return infer_output_spec(run, args, kwargs)
 
     # -- pure execution ------------------------------------------------------------------------------
     def stateless_call(
@@ -513,7 +680,11 @@ class Layer(Operation):
 
     # -- config --------------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
-        config: dict[str, Any] = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        config: dict[str, Any] = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": _dtype_policies.serialize(self._dtype_policy),
+        }
         if self.activity_regularizer is not None:
             config["activity_regularizer"] = _regularizers.serialize(self.activity_regularizer)
         if self._batch_input_shape is not None:
@@ -523,6 +694,33 @@ class Layer(Operation):
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Layer:
         return cls(**config)
+
+    def get_build_config(self) -> dict[str, Any] | None:
+        """The shapes the layer was built for (Keras's ``build_config``), or None if it is not built."""
+        if not self.built:
+            return None
+        recorded = self.__dict__.get("_build_arguments")
+        if recorded is not None:
+            build, args, kwargs = recorded
+            if len(args) == 1 and not kwargs:
+                return {"input_shape": args[0]}
+            names = [p for p in inspect.signature(build).parameters if p != "self"]
+            return {"shapes_dict": {**dict(zip(names, args, strict=False)), **kwargs}}
+        if self._build_shapes is not None:
+            return {"input_shape": self._build_shapes}
+        return None
+
+    def build_from_config(self, config: dict[str, Any]) -> None:
+        """Build the layer from ``get_build_config()``'s result (JSON lists are read back as shapes)."""
+        if not isinstance(config, dict) or not ({"input_shape", "shapes_dict"} & set(config)):
+            raise ValueError(
+                f"Layer '{self.name}': a build config holds 'input_shape' or 'shapes_dict', received {config!r}."
+            )
+        if "input_shape" in config:
+            self.build(_as_shapes(config["input_shape"]))
+        else:
+            self.build(**{k: _as_shapes(v) for k, v in config["shapes_dict"].items()})
+        self._build_shapes = _as_shapes(config.get("input_shape"))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

@@ -6,6 +6,7 @@ from typing import Any
 
 import jax
 
+from kerax.backend._masking import get_keras_mask, set_keras_mask
 from kerax.backend._symbolic import SymbolicTensor
 from kerax.layers._layer import Layer
 from kerax.models._graph import map_graph
@@ -24,6 +25,14 @@ class Functional(Model):
         outputs: a tensor computed from the inputs, or a list or dict of them.
         name: the model's name (default ``functional``, ``functional_1``...).
     """
+
+    _masks_from_call = True
+
+    @property
+    def input_dtype(self) -> str:
+        """Floating inputs are cast to the variable dtype, not the compute dtype: as in Keras, a mixed
+        model leaves them in float32 (the Input layers' dtype) for its first layers to cast."""
+        return self.variable_dtype
 
     def __init__(
         self, inputs: Any, outputs: Any, name: str | None = None, trainable: bool = True, **kwargs: Any
@@ -55,6 +64,8 @@ class Functional(Model):
         self._run_nodes = [
             n for n in self._graph.nodes if not n.is_input and not any(id(t) in input_ids for t in n.output_tensors)
         ]
+        # Masks flow at run time only where graph building found some (Embedding(mask_zero=True), Masking...).
+        self._graph_has_masks = any(get_keras_mask(t) is not None for n in self._run_nodes for t in n.output_tensors)
         self.built = True
 
     @classmethod
@@ -147,6 +158,8 @@ class Functional(Model):
             return values[id(t)] if isinstance(t, SymbolicTensor) else t
 
         is_leaf = lambda x: isinstance(x, SymbolicTensor)  # noqa: E731
+        if mask is not None or self._graph_has_masks:
+            return self._call_masked(values, mask, fetch, is_leaf)
         for node in self._run_nodes:
             args, kwargs = jax.tree_util.tree_map(fetch, (node.call_args, node.call_kwargs), is_leaf=is_leaf)
             outs = node.operation(*args, **kwargs)
@@ -154,8 +167,42 @@ class Functional(Model):
                 values[id(t)] = value
         return jax.tree_util.tree_map(fetch, self._outputs_struct, is_leaf=is_leaf)
 
+    def _call_masked(self, values: dict[int, Any], mask: Any, fetch: Any, is_leaf: Any) -> Any:
+        """Run the graph with a table of masks beside the table of values, both keyed by graph tensor.
+
+        Before each layer runs, each input value carries the mask of its graph tensor (or none), so the
+        layer fills its mask arguments as on any call; after it, the masks its outputs carry are recorded.
+        The table makes the flow independent of which array objects the layers return.
+        """
+        masks: dict[int, Any] = {}
+        if mask is not None:
+            for t, m in zip(self.inputs, self._flatten_data(mask), strict=True):
+                masks[id(t)] = m
+        for node in self._run_nodes:
+            op = node.operation
+            if isinstance(op, Layer):
+                for t in node.input_tensors:
+                    set_keras_mask(values[id(t)], masks.get(id(t)))
+            args, kwargs = jax.tree_util.tree_map(fetch, (node.call_args, node.call_kwargs), is_leaf=is_leaf)
+            outs = op(*args, **kwargs)
+            reads_masks = isinstance(op, Layer) and (op.supports_masking or op._masks_from_call)
+            for t, value in zip(node.output_tensors, jax.tree_util.tree_leaves(outs), strict=True):
+                values[id(t)] = value
+                masks[id(t)] = get_keras_mask(value) if reads_masks else None
+        for t in self.outputs:
+            set_keras_mask(values[id(t)], masks.get(id(t)))
+        return jax.tree_util.tree_map(fetch, self._outputs_struct, is_leaf=is_leaf)
+
     def get_config(self) -> dict[str, Any]:
-        return {"name": self.name, "trainable": self.trainable}
+        from kerax.saving._model_config import functional_config
+
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Functional:
+        from kerax.saving._model_config import functional_from_config
+
+        return functional_from_config(cls, config, custom_objects)
 
 
 def _input_name(t: SymbolicTensor) -> str:

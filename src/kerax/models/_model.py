@@ -15,11 +15,38 @@ import numpy as np
 
 from kerax.backend import _random, _scope
 from kerax.backend._symbolic import SymbolicTensor, flatten_symbolic
+from kerax.distribution import _placement
 from kerax.layers._context import current_training
 from kerax.layers._layer import Layer
 from kerax.models._graph import GraphMap, map_graph
 from kerax.ops._operation import infer_output_spec
 from kerax.trainers._trainer import Trainer
+
+
+def _is_plain(value: Any) -> bool:
+    if isinstance(value, str | int | float | bool | type(None)):
+        return True
+    if isinstance(value, list | tuple):
+        return all(_is_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_plain(v) for k, v in value.items())
+    return False
+
+
+def _plain_arguments(cls: type, args: tuple, kwargs: dict) -> dict[str, Any] | None:
+    """A subclass's constructor arguments by name, if all are plain values; None otherwise."""
+    try:
+        bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+    except TypeError:
+        return None
+    arguments = dict(bound.arguments)
+    arguments.pop(next(iter(inspect.signature(cls.__init__).parameters)), None)  # self
+    for name, param in inspect.signature(cls.__init__).parameters.items():
+        if param.kind is param.VAR_KEYWORD and name in arguments:
+            arguments.update(arguments.pop(name))
+        elif param.kind is param.VAR_POSITIONAL and name in arguments:
+            return None
+    return arguments if _is_plain(arguments) else None
 
 
 def _is_shape(s: Any) -> bool:
@@ -58,7 +85,11 @@ class Model(Trainer, Layer):
             from kerax.models._functional import Functional
 
             return super().__new__(Functional)
-        return super().__new__(cls)
+        instance = super().__new__(cls)
+        if not cls.__module__.startswith("kerax."):
+            # Keras 3 records a subclass's constructor arguments so that get_config() works unwritten.
+            object.__setattr__(instance, "_auto_config", _plain_arguments(cls, args, kwargs))
+        return instance
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or "inputs" in kwargs or "outputs" in kwargs:
@@ -99,9 +130,13 @@ class Model(Trainer, Layer):
             fn = self._compiled_call = jax.jit(run, static_argnames=("training",))
         trainable, non_trainable = self.weight_lists()
         rng = _random.draw_key() if training else None
-        outputs, new_values, losses = fn(
-            [v.value for v in trainable], [v.value for v in non_trainable], inputs, rng, training=bool(training)
-        )
+        placement = _placement.current()
+        if placement is None:
+            tv, ntv = [v.value for v in trainable], [v.value for v in non_trainable]
+        else:
+            tv, ntv = placement.place_weights(trainable), placement.place_weights(non_trainable)
+            inputs = placement.put_batch(inputs)
+        outputs, new_values, losses = fn(tv, ntv, inputs, rng, training=bool(training))
         self._clear_losses()
         self._losses.extend(losses)
         if training:
@@ -192,5 +227,78 @@ class Model(Trainer, Layer):
             layer_range=layer_range,
         )
 
+    # -- configs and files ------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
-        return {"name": self.name, "trainable": self.trainable}
+        """``name`` and ``trainable``, plus a subclass's constructor arguments when they are plain values."""
+        auto = self.__dict__.get("_auto_config")
+        if auto is None:
+            raise NotImplementedError(
+                f"Model '{self.name}' ({type(self).__name__}) takes constructor arguments that are not plain values "
+                "(numbers, strings, lists, dicts), so kerax cannot record them: implement get_config() returning "
+                "what __init__ needs (and from_config() if it needs objects rebuilt)."
+            )
+        return {"name": self.name, "trainable": self.trainable, **auto}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Model:
+        if "layers" in config and "input_layers" in config:
+            from kerax.models._functional import Functional
+            from kerax.saving._model_config import functional_from_config
+
+            return functional_from_config(Functional if cls is Model else cls, config, custom_objects)
+        config = dict(config)
+        parameters = inspect.signature(cls.__init__).parameters
+        if not any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+            name = config.pop("name", None)
+            trainable = config.pop("trainable", True)
+            unknown = set(config) - set(parameters)
+            if unknown:
+                raise TypeError(
+                    f"{cls.__name__}.from_config: the config holds {sorted(unknown)}, which {cls.__name__}.__init__ "
+                    "does not take. Make get_config() return exactly the constructor's arguments."
+                )
+            model = cls(**config)
+            if name:
+                model.name = name
+            model.trainable = trainable
+            return model
+        return cls(**config)
+
+    def get_compile_config(self) -> dict[str, Any] | None:
+        """The arguments ``compile()`` was given (serialized), or None if the model is not compiled."""
+        if not self.compiled:
+            return None
+        from kerax.saving._serialize import serialize_keras_object
+
+        return serialize_keras_object({"optimizer": self.optimizer, **self._compile_args})
+
+    def compile_from_config(self, config: dict[str, Any]) -> None:
+        """Compile the model with ``get_compile_config()``'s arguments."""
+        from kerax.saving._serialize import deserialize_keras_object
+
+        arguments = deserialize_keras_object(config)
+        if not isinstance(arguments, dict):
+            raise ValueError(f"A compile config must be a dict of compile() arguments, received {config!r}.")
+        known = {"optimizer", "loss", "loss_weights", "metrics", "weighted_metrics", "steps_per_execution"}
+        self.compile(**{k: v for k, v in arguments.items() if k in known})
+
+    def save(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
+        """Save the architecture, weights and optimizer state: ``.kerax`` (kerax's zip) or ``.keras`` (Keras 3).
+
+        The file is written atomically: an interrupted save leaves the previous file intact.
+        """
+        from kerax.saving import save_model
+
+        save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath: Any, overwrite: bool = True) -> None:
+        """Save the weights: ``.weights.safetensors`` (kerax), or ``.weights.h5`` (Keras 3's layout)."""
+        from kerax.saving import save_weights
+
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath: Any, skip_mismatch: bool = False, by_name: bool = False) -> None:
+        """Load weights saved by ``save_weights`` or ``save`` (kerax or Keras 3 files)."""
+        from kerax.saving import load_weights
+
+        load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)

@@ -23,6 +23,15 @@ class Sequential(Model):
         >>> model = Sequential([Input((28, 28)), Flatten(), Dense(10)])
     """
 
+    _masks_from_call = True
+
+    @property
+    def input_dtype(self) -> str:
+        """As in Keras: the dtype of the leading ``Input``, if any, else the compute dtype."""
+        if self._layers_list and isinstance(self._layers_list[0], InputLayer):
+            return self._layers_list[0].dtype
+        return self.compute_dtype
+
     def __init__(self, layers: Sequence[Any] | None = None, trainable: bool = True, name: str | None = None) -> None:
         super().__init__(trainable=trainable, name=name)
         self._layers_list: list[Layer] = []
@@ -144,7 +153,15 @@ class Sequential(Model):
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
         if self._functional is None:
             raise ValueError(f"Sequential '{self.name}' is not built; call build(input_shape) or call it on data.")
-        return self._functional.call(inputs, training=training)
+        return self._functional.call(inputs, training=training, mask=mask)
 
     def get_config(self) -> dict[str, Any]:
-        return {"name": self.name, "trainable": self.trainable}
+        from kerax.saving._model_config import sequential_config
+
+        return sequential_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Sequential:
+        from kerax.saving._model_config import sequential_from_config
+
+        return sequential_from_config(cls, config, custom_objects)

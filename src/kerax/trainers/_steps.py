@@ -15,6 +15,7 @@ import numpy as np
 from jax import lax
 
 from kerax.backend import _random
+from kerax.distribution import _placement
 from kerax.trainers._compile import CompiledSpec
 from kerax.trainers._data import ArrayData
 
@@ -22,6 +23,7 @@ _MAX_ADAPTIVE_CHUNK = 4096
 # With a progress bar, a call runs about this many seconds of steps: enough to hide the per-call cost,
 # short enough for a live bar.
 _TARGET_CHUNK_SECONDS = 0.1
+_HALF_FLOATS = (jnp.dtype(jnp.float16), jnp.dtype(jnp.bfloat16))
 
 
 def _contains_conv(jaxpr: Any) -> bool:
@@ -49,6 +51,10 @@ class StepFunctions:
         spe = (model._compile_args or {}).get("steps_per_execution", "auto")
         self.fixed_chunk = None if spe == "auto" else int(spe)
         self.mode: str | None = None  # "loop" or "unrolled", decided on the first batch
+        self.placement = _placement.current()  # None without a distribution: the single-device path
+        self._make_jits()
+
+    def _make_jits(self) -> None:
         self._jit_train_loop = jax.jit(self._train_loop, static_argnames=("batch_size",), donate_argnums=(0,))
         self._jit_train_unrolled = jax.jit(
             self._train_unrolled, static_argnames=("batch_size", "count"), donate_argnums=(0,)
@@ -61,6 +67,13 @@ class StepFunctions:
         self._jit_logs = jax.jit(self._logs)
 
     # -- state ---------------------------------------------------------------------------------------
+    def _sync_placement(self) -> None:
+        """Follow a change of the global distribution since the steps were traced."""
+        placement = _placement.current()
+        if placement is not self.placement:
+            self.placement = placement
+            self._make_jits()
+
     def _fresh_metrics(self) -> dict[str, Any]:
         return {
             "metrics": [m.init_state() for _, m, _ in self.spec.metrics],
@@ -78,15 +91,19 @@ class StepFunctions:
             "opt": self.optimizer.state,
             **self._fresh_metrics(),
         }
-        return jax.tree_util.tree_map(jnp.copy, state)
+        state = jax.tree_util.tree_map(jnp.copy, state)
+        self._sync_placement()
+        return state if self.placement is None else self.placement.place_state(state, self.tv_vars, self.ntv_vars)
 
     def test_state(self) -> dict[str, Any]:
-        return {
+        state = {
             "tv": [v.value for v in self.tv_vars],
             "ntv": [v.value for v in self.ntv_vars],
             "opt": None,
             **self._fresh_metrics(),
         }
+        self._sync_placement()
+        return state if self.placement is None else self.placement.place_state(state, self.tv_vars, self.ntv_vars)
 
     def reset_metrics(self, state: dict[str, Any]) -> dict[str, Any]:
         return {**state, **self._fresh_metrics()}
@@ -128,6 +145,8 @@ class StepFunctions:
             preds = [y_pred[n] for n in self.spec.output_names]
         else:
             preds = jax.tree_util.tree_leaves(y_pred)
+        # As in Keras, losses and metrics see float32 predictions whatever dtype the layers computed in.
+        preds = [p.astype(jnp.float32) if p.dtype in _HALF_FLOATS else p for p in preds]
         return preds, new_ntv, losses
 
     def _objective(self, tv: list, ntv: list, xs: list, ys: list, sw: Any, rng: Any, training: bool) -> tuple:
@@ -147,6 +166,12 @@ class StepFunctions:
             total = total + weight * value
         return total, (preds, new_ntv, per_output)
 
+    def _scaled_objective(self, tv: list, opt_state: Any, ntv: list, xs: list, ys: list, sw: Any, rng: Any) -> tuple:
+        """The training objective times the optimizer's loss scale (identity unless it scales), then the
+        unscaled total and the rest of ``_objective``'s outputs."""
+        total, aux = self._objective(tv, ntv, xs, ys, sw, rng, True)
+        return self.optimizer.scale_loss(total, opt_state), (total, aux)
+
     def _track(self, state: dict, total: Any, per_output: list, preds: list, ys: list, sw: Any, batch: int) -> dict:
         losses = [total, *per_output] if len(self.spec.loss_names) > 1 else [total]
         tracked = jnp.stack([jnp.stack([value.astype(jnp.float32) * batch, jnp.float32(batch)]) for value in losses])
@@ -157,19 +182,29 @@ class StepFunctions:
         return {**state, "loss": state["loss"] + tracked, "metrics": metrics}
 
     def _train_step(self, state: dict, xs: list, ys: list, sw: Any, rng: Any) -> dict:
-        grad_fn = jax.value_and_grad(self._objective, has_aux=True)
-        (total, (preds, new_ntv, per_output)), grads = grad_fn(state["tv"], state["ntv"], xs, ys, sw, rng, True)
+        if self.placement is not None:
+            xs, ys, sw = self.placement.constrain_batch((xs, ys, sw))
+        grad_fn = jax.value_and_grad(self._scaled_objective, has_aux=True)
+        (_, (total, (preds, new_ntv, per_output))), grads = grad_fn(
+            state["tv"], state["opt"], state["ntv"], xs, ys, sw, rng
+        )
         new_tv, new_opt = self.optimizer.update(grads, state["opt"], state["tv"])
         new_tv = [
             value if var.constraint is None else var.constraint(value)
             for var, value in zip(self.tv_vars, new_tv, strict=True)
         ]
         state = {**state, "tv": new_tv, "ntv": list(new_ntv), "opt": new_opt}
-        return self._track(state, total, per_output, preds, ys, sw, xs[0].shape[0])
+        return self._pin(self._track(state, total, per_output, preds, ys, sw, xs[0].shape[0]))
+
+    def _pin(self, state: dict) -> dict:
+        """Under a distribution, keep the state laid out as it was placed (a loop's carry included)."""
+        return state if self.placement is None else self.placement.constrain_state(state, self.tv_vars, self.ntv_vars)
 
     def _test_step(self, state: dict, xs: list, ys: list, sw: Any) -> dict:
+        if self.placement is not None:
+            xs, ys, sw = self.placement.constrain_batch((xs, ys, sw))
         total, (preds, _, per_output) = self._objective(state["tv"], state["ntv"], xs, ys, sw, None, False)
-        return self._track(state, total, per_output, preds, ys, sw, xs[0].shape[0])
+        return self._pin(self._track(state, total, per_output, preds, ys, sw, xs[0].shape[0]))
 
     # -- many steps per call -------------------------------------------------------------------------
     @staticmethod
@@ -202,7 +237,7 @@ class StepFunctions:
             return i + 1, s, jnp.isfinite(s["loss"][0, 0] - before)
 
         end, state, _ = lax.while_loop(cond, body, (start, state, jnp.bool_(True)))
-        return state, end
+        return self._pin(state), end
 
     def _train_unrolled(
         self, state: dict, data: tuple, perm: Any, start: Any, key: Any, batch_size: int, count: int
@@ -222,7 +257,7 @@ class StepFunctions:
             sl = lambda a: lax.dynamic_slice_in_dim(a, i * batch_size, batch_size)  # noqa: E731
             return self._test_step(s, [sl(a) for a in xs], [sl(a) for a in ys], None if sw is None else sl(sw))
 
-        return lax.fori_loop(start, start + count, body, state)
+        return self._pin(lax.fori_loop(start, start + count, body, state))
 
     def _test_slice(self, state: dict, data: tuple, offset: Any, size: int) -> dict:
         xs, ys, sw = data
@@ -242,9 +277,15 @@ class StepFunctions:
         return jax.disable_jit() if self.eager else contextlib.nullcontext()
 
     def put_arrays(self, data: ArrayData) -> tuple:
-        put = jax.device_put
+        # Whole data sets are replicated under a distribution: each device gathers its share of a batch.
+        put = jax.device_put if self.placement is None else self.placement.put_replicated
         ys = [put(a) for a in data.y] if data.y is not None else []
         return ([put(a) for a in data.x], ys, None if data.sample_weight is None else put(data.sample_weight))
+
+    def _put_batch(self, data: ArrayData) -> tuple:
+        if self.placement is None:
+            return self.put_arrays(data)
+        return self.placement.put_batch((data.x, data.y or [], data.sample_weight))
 
     @staticmethod
     def permutation(n: int, shuffle: bool) -> Any:
@@ -288,6 +329,8 @@ class StepFunctions:
         self, state: dict, device: tuple, perm: Any, start: int, count: int, batch_size: int, key: Any
     ) -> tuple[dict, int]:
         """Run up to ``count`` steps from ``start``; return the state and the number of steps run."""
+        if self.placement is not None:
+            self.placement.check_batch_size(batch_size, "fit")
         with self._context():
             if self.mode == "unrolled":
                 state = self._jit_train_unrolled(
@@ -304,11 +347,13 @@ class StepFunctions:
             return self._jit_train_slice(state, device, perm, jnp.int32(offset), key, jnp.int32(step), size=size)
 
     def train_batch(self, state: dict, data: ArrayData, key: Any) -> dict:
-        xs, ys, sw = self.put_arrays(data)
+        xs, ys, sw = self._put_batch(data)
         with self._context():
             return self._jit_train_batch(state, xs, ys, sw, key)
 
     def test_chunk(self, state: dict, device: tuple, start: int, count: int, batch_size: int) -> dict:
+        if self.placement is not None:
+            self.placement.check_batch_size(batch_size, "evaluate")
         with self._context():
             return self._jit_test_loop(state, device, jnp.int32(start), jnp.int32(count), batch_size=batch_size)
 
@@ -317,7 +362,7 @@ class StepFunctions:
             return self._jit_test_slice(state, device, jnp.int32(offset), size=size)
 
     def test_batch(self, state: dict, data: ArrayData) -> dict:
-        xs, ys, sw = self.put_arrays(data)
+        xs, ys, sw = self._put_batch(data)
         with self._context():
             return self._jit_test_batch(state, xs, ys, sw)
 

@@ -68,6 +68,8 @@ class Trainer:
             steps_per_execution: steps per jitted call, or ``"auto"`` to let kerax choose by model and
                 platform.
             jit_compile: accepted for Keras compatibility; kerax always compiles unless ``run_eagerly``.
+            auto_scale_loss: when the model's dtype policy is ``"mixed_float16"``, wrap the optimizer in a
+                ``LossScaleOptimizer`` (dynamic loss scaling), as Keras does.
         """
         opt = _optimizers.get(optimizer)
         if opt is None:
@@ -77,6 +79,12 @@ class Trainer:
                 "compile: `steps_per_execution` must be a positive integer or 'auto', "
                 f"received {steps_per_execution!r}."
             )
+        if (
+            auto_scale_loss
+            and self.dtype_policy.name == "mixed_float16"
+            and not isinstance(opt, _optimizers.LossScaleOptimizer)
+        ):
+            opt = _optimizers.LossScaleOptimizer(opt, name="loss_scale_optimizer")
         self.optimizer = opt
         self.run_eagerly = bool(run_eagerly)
         self._compile_args = {
@@ -266,16 +274,20 @@ class Trainer:
             steps_total = min(int(steps_per_epoch), steps_total)
         cbs = callback_list(self, callbacks, verbose, epochs=epochs, steps=steps_total, history=True)
         device = steps.put_arrays(data)
+        self.stop_training = False
+        self._initial_epoch = None
+        cbs.on_train_begin()  # before the state is read: BackupAndRestore may restore weights and epoch here
+        initial_epoch = self._initial_epoch or initial_epoch
         state = steps.initial_state()
         steps.decide_mode(state, device, min(batch_size, n))
-        self.stop_training = False
+        self._write_back(state)  # Variables and optimizer hold the state's arrays: callbacks see and change them
         per_batch = cbs.needs_train_batch_hooks
         epoch_logs: dict[str, float] = {}
-        cbs.on_train_begin()
         try:
             for epoch in range(initial_epoch, epochs):
                 state = steps.reset_metrics(state)
                 cbs.on_epoch_begin(epoch)
+                state = steps.refresh(state)  # e.g. the learning rate a LearningRateScheduler just set
                 key = _random.draw_key()
                 perm = steps.permutation(n, shuffle)
                 step = 0
@@ -350,14 +362,18 @@ class Trainer:
             self._validate_targets(probe)
         steps = self._steps
         cbs = callback_list(self, callbacks, verbose, epochs=epochs, steps=steps_per_epoch, history=True)
-        state = steps.initial_state()
         self.stop_training = False
-        epoch_logs: dict[str, float] = {}
+        self._initial_epoch = None
         cbs.on_train_begin()
+        initial_epoch = self._initial_epoch or initial_epoch
+        state = steps.initial_state()
+        self._write_back(state)
+        epoch_logs: dict[str, float] = {}
         try:
             for epoch in range(initial_epoch, epochs):
                 state = steps.reset_metrics(state)
                 cbs.on_epoch_begin(epoch)
+                state = steps.refresh(state)
                 key = _random.draw_key()
                 if iterator is None:
                     iterator = iter(data)
