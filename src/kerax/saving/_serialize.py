@@ -192,6 +192,9 @@ def _clean_nested(entry: Mapping[str, Any]) -> dict[str, Any]:
     if not inspect.isclass(cls) or not cls.__module__.startswith("kerax."):
         return dict(entry)
     inner = dict(entry["config"])
+    for key, value in inner.items():  # a wrapper's layer holds initializers of its own
+        if isinstance(value, Mapping) and isinstance(value.get("config"), Mapping) and "class_name" in value:
+            inner[key] = _clean_nested(value)
     accepted = accepted_arguments(cls)
     if accepted is not None:
         for key in [k for k in inner if k not in accepted and k in _NEUTRAL and inner[k] == _NEUTRAL[k]]:

@@ -1,25 +1,30 @@
-"""Serialising the layer a wrapper holds, as ``{"class_name": ..., "config": ...}``."""
+"""Serialising the layer a wrapper holds, as a full Keras 3 entry (``module``, ``class_name``, ``config``)."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from kerax.layers._layer import Layer
 
 
 def serialize_layer(layer: Layer) -> dict[str, Any]:
-    return {"class_name": type(layer).__name__, "config": layer.get_config()}
+    from kerax.saving._serialize import serialize_keras_object
+
+    entry = serialize_keras_object(layer)
+    entry.pop("build_config", None)  # the wrapper builds its layer from its own input shape
+    return entry
 
 
 def deserialize_layer(config: Any) -> Layer:
+    """A layer from its entry: kerax's own classes, registered ones and custom objects only."""
+    from kerax.saving._serialize import deserialize_keras_object
+
     if isinstance(config, Layer):
         return config
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"Expected a layer or a dict with 'class_name' and 'config', received {config!r}.")
-    name = config["class_name"]
-    for module_name in ("kerax.layers", "kerax.layers.rnn"):
-        cls = getattr(importlib.import_module(module_name), name, None)
-        if isinstance(cls, type) and issubclass(cls, Layer):
-            return cls.from_config(dict(config.get("config", {})))
-    raise ValueError(f"Unknown layer class {name!r}: it is neither in kerax.layers nor in kerax.layers.rnn.")
+    entry = {"module": "kerax.layers", **config}
+    layer = deserialize_keras_object(entry)
+    if not isinstance(layer, Layer):
+        raise ValueError(f"Expected the config of a layer, received one of {type(layer).__name__}.")
+    return layer

@@ -1,0 +1,143 @@
+"""Every kerax layer that Keras 3 also has reads Keras's config and writes one Keras reads back.
+
+This is what lets a `.keras` file of any of these layers load in kerax, and kerax's `.keras` files load
+in Keras. Plain values in the two configs must agree (the same option means the same thing).
+"""
+
+from __future__ import annotations
+
+import json
+
+import keras
+import pytest
+
+import kerax
+from kerax.saving._keras_dialect import to_keras
+
+CASES: dict[str, dict] = {
+    "Dense": {"units": 3, "activation": "relu", "use_bias": False},
+    "Activation": {"activation": "tanh"},
+    "Embedding": {"input_dim": 10, "output_dim": 4, "mask_zero": True},
+    "Identity": {},
+    "Masking": {"mask_value": -1.0},
+    "Conv1D": {"filters": 2, "kernel_size": 3, "padding": "causal", "dilation_rate": 2},
+    "Conv2D": {"filters": 2, "kernel_size": (3, 2), "strides": 2, "padding": "same", "groups": 1},
+    "Conv3D": {"filters": 2, "kernel_size": 2},
+    "Conv1DTranspose": {"filters": 2, "kernel_size": 3, "strides": 2},
+    "Conv2DTranspose": {"filters": 2, "kernel_size": 3, "padding": "same"},
+    "Conv3DTranspose": {"filters": 2, "kernel_size": 2},
+    "DepthwiseConv1D": {"kernel_size": 3, "depth_multiplier": 2},
+    "DepthwiseConv2D": {"kernel_size": 3},
+    "SeparableConv1D": {"filters": 2, "kernel_size": 3},
+    "SeparableConv2D": {"filters": 2, "kernel_size": 3, "depth_multiplier": 2},
+    "MaxPooling1D": {"pool_size": 3, "strides": 1},
+    "MaxPooling2D": {"pool_size": 2, "padding": "same"},
+    "MaxPooling3D": {"pool_size": 2},
+    "AveragePooling1D": {"pool_size": 2},
+    "AveragePooling2D": {"pool_size": 3, "strides": 2},
+    "AveragePooling3D": {"pool_size": 2},
+    "GlobalMaxPooling1D": {"keepdims": True},
+    "GlobalMaxPooling2D": {},
+    "GlobalMaxPooling3D": {},
+    "GlobalAveragePooling1D": {},
+    "GlobalAveragePooling2D": {"keepdims": True},
+    "GlobalAveragePooling3D": {},
+    "Flatten": {},
+    "Reshape": {"target_shape": (2, -1)},
+    "Permute": {"dims": (2, 1)},
+    "RepeatVector": {"n": 3},
+    "UpSampling1D": {"size": 2},
+    "UpSampling2D": {"size": 2, "interpolation": "bilinear"},
+    "UpSampling3D": {"size": 2},
+    "ZeroPadding1D": {"padding": 2},
+    "ZeroPadding2D": {"padding": ((1, 2), (3, 4))},
+    "ZeroPadding3D": {"padding": 1},
+    "Cropping1D": {"cropping": (1, 2)},
+    "Cropping2D": {"cropping": ((1, 0), (0, 1))},
+    "Cropping3D": {"cropping": 1},
+    "BatchNormalization": {"axis": 1, "momentum": 0.9, "epsilon": 1e-4},
+    "LayerNormalization": {"axis": -1, "epsilon": 1e-5, "center": False},
+    "GroupNormalization": {"groups": 2},
+    "UnitNormalization": {"axis": 1},
+    "Concatenate": {"axis": 1},
+    "Add": {},
+    "Subtract": {},
+    "Multiply": {},
+    "Average": {},
+    "Maximum": {},
+    "Minimum": {},
+    "Dot": {"axes": 1, "normalize": True},
+    "SimpleRNN": {"units": 3, "return_sequences": True},
+    "LSTM": {"units": 3, "go_backwards": True, "dropout": 0.1, "recurrent_dropout": 0.2},
+    "GRU": {"units": 3, "reset_after": False, "return_state": True},
+    "MultiHeadAttention": {"num_heads": 2, "key_dim": 4, "dropout": 0.1},
+    "Attention": {"use_scale": True, "score_mode": "concat"},
+    "AdditiveAttention": {"use_scale": False},
+    "ReLU": {"max_value": 6.0, "negative_slope": 0.1},
+    "LeakyReLU": {"negative_slope": 0.2},
+    "PReLU": {"shared_axes": (1,)},
+    "ELU": {"alpha": 0.5},
+    "Softmax": {"axis": 1},
+    "Dropout": {"rate": 0.3, "noise_shape": None, "seed": 3},
+    "SpatialDropout1D": {"rate": 0.2},
+    "SpatialDropout2D": {"rate": 0.2},
+    "SpatialDropout3D": {"rate": 0.2},
+    "GaussianNoise": {"stddev": 0.1, "seed": 1},
+    "GaussianDropout": {"rate": 0.1},
+    "AlphaDropout": {"rate": 0.1},
+    "ActivityRegularization": {"l1": 0.01, "l2": 0.02},
+    "Rescaling": {"scale": 1 / 255.0, "offset": 0.5},
+    "Normalization": {"axis": -1, "mean": 0.5, "variance": 2.0},
+    "Resizing": {"height": 8, "width": 6, "interpolation": "nearest"},
+    "CenterCrop": {"height": 4, "width": 4},
+    "RandomFlip": {"mode": "horizontal", "seed": 2},
+    "RandomRotation": {"factor": 0.1, "seed": 2},
+    "RandomZoom": {"height_factor": 0.2, "seed": 2},
+    "RandomTranslation": {"height_factor": 0.1, "width_factor": 0.2, "seed": 2},
+    "RandomContrast": {"factor": 0.3, "seed": 2},
+}
+
+
+def test_every_kerax_layer_is_covered():
+    wrappers = {"Bidirectional", "TimeDistributed", "Lambda", "InputLayer", "Input", "Layer"}
+    classes = [getattr(kerax.layers, name) for name in kerax.layers.__all__]
+    ours = {cls.__name__ for cls in classes if isinstance(cls, type) and issubclass(cls, kerax.layers.Layer)}
+    assert ours - wrappers - set(CASES) == set()
+
+
+def _plain(config: dict) -> dict:
+    return {k: v for k, v in config.items() if not isinstance(v, dict) and k not in ("name", "dtype")}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_keras_config_loads_into_kerax(name):
+    theirs = getattr(keras.layers, name)(**CASES[name])
+    config = json.loads(json.dumps(keras.saving.serialize_keras_object(theirs)))
+    ours = kerax.saving.deserialize_keras_object(config)
+    assert type(ours).__name__ == name
+    our_config = json.loads(json.dumps(ours.get_config()))
+    shared = set(_plain(our_config)) & set(_plain(config["config"]))
+    assert {k: our_config[k] for k in shared} == {k: config["config"][k] for k in shared}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_kerax_config_loads_into_keras(name):
+    ours = getattr(kerax.layers, name)(**CASES[name])
+    config = to_keras(json.loads(json.dumps(kerax.saving.serialize_keras_object(ours))))
+    theirs = keras.saving.deserialize_keras_object(config)
+    assert type(theirs).__name__ == name
+    their_config = json.loads(json.dumps(theirs.get_config()))
+    shared = set(_plain(their_config)) & set(_plain(config["config"]))
+    assert {k: their_config[k] for k in shared} == {k: config["config"][k] for k in shared}
+
+
+@pytest.mark.parametrize("wrapper", ["Bidirectional", "TimeDistributed"])
+def test_wrappers_both_ways(wrapper):
+    inner_k = keras.layers.LSTM(3) if wrapper == "Bidirectional" else keras.layers.Dense(2)
+    inner_x = kerax.layers.LSTM(3) if wrapper == "Bidirectional" else kerax.layers.Dense(2)
+    config = json.loads(json.dumps(keras.saving.serialize_keras_object(getattr(keras.layers, wrapper)(inner_k))))
+    assert type(kerax.saving.deserialize_keras_object(config)).__name__ == wrapper
+    config = to_keras(
+        json.loads(json.dumps(kerax.saving.serialize_keras_object(getattr(kerax.layers, wrapper)(inner_x))))
+    )
+    assert type(keras.saving.deserialize_keras_object(config)).__name__ == wrapper
