@@ -74,3 +74,41 @@ def test_lambda_config_names_the_function_and_never_carries_code() -> None:
         layers.Lambda.from_config(config)
     with pytest.raises(ValueError, match="never imports or runs code"):
         layers.Lambda.from_config({**known.get_config(), "function": "os.system"})
+
+
+def _masked_lstm(lib, mask):
+    tokens = lib.Input((5,), dtype="int32")
+    hidden = lib.layers.Lambda(lambda x: x * 2.0, mask=mask)(lib.layers.Embedding(7, 3, mask_zero=True)(tokens))
+    return lib.Model(tokens, lib.layers.LSTM(2)(hidden))
+
+
+@pytest.mark.parametrize("passes_mask", [True, False], ids=["mask-function", "no-mask"])
+def test_lambda_masks_match_keras(passes_mask):
+    import warnings
+
+    import keras
+
+    mask = (lambda x, previous: previous) if passes_mask else None
+    tokens = np.array([[1, 2, 3, 4, 0], [5, 6, 0, 0, 0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Keras warns that a Lambda without `mask` drops the mask
+        theirs = _masked_lstm(keras, mask)
+        expected = theirs.predict(tokens, verbose=0)
+    if passes_mask:
+        ours = _masked_lstm(kerax, mask)
+    else:
+        with pytest.warns(UserWarning, match="does not support masking"):  # so does kerax
+            ours = _masked_lstm(kerax, mask)
+    ours.set_weights(theirs.get_weights())
+    np.testing.assert_allclose(ours.predict(tokens, verbose=0), expected, atol=1e-5)
+
+
+def test_lambda_fixed_mask_and_mask_argument():
+    fixed = np.array([[True, True, False]])
+    lam = layers.Lambda(lambda x, mask=None: x if mask is None else x * mask[..., None], mask=fixed)
+    x = np.ones((1, 3, 2), "float32")
+    assert lam.supports_masking
+    np.testing.assert_array_equal(np.asarray(lam.compute_mask(x, None)), fixed)
+    assert not layers.Lambda(lambda x: x).supports_masking
+    rebuilt = layers.Lambda.from_config({**lam.get_config(), "function": "kerax.ops.relu"})
+    np.testing.assert_array_equal(np.asarray(rebuilt.mask), fixed)
