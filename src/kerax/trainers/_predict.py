@@ -25,6 +25,19 @@ def _forward_fn(model: Any) -> Any:
     return fn
 
 
+def predict_one_batch(model: Any, x: np.ndarray) -> Any:
+    """``predict`` of one float32/int32 batch for a one-input model, without the general data handling.
+
+    Returns None when the general path must run: a distribution is set, or the model has several inputs.
+    """
+    if _placement.current() is not None or len(model._input_names()) != 1:
+        return None
+    fn = _forward_fn(model)
+    trainable, non_trainable = model.weight_lists()
+    out = fn([v.value for v in trainable], [v.value for v in non_trainable], [x])
+    return jax.tree_util.tree_map(np.asarray, out)
+
+
 def predict_arrays(
     model: Any, data: ArrayData, batch_size: int, n: int, verbose: int, callbacks: Any, steps: int | None
 ) -> Any:

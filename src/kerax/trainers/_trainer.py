@@ -28,6 +28,9 @@ from kerax.trainers import _compile
 from kerax.trainers._data import ArrayData, check_lengths, flatten_structure, is_batch_iterable, unpack_batch
 from kerax.trainers._steps import StepFunctions
 
+# Arrays that `predict` may hand to the model as they are (others are converted as `_data` converts them).
+_FAST_PREDICT_DTYPES = (np.dtype("float32"), np.dtype("int32"))
+
 
 class Trainer:
     """The training surface that every Model has."""
@@ -515,6 +518,20 @@ class Trainer:
     ) -> Any:
         """Outputs for the inputs, as NumPy arrays (a list or dict for several outputs)."""
         verbose = _resolve_verbose(verbose)
+        if (
+            type(x) is np.ndarray
+            and x.dtype in _FAST_PREDICT_DTYPES
+            and x.ndim
+            and 0 < len(x) <= (batch_size or 32)
+            and verbose == 0
+            and callbacks is None
+            and self.built
+        ):
+            from kerax.trainers._predict import predict_one_batch
+
+            out = predict_one_batch(self, x)  # None when the fast path does not apply
+            if out is not None:
+                return out
         if is_batch_iterable(x):
             outs = []
             for i, batch in enumerate(_prefetch(iter(x))):
