@@ -8,6 +8,7 @@ import shutil
 from typing import Any
 
 from kerax.callbacks._callback import Callback
+from kerax.callbacks._save_freq import SaveFrequency
 
 
 class BackupAndRestore(Callback):
@@ -38,10 +39,7 @@ class BackupAndRestore(Callback):
 
         super().__init__()
         folder = as_path(backup_dir, "BackupAndRestore `backup_dir`")
-        if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, int) or save_freq < 1):
-            raise ValueError(
-                f"BackupAndRestore: `save_freq` must be 'epoch' or a positive int, received {save_freq!r}."
-            )
+        self._freq = SaveFrequency(save_freq, "BackupAndRestore")
         self.backup_dir = folder
         self.save_freq = save_freq
         self.double_checkpoint = bool(double_checkpoint)
@@ -49,8 +47,6 @@ class BackupAndRestore(Callback):
         self._path = os.path.join(folder, "latest.weights.safetensors")
         self._previous = self._path + ".bkp"
         self._epochs_done = 0
-        self._last_batch: int | None = None
-        self._batches_since_save = 0
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         """Restore the last backup, if there is one, and tell `fit` which epoch to start from."""
@@ -59,8 +55,7 @@ class BackupAndRestore(Callback):
                 f"BackupAndRestore: model '{self.model.name}' must be built before fit() so that a backup can "
                 "be restored into it; call it on a batch of data or call model.build(input_shape) first."
             )
-        self._last_batch = None
-        self._batches_since_save = 0
+        self._freq.reset()
         for path in (self._path, self._previous if self.double_checkpoint else None):
             if path is None or not os.path.exists(path):
                 continue
@@ -88,19 +83,13 @@ class BackupAndRestore(Callback):
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         """Back up after each epoch when `save_freq="epoch"`."""
         self._epochs_done = epoch + 1
-        self._last_batch = None
-        if self.save_freq == "epoch":
+        self._freq.new_epoch()
+        if self._freq.per_epoch:
             self._backup()
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """Back up when `save_freq` batches have run since the last backup (checked between chunks)."""
-        if self.save_freq == "epoch":
-            return
-        ran = batch + 1 if self._last_batch is None or batch <= self._last_batch else batch - self._last_batch
-        self._last_batch = batch
-        self._batches_since_save += ran
-        if self._batches_since_save >= self.save_freq:
-            self._batches_since_save = 0
+        if self._freq.due(batch):
             self._backup()
 
     def _backup(self) -> None:

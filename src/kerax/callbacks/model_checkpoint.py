@@ -7,6 +7,7 @@ import warnings
 from typing import Any
 
 from kerax.callbacks._monitor import MonitorCallback, to_scalar
+from kerax.callbacks._save_freq import SaveFrequency
 from kerax.utils._progbar import print_msg
 
 
@@ -56,16 +57,13 @@ class ModelCheckpoint(MonitorCallback):
             ) from None
         if not isinstance(path, str) or not path:
             raise ValueError(f"ModelCheckpoint: `filepath` must be a non-empty path, received {filepath!r}.")
-        if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, int) or save_freq < 1):
-            raise ValueError(f"ModelCheckpoint: `save_freq` must be 'epoch' or a positive int, received {save_freq!r}.")
+        self._freq = SaveFrequency(save_freq, "ModelCheckpoint")
         self.filepath = path
         self.verbose = verbose
         self.save_best_only = bool(save_best_only)
         self.save_weights_only = bool(save_weights_only)
         self.save_freq = save_freq
         self._current_epoch = 0
-        self._batches_since_save = 0
-        self._last_batch: int | None = None
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         """Reset the batch counter.
@@ -73,8 +71,7 @@ class ModelCheckpoint(MonitorCallback):
         Args:
             logs: Unused.
         """
-        self._batches_since_save = 0
-        self._last_batch = None
+        self._freq.reset()
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         """Remember the epoch index (used in batch-level file names).
@@ -84,6 +81,7 @@ class ModelCheckpoint(MonitorCallback):
             logs: Unused.
         """
         self._current_epoch = epoch
+        self._freq.new_epoch()
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """Save when `save_freq` batches have run since the last save.
@@ -92,16 +90,7 @@ class ModelCheckpoint(MonitorCallback):
             batch: Index of the last batch that ran (0-based within the epoch).
             logs: Running averages of the loss and metrics.
         """
-        if self.save_freq == "epoch":
-            return
-        if self._last_batch is None or batch <= self._last_batch:
-            ran = batch + 1  # first call, or a new epoch started
-        else:
-            ran = batch - self._last_batch
-        self._last_batch = batch
-        self._batches_since_save += ran
-        if self._batches_since_save >= self.save_freq:
-            self._batches_since_save = 0
+        if self._freq.due(batch):
             self._save(self._current_epoch, batch, logs or {})
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:

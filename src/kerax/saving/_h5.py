@@ -15,12 +15,12 @@ from __future__ import annotations
 import io
 import math
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
+
+from kerax.saving._zip import atomic_path
 
 __all__ = ["read_h5_weights", "write_h5_weights", "MAX_DEPTH", "MAX_OBJECTS", "ABSOLUTE_MAX_BYTES"]
 
@@ -312,26 +312,5 @@ def write_h5_weights(
         with h5py.File(target, "w") as h5file:
             _write(h5file, prepared, names)
         return
-    destination = Path(target)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent or ".")
-    os.close(fd)
-    try:
-        with h5py.File(tmp_name, "w") as h5file:
-            _write(h5file, prepared, names)
-        with open(tmp_name, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, destination)
-    except BaseException:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        raise
-    try:
-        dir_fd = os.open(destination.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    with atomic_path(target) as tmp, h5py.File(tmp, "w") as h5file:
+        _write(h5file, prepared, names)

@@ -17,27 +17,20 @@ walk on its own objects, with these differences from Keras's structure:
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from kerax.backend._naming import to_snake_case
 from kerax.backend._variables import Variable
-from kerax.layers._layer import Layer
+from kerax.layers._layer import _INTERNAL_ATTRIBUTES, Layer
 
 __all__ = ["keras_weight_groups", "keras_h5_groups_of", "load_keras_h5_into"]
 
 _ATTRIBUTE_RENAMES: dict[str, dict[str, str]] = {"MultiHeadAttention": {"gate_dense": "_gate_dense"}}
-_INTERNAL_ATTRIBUTES = frozenset({"_functional", "_layers_list", "_graph_layers"})
 _IGNORED_FILE_TREES = ("optimizer/",)
-
-
-def _snake_case(name: str) -> str:
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def _name_key(name: str) -> str:
@@ -96,28 +89,6 @@ def _is_subclassed_model(layer: Layer) -> bool:
     return isinstance(layer, Model) and not _is_graph_model(layer)
 
 
-def _direct_layers(layer: Layer) -> list[Layer]:
-    """Keras's ``Model.layers`` of a subclassed model: every layer held by an attribute (private ones
-    included, containers flattened), in assignment order."""
-    found: list[Layer] = []
-
-    def collect(value: Any) -> None:
-        if isinstance(value, Layer):
-            if all(value is not f for f in found):
-                found.append(value)
-        elif isinstance(value, dict):
-            for item in value.values():
-                collect(item)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                collect(item)
-
-    for name, value in vars(layer).items():
-        if name not in _INTERNAL_ATTRIBUTES and _holds_layers(value):
-            collect(value)
-    return found
-
-
 def _children(layer: Layer) -> Iterator[tuple[str, Any]]:
     """The ``(Keras attribute name, value)`` pairs Keras visits after the object's own variables."""
     if _is_graph_model(layer):
@@ -132,7 +103,7 @@ def _children(layer: Layer) -> Iterator[tuple[str, Any]]:
     )
     named: dict[str, Any] = {}
     if _is_subclassed_model(layer):
-        named["layers"] = _direct_layers(layer)
+        named["layers"] = list(layer.layers)  # every layer its attributes hold, private ones included
     for name, value in vars(layer).items():
         if name in _INTERNAL_ATTRIBUTES or not _holds_layers(value):
             continue
@@ -142,7 +113,8 @@ def _children(layer: Layer) -> Iterator[tuple[str, Any]]:
         yield name, named[name]
 
 
-def _unique(name: str, used: dict[str, int]) -> str:
+def unique_name(name: str, used: dict[str, int]) -> str:
+    """``name`` the first time, then ``name_1``, ``name_2``...: how Keras names the entries of a list."""
     if name in used:
         used[name] += 1
         return f"{name}_{used[name]}"
@@ -178,9 +150,9 @@ def _visit_container(
     used: dict[str, int] = {}
     for item in items:
         if isinstance(item, Layer):
-            _visit(item, _join(path, _unique(_snake_case(type(item).__name__), used)), out, visited)
+            _visit(item, _join(path, unique_name(to_snake_case(type(item).__name__), used)), out, visited)
         elif isinstance(item, list | tuple | dict):
-            _visit_container(item, _join(path, _unique("container", used)), out, visited, seen_containers)
+            _visit_container(item, _join(path, unique_name("container", used)), out, visited, seen_containers)
 
 
 def keras_weight_groups(model: Layer) -> dict[str, list[Variable]]:

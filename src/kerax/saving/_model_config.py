@@ -151,7 +151,7 @@ def functional_from_config(cls: type, config: Mapping[str, Any], custom_objects:
                     args, kwargs = resolve(args), resolve(kwargs)
                 except _NotYet:
                     break
-                kwargs = {**op_arguments.get(name, {}), **_accepted_kwargs(created[name], kwargs)}
+                kwargs = {**op_arguments.get(name, {}), **kwargs}
                 outputs = created[name](*args, **kwargs)
                 outputs_of[(name, made[name])] = jax.tree_util.tree_leaves(
                     outputs, is_leaf=lambda x: isinstance(x, SymbolicTensor)
@@ -177,17 +177,6 @@ def functional_from_config(cls: type, config: Mapping[str, Any], custom_objects:
     except _NotYet as missing:
         raise ValueError(f"A Functional config's inputs or outputs name a tensor never made: {missing}") from None
     return cls(inputs, outputs, name=config.get("name"), trainable=config.get("trainable", True))
-
-
-def _accepted_kwargs(layer: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Drop the ``None`` keyword arguments (``mask=None``, which Keras records) that ``call`` does not take."""
-    call = getattr(layer, "call", None)
-    if call is None or not any(v is None for v in kwargs.values()):
-        return kwargs
-    parameters = inspect.signature(call).parameters
-    if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
-        return kwargs
-    return {k: v for k, v in kwargs.items() if v is not None or k in parameters or k == "training"}
 
 
 class _NotYet(Exception):

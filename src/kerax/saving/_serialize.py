@@ -49,7 +49,6 @@ def serialize_keras_object(obj: Any) -> Any:
         return {str(k): serialize_keras_object(v) for k, v in obj.items()}
     if isinstance(obj, np.ndarray):
         return {"class_name": "__numpy__", "config": {"value": obj.tolist(), "dtype": obj.dtype.name}}
-    registered = _registry._GLOBAL_CUSTOM_NAMES.get(id(obj if inspect.isclass(obj) or callable(obj) else type(obj)))
     if not hasattr(obj, "get_config") and callable(obj):
         builtin = _registry.builtin_name_of(obj)
         if builtin is not None:
@@ -183,23 +182,40 @@ _NEUTRAL = {
 }
 
 
+def _is_entry(value: Any) -> bool:
+    return isinstance(value, Mapping) and isinstance(value.get("config"), Mapping) and "class_name" in value
+
+
+def _drop_neutral(cls: type, config: dict[str, Any], strict: bool) -> dict[str, Any]:
+    """``config`` with the options ``cls`` lacks removed when neutral; with ``strict``, the others refused.
+
+    Nested entries (an initializer inside a layer, a wrapper's layer) are cleaned first, never strictly:
+    their own class reports what it cannot take.
+    """
+    config = {k: _clean_nested(v) if _is_entry(v) else v for k, v in config.items()}
+    accepted = accepted_arguments(cls)
+    if accepted is None:
+        return config
+    for key in [k for k in config if k not in accepted]:
+        if key in _NEUTRAL and config[key] == _NEUTRAL[key]:
+            del config[key]
+        elif strict and cls.__module__.startswith("kerax."):  # a user class's from_config decides for itself
+            raise ValueError(
+                f"{cls.__name__} '{config.get('name', '?')}': the file sets option {key}={config[key]!r}, "
+                f"which kerax's {cls.__name__} does not support."
+            )
+    return config
+
+
 def _clean_nested(entry: Mapping[str, Any]) -> dict[str, Any]:
     """A nested object's entry (an initializer inside a layer's config) with its Keras-only options dropped."""
     try:
         cls = _registry.resolve_class(entry)
     except _registry.UnsafeConfigError:
         return dict(entry)  # the layer's own lookup reports it
-    if not inspect.isclass(cls) or not cls.__module__.startswith("kerax."):
+    if not inspect.isclass(cls):
         return dict(entry)
-    inner = dict(entry["config"])
-    for key, value in inner.items():  # a wrapper's layer holds initializers of its own
-        if isinstance(value, Mapping) and isinstance(value.get("config"), Mapping) and "class_name" in value:
-            inner[key] = _clean_nested(value)
-    accepted = accepted_arguments(cls)
-    if accepted is not None:
-        for key in [k for k in inner if k not in accepted and k in _NEUTRAL and inner[k] == _NEUTRAL[k]]:
-            del inner[key]
-    return {**entry, "config": inner}
+    return {**entry, "config": _drop_neutral(cls, dict(entry["config"]), strict=False)}
 
 
 def accepted_arguments(cls: type) -> set[str] | None:
@@ -228,22 +244,5 @@ def _clean_config(cls: type, config: dict[str, Any]) -> dict[str, Any]:
     dtype = config.get("dtype")
     if isinstance(dtype, Mapping) and dtype.get("class_name") in ("DTypePolicy", "FloatDTypePolicy"):
         config["dtype"] = (dtype.get("config") or {}).get("name")
-    for key, value in config.items():
-        if isinstance(value, Mapping) and isinstance(value.get("config"), Mapping) and "class_name" in value:
-            config[key] = _clean_nested(value)
-    if not issubclass(cls, Layer) or "from_config" in cls.__dict__ and cls.__module__.startswith("kerax.models"):
-        return config
-    accepted = accepted_arguments(cls)
-    if accepted is None:
-        return config
-    for key in [k for k in config if k not in accepted]:
-        if key in _NEUTRAL and config[key] == _NEUTRAL[key]:
-            del config[key]
-        elif not cls.__module__.startswith("kerax."):
-            continue  # a user class: its own from_config decides
-        else:
-            raise ValueError(
-                f"{cls.__name__} '{config.get('name', '?')}': the file sets option {key}={config[key]!r}, "
-                f"which kerax's {cls.__name__} does not support."
-            )
-    return config
+    model_config = "from_config" in cls.__dict__ and cls.__module__.startswith("kerax.models")
+    return _drop_neutral(cls, config, strict=issubclass(cls, Layer) and not model_config)

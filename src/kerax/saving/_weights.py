@@ -18,6 +18,7 @@ import jax
 import numpy as np
 
 from kerax.backend._naming import to_snake_case
+from kerax.saving._keras_paths import unique_name
 
 _FORMAT = "kerax.weights"
 _DTYPES = {"BOOL", "U8", "I8", "I16", "U16", "I32", "U32", "I64", "F16", "BF16", "F32", "F64"}
@@ -30,10 +31,7 @@ def weight_entries(model: Any) -> list[tuple[str, str, Any]]:
     entries: list[tuple[str, str, Any]] = []
     used: dict[str, int] = {}
     for layer in model.layers:
-        base = to_snake_case(type(layer).__name__)
-        count = used.get(base, -1) + 1
-        used[base] = count
-        path = f"layers/{base}" if count == 0 else f"layers/{base}_{count}"
+        path = f"layers/{unique_name(to_snake_case(type(layer).__name__), used)}"
         for j, var in enumerate(layer.weights):
             if id(var) not in seen:
                 seen.add(id(var))

@@ -14,7 +14,7 @@ import io
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 # A member may inflate to at most this many times its stored size, unless it is small.
@@ -29,8 +29,9 @@ class UnsafeArchiveError(ValueError):
     """The archive is malformed or crafted: escaping paths, a zip bomb, overlapping members."""
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None], overwrite: bool = True) -> None:
-    """Call ``write(file)`` on a temporary file beside ``path``, then rename it into place.
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str], overwrite: bool = True) -> Iterator[str]:
+    """Yield a temporary path beside ``path``; once the block succeeds, rename it over ``path``.
 
     A crash or an exception midway leaves any previous file at ``path`` untouched and no temporary file.
     """
@@ -40,16 +41,28 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".part")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
+        yield tmp
+        with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.remove(tmp)
         raise
+    with contextlib.suppress(OSError):  # make the rename itself durable where the platform allows it
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None], overwrite: bool = True) -> None:
+    """Call ``write(file)`` on a temporary file beside ``path``, then rename it into place (see ``atomic_path``)."""
+    with atomic_path(path, overwrite) as tmp, open(tmp, "wb") as f:
+        write(f)
 
 
 def write_archive(f: IO[bytes], members: dict[str, bytes]) -> None:
