@@ -12,6 +12,14 @@ import numpy as np
 
 from kerax.backend import _autocast, _scope
 
+# Bumped whenever any Variable's stored array is replaced: caches of weight values (``predict``'s) are
+# stale from then on.
+_values_version = [0]
+
+
+def values_version() -> int:
+    return _values_version[0]
+
 
 class Variable:
     """A layer's weight: a named array, trainable or not.
@@ -62,6 +70,16 @@ class Variable:
         self.constraint: Any = None  # a projection applied after each optimizer step
 
     # -- reading and writing -------------------------------------------------------------------------
+    @property
+    def _value(self) -> jax.Array:
+        """The stored array (no scope, no autocast); setting it replaces the value outside any scope."""
+        return self._array
+
+    @_value.setter
+    def _value(self, array: jax.Array) -> None:
+        self._array = array
+        _values_version[0] += 1
+
     @property
     def value(self) -> jax.Array:
         """The current value; inside a mixed-precision layer's call, cast to its compute dtype."""

@@ -21,7 +21,7 @@ from kerax import constraints as _constraints
 from kerax import dtype_policies as _dtype_policies
 from kerax import initializers as _initializers
 from kerax import regularizers as _regularizers
-from kerax.backend import _autocast, _scope
+from kerax.backend import _autocast, _scope, _variables
 from kerax.backend._masking import any_mask, get_keras_mask, is_tensor, leaves_with_none, set_keras_mask
 from kerax.backend._symbolic import SymbolicTensor, any_symbolic
 from kerax.backend._variables import Variable
@@ -41,6 +41,10 @@ _structure_version = [0]
 
 def bump_structure_version() -> None:
     _structure_version[0] += 1
+
+
+def structure_version() -> int:
+    return _structure_version[0]
 
 
 def _as_shapes(value: Any) -> Any:
@@ -394,6 +398,20 @@ class Layer(Operation):
         trainable, non_trainable = self.trainable_weights, self.non_trainable_weights
         object.__setattr__(self, "_weight_lists_cache", (_structure_version[0], trainable, non_trainable))
         return trainable, non_trainable
+
+    def weight_values(self) -> tuple[list[jax.Array], list[jax.Array]]:
+        """The stored arrays of ``weight_lists()``, cached until a weight is assigned or the structure changes.
+
+        Outside a stateless scope, what the hot paths pass to their jitted functions.
+        """
+        key = (_variables.values_version(), _structure_version[0])
+        cached = self.__dict__.get("_weight_values_cache")
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
+        trainable, non_trainable = self.weight_lists()
+        values = [v._value for v in trainable], [v._value for v in non_trainable]
+        object.__setattr__(self, "_weight_values_cache", (key, *values))
+        return values
 
     # -- losses --------------------------------------------------------------------------------------
     def add_loss(self, loss: Any) -> None:

@@ -132,7 +132,7 @@ class Model(Trainer, Layer):
         rng = _random.draw_key() if training else None
         placement = _placement.current()
         if placement is None:
-            tv, ntv = [v.value for v in trainable], [v.value for v in non_trainable]
+            tv, ntv = self.weight_values()
         else:
             tv, ntv = placement.place_weights(trainable), placement.place_weights(non_trainable)
             inputs = placement.put_batch(inputs)

@@ -7,13 +7,14 @@ from typing import Any
 import jax
 import numpy as np
 
+from kerax.backend import _scope
 from kerax.distribution import _placement
+from kerax.layers import _layer
 from kerax.trainers._data import ArrayData
-from kerax.trainers._trainer import callback_list
 
 
 def _forward_fn(model: Any) -> Any:
-    fn = getattr(model, "_predict_jit", None)
+    fn = model.__dict__.get("_predict_jit")
     if fn is None:
 
         def forward(tv: list, ntv: list, xs: list) -> Any:
@@ -21,21 +22,27 @@ def _forward_fn(model: Any) -> Any:
             return out
 
         fn = jax.jit(forward)
-        model._predict_jit = fn
+        object.__setattr__(model, "_predict_jit", fn)
     return fn
 
 
 def predict_one_batch(model: Any, x: np.ndarray) -> Any:
     """``predict`` of one float32/int32 batch for a one-input model, without the general data handling.
 
-    Returns None when the general path must run: a distribution is set, or the model has several inputs.
+    Returns None when the general path must run: a distribution is set, the model has several inputs, or
+    a stateless scope is active (its values, not the stored ones, are the weights then).
     """
-    if _placement.current() is not None or len(model._input_names()) != 1:
+    if _placement.current() is not None or _scope.current() is not None:
         return None
-    fn = _forward_fn(model)
-    trainable, non_trainable = model.weight_lists()
-    out = fn([v.value for v in trainable], [v.value for v in non_trainable], [x])
-    return jax.tree_util.tree_map(np.asarray, out)
+    single = model.__dict__.get("_predict_single_input")
+    if single is None or single[0] != _layer.structure_version():
+        single = (_layer.structure_version(), len(model._input_names()) == 1)
+        object.__setattr__(model, "_predict_single_input", single)
+    if not single[1]:
+        return None
+    tv, ntv = model.weight_values()
+    out = _forward_fn(model)(tv, ntv, [x])
+    return np.asarray(out) if isinstance(out, jax.Array) else jax.tree_util.tree_map(np.asarray, out)
 
 
 def predict_arrays(
@@ -60,6 +67,8 @@ def predict_arrays(
     if verbose == 0 and callbacks is None and total_steps == 1:
         xs = data.x if put is None else put(data.x)
         return jax.tree_util.tree_map(to_host, fn(tv, ntv, xs))  # the one-batch fast path
+    from kerax.trainers._trainer import callback_list  # _trainer imports this module
+
     cbs = callback_list(model, callbacks, verbose, epochs=1, steps=total_steps)
     cbs.on_predict_begin()
     outputs = []

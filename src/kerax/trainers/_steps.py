@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from kerax.backend import _random
+from kerax.backend import _random, _staging
 from kerax.distribution import _placement
 from kerax.trainers._compile import CompiledSpec
 from kerax.trainers._data import ArrayData
@@ -276,9 +276,13 @@ class StepFunctions:
     def _context(self) -> Any:
         return jax.disable_jit() if self.eager else contextlib.nullcontext()
 
-    def put_arrays(self, data: ArrayData) -> tuple:
+    def put_arrays(self, data: ArrayData, lease: _staging.Lease | None = None) -> tuple:
+        """Place whole arrays on the device; through ``lease``'s reused host buffers when one is given."""
         # Whole data sets are replicated under a distribution: each device gathers its share of a batch.
-        put = jax.device_put if self.placement is None else self.placement.put_replicated
+        if self.placement is not None:
+            put = self.placement.put_replicated
+        else:
+            put = jax.device_put if lease is None else lease.put
         ys = [put(a) for a in data.y] if data.y is not None else []
         return ([put(a) for a in data.x], ys, None if data.sample_weight is None else put(data.sample_weight))
 

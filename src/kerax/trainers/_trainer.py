@@ -23,8 +23,9 @@ import numpy as np
 
 from kerax import callbacks as _callbacks
 from kerax import optimizers as _optimizers
-from kerax.backend import _random
-from kerax.trainers import _compile
+from kerax.backend import _random, _staging
+from kerax.layers import _layer
+from kerax.trainers import _compile, _predict
 from kerax.trainers._data import ArrayData, check_lengths, flatten_structure, is_batch_iterable, unpack_batch
 from kerax.trainers._steps import StepFunctions
 
@@ -194,12 +195,16 @@ class Trainer:
     def _validate_targets(self, data: ArrayData) -> None:
         if data.y is None or self._spec is None:
             return
-        shapes = [
-            tuple(s.shape)
-            for s in jax.tree_util.tree_leaves(
-                jax.eval_shape(lambda xs: self._forward_flat(xs), [jnp.asarray(a[:1]) for a in data.x])
-            )
-        ]
+        # The output shapes per input signature, traced once per structure (a fit's data does not retrace).
+        signature = (_layer.structure_version(), tuple((a.shape[1:], a.dtype) for a in data.x))
+        cached = self.__dict__.get("_output_shapes_cache")
+        if cached is not None and cached[0] == signature:
+            shapes = cached[1]
+        else:
+            probe = [jax.ShapeDtypeStruct((1, *a.shape[1:]), a.dtype) for a in data.x]
+            outputs = jax.eval_shape(lambda xs: self._forward_flat(xs), probe)
+            shapes = [tuple(s.shape) for s in jax.tree_util.tree_leaves(outputs)]
+            object.__setattr__(self, "_output_shapes_cache", (signature, shapes))
         _compile.check_targets(self._spec, data.y, shapes)
 
     # -- fit -----------------------------------------------------------------------------------------
@@ -276,7 +281,8 @@ class Trainer:
         if steps_per_epoch is not None:
             steps_total = min(int(steps_per_epoch), steps_total)
         cbs = callback_list(self, callbacks, verbose, epochs=epochs, steps=steps_total, history=True)
-        device = steps.put_arrays(data)
+        lease = _staging.Lease()
+        device = steps.put_arrays(data, lease)
         self.stop_training = False
         self._initial_epoch = None
         cbs.on_train_begin()  # before the state is read: BackupAndRestore may restore weights and epoch here
@@ -333,6 +339,7 @@ class Trainer:
                     break
         finally:
             self._write_back(state, final=True)
+            lease.release(state)
         cbs.on_train_end(epoch_logs)
         return self.history
 
@@ -465,22 +472,26 @@ class Trainer:
         if steps is not None:
             steps_total = min(int(steps), steps_total)
         cbs = callback_list(self, callbacks, verbose, epochs=1, steps=steps_total)
-        device = fns.put_arrays(data)
+        lease = _staging.Lease()
+        device = fns.put_arrays(data, lease)
         state = fns.reset_metrics(fns.test_state())
-        cbs.on_test_begin()
-        full = min(steps_total, n // batch_size)
-        step = 0
-        logs: dict[str, float] = {}
-        while step < steps_total:
-            if step < full:
-                count = 1 if cbs.needs_test_batch_hooks else full - step
-                state = fns.test_chunk(state, device, step, count, batch_size)
-            else:
-                count = 1
-                state = fns.test_tail(state, device, step * batch_size, n - step * batch_size)
-            step += count
-            logs = fns.logs(state)
-            cbs.on_test_batch_end(step - 1, dict(logs))
+        try:
+            cbs.on_test_begin()
+            full = min(steps_total, n // batch_size)
+            step = 0
+            logs: dict[str, float] = {}
+            while step < steps_total:
+                if step < full:
+                    count = 1 if cbs.needs_test_batch_hooks else full - step
+                    state = fns.test_chunk(state, device, step, count, batch_size)
+                else:
+                    count = 1
+                    state = fns.test_tail(state, device, step * batch_size, n - step * batch_size)
+                step += count
+                logs = fns.logs(state)
+                cbs.on_test_batch_end(step - 1, dict(logs))
+        finally:
+            lease.release(state)
         cbs.on_test_end(logs)
         fns.store_metric_results(state)
         return logs
@@ -527,9 +538,7 @@ class Trainer:
             and callbacks is None
             and self.built
         ):
-            from kerax.trainers._predict import predict_one_batch
-
-            out = predict_one_batch(self, x)  # None when the fast path does not apply
+            out = _predict.predict_one_batch(self, x)  # None when the fast path does not apply
             if out is not None:
                 return out
         if is_batch_iterable(x):
@@ -545,16 +554,12 @@ class Trainer:
         batch_size = batch_size or 32
         data = self._prepare_arrays(x, None, None, "predict")
         n = data.num_samples
-        from kerax.trainers._predict import predict_arrays
-
-        return predict_arrays(self, data, batch_size, n, verbose, callbacks, steps)
+        return _predict.predict_arrays(self, data, batch_size, n, verbose, callbacks, steps)
 
     def predict_on_batch(self, x: Any) -> Any:
         """Outputs for one batch, as NumPy arrays."""
-        from kerax.trainers._predict import predict_arrays
-
         data = self._prepare_arrays(x, None, None, "predict_on_batch")
-        return predict_arrays(self, data, data.num_samples, data.num_samples, 0, None, None)
+        return _predict.predict_arrays(self, data, data.num_samples, data.num_samples, 0, None, None)
 
     def train_on_batch(
         self,
