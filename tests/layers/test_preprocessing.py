@@ -289,6 +289,39 @@ def test_a_direct_call_augments_as_in_keras(keras, cls, kwargs):
     assert not np.allclose(getattr(keras.layers, cls.__name__)(**kwargs)(x), x)
 
 
+def test_a_model_call_with_training_unspecified_augments_as_in_keras(keras):
+    """model(x) leaves `training` unset: the random layers take their own default (True), as in Keras 3,
+    unless the model's call() defaults to False; predict() and training=False never augment."""
+    import kerax
+
+    x = random_data((16, 6, 8, 3))
+
+    def augments(model):
+        return not np.allclose(np.asarray(model(x)), np.asarray(model(x)))
+
+    def sub_model(lib, default):
+        class Sub(lib.Model):
+            def __init__(self):
+                super().__init__()
+                self.flip = lib.layers.RandomFlip("horizontal")
+
+            def call(self, x, training=default):
+                return self.flip(x)
+
+        model = Sub()
+        model(x)
+        return model
+
+    for lib in (kerax, keras):
+        inputs = lib.Input(shape=x.shape[1:])
+        functional = lib.Model(inputs, lib.layers.RandomFlip("horizontal")(inputs))
+        assert augments(functional), lib.__name__
+        np.testing.assert_array_equal(np.asarray(functional(x, training=False)), x)
+        np.testing.assert_array_equal(functional.predict(x, verbose=0), x)
+        assert augments(sub_model(lib, None)), lib.__name__
+        assert not augments(sub_model(lib, False)), lib.__name__
+
+
 @pytest.mark.parametrize(("cls", "kwargs"), RANDOM_LAYERS)
 def test_random_layers_change_inputs_in_training_repeatably(cls, kwargs):
     x = random_data((8, 6, 8, 3))

@@ -117,6 +117,10 @@ class Layer(Operation):
         self._batch_input_shape = self._batch_shape_from_kwargs(kwargs)
         signature = inspect.signature(self.call).parameters
         self._call_has_training = "training" in signature
+        # As in Keras, an unresolved `training` takes the default of call()'s signature when it is a bool
+        # (the random augmentation layers default to True, a user's call(x, training=False) to False).
+        default = signature["training"].default if self._call_has_training else None
+        self._call_training_default = default if isinstance(default, bool) else None
         self._call_arg_names = tuple(signature)
         self._computes_masks = type(self).compute_mask is not Layer.compute_mask
         if self._computes_masks and not type(self).supports_masking:
@@ -542,6 +546,8 @@ class Layer(Operation):
         args = (first, *args[1:])
         explicit_training = kwargs.pop("training", None)
         training = explicit_training if explicit_training is not None else current_training()
+        if training is None:
+            training = self._call_training_default
         call_kwargs = dict(kwargs)
         if self._call_has_training and training is not None:
             call_kwargs["training"] = training

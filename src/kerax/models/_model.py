@@ -16,6 +16,7 @@ import numpy as np
 from kerax.backend import _random, _scope
 from kerax.backend._symbolic import SymbolicTensor, flatten_symbolic
 from kerax.distribution import _placement
+from kerax.layers import _layer
 from kerax.layers._context import current_training
 from kerax.layers._layer import Layer
 from kerax.models._graph import GraphMap, map_graph
@@ -129,20 +130,34 @@ class Model(Trainer, Layer):
 
             fn = self._compiled_call = jax.jit(run, static_argnames=("training",))
         trainable, non_trainable = self.weight_lists()
-        rng = _random.draw_key() if training else None
+        training = None if training is None else bool(training)
+        rng = _random.draw_key() if training or (training is None and self._random_by_default()) else None
         placement = _placement.current()
         if placement is None:
             tv, ntv = self.weight_values()
         else:
             tv, ntv = placement.place_weights(trainable), placement.place_weights(non_trainable)
             inputs = placement.put_batch(inputs)
-        outputs, new_values, losses = fn(tv, ntv, inputs, rng, training=bool(training))
+        outputs, new_values, losses = fn(tv, ntv, inputs, rng, training=training)
         self._clear_losses()
         self._losses.extend(losses)
         if training:
             for var, value in zip(non_trainable, new_values, strict=True):
                 var.assign(value)
         return outputs
+
+    def _random_by_default(self) -> bool:
+        """Whether a call with ``training`` unspecified can be random: the model's own call() does not
+        default to ``training=False`` and some layer (a random augmentation layer) defaults to True."""
+        cached = self.__dict__.get("_random_by_default_cache")
+        version = _layer.structure_version()
+        if cached is None or cached[0] != version:
+            random = self._call_training_default is not False and any(
+                layer._call_training_default is True for layer in self._flatten_layers(include_self=False)
+            )
+            cached = (version, random)
+            object.__setattr__(self, "_random_by_default_cache", cached)
+        return cached[1]
 
     # -- building a subclassed model -------------------------------------------------------------------
     def _maybe_build(self, inputs: Any) -> None:
