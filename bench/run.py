@@ -287,13 +287,19 @@ def bench_cnn(n: int, epochs: int, paired: int, with_scan: bool, spe: int | str 
 
 
 def _latency(fns: dict[str, Any], calls: int) -> dict[str, dict[str, float]]:
-    """Per function: median, p10 and p90 milliseconds over ``calls`` calls, the functions interleaved."""
+    """Per function: median, p10 and p90 milliseconds over ``calls`` calls, the functions interleaved.
+
+    The order of the functions rotates from one round to the next, so that none always runs right
+    after another (a call's latency depends on what ran just before it on a busy 2-core machine).
+    """
     for fn in fns.values():
         fn()
         fn()
     lat: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(calls):
-        for k, fn in fns.items():
+    items = list(fns.items())
+    for i in range(calls):
+        shift = i % len(items)
+        for k, fn in items[shift:] + items[:shift]:
             t = time.perf_counter()
             fn()
             lat[k].append(time.perf_counter() - t)
@@ -433,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         help="extra rounds of (reference epoch, kerax fit(epochs=1)) back to back, for a drift-resistant "
         "ratio (default 2; 0 to skip)",
     )
-    ap.add_argument("--predict-calls", type=int, default=200)
+    ap.add_argument("--predict-calls", type=int, default=2000)
     ap.add_argument("--json", metavar="PATH", help="also write the JSON line to PATH")
     args = ap.parse_args(argv)
     epochs = args.epochs or (2 if args.quick else 3)

@@ -30,7 +30,7 @@ from kerax.layers._input_spec import InputSpec, check_input_spec
 from kerax.ops._operation import Operation, infer_output_spec
 
 # Private attributes of kerax's base classes that hold layers a user's subclass must not track again.
-_INTERNAL_ATTRIBUTES = frozenset({"_functional", "_graph_layers", "_layers_list"})
+_INTERNAL_ATTRIBUTES = frozenset({"_functional", "_graph_layers", "_layers_list", "_all_layers_cache"})
 _BASE_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "input_dim")
 _NO_AUTOCAST_CHANGE = contextlib.nullcontext()
 
@@ -436,7 +436,7 @@ class Layer(Operation):
         return found
 
     def _clear_losses(self) -> None:
-        for layer in self._flatten_layers():
+        for layer in self._all_layers():
             layer._losses.clear()
 
     def get_weights(self) -> list[np.ndarray]:
@@ -748,6 +748,15 @@ class Layer(Operation):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+    def _all_layers(self) -> list[Layer]:
+        """``self`` and every nested layer, cached until the structure changes (for per-call paths)."""
+        cached = self.__dict__.get("_all_layers_cache")
+        if cached is not None and cached[0] == _structure_version[0]:
+            return cached[1]
+        found = list(self._flatten_layers())
+        object.__setattr__(self, "_all_layers_cache", (_structure_version[0], found))
+        return found
 
     def _flatten_layers(self, include_self: bool = True) -> Iterator[Layer]:
         if include_self:

@@ -153,7 +153,7 @@ class Model(Trainer, Layer):
         version = _layer.structure_version()
         if cached is None or cached[0] != version:
             random = self._call_training_default is not False and any(
-                layer._call_training_default is True for layer in self._flatten_layers(include_self=False)
+                layer._call_training_default is True for layer in self._all_layers()[1:]
             )
             cached = (version, random)
             object.__setattr__(self, "_random_by_default_cache", cached)
