@@ -79,11 +79,42 @@ _json = st.recursive(
     max_leaves=20,
 )
 _keys = st.sampled_from(
-    ["module", "class_name", "config", "registered_name", "build_config", "compile_config", "layers", "name",
-     "inbound_nodes", "input_layers", "output_layers", "args", "kwargs", "keras_history", "units", "shape"]
+    [
+        "module",
+        "class_name",
+        "config",
+        "registered_name",
+        "build_config",
+        "compile_config",
+        "layers",
+        "name",
+        "inbound_nodes",
+        "input_layers",
+        "output_layers",
+        "args",
+        "kwargs",
+        "keras_history",
+        "units",
+        "shape",
+    ]
 )
-_class_names = st.sampled_from(["Sequential", "Functional", "Dense", "Conv2D", "InputLayer", "Relu", "function",
-                                "__keras_tensor__", "__numpy__", "Lambda", "Adam", "Model", "Bidirectional"])
+_class_names = st.sampled_from(
+    [
+        "Sequential",
+        "Functional",
+        "Dense",
+        "Conv2D",
+        "InputLayer",
+        "Relu",
+        "function",
+        "__keras_tensor__",
+        "__numpy__",
+        "Lambda",
+        "Adam",
+        "Model",
+        "Bidirectional",
+    ]
+)
 
 
 def _mutate(config, data):

@@ -107,5 +107,3 @@ class BackupAndRestore(Callback):
             for path in (self._path, self._previous):
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(path)
-
-

@@ -151,7 +151,9 @@ def _json(data: bytes, what: str) -> Any:
         raise ValueError(f"{what} is not valid JSON: {str(err)[:200]}") from None
 
 
-def load_model(filepath: Any, custom_objects: dict[str, Any] | None = None, compile: bool = True, safe_mode: bool = True) -> Any:  # noqa: A002, E501
+def load_model(
+    filepath: Any, custom_objects: dict[str, Any] | None = None, compile: bool = True, safe_mode: bool = True
+) -> Any:  # noqa: A002, E501
     """Load a model saved with ``save()``: a ``.kerax`` file, or a ``.keras`` file written by Keras 3.
 
     Loading builds objects only from kerax's own classes, registered classes and ``custom_objects``:

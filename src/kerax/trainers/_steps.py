@@ -374,4 +374,3 @@ class StepFunctions:
         with self._context():
             values = jax.device_get(self._jit_logs(state))
         return {k: float(v) for k, v in values.items()}
-
