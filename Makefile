@@ -25,10 +25,12 @@ demo: $(RUNTIME)
 
 test: $(TESTING)
 	$(PY) -m ruff check src tests bench examples
+	$(PY) -m ruff format --check src tests bench examples
 	$(PY) -m pytest -n 2 -p no:cacheprovider
 
 lint: $(TESTING)
 	$(PY) -m ruff check src tests bench examples
+	$(PY) -m ruff format --check src tests bench examples
 
 bench: $(RUNTIME)
 	$(PY) bench/run.py

@@ -31,9 +31,7 @@ def main() -> int:
         ]
     )
     seq_model.summary()
-    seq_model.compile(
-        optimizer=kerax.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
-    )
+    seq_model.compile(optimizer=kerax.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     t0 = time.perf_counter()
     seq_model.fit(train_data, train_labels, epochs=EPOCHS)
     seq_loss, seq_acc = seq_model.evaluate(test_data, test_labels)
@@ -47,9 +45,7 @@ def main() -> int:
     output = kerax.layers.Dense(10, activation="softmax")(x)
     func_model = kerax.models.Model(inputs=input_layer, outputs=output)
     func_model.summary()
-    func_model.compile(
-        optimizer=kerax.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
-    )
+    func_model.compile(optimizer=kerax.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     t0 = time.perf_counter()
     func_model.fit(train_data, train_labels, epochs=EPOCHS)
     func_loss, func_acc = func_model.evaluate(test_data, test_labels)

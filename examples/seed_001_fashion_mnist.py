@@ -20,9 +20,7 @@ seq_model = tf.Sequential(
     ]
 )
 seq_model.summary()
-seq_model.compile(
-    optimizer=tf.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
-)
+seq_model.compile(optimizer=tf.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 seq_model.fit(train_data, train_labels, epochs=5)
 print(seq_model.evaluate(test_data, test_labels))
 
@@ -32,8 +30,6 @@ x = tf.layers.Dense(128, activation="relu")(x)
 output = tf.layers.Dense(10, activation="softmax")(x)
 func_model = tf.models.Model(inputs=input_layer, outputs=output)
 func_model.summary()
-func_model.compile(
-    optimizer=tf.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
-)
+func_model.compile(optimizer=tf.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 func_model.fit(train_data, train_labels, epochs=5)
 print(func_model.evaluate(test_data, test_labels))
