@@ -196,6 +196,25 @@ def test_placement_on_one_device_trains_like_no_distribution():
     assert kernel.sharding.spec == PartitionSpec() and kernel.sharding.mesh.shape == {"batch": 1}
 
 
+def test_auto_shard_dataset_is_accepted_as_in_keras(mesh, monkeypatch):
+    """Keras's keyword: True (the default) takes the same global data on every process, as kerax does; with
+    one process False changes nothing, and in a multi-process job it is refused with a clear message."""
+    layout_map = dist.LayoutMap(mesh)
+    assert dist.DataParallel().auto_shard_dataset is True
+    assert dist.ModelParallel(layout_map=layout_map, auto_shard_dataset=False).auto_shard_dataset is False
+    with pytest.raises(TypeError, match="`auto_shard_dataset` must be True or False, received 'no'"):
+        dist.DataParallel(auto_shard_dataset="no")
+
+    x = np.random.default_rng(1).normal(size=(16, 4)).astype("float32")
+    model = kerax.Sequential([kerax.Input((4,)), layers.Dense(2)])
+    with dist.DataParallel(devices=jax.devices()[:1], auto_shard_dataset=False).scope():
+        np.testing.assert_allclose(model.predict(x, verbose=0), x @ model.get_weights()[0], rtol=1e-5, atol=1e-6)
+    monkeypatch.setattr(jax, "process_count", lambda: 2)
+    with dist.DataParallel(devices=jax.devices()[:1], auto_shard_dataset=False).scope():
+        with pytest.raises(ValueError, match=r"auto_shard_dataset=False\): in a multi-process job kerax takes"):
+            model.predict(x, verbose=0)
+
+
 # -- initialize ------------------------------------------------------------------------------------------------
 @pytest.fixture
 def calls(monkeypatch):

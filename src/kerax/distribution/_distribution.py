@@ -267,9 +267,21 @@ class LayoutMap(MutableMapping):
 class Distribution:
     """Where the trainer puts variables and batches; use ``DataParallel`` or ``ModelParallel``."""
 
-    def __init__(self, device_mesh: DeviceMesh, batch_dim_name: str) -> None:
+    def __init__(self, device_mesh: DeviceMesh, batch_dim_name: str, auto_shard_dataset: bool = True) -> None:
+        if not isinstance(auto_shard_dataset, bool):
+            raise TypeError(
+                f"{type(self).__name__}: `auto_shard_dataset` must be True or False, received {auto_shard_dataset!r}."
+            )
         self._device_mesh = device_mesh
         self._batch_dim_name = batch_dim_name
+        self._auto_shard_dataset = auto_shard_dataset
+
+    @property
+    def auto_shard_dataset(self) -> bool:
+        """True (Keras's default): in a multi-process job every process passes the same global data and
+        kerax gives each process its share. False would mean each process passes only its own shard, which
+        kerax refuses in multi-process jobs for now; with one process the two are the same."""
+        return self._auto_shard_dataset
 
     @property
     def device_mesh(self) -> DeviceMesh:
@@ -308,9 +320,12 @@ class DataParallel(Distribution):
         device_mesh: a mesh whose first axis splits the batch; default a 1-D mesh ``("batch",)``.
         devices: the devices of that default mesh (``jax.Device``s or ``list_devices()`` names);
             default all devices.
+        auto_shard_dataset: see ``Distribution.auto_shard_dataset``; default True, as in Keras.
     """
 
-    def __init__(self, device_mesh: DeviceMesh | None = None, devices: Any = None) -> None:
+    def __init__(
+        self, device_mesh: DeviceMesh | None = None, devices: Any = None, auto_shard_dataset: bool = True
+    ) -> None:
         if device_mesh is not None:
             if not isinstance(device_mesh, DeviceMesh):
                 raise TypeError(
@@ -321,7 +336,7 @@ class DataParallel(Distribution):
         else:
             resolved = jax.devices() if devices is None else _resolve_devices(devices, "DataParallel")
             device_mesh = DeviceMesh((len(resolved),), ("batch",), resolved)
-        super().__init__(device_mesh, device_mesh.axis_names[0])
+        super().__init__(device_mesh, device_mesh.axis_names[0], auto_shard_dataset)
 
     def __repr__(self) -> str:
         return f"<DataParallel mesh={self.device_mesh}>"
@@ -333,11 +348,17 @@ class ModelParallel(Distribution):
     Args:
         layout_map: maps variable paths (``"dense/kernel"``) to layouts; its mesh is the distribution's.
         batch_dim_name: the mesh axis that splits each batch; default the mesh's first axis.
+        auto_shard_dataset: see ``Distribution.auto_shard_dataset``; default True, as in Keras.
         device_mesh: optional; must be the layout map's mesh if given.
     """
 
     def __init__(
-        self, *, layout_map: LayoutMap, batch_dim_name: str | None = None, device_mesh: DeviceMesh | None = None
+        self,
+        *,
+        layout_map: LayoutMap,
+        batch_dim_name: str | None = None,
+        auto_shard_dataset: bool = True,
+        device_mesh: DeviceMesh | None = None,
     ) -> None:
         if not isinstance(layout_map, LayoutMap):
             raise TypeError(f"ModelParallel: `layout_map` must be a LayoutMap, received {type(layout_map).__name__}.")
@@ -350,7 +371,7 @@ class ModelParallel(Distribution):
                 f"ModelParallel: `batch_dim_name` must be an axis of the mesh {mesh.axis_names}, "
                 f"received {batch_dim_name!r}."
             )
-        super().__init__(mesh, batch_dim_name)
+        super().__init__(mesh, batch_dim_name, auto_shard_dataset)
         self._layout_map = layout_map
 
     @property

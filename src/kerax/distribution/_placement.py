@@ -28,6 +28,13 @@ class Placement:
     """The shardings of one distribution, for the trainer's state and batches."""
 
     def __init__(self, dist: Distribution) -> None:
+        if not dist.auto_shard_dataset and jax.process_count() > 1:
+            raise ValueError(
+                f"{type(dist).__name__}(auto_shard_dataset=False): in a multi-process job kerax takes the same "
+                "global data on every process and gives each process its share (Keras's default, "
+                "auto_shard_dataset=True); feeding each process its own shard is not supported yet. Pass the "
+                "whole data set on every process and leave auto_shard_dataset=True."
+            )
         self.distribution = dist
         mesh = dist.device_mesh
         self.mesh = mesh.jax_mesh
