@@ -115,3 +115,59 @@ def test_unknown_spatial_sizes_stay_unknown():
         3,
     )
     assert layers.GlobalAveragePooling2D()(images).shape == (None, 3)
+
+
+# -- max pooling over tiling windows: a reshape instead of reduce_window ----------------------------------------
+TILED_CASES = [
+    (layers.MaxPooling2D, (2, 9, 9, 3), {"pool_size": 3}),
+    (layers.MaxPooling2D, (2, 28, 28, 4), {"pool_size": 3}),  # 28 = 9 * 3 + 1: "valid" drops the last row
+    (layers.MaxPooling2D, (2, 6, 8, 2), {"pool_size": (2, 4)}),
+    (layers.MaxPooling2D, (2, 3, 6, 7), {"pool_size": 2, "data_format": "channels_first"}),
+    (layers.MaxPooling2D, (2, 6, 6, 2), {"pool_size": 2, "padding": "same"}),  # nothing to pad: tiles too
+    (layers.MaxPooling1D, (2, 10, 3), {"pool_size": 3}),
+    (layers.MaxPooling3D, (1, 4, 6, 5, 2), {"pool_size": 2}),
+]
+
+
+def _reduce_window_max(x, pool_size, axes):
+    import jax
+
+    window = [1] * x.ndim
+    for axis, k in zip(axes, pool_size, strict=True):
+        window[axis] = k
+    return jax.lax.reduce_window(x, -np.inf, jax.lax.max, window, window, "VALID")
+
+
+@pytest.mark.parametrize(("cls", "shape", "kwargs"), TILED_CASES)
+def test_tiled_max_pooling_has_reduce_windows_values_and_gradients(cls, shape, kwargs):
+    """On ties (ReLU zeros, repeated values) the gradient goes to the first maximum, as XLA's does."""
+    import jax
+    import jax.numpy as jnp
+
+    rng = np.random.default_rng(0)
+    x = jnp.asarray(np.maximum(rng.standard_normal(shape), 0).round(1), jnp.float32)  # many ties
+    layer = cls(**kwargs)
+    pool_size = layer.pool_size
+    start = 1 if layer.data_format == "channels_last" else 2
+    axes = list(range(start, start + len(pool_size)))
+    out = layer(x)
+    expected = _reduce_window_max(x, pool_size, axes)
+    np.testing.assert_array_equal(np.asarray(out), np.asarray(expected))
+    weights = jnp.asarray(rng.standard_normal(out.shape), jnp.float32)
+    grad = jax.grad(lambda v: jnp.sum(layer(v) * weights))(x)
+    want = jax.grad(lambda v: jnp.sum(_reduce_window_max(v, pool_size, axes) * weights))(x)
+    np.testing.assert_array_equal(np.asarray(grad), np.asarray(want))
+    tangent = jnp.asarray(rng.standard_normal(shape), jnp.float32)
+    _, forward = jax.jvp(layer, (x,), (tangent,))
+    _, want_forward = jax.jvp(lambda v: _reduce_window_max(v, pool_size, axes), (x,), (tangent,))
+    np.testing.assert_array_equal(np.asarray(forward), np.asarray(want_forward))
+
+
+def test_tiled_max_pooling_gradient_matches_keras(keras):
+    import jax
+    import jax.numpy as jnp
+
+    x = np.maximum(np.random.default_rng(1).standard_normal((2, 10, 10, 3)), 0).round(1).astype("float32")
+    ours = jax.grad(lambda v: jnp.sum(layers.MaxPooling2D(3)(v) ** 2))(jnp.asarray(x))
+    theirs = jax.grad(lambda v: jnp.sum(keras.layers.MaxPooling2D(3)(v) ** 2))(jnp.asarray(x))
+    np.testing.assert_array_equal(np.asarray(ours), np.asarray(theirs))
