@@ -108,7 +108,8 @@ class Lease:
         """Wait for ``pending`` (what the computations reading the buffers produced), then give them back."""
         if not self._buffers:
             return
-        jax.block_until_ready([p for p in jax.tree_util.tree_leaves(pending) if isinstance(p, jax.Array)])
+        leaves = jax.tree_util.tree_leaves(pending)
+        jax.block_until_ready([p for p in leaves if isinstance(p, jax.Array) and not p.is_deleted()])
         buffers, self._buffers = self._buffers, []
         self._pool.give_back(buffers)
 
