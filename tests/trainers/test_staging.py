@@ -141,3 +141,14 @@ def test_an_interrupted_fit_still_returns_its_buffers(pool):
     with pytest.raises(KeyboardInterrupt):
         model.fit(x, y, epochs=3, verbose=0, callbacks=[Stop()])
     assert pool.held_bytes == x.nbytes
+
+
+def test_buffers_are_aligned_with_and_without_map_populate(monkeypatch):
+    for populate in (True, False):
+        if not populate:
+            monkeypatch.delattr(_staging.mmap, "MAP_POPULATE", raising=False)
+        buf = _staging._aligned_empty((333, 7), np.dtype("float32"))
+        assert buf.shape == (333, 7) and buf.dtype == np.float32 and buf.flags.writeable
+        assert buf.ctypes.data % 64 == 0
+        buf[...] = 1.5
+        assert float(buf.sum()) == 1.5 * 333 * 7
