@@ -180,12 +180,56 @@ def model_parallel() -> dict[str, Any]:
     }
 
 
+def per_process_data(x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    """auto_shard_dataset=False: each process passes its own half and batches of 8, its share of 16.
+
+    One device on the whole data in the order of the global batches (block s of process 0's half, then
+    block s of process 1's half) with batches of 16 must give the same weights, history and evaluation;
+    predict returns the rows of this process's own inputs.
+    """
+    half, block = 48, 8
+    me = jax.process_index()
+    mine = slice(me * half, (me + 1) * half)
+    xl, yl = x[mine], y[mine]
+    dist.set_distribution(dist.DataParallel(auto_shard_dataset=False))
+    try:
+        model = make_model()
+        history = model.fit(xl, yl, batch_size=block, epochs=2, shuffle=False, validation_data=(xl, yl), verbose=0)
+        evaluated = model.evaluate(xl, yl, batch_size=block, verbose=0, return_dict=True)
+        predicted = model.predict(xl, batch_size=block, verbose=0)
+        uneven = error_of(lambda: model.fit(xl[: 40 if me else 48], yl[: 40 if me else 48], batch_size=8, verbose=0))
+    finally:
+        dist.set_distribution(None)
+    order = np.concatenate(
+        [np.arange(s * block, (s + 1) * block) + p * half for s in range(half // block) for p in (0, 1)]
+    )
+    xg, yg = x[order], y[order]
+    reference = make_model()
+    expected = reference.fit(xg, yg, batch_size=2 * block, epochs=2, shuffle=False, validation_data=(xg, yg), verbose=0)
+    want = reference.evaluate(xg, yg, batch_size=2 * block, verbose=0, return_dict=True)
+    return {
+        "weights": max(
+            float(np.max(np.abs(np.asarray(u) - np.asarray(v))))
+            for u, v in zip(model.get_weights(), reference.get_weights(), strict=True)
+        ),
+        "history": max(
+            abs(u - v) for k in expected.history for u, v in zip(history.history[k], expected.history[k], strict=True)
+        ),
+        "evaluate": max(abs(evaluated[k] - want[k]) for k in want),
+        "predict": float(np.max(np.abs(predicted - reference.predict(xl, verbose=0)))),
+        "predict_rows": int(predicted.shape[0]),
+        "uneven": uneven,
+    }
+
+
 def multi_process(port: str, process_id: str) -> dict[str, Any]:
     dist.initialize(job_addresses=f"127.0.0.1:{port}", num_processes=2, process_id=int(process_id))
     x, y = make_data()
     distributed = train(dist.DataParallel(), x, y)
     local = train(None, x, y)
+    per_process = per_process_data(x, y)
     return {
+        "per_process": per_process,
         "process_index": jax.process_index(),
         "process_count": jax.process_count(),
         "devices": jax.device_count(),

@@ -156,3 +156,14 @@ def test_two_processes_train_like_one_device(scenarios):
         assert result["variable_devices"] == 8
         assert_close(result["diff_vs_single_device"])
     assert first["weights"] == second["weights"]
+
+
+def test_two_processes_with_their_own_data_train_like_one_device_on_all_of_it(scenarios):
+    """auto_shard_dataset=False: each process passes its own data; the global batch is their shares."""
+    for result in (scenarios["process_0"].result(), scenarios["process_1"].result()):
+        per_process = result["per_process"]
+        assert per_process["predict_rows"] == 48  # this process's rows only
+        assert "every process must pass the same number of samples" in per_process["uneven"]
+        assert "[48, 40]" in per_process["uneven"]
+        diffs = {k: v for k, v in per_process.items() if k not in ("predict_rows", "uneven")}
+        assert_close(diffs)

@@ -279,8 +279,9 @@ class Distribution:
     @property
     def auto_shard_dataset(self) -> bool:
         """True (Keras's default): in a multi-process job every process passes the same global data and
-        kerax gives each process its share. False would mean each process passes only its own shard, which
-        kerax refuses in multi-process jobs for now; with one process the two are the same."""
+        kerax gives each process its share. False: each process passes its own data, and every batch it
+        supplies (``batch_size`` rows of its arrays) is its share of the global batch. With one process the
+        two are the same."""
         return self._auto_shard_dataset
 
     @property

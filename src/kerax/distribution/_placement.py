@@ -8,7 +8,9 @@ replicated otherwise, which is how a final partial batch runs).
 
 Arrays given whole (``fit``'s data, placed once) are replicated: every device gathers its own share of
 each batch locally from the epoch's permutation, so the gather needs no communication. In a multi-process
-job every process passes the same global data and places only the shards of its own devices.
+job every process passes the same global data and places only the shards of its own devices, unless the
+distribution has ``auto_shard_dataset=False``: then each process passes its own data, the trainer feeds
+it batch by batch, and ``put_batch`` assembles each global batch from the processes' shares.
 """
 
 from __future__ import annotations
@@ -28,29 +30,27 @@ class Placement:
     """The shardings of one distribution, for the trainer's state and batches."""
 
     def __init__(self, dist: Distribution) -> None:
-        if not dist.auto_shard_dataset and jax.process_count() > 1:
-            raise ValueError(
-                f"{type(dist).__name__}(auto_shard_dataset=False): in a multi-process job kerax takes the same "
-                "global data on every process and gives each process its share (Keras's default, "
-                "auto_shard_dataset=True); feeding each process its own shard is not supported yet. Pass the "
-                "whole data set on every process and leave auto_shard_dataset=True."
-            )
         self.distribution = dist
         mesh = dist.device_mesh
         self.mesh = mesh.jax_mesh
         self.batch_axis = dist.batch_dim_name
         self.batch_shards = mesh.axis_size(self.batch_axis)
+        # auto_shard_dataset=False in a multi-process job: every process passes its own data, and each
+        # batch it supplies is its share of the global batch (the processes' shares side by side).
+        self.per_process = not dist.auto_shard_dataset and jax.process_count() > 1
+        self.local_batch_shards = max(1, self.batch_shards // jax.process_count())
         self.replicated = NamedSharding(self.mesh, PartitionSpec())
         self.batch = NamedSharding(self.mesh, PartitionSpec(self.batch_axis))
         self._variable_shardings: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     # -- batches ---------------------------------------------------------------------------------------
     def check_batch_size(self, batch_size: int, what: str) -> None:
-        """Refuse a batch size that the batch axis cannot split evenly."""
-        if batch_size % self.batch_shards:
-            n = self.batch_shards
+        """Refuse a batch size that the batch axis cannot split evenly (per process, with per-process data)."""
+        n = self.local_batch_shards if self.per_process else self.batch_shards
+        if batch_size % n:
+            whose = "this process's share of the" if self.per_process else "the"
             raise ValueError(
-                f"{what}: batch_size={batch_size} is not divisible by the {n} devices of the distribution's "
+                f"{what}: batch_size={batch_size} is not divisible by the {n} devices of {whose} distribution's "
                 f"batch axis {self.batch_axis!r}; use a multiple of {n}, e.g. {max(n, batch_size // n * n)}."
             )
 
@@ -59,7 +59,16 @@ class Placement:
         return self.batch if ndim and size % self.batch_shards == 0 else self.replicated
 
     def put_batch(self, tree: Any) -> Any:
-        """Place a host batch (a pytree of arrays sharing axis 0) on the mesh."""
+        """Place a host batch (a pytree of arrays sharing axis 0) on the mesh.
+
+        With per-process data the batch is this process's share: the global batch puts the processes'
+        shares side by side, and every share must split evenly over the process's devices.
+        """
+        if self.per_process:
+            leaves = jax.tree_util.tree_leaves(tree)
+            if leaves:
+                self.check_batch_size(_size_ndim(leaves[0])[0], "a batch of per-process data")
+            return jax.tree_util.tree_map(lambda a: jax.make_array_from_process_local_data(self.batch, a), tree)
         return jax.tree_util.tree_map(lambda a: jax.device_put(a, self.batch_sharding(*_size_ndim(a))), tree)
 
     def constrain_batch(self, tree: Any) -> Any:

@@ -82,6 +82,29 @@ class ArrayData:
         )
 
 
+class ArrayBatches:
+    """Arrays served as an iterable of ``(x, y, sample_weight)`` batches, re-shuffled on every pass.
+
+    The trainer feeds per-process data (``auto_shard_dataset=False`` in a multi-process job) this way:
+    one step per batch, each batch this process's share of the global one.
+    """
+
+    def __init__(self, data: ArrayData, batch_size: int, shuffle: bool, next_seed: Any) -> None:
+        self.data = data
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self._next_seed = next_seed
+
+    def __iter__(self) -> Iterator[tuple[list[np.ndarray], list[np.ndarray] | None, np.ndarray | None]]:
+        n = self.data.num_samples
+        order = np.random.default_rng(self._next_seed()).permutation(n) if self.shuffle else np.arange(n)
+        for start in range(0, n, self.batch_size):
+            idx = order[start : start + self.batch_size]
+            ys = None if self.data.y is None else [a[idx] for a in self.data.y]
+            sw = None if self.data.sample_weight is None else self.data.sample_weight[idx]
+            yield [a[idx] for a in self.data.x], ys, sw
+
+
 def check_lengths(data: ArrayData, what: str) -> None:
     lengths = {f"x[{i}]": a.shape[0] if a.ndim else None for i, a in enumerate(data.x)}
     if data.y is not None:

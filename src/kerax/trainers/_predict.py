@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import jax
@@ -60,7 +61,8 @@ def predict_arrays(
         tv, ntv = placement.place_weights(trainable), placement.place_weights(non_trainable)
         if n > batch_size:  # several batches: split each evenly (a single batch of any size runs replicated)
             placement.check_batch_size(batch_size, "predict")
-        put, to_host = placement.put_batch, _to_host
+        put = placement.put_batch
+        to_host = functools.partial(_local_rows, placement) if placement.per_process else _to_host
     total_steps = -(-n // batch_size)
     if steps is not None:
         total_steps = min(int(steps), total_steps)
@@ -90,3 +92,12 @@ def _to_host(a: jax.Array) -> np.ndarray:
 
         return np.asarray(multihost_utils.process_allgather(a, tiled=True))
     return np.asarray(a)
+
+
+def _local_rows(placement: Any, a: jax.Array) -> np.ndarray:
+    """With per-process data: the rows of the outputs that belong to this process's inputs."""
+    from jax.experimental import multihost_utils
+    from jax.sharding import PartitionSpec
+
+    rows = PartitionSpec(placement.batch_axis)
+    return np.asarray(multihost_utils.global_array_to_host_local_array(a, placement.mesh, rows))

@@ -24,9 +24,17 @@ import numpy as np
 from kerax import callbacks as _callbacks
 from kerax import optimizers as _optimizers
 from kerax.backend import _random, _staging
+from kerax.distribution import _placement
 from kerax.layers import _layer
 from kerax.trainers import _compile, _predict
-from kerax.trainers._data import ArrayData, check_lengths, flatten_structure, is_batch_iterable, unpack_batch
+from kerax.trainers._data import (
+    ArrayBatches,
+    ArrayData,
+    check_lengths,
+    flatten_structure,
+    is_batch_iterable,
+    unpack_batch,
+)
 from kerax.trainers._steps import StepFunctions
 
 # Arrays that `predict` may hand to the model as they are (others are converted as `_data` converts them).
@@ -271,6 +279,26 @@ class Trainer:
             data = data.slice(0, data.num_samples - n_val)
         if class_weight is not None:
             data = _apply_class_weight(data, class_weight)
+        placement = _placement.current()
+        if placement is not None and placement.per_process:
+            _same_length_on_every_process(data.num_samples, "fit")
+            batches = ArrayBatches(data, batch_size, shuffle, _random.next_seed_int)
+            val_batches = None
+            if val is not None:
+                _same_length_on_every_process(val.num_samples, "fit: validation data")
+                val_batches = ArrayBatches(val, validation_batch_size or batch_size, False, _random.next_seed_int)
+            return self._fit_iterable(
+                batches,
+                epochs,
+                verbose,
+                callbacks,
+                val_batches,
+                initial_epoch,
+                steps_per_epoch,
+                validation_steps,
+                validation_freq,
+                None,  # the class weights are in the sample weights already
+            )
         steps = self._ensure_steps(data)
         self._validate_targets(data)
         if val is not None:
@@ -460,7 +488,13 @@ class Trainer:
                 raise ValueError("evaluate: targets `y` are required when `x` is an array.")
             self._ensure_steps(data)
             self._validate_targets(data)
-            logs = self._evaluate_arrays(data, batch_size or 32, steps, callbacks, verbose)
+            placement = _placement.current()
+            if placement is not None and placement.per_process:
+                _same_length_on_every_process(data.num_samples, "evaluate")
+                batches = ArrayBatches(data, batch_size or 32, False, _random.next_seed_int)
+                logs = self._evaluate_iterable(batches, steps, callbacks, verbose)
+            else:
+                logs = self._evaluate_arrays(data, batch_size or 32, steps, callbacks, verbose)
         return self._format(logs, return_dict)
 
     def _evaluate_arrays(
@@ -622,6 +656,18 @@ def _resolve_verbose(verbose: int | str) -> int:
     if verbose not in (0, 1, 2):
         raise ValueError(f"`verbose` must be 0, 1, 2 or 'auto', received {verbose!r}.")
     return int(verbose)
+
+
+def _same_length_on_every_process(n: int, what: str) -> None:
+    """With per-process data every process must take the same number of steps: compare the lengths."""
+    from jax.experimental import multihost_utils
+
+    lengths = [int(v) for v in np.asarray(multihost_utils.process_allgather(np.int64(n))).reshape(-1)]
+    if len(set(lengths)) > 1:
+        raise ValueError(
+            f"{what}: with per-process data (auto_shard_dataset=False) every process must pass the same number "
+            f"of samples, so that all take the same steps; the processes passed {lengths}."
+        )
 
 
 def _apply_class_weight(data: ArrayData, class_weight: dict[int, float]) -> ArrayData:
