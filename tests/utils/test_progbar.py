@@ -220,3 +220,21 @@ def test_argument_validation():
         Progbar(-1)
     with pytest.raises(ValueError, match="width"):
         Progbar(10, width=0)
+
+
+def test_a_chunk_then_a_compiled_tail_step_shows_the_average_step():
+    """evaluate runs 19 steps in one call, then the partial last batch, whose step compiles (0.19 s):
+    the line shows the average over all 20 steps, not the tail's compilation as if it were a step."""
+    clock = Clock()
+    saved = _progbar.time
+    _progbar.time = clock
+    try:
+        stream = io.StringIO()
+        bar = Progbar(20, verbose=2, stream=stream)
+        clock.now += 0.18
+        bar.update(19, {"loss": 0.5})
+        clock.now += 0.19
+        bar.update(20, {"loss": 0.5})
+    finally:
+        _progbar.time = saved
+    assert stream.getvalue() == "20/20 - 0s - 19ms/step - loss: 0.5000\n"  # 0.37 s / 20, not 190ms

@@ -251,14 +251,20 @@ class Progbar:
         _write(out, text)
 
     def _time_per_unit(self, current: int, now: float) -> float:
-        """Estimate seconds per step, excluding the first timed update (usually compilation)."""
+        """Estimate seconds per step, excluding the first timed update (usually compilation).
+
+        As Keras does when updates come one step at a time. When the first update covered many steps (a
+        chunk of steps run in one call) and fewer steps have followed it, those few are no better a
+        sample (an epoch's final partial batch compiles a step of its own), so the average over all
+        steps is shown instead.
+        """
         if current <= 0:
             return 0.0
         if self._first_update is None:
             self._first_update = (current, now)
             return (now - self._start) / current
         first_step, first_time = self._first_update
-        if current > first_step:
+        if current - first_step >= first_step:
             return (now - first_time) / (current - first_step)
         return (now - self._start) / current
 
