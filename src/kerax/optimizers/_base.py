@@ -94,6 +94,15 @@ def check_hyperparameter(name: str, value: Any, low: float, high: float, *, low_
     return float(value)
 
 
+def check_state(state: Any, expected: type) -> None:
+    """Refuse an ``opt_state`` that is not the ``expected`` state ``init``/``update`` returned."""
+    if not isinstance(state, expected):
+        raise TypeError(
+            f"Argument `opt_state` must be the {expected.__name__} returned by `init` or `update`. "
+            f"Received: {type(state).__name__}"
+        )
+
+
 def _value_of(variable: Any) -> jax.Array:
     return jnp.asarray(variable.value if hasattr(variable, "value") else variable)
 
@@ -340,11 +349,7 @@ class Optimizer:
         params: Any,
         present: tuple[bool, ...] | None,
     ) -> tuple[Any, OptimizerState]:
-        if not isinstance(state, OptimizerState):
-            raise TypeError(
-                "Argument `opt_state` must be the OptimizerState returned by `init` or `update`. "
-                f"Received: {type(state).__name__}"
-            )
+        check_state(state, OptimizerState)
         p_leaves, treedef = jax.tree.flatten(params)
         try:
             g_leaves = treedef.flatten_up_to(grads)

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import jax
 import jax.numpy as jnp
 
-from kerax.optimizers._base import Optimizer, OptimizerState, _is_number
+from kerax.optimizers._base import Optimizer, OptimizerState, _is_number, check_state
 
 
 class LossScaleState(NamedTuple):
@@ -132,11 +132,7 @@ class LossScaleOptimizer(Optimizer):
         params: Any,
         present: tuple[bool, ...] | None,
     ) -> tuple[Any, LossScaleState]:
-        if not isinstance(state, LossScaleState):
-            raise TypeError(
-                "Argument `opt_state` must be the LossScaleState returned by `init` or `update`. "
-                f"Received: {type(state).__name__}"
-            )
+        check_state(state, LossScaleState)
         leaves = [jnp.asarray(g) for g in jax.tree.leaves(grads)]
         finite = jnp.all(jnp.stack([jnp.all(jnp.isfinite(g)) for g in leaves])) if leaves else jnp.bool_(True)
         scale = state.dynamic_scale

@@ -281,14 +281,11 @@ class Trainer:
             data = _apply_class_weight(data, class_weight)
         placement = _placement.current()
         if placement is not None and placement.per_process:
-            _same_length_on_every_process(data.num_samples, "fit")
-            batches = ArrayBatches(data, batch_size, shuffle, _random.next_seed_int)
             val_batches = None
             if val is not None:
-                _same_length_on_every_process(val.num_samples, "fit: validation data")
-                val_batches = ArrayBatches(val, validation_batch_size or batch_size, False, _random.next_seed_int)
+                val_batches = _per_process_batches(val, validation_batch_size or batch_size, False, "fit: validation")
             return self._fit_iterable(
-                batches,
+                _per_process_batches(data, batch_size, shuffle, "fit"),
                 epochs,
                 verbose,
                 callbacks,
@@ -490,8 +487,7 @@ class Trainer:
             self._validate_targets(data)
             placement = _placement.current()
             if placement is not None and placement.per_process:
-                _same_length_on_every_process(data.num_samples, "evaluate")
-                batches = ArrayBatches(data, batch_size or 32, False, _random.next_seed_int)
+                batches = _per_process_batches(data, batch_size or 32, False, "evaluate")
                 logs = self._evaluate_iterable(batches, steps, callbacks, verbose)
             else:
                 logs = self._evaluate_arrays(data, batch_size or 32, steps, callbacks, verbose)
@@ -658,16 +654,18 @@ def _resolve_verbose(verbose: int | str) -> int:
     return int(verbose)
 
 
-def _same_length_on_every_process(n: int, what: str) -> None:
-    """With per-process data every process must take the same number of steps: compare the lengths."""
+def _per_process_batches(data: ArrayData, batch_size: int, shuffle: bool, what: str) -> ArrayBatches:
+    """Per-process data, batch by batch, once every process is known to take the same number of steps."""
     from jax.experimental import multihost_utils
 
+    n = data.num_samples
     lengths = [int(v) for v in np.asarray(multihost_utils.process_allgather(np.int64(n))).reshape(-1)]
     if len(set(lengths)) > 1:
         raise ValueError(
             f"{what}: with per-process data (auto_shard_dataset=False) every process must pass the same number "
             f"of samples, so that all take the same steps; the processes passed {lengths}."
         )
+    return ArrayBatches(data, batch_size, shuffle, _random.next_seed_int)
 
 
 def _apply_class_weight(data: ArrayData, class_weight: dict[int, float]) -> ArrayData:

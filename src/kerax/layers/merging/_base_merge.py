@@ -124,12 +124,15 @@ class Merge(Layer):
             return [tuple(x.shape) for x in inputs]
         return tuple(inputs.shape)
 
+    def _check_masks(self, inputs: Any, mask: Any) -> None:
+        if not isinstance(mask, list | tuple) or not isinstance(inputs, list | tuple) or len(mask) != len(inputs):
+            raise ValueError(f"{self._describe()}: `mask` must be a list with one mask per input, received {mask!r}.")
+
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
         """The OR of the input masks when every input has one, else ``None``."""
         if mask is None:
             return None
-        if not isinstance(mask, list | tuple) or not isinstance(inputs, list | tuple) or len(mask) != len(inputs):
-            raise ValueError(f"{self._describe()}: `mask` must be a list with one mask per input, received {mask!r}.")
+        self._check_masks(inputs, mask)
         if any(m is None for m in mask):
             return None
         output = jnp.asarray(mask[0]).astype(bool)

@@ -63,8 +63,7 @@ class Concatenate(Merge):
         """
         if mask is None:
             return None
-        if not isinstance(mask, list | tuple) or not isinstance(inputs, list | tuple) or len(mask) != len(inputs):
-            raise ValueError(f"{self._describe()}: `mask` must be a list with one mask per input, received {mask!r}.")
+        self._check_masks(inputs, mask)
         if all(m is None for m in mask):
             return None
         full = []
