@@ -101,6 +101,69 @@ def kerax_mlp(spe: int | str = "auto") -> Any:
     return model
 
 
+class OverriddenStep(kerax.Model):
+    """The MLP with a ``train_step`` written as keras.io's JAX guide writes one, reproducing the built-in."""
+
+    def compute_loss_and_updates(self, trainable, non_trainable, metrics_vars, x, y, sample_weight, training=False):
+        y_pred, non_trainable = self.stateless_call(trainable, non_trainable, x, training=training)
+        loss, (trainable, non_trainable, metrics_vars) = self.stateless_compute_loss(
+            trainable, non_trainable, metrics_vars, x=x, y=y, y_pred=y_pred, sample_weight=sample_weight
+        )
+        return loss, (y_pred, non_trainable, metrics_vars)
+
+    def train_step(self, state, data):
+        trainable, non_trainable, optimizer_vars, metrics_vars = state
+        x, y, sample_weight = kerax.utils.unpack_x_y_sample_weight(data)
+        grad_fn = jax.value_and_grad(self.compute_loss_and_updates, has_aux=True)
+        (loss, (y_pred, non_trainable, metrics_vars)), grads = grad_fn(
+            trainable, non_trainable, metrics_vars, x, y, sample_weight, training=True
+        )
+        trainable, optimizer_vars = self.optimizer.stateless_apply(optimizer_vars, grads, trainable)
+        new_metrics_vars, logs = [], {}
+        for metric in self.metrics:
+            these = metrics_vars[len(new_metrics_vars) : len(new_metrics_vars) + len(metric.variables)]
+            if metric.name == "loss":
+                these = metric.stateless_update_state(these, loss, sample_weight=x.shape[0])
+            else:
+                these = metric.stateless_update_state(these, y, y_pred, sample_weight=sample_weight)
+            logs[metric.name] = metric.stateless_result(these)
+            new_metrics_vars += these
+        return logs, (trainable, non_trainable, optimizer_vars, new_metrics_vars)
+
+
+def kerax_mlp_override(spe: int | str = "auto") -> Any:
+    inputs = kerax.Input((28, 28))
+    x = layers.Flatten()(inputs)
+    x = layers.Dense(128, activation="relu")(x)
+    model = OverriddenStep(inputs, layers.Dense(10, activation="softmax")(x))
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], steps_per_execution=spe
+    )
+    return model
+
+
+def bench_override(n: int, rounds: int, spe: int | str = "auto") -> dict[str, Any]:
+    """The built-in step against an overriding ``train_step`` that does the same, in alternating epochs."""
+    x, y = W.mnist_like(n)
+    kerax.utils.set_random_seed(0)
+    builtin, override = kerax_mlp(spe), kerax_mlp_override(spe)
+    for model in (builtin, override):  # compile and warm up
+        model.fit(x, y, batch_size=W.BATCH, epochs=1, verbose=0)
+    times: dict[str, list[float]] = {"builtin": [], "override": []}
+    for _ in range(rounds):
+        for name, model in (("builtin", builtin), ("override", override)):
+            timer = EpochTimer()
+            model.fit(x, y, batch_size=W.BATCH, epochs=1, verbose=0, callbacks=[timer])
+            times[name].append(timer.times[0])
+    ratios = [o / b for o, b in zip(times["override"], times["builtin"], strict=True)]
+    return {
+        "n": n,
+        "builtin_s": [round(t, 4) for t in times["builtin"]],
+        "override_s": [round(t, 4) for t in times["override"]],
+        "ratio_median": round(statistics.median(ratios), 3),
+    }
+
+
 def kerax_cnn(spe: int | str = "auto") -> Any:
     def cnn_block(x: Any, filters: int) -> Any:
         x = layers.Conv2D(filters, 3, padding="same")(x)
@@ -418,7 +481,7 @@ def table_predict(res: dict[str, Any]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small data and 2 epochs: a smoke test of the harness")
-    ap.add_argument("--only", help="comma-separated workloads to run: mlp, cnn, predict (default: all)")
+    ap.add_argument("--only", help="comma-separated workloads to run: mlp, cnn, predict, override (default: all)")
     ap.add_argument(
         "--spe",
         default="auto",
@@ -447,9 +510,10 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--epochs must be >= 1")
     n_mlp = args.n_mlp or (6_400 if args.quick else W.MLP_N)
     n_cnn = args.n_cnn or (256 if args.quick else W.CNN_N)
-    run = set(args.only.split(",")) if args.only else {"mlp", "cnn", "predict"}
-    if not run <= {"mlp", "cnn", "predict"}:
-        ap.error(f"--only: unknown workload(s) {sorted(run - {'mlp', 'cnn', 'predict'})}")
+    workloads = {"mlp", "cnn", "predict", "override"}
+    run = set(args.only.split(",")) if args.only else workloads
+    if not run <= workloads:
+        ap.error(f"--only: unknown workload(s) {sorted(run - workloads)}")
     spe: int | str = args.spe if args.spe == "auto" else int(args.spe)
 
     t_start = time.perf_counter()
@@ -502,6 +566,15 @@ def main(argv: list[str] | None = None) -> int:
         if r is not None:
             out["predict"] = r
             lines += table_predict(r) + [""]
+    if "override" in run:
+        r = attempt("override", lambda: bench_override(n_mlp, max(args.paired, 3), spe))
+        if r is not None:
+            out["override"] = r
+            lines += [
+                f"MLP with an overridden train_step (keras.io's JAX guide) / built-in step, alternating epochs: "
+                f"median {r['ratio_median']:.3f}x (override {r['override_s']} s, built-in {r['builtin_s']} s)",
+                "",
+            ]
     if "cnn" in run:
         r = attempt("cnn", lambda: bench_cnn(n_cnn, epochs, args.paired, args.cnn_scan, spe))
         if r is not None:

@@ -49,12 +49,13 @@ def next_seed_int() -> int:
 def draw_key() -> jax.Array:
     """Return a fresh PRNG key.
 
-    Inside a stateless scope that carries a key (a traced training step), keys are folded from that
-    key, so the step stays a pure function of its inputs. Elsewhere they come from the global generator
-    that ``set_random_seed`` seeds.
+    Inside a stateless scope that carries a key (a traced training step), keys are folded from the
+    innermost such key, so the step stays a pure function of its inputs: a ``stateless_call`` without
+    ``rng=`` inside a user's ``train_step`` draws from the key the trainer gives the step. Elsewhere they
+    come from the global generator that ``set_random_seed`` seeds.
     """
-    scope = _scope.current()
-    if scope is not None and scope.rng is not None:
+    scope = _scope.innermost_with_rng()
+    if scope is not None:
         return scope.next_key()
     return _draw_global_key()
 

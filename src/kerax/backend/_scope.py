@@ -32,6 +32,14 @@ def current() -> StatelessScope | None:
     return stack[-1] if stack else None
 
 
+def innermost_with_rng() -> StatelessScope | None:
+    """The innermost active scope that carries a PRNG key, or None."""
+    for scope in reversed(_stack()):
+        if scope.rng is not None:
+            return scope
+    return None
+
+
 class StatelessScope:
     """Maps Variables to values for the duration of a ``with`` block.
 
@@ -50,7 +58,7 @@ class StatelessScope:
             self._values[id(var)] = value
 
     def get(self, var: Variable) -> Any:
-        """The value of ``var`` in this scope, or the enclosing scope's, or None."""
+        """The value of ``var`` in this scope (assigned or given), or None; enclosing scopes are not read."""
         key = id(var)
         if key in self.updates:
             return self.updates[key]

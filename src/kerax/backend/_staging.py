@@ -90,17 +90,27 @@ class Lease:
         self._pool = _POOL if pool is None else pool
         self._buffers: list[np.ndarray] = []
 
-    def put(self, array: np.ndarray) -> jax.Array:
-        """``jax.device_put(array)``, through a reused aligned buffer where that saves time."""
+    def put(self, array: np.ndarray, rows: int | None = None) -> jax.Array:
+        """``jax.device_put(array)``, through a reused aligned buffer where that saves time.
+
+        With ``rows`` (at least ``len(array)``), the placed array has that many rows; those past the
+        array's own are left as the buffer holds them (callers never read them).
+        """
+        rows = array.shape[0] if rows is None else rows
+        padded = rows != array.shape[0]
         if (
             jax.default_backend() != "cpu"
             or array.nbytes < _MIN_BYTES
-            or array.ctypes.data % _ALIGN == 0  # JAX adopts an aligned array as it is
+            or (array.ctypes.data % _ALIGN == 0 and not padded)  # JAX adopts an aligned array as it is
             or array.dtype.kind not in "biuf"
         ):
+            if padded:
+                out = np.zeros((rows, *array.shape[1:]), array.dtype)
+                out[: array.shape[0]] = array
+                array = out
             return jax.device_put(array)
-        buf = self._pool.take(array.shape, array.dtype)
-        np.copyto(buf, array)
+        buf = self._pool.take((rows, *array.shape[1:]), array.dtype)
+        np.copyto(buf[: array.shape[0]], array)
         self._buffers.append(buf)
         return jax.device_put(buf)
 

@@ -101,6 +101,8 @@ class Variable:
 
     def assign(self, value: Any) -> None:
         """Replace the value (inside a stateless scope, record the new value there instead)."""
+        if isinstance(value, Variable):
+            value = value.value
         value = jnp.asarray(value, dtype=self._dtype)
         if tuple(value.shape) != self.shape:
             raise ValueError(
@@ -149,6 +151,11 @@ class Variable:
         out = np.asarray(self.value)
         return out.astype(dtype) if dtype is not None else out
 
+    def __jax_array__(self) -> jax.Array:
+        # `jnp.asarray(v)` and `jnp.array(v)` read the current value (JAX 0.10 uses this for explicit
+        # conversion only; inside `jax.jit` a Variable is flattened as a pytree, see below).
+        return self.value
+
     def __len__(self) -> int:
         return self.shape[0]
 
@@ -189,3 +196,9 @@ for _name, _fn in {
     setattr(Variable, f"__r{_name}__", _binary(_fn, reflected=True))
 for _name, _fn in {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}.items():
     setattr(Variable, f"__{_name}__", _binary(_fn))
+
+
+# A Variable is a pytree of one leaf, its current value, and unflattens to that plain array: lists of
+# Variables (``model.trainable_variables``, ``optimizer.variables``) can be handed to ``jax.jit``,
+# ``jax.grad``, ``jax.device_put`` and ``jax.tree_util`` directly, and come back as arrays.
+jax.tree_util.register_pytree_node(Variable, lambda v: ((v.value,), None), lambda _, children: children[0])

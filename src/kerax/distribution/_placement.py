@@ -94,49 +94,26 @@ class Placement:
         self._variable_shardings[variable] = ((variable.path, tuple(variable.shape)), sharding)
         return sharding
 
-    def state_shardings(self, state: dict[str, Any], tv_vars: Sequence[Any], ntv_vars: Sequence[Any]) -> dict:
-        """A tree of shardings with the structure of ``state`` (``tv``, ``ntv``, ``opt``, ``metrics``, ``loss``)."""
+    def state_shardings(self, state: tuple, tv_vars: Sequence[Any], ntv_vars: Sequence[Any]) -> tuple:
+        """Shardings with the structure of the trainer's state: ``(trainable, non_trainable, [optimizer,]
+        metrics)`` value lists. Weights follow their layout; an optimizer variable shaped like a trainable
+        variable (a slot, an EMA average, an accumulator) follows that variable's; the rest is replicated."""
         tv = [self.variable_sharding(v) for v in tv_vars]
-        shapes = [tuple(v.shape) for v in tv_vars]
+        ntv = [self.variable_sharding(v) for v in ntv_vars]
+        by_shape: dict[tuple, NamedSharding] = {}
+        for var, sharding in zip(tv_vars, tv, strict=True):
+            by_shape.setdefault(tuple(var.shape), sharding)
+        metrics = [self.replicated for _ in state[-1]]
+        if len(state) == 3:
+            return (tv, ntv, metrics)
+        opt = [by_shape.get(np.shape(a), self.replicated) if np.ndim(a) else self.replicated for a in state[2]]
+        return (tv, ntv, opt, metrics)
 
-        def per_variable(node: Any) -> bool:
-            # A plain list/tuple with one entry per trainable variable, each holding an array of that
-            # variable's shape (the optimizer's slots, EMA, accumulators).
-            return (
-                type(node) in (list, tuple)
-                and len(node) == len(shapes) > 0
-                and all(
-                    any(np.shape(leaf) == shape for leaf in jax.tree_util.tree_leaves(child))
-                    for child, shape in zip(node, shapes, strict=True)
-                )
-            )
-
-        def opt_node(node: Any) -> Any:
-            if not per_variable(node):
-                return self.replicated  # a leaf outside the per-variable entries
-            return type(node)(
-                jax.tree_util.tree_map(
-                    lambda leaf, i=i: tv[i] if np.shape(leaf) == shapes[i] else self.replicated, child
-                )
-                for i, child in enumerate(node)
-            )
-
-        out = {
-            key: jax.tree_util.tree_map(lambda _: self.replicated, value)
-            for key, value in state.items()
-            if key not in ("tv", "ntv", "opt")
-        }
-        out["tv"] = tv
-        out["ntv"] = [self.variable_sharding(v) for v in ntv_vars]
-        opt = state.get("opt")
-        out["opt"] = None if opt is None else jax.tree_util.tree_map(opt_node, opt, is_leaf=per_variable)
-        return out
-
-    def place_state(self, state: dict[str, Any], tv_vars: Sequence[Any], ntv_vars: Sequence[Any]) -> dict:
+    def place_state(self, state: tuple, tv_vars: Sequence[Any], ntv_vars: Sequence[Any]) -> tuple:
         """Put every array of the state where the distribution wants it."""
         return jax.device_put(state, self.state_shardings(state, tv_vars, ntv_vars))
 
-    def constrain_state(self, state: dict[str, Any], tv_vars: Sequence[Any], ntv_vars: Sequence[Any]) -> dict:
+    def constrain_state(self, state: tuple, tv_vars: Sequence[Any], ntv_vars: Sequence[Any]) -> tuple:
         """Inside a traced step: keep the new state laid out as ``place_state`` put it."""
         return jax.lax.with_sharding_constraint(state, self.state_shardings(state, tv_vars, ntv_vars))
 

@@ -1,8 +1,10 @@
 """Metrics with Keras 3 names and semantics, built on a pure functional core.
 
-Every `Metric` exposes `init_state() -> state`, `update(state, ...) -> state` and
-`compute(state) -> value` (pure and jit-traceable), plus Keras's stateful
-`update_state` / `result` / `reset_state` wrapping them.
+Every `Metric` keeps its accumulators in non-trainable `Variable`s (`metric.variables`, with
+Keras's names) and offers Keras 3's stateful API (`update_state` / `result` / `reset_state`)
+and stateless API (`stateless_update_state` / `stateless_result` / `stateless_reset_state`,
+jit-traceable). Metrics also expose a pure core on a dict of named arrays:
+`init_state() -> state`, `update(state, ...) -> state` and `compute(state) -> value`.
 """
 
 from kerax.losses._hinge import categorical_hinge as categorical_hinge

@@ -71,6 +71,25 @@ def shapes_to_symbolic(input_shape: Any, dtype: str, name: str = "inputs") -> An
     )
 
 
+_FUNCTIONAL_SUBCLASSES: dict[type, type] = {}
+
+
+def _functional_arguments(args: tuple, kwargs: dict) -> bool:
+    """Whether constructor arguments are ``(inputs, outputs)``, given by position or by name."""
+    return len(args) == 2 or (len(args) == 1 and "outputs" in kwargs) or {"inputs", "outputs"} <= set(kwargs)
+
+
+def _functional_subclass(cls: type) -> type:
+    """``cls`` with ``Functional`` after it in the method order (made once per class)."""
+    from kerax.models._functional import Functional
+
+    made = _FUNCTIONAL_SUBCLASSES.get(cls)
+    if made is None:
+        made = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__, "__qualname__": cls.__qualname__})
+        _FUNCTIONAL_SUBCLASSES[cls] = made
+    return made
+
+
 class Model(Trainer, Layer):
     """A trainable graph of layers.
 
@@ -86,6 +105,13 @@ class Model(Trainer, Layer):
             from kerax.models._functional import Functional
 
             return super().__new__(Functional)
+        if _functional_arguments(args, kwargs):
+            from kerax.models._functional import Functional
+
+            if not issubclass(cls, Functional):
+                # `class CustomModel(Model)` built the Functional way, `CustomModel(inputs, outputs)`, as in
+                # Keras: the instance is a Functional model that keeps the subclass's methods.
+                return super().__new__(_functional_subclass(cls))
         instance = super().__new__(cls)
         if not cls.__module__.startswith("kerax."):
             # Keras 3 records a subclass's constructor arguments so that get_config() works unwritten.

@@ -1,8 +1,11 @@
 """Keras-style optimizers over optax, with a pure ``init``/``update`` core for jitted loops.
 
 ``opt.init(params) -> state`` and ``opt.update(grads, state, params) ->
-(new_params, new_state)`` are pure and jit-traceable; ``apply_gradients``,
-``iterations``, ``learning_rate`` and ``get_config`` give the Keras surface.
+(new_params, new_state)`` are pure and jit-traceable. After ``opt.build(vars)``,
+``opt.variables`` are Keras 3's optimizer variables (kerax ``Variable`` objects,
+the optimizer's state) and ``opt.stateless_apply(opt_values, grads, values)``
+is Keras's pure step on their values; ``apply_gradients``, ``iterations``,
+``learning_rate`` and ``get_config`` give the rest of the Keras surface.
 """
 
 from kerax.optimizers import schedules

@@ -1,6 +1,6 @@
 """``Optimizer``: a serialisable Keras-style front-end over a per-variable optax transformation.
 
-The optimizer has two faces:
+The optimizer has three faces:
 
 * a **pure core** for jitted training loops::
 
@@ -11,9 +11,18 @@ The optimizer has two faces:
   rate, optax slots, EMA averages, gradient accumulators) lives in the
   :class:`OptimizerState` pytree; hyper-parameters are Python constants.
 
-* a **stateful Keras surface** (``apply_gradients``, ``iterations``,
-  ``learning_rate`` ...) that keeps one such state in ``self.state``. A
-  trainer that steps with the pure core writes its state back with
+* **Keras 3's variables**: after ``build(variables)``, ``opt.variables`` is a
+  list of kerax ``Variable`` objects in Keras's order and layout (``iteration``,
+  ``learning_rate``, ``<var>_momentum`` ...). They are the single source of
+  truth of the optimizer's state: ``state``, ``iterations``,
+  ``learning_rate``, ``set_state``, ``apply`` ... read and write through them.
+  :meth:`Optimizer.stateless_apply` is Keras's pure step on their values::
+
+      new_params, new_opt_values = opt.stateless_apply(opt_values, grads, params)
+
+* a **stateful Keras surface** (``apply_gradients``, ``apply``,
+  ``iterations``, ``learning_rate`` ...) over those Variables. A trainer that
+  steps with the pure core writes its state back with
   :meth:`Optimizer.set_state`, and reads ``opt.state`` again after anything
   (a callback, say) that may have changed it.
 """
@@ -33,6 +42,7 @@ import numpy as np
 import optax
 
 from kerax.backend import to_snake_case, uniquify
+from kerax.backend._variables import Variable
 from kerax.optimizers import _keras_layout
 from kerax.optimizers import schedules as schedules_module
 from kerax.optimizers._transforms import clip_by_norm_per_variable
@@ -104,7 +114,20 @@ def check_state(state: Any, expected: type) -> None:
 
 
 def _value_of(variable: Any) -> jax.Array:
+    if isinstance(variable, (jax.Array, np.ndarray)):
+        return jnp.asarray(variable)
     return jnp.asarray(variable.value if hasattr(variable, "value") else variable)
+
+
+def _reference_name(variable: Any, position: int) -> str:
+    """Keras's prefix for the optimizer variables of ``variable``: its path with ``/`` as ``_``."""
+    path = getattr(variable, "path", None)
+    if isinstance(path, str) and path:
+        return path.replace("/", "_")
+    name = getattr(variable, "name", None)
+    if isinstance(name, str) and name:
+        return name.replace("/", "_").replace(":", "_")
+    return f"variable_{position}"
 
 
 def _takes_no_argument(fn: Callable[..., Any]) -> bool:
@@ -207,14 +230,21 @@ class Optimizer:
         self.loss_scale_factor = loss_scale_factor
         self.gradient_accumulation_steps = gradient_accumulation_steps
         self._learning_rate = self._check_learning_rate(learning_rate)
-        self._state: OptimizerState | None = None
+        # The optimizer's Keras variables (None until built) and how they map onto an OptimizerState.
+        self._variables: list[Variable] | None = None
+        self._layout: _keras_layout.Layout | None = None
+        self._ref_names: list[str] = []
+        self._n_params = 0
+        # Bumped whenever what a trace bakes in (the schedule, the layout) changes.
+        self._version = 0
+        self._derive_fn: tuple[int, Callable[..., Any]] | None = None
         self._tracked: list[Any] = []
         self._index: dict[int, int] = {}
         self._decay_mask: tuple[bool, ...] | None = None
         self._exclude_ids: set[int] = set()
         self._exclude_pattern: re.Pattern[str] | None = None
         self._tx: optax.GradientTransformationExtraArgs | None = None
-        self._jitted: dict[tuple[bool, ...], Callable[..., Any]] = {}
+        self._jitted: dict[tuple[Any, ...], Callable[..., Any]] = {}
 
     # ------------------------------------------------------------------ subclass hook
     def build_transform(self) -> optax.GradientTransformation:
@@ -245,29 +275,40 @@ class Optimizer:
             )
         return float(value)
 
-    def _learning_rate_at(self, state: OptimizerState) -> jax.Array:
+    def _schedule_value(self, iterations: Any) -> jax.Array:
         lr = self._learning_rate
-        if isinstance(lr, float):
-            return state.learning_rate
-        value = lr() if _takes_no_argument(lr) else lr(state.iterations)
+        value = lr() if _takes_no_argument(lr) else lr(iterations)
         return jnp.asarray(value).astype(_F32).reshape(())
+
+    def _learning_rate_at(self, state: OptimizerState) -> jax.Array:
+        if isinstance(self._learning_rate, float):
+            return state.learning_rate
+        return self._schedule_value(state.iterations)
+
+    def _recorded_learning_rate(self, iterations: Any) -> jax.Array:
+        # What ``update`` records in ``OptimizerState.learning_rate`` with a schedule: the rate of the
+        # latest step, i.e. the schedule at the previous iteration (at 0 before the first step).
+        return self._schedule_value(jnp.maximum(jnp.asarray(iterations) - 1, 0))
 
     @property
     def learning_rate(self) -> float:
         """The current learning rate as a Python float.
 
-        Setting a number changes a constant learning rate in the optimizer
-        state, so an already-jitted ``update`` uses it without recompiling (a
-        trainer must pass the updated ``opt.state`` to its next step).
-        Setting a schedule or callable changes the computation: jitted
-        functions that call ``update`` must be re-traced.
+        Setting a number writes the ``learning_rate`` variable, so an
+        already-jitted ``update`` or ``stateless_apply`` uses it without
+        recompiling (a trainer must pass the updated ``opt.state`` or
+        ``opt.variables`` to its next step). Setting a schedule or callable
+        changes the computation, and drops the ``learning_rate`` variable as
+        Keras does: jitted functions that call ``update`` must be re-traced.
         """
-        if self._state is None:
+        if not self.built:
             lr = self._learning_rate
             if isinstance(lr, float):
                 return float(np.float32(lr))
             return float(self._learning_rate_at(self._initial_state_stub()))
-        return float(self._learning_rate_at(self._state))
+        if isinstance(self._learning_rate, float):
+            return float(self._variables[self._layout.learning_rate].value)
+        return float(self._schedule_value(self._variables[0].value))
 
     @learning_rate.setter
     def learning_rate(self, value: Any) -> None:
@@ -281,10 +322,27 @@ class Optimizer:
                     "`learning_rate` to make it settable."
                 )
             self._learning_rate = value
-            if self._state is not None:
-                self._state = self._state._replace(learning_rate=jnp.asarray(value, _F32))
+            if self.built:
+                self._variables[self._layout.learning_rate].assign(jnp.asarray(value, _F32))
             return
+        state = self.state
         self._learning_rate = value
+        self._version += 1
+        self._jitted.clear()
+        if state is not None:
+            self._relayout(state)
+
+    def _relayout(self, state: OptimizerState) -> None:
+        """Re-derives the layout after the learning rate became a schedule; Variables keep their identity."""
+        layout = self._make_layout(state, self._ref_names)
+        by_leaves = {b.leaves: var for b, var in zip(self._layout.bindings, self._variables, strict=True)}
+        values = _keras_layout.to_values(layout, state)
+        variables = []
+        for binding, value in zip(layout.bindings, values, strict=True):
+            var = by_leaves.get(binding.leaves)
+            variables.append(var if var is not None else self._new_variable(binding.name, value))
+        self._variables, self._layout = variables, layout
+        self._version += 1
         self._jitted.clear()
 
     def _initial_state_stub(self) -> OptimizerState:
@@ -482,14 +540,14 @@ class Optimizer:
             )
         return (True,) * n
 
-    # ------------------------------------------------------------------ stateful surface
+    # ------------------------------------------------------------------ Keras variables
     @property
     def built(self) -> bool:
-        """Whether the optimizer holds a state."""
-        return self._state is not None
+        """Whether the optimizer has created its variables."""
+        return self._variables is not None
 
     def build(self, variables: Sequence[Any]) -> None:
-        """Creates the optimizer state for ``variables`` (no-op if already built).
+        """Creates the optimizer's variables for ``variables`` (no-op if already built).
 
         Args:
             variables: Objects with a ``.value`` array (e.g. kerax Variables),
@@ -508,77 +566,154 @@ class Optimizer:
                 )
                 for v in variables
             )
-        self._state = self.init([_value_of(v) for v in variables])
+        names = [_reference_name(v, i) for i, v in enumerate(variables)]
+        self._create_variables(self.init([_value_of(v) for v in variables]), names)
+
+    def _make_layout(self, state: OptimizerState, ref_names: Sequence[str]) -> _keras_layout.Layout:
+        return _keras_layout.make_layout(
+            state,
+            ref_names,
+            isinstance(self._learning_rate, float),
+            self._keras_slot_layout(),
+            self._keras_shared_slots(),
+        )
+
+    def _new_variable(self, name: str, value: Any) -> Variable:
+        value = jnp.asarray(value)
+        path = f"{self.name}/{name}"
+        return Variable(value, dtype=value.dtype, trainable=False, name=name, path=path, autocast=False)
+
+    def _create_variables(self, state: OptimizerState, ref_names: Sequence[str]) -> None:
+        layout = self._make_layout(state, ref_names)
+        values = _keras_layout.to_values(layout, state)
+        self._variables = [self._new_variable(b.name, v) for b, v in zip(layout.bindings, values, strict=True)]
+        self._layout = layout
+        self._ref_names = list(ref_names)
+        self._n_params = len(state.slots)
+        self._version += 1
+        self._jitted.clear()
+
+    def _build_from_state(self, state: OptimizerState) -> None:
+        # `set_state` on an optimizer never built: variables shaped like ``state``, named by position.
+        self._create_variables(state, [f"variable_{i}" for i in range(len(state.slots))])
+
+    def _check_state_structure(self, state: OptimizerState) -> None:
+        layout = self._layout
+        leaves, treedef = jax.tree.flatten(state)
+        expected = list(layout.leaf_shapes)
+        received = [tuple(np.shape(leaf)) for leaf in leaves]
+        if treedef != layout.treedef or received != expected:
+            slots = len(state.slots) if isinstance(state, OptimizerState) else "?"
+            raise ValueError(
+                f"Optimizer '{self.name}' ({type(self).__name__}) was built on {self._n_params} variables; "
+                f"the state given does not match its structure: expected a state for {self._n_params} "
+                f"variables with leaf shapes {expected}, received one for {slots} with {received}."
+            )
+
+    def _state_from_values(self, values: Sequence[Any]) -> OptimizerState:
+        """Returns the ``OptimizerState`` the optimizer variables' ``values`` make up (traceable)."""
+        layout = self._layout
+        derived: list[Any] = []
+        if layout.derives:
+            if self._derive_fn is None or self._derive_fn[0] != self._version:
+                fn = jax.jit(
+                    partial(
+                        _keras_layout.derive,
+                        layout,
+                        applied_steps=self._applied_steps,
+                        recorded_lr=self._recorded_learning_rate,
+                    )
+                )
+                self._derive_fn = (self._version, fn)
+            derived = self._derive_fn[1](values[0], [values[k] for k in layout.shared])
+        return _keras_layout.assemble(layout, values, derived)
+
+    def _values_from_state(self, state: OptimizerState, previous: Sequence[Any] | None = None) -> list[Any]:
+        """Returns the optimizer variables' values held in ``state`` (traceable).
+
+        ``previous`` (the values ``state`` was made from) serves subclasses with variables that no
+        state holds.
+        """
+        del previous
+        return _keras_layout.to_values(self._layout, state)
+
+    @property
+    def variables(self) -> list[Variable]:
+        """The optimizer's variables: kerax ``Variable`` objects in Keras 3's order and layout.
+
+        That is ``iteration``, ``learning_rate`` (constant rates only), EMA
+        averages (``<var>_average``), gradient accumulators
+        (``<var>_gradient_accumulator``), then the optimizer's slots with
+        Keras's names (``<var>_momentum``, ``<var>_velocity`` ...). Optax's
+        per-variable step counters are not listed: they are the applied steps,
+        which ``iteration`` gives. An optimizer without a declared Keras layout
+        lists one variable per leaf of its state. Empty before ``build``.
+
+        The variables are the optimizer's state: what is assigned to them is
+        what ``state``, ``iterations``, ``apply`` ... use next.
+        """
+        return list(self._variables) if self._variables is not None else []
 
     @property
     def state(self) -> OptimizerState | None:
-        """The optimizer's current state (None before it is built)."""
-        return self._state
+        """The optimizer's current state, assembled from its variables (None before it is built)."""
+        if not self.built:
+            return None
+        return self._state_from_values([v.value for v in self.variables])
 
     def set_state(self, state: OptimizerState) -> None:
-        """Replaces the optimizer's state, e.g. with the result of a jitted ``update``.
+        """Writes ``state`` (e.g. the result of a jitted ``update``) into the optimizer's variables.
+
+        An optimizer not built yet creates its variables from ``state``'s structure.
 
         Args:
             state: An ``OptimizerState`` for the variables this optimizer tracks.
         """
-        if not isinstance(state, OptimizerState):
-            raise TypeError(f"Argument `state` must be an OptimizerState. Received: {type(state).__name__}")
-        self._state = state
+        expected = self._state_type()
+        if not isinstance(state, expected):
+            raise TypeError(f"Argument `state` must be a {expected.__name__}. Received: {type(state).__name__}")
+        if not self.built:
+            self._build_from_state(state)
+        self._check_state_structure(state)
+        for var, value in zip(self.variables, self._values_from_state(state), strict=True):
+            var.assign(value)
+
+    def _state_type(self) -> type:
+        return OptimizerState
 
     @property
     def iterations(self) -> int:
         """Number of optimizer steps applied so far."""
-        if self._state is None:
+        if not self.built:
             return 0
-        return int(self.iterations_from_state(self._state))
-
-    @property
-    def variables(self) -> list[jax.Array]:
-        """The state's arrays, in the order and layout of Keras 3's ``optimizer.variables``.
-
-        That is ``iteration``, ``learning_rate`` (constant rates only), EMA
-        averages, gradient accumulators, then the optimizer's slots (Keras
-        names: ``momentum``, ``velocity`` ...). Optax's internal per-variable
-        step counters are not listed (they equal the iteration count). An
-        optimizer without a declared Keras layout lists the raw state leaves.
-        """
-        if self._state is None:
-            return []
-        groups = self._keras_slot_layout()
-        if groups is None:
-            return jax.tree.leaves(self._state)
-        constant = isinstance(self._learning_rate, float)
-        return _keras_layout.to_keras(self._state, constant, groups, self._keras_shared_slots())
+        return int(self._applied_steps(self._variables[0].value))
 
     def set_weights(self, weights: Sequence[Any]) -> None:
-        """Replaces the state with ``weights``, ordered as :attr:`variables` (e.g. saved by Keras).
+        """Assigns ``weights``, ordered as :attr:`variables` (e.g. saved by Keras), to the variables.
 
         Args:
             weights: One array per entry of ``variables``.
         """
-        if self._state is None:
+        if not self.built:
             raise ValueError(f"Optimizer '{self.name}' must be built before `set_weights()`.")
-        groups = self._keras_slot_layout()
-        if groups is not None:
-            self._state = _keras_layout.from_keras(
-                self._state,
-                list(weights),
-                isinstance(self._learning_rate, float),
-                groups,
-                self._keras_shared_slots(),
-                self._applied_steps,
+        variables = self.variables
+        weights = list(weights)
+        if len(weights) != len(variables):
+            raise ValueError(
+                f"Optimizer '{self.name}' ({type(self).__name__}) has {len(variables)} variables "
+                f"({[v.name for v in variables][:6]}...); received {len(weights)} weights."
             )
-            return
-        leaves, treedef = jax.tree.flatten(self._state)
-        if len(weights) != len(leaves):
-            raise ValueError(f"Optimizer '{self.name}' has {len(leaves)} variables; received {len(weights)} weights.")
-        new = []
-        for i, (old, w) in enumerate(zip(leaves, weights, strict=True)):
-            w = jnp.asarray(w, dtype=old.dtype)
-            if w.shape != old.shape:
-                raise ValueError(f"Optimizer variable {i} has shape {old.shape}; received weight of shape {w.shape}.")
-            new.append(w)
-        self._state = jax.tree.unflatten(treedef, new)
+        values = []
+        for var, w in zip(variables, weights, strict=True):
+            w = jnp.asarray(w.value if isinstance(w, Variable) else w, dtype=var.dtype)
+            if w.shape != var.shape:
+                raise ValueError(
+                    f"Optimizer '{self.name}': variable '{var.name}' has shape {var.shape}; "
+                    f"received a weight of shape {w.shape}."
+                )
+            values.append(w)
+        for var, w in zip(variables, values, strict=True):
+            var.assign(w)
 
     def _applied_steps(self, iterations: jax.Array) -> jax.Array:
         if self.gradient_accumulation_steps:
@@ -588,14 +723,99 @@ class Optimizer:
     def _keras_slot_layout(self) -> list[_keras_layout.SlotGroup] | None:
         """Returns the Keras slot groups of one variable's optax state (see ``_keras_layout``).
 
-        None (the default, for custom optimizers) means "no Keras layout".
+        None (the default, for custom optimizers) means "no Keras layout": one
+        variable per state leaf.
         """
         return None
 
-    def _keras_shared_slots(self) -> list[_keras_layout.SlotPath]:
-        """Returns paths of scalar slots that Keras keeps once for all variables."""
+    def _keras_shared_slots(self) -> list[_keras_layout.SharedSlot]:
+        """Returns ``(path, name)`` of scalar slots that Keras keeps once for all variables."""
         return []
 
+    # ------------------------------------------------------------------ stateless step
+    def _stateless_step(
+        self, grads: list[Any], opt_values: list[Any], params: list[Any], present: tuple[bool, ...]
+    ) -> tuple[list[Any], list[Any]]:
+        state = self._state_from_values(opt_values)
+        new_params, new_state = self._update(grads, state, params, present)
+        return list(new_params), self._values_from_state(new_state, opt_values)
+
+    def _trace_version(self) -> Any:
+        return self._version
+
+    def _step_fn(self, present: tuple[bool, ...]) -> Callable[..., Any]:
+        key = (present, self._trace_version())
+        fn = self._jitted.get(key)
+        if fn is None:
+            fn = self._jitted[key] = jax.jit(partial(self._stateless_step, present=present))
+        return fn
+
+    def _gradients_present(self, grads: Sequence[Any], names: Sequence[Any]) -> tuple[bool, ...]:
+        present = tuple(g is not None for g in grads)
+        if not any(present):
+            raise ValueError(f"No gradients provided for any variable (optimizer '{self.name}').")
+        if not all(present):
+            missing = [n for n, keep in zip(names, present, strict=True) if not keep]
+            warnings.warn(f"Gradients do not exist for variables {missing}; they are not updated.", stacklevel=3)
+        return present
+
+    def stateless_apply(
+        self, optimizer_variables: Sequence[Any], grads: Sequence[Any], trainable_variables: Sequence[Any]
+    ) -> tuple[list[jax.Array], list[jax.Array]]:
+        """Keras's pure optimizer step: returns ``(new_trainable_values, new_optimizer_values)``.
+
+        The same maths as ``update`` (clipping, weight decay, gradient
+        accumulation, EMA, ``loss_scale_factor`` unscaling); variable
+        constraints are not applied (the training step applies them). Usable
+        inside ``jax.jit`` and ``jax.grad``; nothing is assigned.
+
+        Args:
+            optimizer_variables: Current values of :attr:`variables` (arrays,
+                tracers or the Variables themselves), in that order.
+            grads: One gradient per trainable variable; None leaves the
+                variable and its slots unchanged, as ``apply`` does.
+            trainable_variables: Current values of the variables the optimizer
+                was built on, in build order.
+        """
+        cls = type(self).__name__
+        if not self.built:
+            raise ValueError(
+                f"{cls} '{self.name}' must be built before `stateless_apply()`: call "
+                f"`optimizer.build(trainable_variables)` first (expected a built optimizer, received "
+                f"{len(optimizer_variables)} optimizer variables for an optimizer with none)."
+            )
+        variables = self.variables
+        if len(optimizer_variables) != len(variables):
+            raise ValueError(
+                f"{cls} '{self.name}'.stateless_apply: `optimizer_variables` must hold one value per entry "
+                f"of `optimizer.variables`, in that order: expected {len(variables)}, received "
+                f"{len(optimizer_variables)}."
+            )
+        if len(trainable_variables) != self._n_params:
+            raise ValueError(
+                f"{cls} '{self.name}'.stateless_apply: `trainable_variables` must hold one value per variable "
+                f"the optimizer was built with: expected {self._n_params}, received {len(trainable_variables)}."
+            )
+        if len(grads) != self._n_params:
+            raise ValueError(
+                f"{cls} '{self.name}'.stateless_apply: `grads` must hold one gradient (or None) per trainable "
+                f"variable: expected {self._n_params}, received {len(grads)}."
+            )
+        opt_values = [_value_of(v) for v in optimizer_variables]
+        for var, value in zip(variables, opt_values, strict=True):
+            if tuple(value.shape) != var.shape:
+                raise ValueError(
+                    f"{cls} '{self.name}'.stateless_apply: optimizer variable '{var.name}' has shape "
+                    f"{var.shape}; received a value of shape {tuple(value.shape)}."
+                )
+        params = [_value_of(v) for v in trainable_variables]
+        names = [getattr(v, "path", getattr(v, "name", i)) for i, v in enumerate(self._tracked or params)]
+        present = self._gradients_present(grads, names)
+        full = [jnp.zeros_like(p) if g is None else _value_of(g) for g, p in zip(grads, params, strict=True)]
+        new_params, new_values = self._step_fn(present)(full, opt_values, params)
+        return list(new_params), list(new_values)
+
+    # ------------------------------------------------------------------ stateful surface
     def apply_gradients(self, grads_and_vars: Iterable[tuple[Any, Any]]) -> int:
         """Applies gradients to variables in place (eager convenience API).
 
@@ -643,20 +863,14 @@ class Optimizer:
                     f"'{self.name}' was built on other variables."
                 )
             full[self._index[id(v)]] = g
-        present = tuple(g is not None for g in full)
-        if not any(present):
-            raise ValueError("No gradients provided for any variable.")
-        if not all(present):
-            missing = [
-                getattr(v, "path", getattr(v, "name", i)) for i, v in enumerate(self._tracked) if full[i] is None
-            ]
-            warnings.warn(f"Gradients do not exist for variables {missing}; they are not updated.", stacklevel=3)
+        names = [getattr(v, "path", getattr(v, "name", i)) for i, v in enumerate(self._tracked)]
+        present = self._gradients_present(full, names)
         values = [_value_of(v) for v in self._tracked]
         full = [jnp.zeros_like(p) if g is None else jnp.asarray(g) for g, p in zip(full, values, strict=True)]
-        fn = self._jitted.get(present)
-        if fn is None:
-            fn = self._jitted[present] = jax.jit(partial(self._update, present=present))
-        new_values, self._state = fn(full, self._state, values)
+        variables = self.variables
+        new_values, new_opt = self._step_fn(present)(full, [v.value for v in variables], values)
+        for var, new in zip(variables, new_opt, strict=True):
+            var.assign(new)
         # All tracked variables: an EMA overwrite can change those without a gradient too.
         for v, new in zip(self._tracked, new_values, strict=True):
             v.assign(new)
@@ -671,9 +885,10 @@ class Optimizer:
         Args:
             var_list: The variables, in build order.
         """
-        if self.use_ema and self._state is not None:
-            for v, average in zip(var_list, self._state.ema, strict=True):
-                v.assign(average)
+        if self.use_ema and self.built:
+            averages = [self._variables[k] for k in self._layout.ema]
+            for v, average in zip(var_list, averages, strict=True):
+                v.assign(average.value)
 
     def scale_loss(self, loss: Any, state: Any = None) -> Any:
         """Multiplies ``loss`` by ``loss_scale_factor`` when one is set (the training step calls this).

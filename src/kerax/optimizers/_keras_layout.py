@@ -1,29 +1,83 @@
-"""Map an ``OptimizerState`` to and from Keras 3's flat list of optimizer variables.
+"""Bind an optimizer's Keras-3-ordered Variables to the leaves of its ``OptimizerState``.
 
-Keras orders them: ``iteration``, ``learning_rate`` (only for a constant
-rate), EMA averages, gradient accumulators, then each optimizer's slots. A
-*slot group* is a list of slots created together, which Keras interleaves per
-variable (``a_momentum, a_velocity, b_momentum, b_velocity``); groups follow
-one another. Shared slots (one scalar for all variables, e.g. Nadam's
+Keras orders an optimizer's variables: ``iteration``, ``learning_rate`` (only for a constant rate),
+EMA averages, gradient accumulators, then each optimizer's slots. A *slot group* is a list of slots
+created together, which Keras interleaves per variable (``a_momentum, a_velocity, b_momentum,
+b_velocity``); groups follow one another. Shared slots (one scalar for all variables, e.g. Nadam's
 ``u_product``) come last.
 
-An optimizer describes its slots with ``(path, sign)`` pairs: ``path`` walks
-into one variable's optax state (ints index tuples, strings read NamedTuple
-fields) and ``sign`` converts optax's convention to Keras's (RMSprop's
-momentum, for instance, accumulates ``-lr * step`` in optax and ``+lr * step``
-in Keras).
+An optimizer describes its slots with ``(path, sign, name)`` triples: ``path`` walks into one
+variable's optax state (ints index tuples, strings read NamedTuple fields), ``sign`` converts optax's
+convention to Keras's (RMSprop's momentum, for instance, accumulates ``-lr * step`` in optax and
+``+lr * step`` in Keras) and ``name`` is Keras's (``momentum``, ``velocity`` ...).
+
+A :class:`Layout` says which state leaf (or leaves) each Variable holds. State leaves that no Variable
+holds are *derived* when a state is assembled from the Variables' values:
+
+* optax's per-variable step counters (int32 scalars inside the slots) equal the optimizer's applied
+  steps, which ``iteration`` gives, so Keras keeps no variable for them;
+* with a schedule, ``OptimizerState.learning_rate`` records the rate of the latest step, a function of
+  ``iteration`` as well;
+* a shared slot is one Variable but one leaf per parameter: the other leaves are copies.
+
+Any other leaf Keras's layout lacks gets a Variable of its own, after Keras's, so that assembling a
+state from the Variables is always exact. (None of the built-in optimizers needs one.) An optimizer
+without a declared layout (``groups=None``) gets one Variable per state leaf, in leaf order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
 
 SlotPath = tuple[int | str, ...]
-SlotGroup = list[tuple[SlotPath, float]]
+SlotSpec = tuple[SlotPath, float, str]
+SlotGroup = list[SlotSpec]
+SharedSlot = tuple[SlotPath, str]
+
+
+class Binding(NamedTuple):
+    """One optimizer Variable: its Keras name and the state leaves it holds (``leaf = sign * value``)."""
+
+    name: str
+    leaves: tuple[int, ...]
+    sign: float
+
+
+class Layout(NamedTuple):
+    """How an optimizer's Variables map onto the flattened leaves of its state.
+
+    Attributes:
+        treedef: The state's tree structure.
+        leaf_shapes: The shapes of the state's leaves.
+        bindings: One per Variable, in Keras's order.
+        shapes: The Variables' shapes.
+        dtypes: The Variables' dtypes.
+        learning_rate: Index of the ``learning_rate`` Variable, or None (schedules).
+        ema: Indices of the EMA-average Variables.
+        shared: Indices of Variables that hold more than one leaf.
+        counts: Leaves derived from the applied steps (optax step counters).
+        recorded_lr: Leaf derived from the schedule (``OptimizerState.learning_rate``), or None.
+    """
+
+    treedef: Any
+    leaf_shapes: tuple[tuple[int, ...], ...]
+    bindings: tuple[Binding, ...]
+    shapes: tuple[tuple[int, ...], ...]
+    dtypes: tuple[Any, ...]
+    learning_rate: int | None
+    ema: tuple[int, ...]
+    shared: tuple[int, ...]
+    counts: tuple[int, ...]
+    recorded_lr: int | None
+
+    @property
+    def derives(self) -> bool:
+        """Whether assembling a state computes any leaf (see :func:`derive`)."""
+        return bool(self.shared or self.counts or self.recorded_lr is not None)
 
 
 def get_path(tree: Any, path: SlotPath) -> Any:
@@ -38,98 +92,156 @@ def get_path(tree: Any, path: SlotPath) -> Any:
     return tree
 
 
-def set_path(tree: Any, path: SlotPath, value: Any) -> Any:
-    """Returns a copy of ``tree`` with the node at ``path`` replaced by ``value``.
+def _key_name(key: Any) -> str:
+    for attr in ("name", "idx", "key"):
+        if hasattr(key, attr):
+            return str(getattr(key, attr))
+    return str(key)
+
+
+def _leaf_name(path: Sequence[Any], ref_names: Sequence[str]) -> str:
+    names = [_key_name(k) for k in path]
+    if len(names) >= 2 and names[0] == "slots":
+        rest = names[2:]
+        return "_".join([ref_names[int(names[1])], *rest]) if rest else ref_names[int(names[1])]
+    return "_".join(names)
+
+
+def make_layout(
+    state: Any,
+    ref_names: Sequence[str],
+    constant_lr: bool,
+    groups: list[SlotGroup] | None,
+    shared: list[SharedSlot],
+) -> Layout:
+    """Returns the layout of Variables for ``state``.
 
     Args:
-        tree: A nested tuple / NamedTuple.
-        path: Ints (tuple positions) and strings (field names).
-        value: The new node.
+        state: An ``OptimizerState`` (arrays or ``jax.ShapeDtypeStruct`` leaves).
+        ref_names: One name per parameter (Keras's ``path`` with ``/`` replaced by ``_``).
+        constant_lr: Whether the learning rate is a Variable (a constant rate).
+        groups: The optimizer's slot groups, or None for one Variable per state leaf.
+        shared: The optimizer's shared scalar slots (path, name).
     """
-    if not path:
-        return value
-    key, rest = path[0], path[1:]
-    if isinstance(key, int):
-        items = list(tree)
-        items[key] = set_path(items[key], rest, value)
-        return type(tree)(*items) if hasattr(tree, "_fields") else type(tree)(items)
-    return tree._replace(**{key: set_path(getattr(tree, key), rest, value)})
+    paths_leaves, treedef = jax.tree_util.tree_flatten_with_path(state)
+    leaves = [leaf for _, leaf in paths_leaves]
+    index = jax.tree.unflatten(treedef, list(range(len(leaves))))
+    if len(ref_names) != len(index.slots):
+        raise ValueError(f"Expected {len(index.slots)} parameter names; received {len(ref_names)}.")
+    bindings = [Binding("iteration", (index.iterations,), 1.0)]
+    lr_binding = None
+    if constant_lr or groups is None:
+        lr_binding = len(bindings)
+        bindings.append(Binding("learning_rate", (index.learning_rate,), 1.0))
+    ema = []
+    for ref, leaf in zip(ref_names, index.ema, strict=True) if index.ema is not None else ():
+        ema.append(len(bindings))
+        bindings.append(Binding(f"{ref}_average", (leaf,), 1.0))
+    accumulators = index.accumulators
+    for ref, leaf in zip(ref_names, accumulators, strict=True) if accumulators is not None else ():
+        bindings.append(Binding(f"{ref}_gradient_accumulator", (leaf,), 1.0))
+    shared_bindings = []
+    if groups is None:
+        for ref, slot in zip(ref_names, index.slots, strict=True):
+            for path, leaf in jax.tree_util.tree_flatten_with_path(slot)[0]:
+                suffix = "_".join(_key_name(k) for k in path)
+                bindings.append(Binding(f"{ref}_{suffix}" if suffix else ref, (leaf,), 1.0))
+    else:
+        for group in groups:
+            for ref, slot in zip(ref_names, index.slots, strict=True):
+                for path, sign, name in group:
+                    bindings.append(Binding(f"{ref}_{name}", (get_path(slot, path),), float(sign)))
+        if index.slots:
+            for path, name in shared:
+                shared_bindings.append(len(bindings))
+                bindings.append(Binding(name, tuple(get_path(s, path) for s in index.slots), 1.0))
+    held = {leaf for binding in bindings for leaf in binding.leaves}
+    counts, recorded_lr = [], None
+    slot_leaves = set(jax.tree.leaves(index.slots))
+    for i, leaf in enumerate(leaves):
+        if i in held:
+            continue
+        if i == index.learning_rate:
+            recorded_lr = i
+        elif i in slot_leaves and jnp.dtype(leaf.dtype) == jnp.int32 and tuple(leaf.shape) == ():
+            counts.append(i)
+        else:
+            # Not in Keras's layout and not derivable: a Variable of its own keeps the state exact.
+            bindings.append(Binding(_leaf_name(paths_leaves[i][0], ref_names), (i,), 1.0))
+    first = [leaves[b.leaves[0]] for b in bindings]
+    return Layout(
+        treedef=treedef,
+        leaf_shapes=tuple(tuple(leaf.shape) for leaf in leaves),
+        bindings=tuple(bindings),
+        shapes=tuple(tuple(leaf.shape) for leaf in first),
+        dtypes=tuple(jnp.dtype(leaf.dtype) for leaf in first),
+        learning_rate=lr_binding,
+        ema=tuple(ema),
+        shared=tuple(shared_bindings),
+        counts=tuple(counts),
+        recorded_lr=recorded_lr,
+    )
 
 
-def to_keras(state: Any, constant_lr: bool, groups: list[SlotGroup], shared: list[SlotPath]) -> list[jax.Array]:
-    """Returns ``state``'s arrays in Keras's optimizer-variable order.
+def to_values(layout: Layout, state: Any) -> list[Any]:
+    """Returns the Variables' values held in ``state`` (pure; no copies where the sign is 1).
 
     Args:
-        state: An ``OptimizerState``.
-        constant_lr: Whether the learning rate is a tracked variable.
-        groups: The optimizer's slot groups.
-        shared: Paths of shared scalar slots (read from the first variable).
+        layout: The optimizer's layout.
+        state: A state with ``layout.treedef``'s structure.
     """
-    out = [state.iterations] + ([state.learning_rate] if constant_lr else [])
-    out += list(state.ema or ()) + list(state.accumulators or ())
-    for group in groups:
-        for slot in state.slots:
-            out += [sign * get_path(slot, path) if sign != 1 else get_path(slot, path) for path, sign in group]
-    if state.slots:
-        out += [get_path(state.slots[0], path) for path in shared]
+    leaves = jax.tree.leaves(state)
+    return [leaves[b.leaves[0]] if b.sign == 1 else leaves[b.leaves[0]] * b.sign for b in layout.bindings]
+
+
+def derive(
+    layout: Layout,
+    iteration: Any,
+    shared_values: Sequence[Any],
+    applied_steps: Callable[[Any], Any],
+    recorded_lr: Callable[[Any], Any],
+) -> list[Any]:
+    """Returns the derived leaves, in the order :func:`assemble` consumes them (pure).
+
+    Run under ``jax.jit``, each is a fresh buffer, so a state can be donated whole.
+
+    Args:
+        layout: The optimizer's layout.
+        iteration: The ``iteration`` Variable's value.
+        shared_values: The values of the Variables ``layout.shared`` lists.
+        applied_steps: ``iteration -> optax step count``.
+        recorded_lr: ``iteration -> learning rate of the latest step`` (schedules).
+    """
+    out = []
+    for k, value in zip(layout.shared, shared_values, strict=True):
+        binding = layout.bindings[k]
+        value = value if binding.sign == 1 else value * binding.sign
+        out += [jnp.copy(value) for _ in binding.leaves[1:]]
+    if layout.counts:
+        count = jnp.asarray(applied_steps(iteration)).astype(jnp.int32)
+        out += [jnp.copy(count) for _ in layout.counts]
+    if layout.recorded_lr is not None:
+        out.append(jnp.asarray(recorded_lr(iteration)).astype(jnp.float32).reshape(()))
     return out
 
 
-def from_keras(
-    state: Any,
-    weights: Sequence[Any],
-    constant_lr: bool,
-    groups: list[SlotGroup],
-    shared: list[SlotPath],
-    applied_steps: Any,
-) -> Any:
-    """Returns ``state`` with its arrays replaced by Keras-ordered ``weights``.
-
-    Step counters inside the optax slot states (int32 scalars) are set to
-    ``applied_steps(iterations)``, since Keras keeps only the one iteration
-    counter.
+def assemble(layout: Layout, values: Sequence[Any], derived: Sequence[Any]) -> Any:
+    """Returns the state the Variables' ``values`` (and the :func:`derive` output) make up.
 
     Args:
-        state: An ``OptimizerState`` with the right structure.
-        weights: Arrays in the order of :func:`to_keras`.
-        constant_lr: Whether the learning rate is a tracked variable.
-        groups: The optimizer's slot groups.
-        shared: Paths of shared scalar slots.
-        applied_steps: Function ``iterations -> optax count``.
+        layout: The optimizer's layout.
+        values: One value per Variable.
+        derived: :func:`derive`'s output for these values.
     """
-    reference = to_keras(state, constant_lr, groups, shared)
-    if len(weights) != len(reference):
-        raise ValueError(
-            f"Expected {len(reference)} optimizer weights (Keras variable order); received {len(weights)}."
-        )
-    values = []
-    for i, (ref, w) in enumerate(zip(reference, weights, strict=True)):
-        w = jnp.asarray(w, dtype=ref.dtype)
-        if w.shape != ref.shape:
-            raise ValueError(f"Optimizer weight {i} must have shape {ref.shape}; received shape {w.shape}.")
-        values.append(w)
-    it = iter(values)
-    iterations = next(it)
-    learning_rate = next(it) if constant_lr else state.learning_rate
-    ema = tuple(next(it) for _ in state.ema) if state.ema is not None else None
-    accumulators = tuple(next(it) for _ in state.accumulators) if state.accumulators is not None else None
-    slots = list(state.slots)
-    for group in groups:
-        for i in range(len(slots)):
-            for path, sign in group:
-                value = next(it)
-                slots[i] = set_path(slots[i], path, sign * value if sign != 1 else value)
-    for path in shared:
-        value = next(it)
-        slots = [set_path(s, path, value) for s in slots]
-    count = applied_steps(iterations)
-    slots = [
-        jax.tree.map(lambda x: count.astype(x.dtype) if x.dtype == jnp.int32 and x.shape == () else x, s) for s in slots
-    ]
-    return state._replace(
-        iterations=iterations,
-        learning_rate=learning_rate,
-        ema=ema,
-        accumulators=accumulators,
-        slots=tuple(slots),
-    )
+    leaves: list[Any] = [None] * layout.treedef.num_leaves
+    for binding, value in zip(layout.bindings, values, strict=True):
+        leaves[binding.leaves[0]] = value if binding.sign == 1 else value * binding.sign
+    rest = iter(derived)
+    for k in layout.shared:
+        for leaf in layout.bindings[k].leaves[1:]:
+            leaves[leaf] = next(rest)
+    for leaf in layout.counts:
+        leaves[leaf] = next(rest)
+    if layout.recorded_lr is not None:
+        leaves[layout.recorded_lr] = next(rest)
+    return jax.tree.unflatten(layout.treedef, leaves)

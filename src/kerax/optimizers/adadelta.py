@@ -36,7 +36,7 @@ class Adadelta(Optimizer):
         return optax.chain(optax.scale_by_adadelta(self.rho, self.epsilon), scale_by_learning_rate())
 
     def _keras_slot_layout(self) -> list:
-        return [[((0, "e_g"), 1.0), ((0, "e_x"), 1.0)]]
+        return [[((0, "e_g"), 1.0, "accumulated_grad"), ((0, "e_x"), 1.0, "accumulated_delta_var")]]
 
     def get_config(self) -> dict[str, Any]:
         """Returns the constructor arguments."""

@@ -41,7 +41,7 @@ class Adagrad(Optimizer):
         )
 
     def _keras_slot_layout(self) -> list:
-        return [[((0, "sum_of_squares"), 1.0)]]
+        return [[((0, "sum_of_squares"), 1.0, "accumulator")]]
 
     def get_config(self) -> dict[str, Any]:
         """Returns the constructor arguments."""

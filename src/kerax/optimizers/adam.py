@@ -49,8 +49,8 @@ class Adam(Optimizer):
         return optax.chain(scale(self.beta_1, self.beta_2, self.epsilon), scale_by_learning_rate())
 
     def _keras_slot_layout(self) -> list:
-        groups = [[((0, "mu"), 1.0), ((0, "nu"), 1.0)]]
-        return groups + ([[((0, "nu_max"), 1.0)]] if self.amsgrad else [])
+        groups = [[((0, "mu"), 1.0, "momentum"), ((0, "nu"), 1.0, "velocity")]]
+        return groups + ([[((0, "nu_max"), 1.0, "velocity_hat")]] if self.amsgrad else [])
 
     def get_config(self) -> dict[str, Any]:
         """Returns the constructor arguments."""

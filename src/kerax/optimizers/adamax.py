@@ -39,7 +39,7 @@ class Adamax(Optimizer):
         return optax.chain(scale_by_keras_adamax(self.beta_1, self.beta_2, self.epsilon), scale_by_learning_rate())
 
     def _keras_slot_layout(self) -> list:
-        return [[((0, "mu"), 1.0), ((0, "nu"), 1.0)]]
+        return [[((0, "mu"), 1.0, "momentum"), ((0, "nu"), 1.0, "norm")]]
 
     def get_config(self) -> dict[str, Any]:
         """Returns the constructor arguments."""

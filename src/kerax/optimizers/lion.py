@@ -37,7 +37,7 @@ class Lion(Optimizer):
         return optax.chain(optax.scale_by_lion(self.beta_1, self.beta_2), scale_by_learning_rate())
 
     def _keras_slot_layout(self) -> list:
-        return [[((0, "mu"), 1.0)]]
+        return [[((0, "mu"), 1.0, "momentum")]]
 
     def get_config(self) -> dict[str, Any]:
         """Returns the constructor arguments."""

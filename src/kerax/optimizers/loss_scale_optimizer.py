@@ -5,6 +5,10 @@ The training step multiplies the loss by the current scale before differentiatin
 them to the inner optimizer. A step whose gradients are not all finite is skipped and halves the scale;
 after ``dynamic_growth_steps`` finite steps in a row the scale doubles. The scale and the count of
 finite steps live in the optimizer state, so the jitted step stays pure.
+
+As in Keras, ``variables`` are ``iteration`` and ``learning_rate`` (the wrapper's own, never used:
+the inner optimizer counts the steps and holds the rate), ``step_counter``, ``dynamic_scale``, then the
+inner optimizer's variables; they are the state, and ``stateless_apply`` steps on their values.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any, NamedTuple
 import jax
 import jax.numpy as jnp
 
+from kerax.backend._variables import Variable
 from kerax.optimizers._base import Optimizer, OptimizerState, _is_number, check_state
 
 
@@ -78,29 +83,14 @@ class LossScaleOptimizer(Optimizer):
             raise ValueError(
                 f"LossScaleOptimizer: `dynamic_growth_steps` must be an int >= 1, received {dynamic_growth_steps!r}."
             )
-        self._scale_state: tuple[jax.Array, jax.Array] | None = None
         super().__init__(learning_rate=0.0, name=name)
+        # iteration, learning_rate (both unused, as in Keras), step_counter, dynamic_scale; None until built.
+        self._own: list[Variable] | None = None
         self.inner_optimizer = inner_optimizer
         self.initial_scale = float(initial_scale)
         self.dynamic_growth_steps = dynamic_growth_steps
         # The inner optimizer must not unscale the gradients a second time.
         self.inner_optimizer.loss_scale_factor = None
-
-    # The full state is composed on demand from the scale arrays and the inner optimizer's state, so that
-    # changes made through the inner optimizer (a callback setting the learning rate) are always seen.
-    @property
-    def _state(self) -> LossScaleState | None:  # type: ignore[override]
-        if self._scale_state is None or self.inner_optimizer._state is None:
-            return None
-        return LossScaleState(*self._scale_state, self.inner_optimizer._state)
-
-    @_state.setter
-    def _state(self, value: LossScaleState | None) -> None:
-        if value is None:
-            self._scale_state = None
-            return
-        self._scale_state = (value.step_counter, value.dynamic_scale)
-        self.inner_optimizer._state = value.inner
 
     def _fresh_scale(self) -> tuple[jax.Array, jax.Array]:
         return jnp.zeros((), jnp.int32), jnp.asarray(self.initial_scale, jnp.float32)
@@ -111,16 +101,20 @@ class LossScaleOptimizer(Optimizer):
         return LossScaleState(*self._fresh_scale(), self.inner_optimizer.init(params))
 
     def scale_loss(self, loss: Any, state: LossScaleState | None = None) -> Any:
-        """Multiplies ``loss`` by the loss scale of ``state`` (default the current, or the initial, scale).
+        """Multiplies ``loss`` by the loss scale (Keras's ``scale_loss(loss)``).
+
+        Without ``state``, the scale is the ``dynamic_scale`` variable's value, read through any active
+        ``StatelessScope`` (so a traced step that maps ``optimizer.variables`` to its values uses its
+        own scale), or the initial scale before the optimizer is built.
 
         Args:
             loss: The loss value.
-            state: The state the next ``update`` will receive (inside a jitted step).
+            state: The ``LossScaleState`` the next ``update`` will receive (pure-core form).
         """
         if state is not None:
             scale = state.dynamic_scale
-        elif self._scale_state is not None:
-            scale = self._scale_state[1]
+        elif self._own is not None:
+            scale = self._own[3].value
         else:
             scale = self.initial_scale
         return loss * scale
@@ -158,32 +152,76 @@ class LossScaleOptimizer(Optimizer):
         """Returns the learning rate the inner optimizer's next step will use."""
         return self.inner_optimizer.learning_rate_from_state(state.inner)
 
-    # ------------------------------------------------------------------ stateful surface
+    # ------------------------------------------------------------------ variables
     @property
-    def dynamic_scale(self) -> float:
-        """The current loss scale."""
-        return float(self._scale_state[1]) if self._scale_state is not None else self.initial_scale
+    def built(self) -> bool:
+        """Whether the optimizer (and its inner optimizer) has created its variables."""
+        return self._own is not None and self.inner_optimizer.built
 
-    @property
-    def step_counter(self) -> int:
-        """Finite steps since the scale last changed."""
-        return int(self._scale_state[0]) if self._scale_state is not None else 0
+    def _create_own(self, step_counter: Any, dynamic_scale: Any) -> None:
+        specs = [
+            ("iteration", 0, jnp.int32),
+            ("learning_rate", 0.0, jnp.float32),
+            ("step_counter", step_counter, jnp.int32),
+            ("dynamic_scale", dynamic_scale, jnp.float32),
+        ]
+        self._own = [self._new_variable(name, jnp.asarray(value, dtype)) for name, value, dtype in specs]
+        self._n_params = self.inner_optimizer._n_params
+        self._version += 1
+        self._jitted.clear()
 
     def build(self, variables: Sequence[Any]) -> None:
-        """Builds the inner optimizer on ``variables`` and sets the initial scale (no-op if built)."""
+        """Builds the inner optimizer on ``variables`` and creates the scale variables (no-op if built)."""
         if self.built:
             return
         variables = list(variables)
         self.inner_optimizer.build(variables)
         self._tracked = variables
         self._index = {id(v): i for i, v in enumerate(variables)}
-        self._scale_state = self._fresh_scale()
+        self._create_own(0, self.initial_scale)
 
-    def set_state(self, state: LossScaleState) -> None:  # type: ignore[override]
-        """Replaces the state, e.g. with the result of a jitted ``update``."""
-        if not isinstance(state, LossScaleState):
-            raise TypeError(f"Argument `state` must be a LossScaleState. Received: {type(state).__name__}")
-        self._state = state
+    def _build_from_state(self, state: LossScaleState) -> None:  # type: ignore[override]
+        if not self.inner_optimizer.built:
+            self.inner_optimizer._build_from_state(state.inner)
+        self._create_own(state.step_counter, state.dynamic_scale)
+
+    def _check_state_structure(self, state: LossScaleState) -> None:  # type: ignore[override]
+        self.inner_optimizer._check_state_structure(state.inner)
+
+    def _state_type(self) -> type:
+        return LossScaleState
+
+    def _trace_version(self) -> Any:
+        # The inner optimizer's schedule and layout are traced into this optimizer's steps too.
+        return (self._version, self.inner_optimizer._trace_version())
+
+    def _state_from_values(self, values: Sequence[Any]) -> LossScaleState:  # type: ignore[override]
+        return LossScaleState(values[2], values[3], self.inner_optimizer._state_from_values(values[4:]))
+
+    def _values_from_state(  # type: ignore[override]
+        self, state: LossScaleState, previous: Sequence[Any] | None = None
+    ) -> list[Any]:
+        unused = list(previous[:2]) if previous is not None else [v.value for v in self._own[:2]]
+        return [*unused, state.step_counter, state.dynamic_scale, *self.inner_optimizer._values_from_state(state.inner)]
+
+    @property
+    def variables(self) -> list[Variable]:
+        """Keras 3's layout: ``iteration`` and ``learning_rate`` (unused, 0), ``step_counter``,
+        ``dynamic_scale``, then the inner optimizer's variables (empty before ``build``)."""
+        if not self.built:
+            return []
+        return [*self._own, *self.inner_optimizer.variables]
+
+    # ------------------------------------------------------------------ stateful surface
+    @property
+    def dynamic_scale(self) -> float:
+        """The current loss scale (the ``dynamic_scale`` variable's value, as a float)."""
+        return float(self._own[3].value) if self._own is not None else self.initial_scale
+
+    @property
+    def step_counter(self) -> int:
+        """Finite steps since the scale last changed (the ``step_counter`` variable's value)."""
+        return int(self._own[2].value) if self._own is not None else 0
 
     @property
     def learning_rate(self) -> float:
@@ -198,28 +236,6 @@ class LossScaleOptimizer(Optimizer):
     def iterations(self) -> int:
         """Steps the inner optimizer applied so far."""
         return self.inner_optimizer.iterations
-
-    @property
-    def variables(self) -> list[jax.Array]:
-        """Keras 3's layout: ``iteration`` and ``learning_rate`` (unused, 0), ``step_counter``,
-        ``dynamic_scale``, then the inner optimizer's variables."""
-        if self._scale_state is None:
-            return []
-        unused = [jnp.zeros((), jnp.int32), jnp.zeros((), jnp.float32)]
-        return [*unused, *self._scale_state, *self.inner_optimizer.variables]
-
-    def set_weights(self, weights: Sequence[Any]) -> None:
-        """Replaces the state with ``weights``, ordered as :attr:`variables` (e.g. saved by Keras)."""
-        if self._scale_state is None:
-            raise ValueError(f"Optimizer '{self.name}' must be built before `set_weights()`.")
-        weights = list(weights)
-        if len(weights) < 4:
-            raise ValueError(
-                f"Optimizer '{self.name}' expects iteration, learning_rate, step_counter, dynamic_scale and the "
-                f"inner optimizer's variables; received {len(weights)} weights."
-            )
-        self.inner_optimizer.set_weights(weights[4:])
-        self._scale_state = (jnp.asarray(weights[2], jnp.int32), jnp.asarray(weights[3], jnp.float32))
 
     def finalize_variable_values(self, var_list: Sequence[Any]) -> None:
         """Delegates to the inner optimizer (its EMA, if any)."""

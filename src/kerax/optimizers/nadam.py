@@ -42,10 +42,11 @@ class Nadam(Optimizer):
         return optax.chain(scale_by_keras_nadam(self.beta_1, self.beta_2, self.epsilon), scale_by_learning_rate())
 
     def _keras_slot_layout(self) -> list:
-        return [[((0, "mu"), 1.0), ((0, "nu"), 1.0)]]
+        return [[((0, "mu"), 1.0, "momentum"), ((0, "nu"), 1.0, "velocity")]]
 
     def _keras_shared_slots(self) -> list:
-        return [(0, "u_product")]
+        # Keras names this plain Variable "variable_<n>"; a stable name is clearer.
+        return [((0, "u_product"), "u_product")]
 
     def get_config(self) -> dict[str, Any]:
         """Returns the constructor arguments."""

@@ -50,12 +50,12 @@ class RMSprop(Optimizer):
         return optax.chain(*parts)
 
     def _keras_slot_layout(self) -> list:
-        groups = [[((0, "nu"), 1.0)]]
+        groups = [[((0, "nu"), 1.0, "velocity")]]
         if self.momentum > 0:
             # optax traces -lr * step; Keras's momentum holds +lr * step.
-            groups.append([((2, "trace"), -1.0)])
+            groups.append([((2, "trace"), -1.0, "momentum")])
         if self.centered:
-            groups.append([((0, "mu"), 1.0)])
+            groups.append([((0, "mu"), 1.0, "average_gradient")])
         return groups
 
     def get_config(self) -> dict[str, Any]:

@@ -42,7 +42,7 @@ class SGD(Optimizer):
         return optax.chain(scale_by_learning_rate(), optax.trace(self.momentum, self.nesterov))
 
     def _keras_slot_layout(self) -> list:
-        return [[((1, "trace"), 1.0)]] if self.momentum != 0 else []
+        return [[((1, "trace"), 1.0, "momentum")]] if self.momentum != 0 else []
 
     def get_config(self) -> dict[str, Any]:
         """Returns the constructor arguments."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import jax.numpy as jnp
@@ -10,27 +9,7 @@ import jax.numpy as jnp
 from kerax import losses as _losses
 from kerax import metrics as _metrics
 
-
-@dataclass
-class CompiledSpec:
-    """The resolved training objective for a model with ``len(output_names)`` outputs."""
-
-    output_names: list[str]
-    losses: list[Any]  # a Loss or None per output
-    loss_weights: list[float]
-    metrics: list[tuple[int, Any, bool]] = field(default_factory=list)  # (output index, Metric, weighted)
-
-    @property
-    def loss_names(self) -> list[str]:
-        """History keys of the loss trackers: ``loss`` then, with several outputs, ``<output>_loss``."""
-        names = ["loss"]
-        if len(self.output_names) > 1:
-            names += [f"{n}_loss" for n, loss in zip(self.output_names, self.losses, strict=True) if loss is not None]
-        return names
-
-    @property
-    def metric_names(self) -> list[str]:
-        return [m.name for _, m, _ in self.metrics]
+_HALF_FLOATS = (jnp.dtype(jnp.float16), jnp.dtype(jnp.bfloat16))
 
 
 def _per_output(value: Any, names: list[str], what: str) -> list[Any]:
@@ -68,54 +47,155 @@ def _make_metric(identifier: Any, loss: Any, y_true: Any, y_pred: Any) -> Any:
     return metric
 
 
-def resolve(
-    loss: Any,
-    loss_weights: Any,
-    metrics: Any,
-    weighted_metrics: Any,
-    output_names: list[str],
-    y_true: list[Any],
-    y_pred: list[Any],
-) -> CompiledSpec:
-    """Resolve compile arguments once the output names and the shapes of targets and outputs are known."""
-    if loss is None:
-        raise ValueError(
-            "The model was compiled without a `loss`; pass one to compile(), e.g. "
-            "`model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')`."
+def _as_list(value: Any, names: list[str]) -> list[Any]:
+    """Targets or predictions as a list aligned with the outputs (a dict is read by output name)."""
+    if isinstance(value, dict):
+        return [value[n] for n in names]
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
+
+
+def _as_float32(value: Any) -> Any:
+    # As in Keras, losses and metrics see float32 predictions whatever dtype the layers computed in.
+    return value.astype(jnp.float32) if getattr(value, "dtype", None) in _HALF_FLOATS else value
+
+
+class CompileLoss:
+    """``compile(loss=..., loss_weights=...)`` resolved per output: the total, and per-output trackers.
+
+    It resolves once the outputs are known (``build``): one Loss (or None) and one weight per output,
+    and, for several outputs, a ``<output>_loss`` Mean tracker each (its ``metrics``), updated by every call.
+    """
+
+    def __init__(self, loss: Any, loss_weights: Any = None) -> None:
+        self.loss = loss
+        self.loss_weights = loss_weights
+        self.built = False
+        self.output_names: list[str] = []
+        self.losses: list[Any] = []
+        self.weights: list[float] = []
+        self.metrics: list[Any] = []
+
+    def build(self, output_names: list[str]) -> None:
+        self.output_names = list(output_names)
+        self.losses = [
+            None if entry is None else _as_loss(entry) for entry in _per_output(self.loss, output_names, "loss")
+        ]
+        raw = (
+            [1.0] * len(output_names)
+            if self.loss_weights is None
+            else _per_output(self.loss_weights, output_names, "loss_weights")
         )
-    losses = [None if entry is None else _as_loss(entry) for entry in _per_output(loss, output_names, "loss")]
-    weights_raw = (
-        [1.0] * len(output_names) if loss_weights is None else _per_output(loss_weights, output_names, "loss_weights")
-    )
-    weights = [1.0 if w is None else float(w) for w in weights_raw]
-    spec = CompiledSpec(output_names=output_names, losses=losses, loss_weights=weights)
-    for group, weighted in ((metrics, False), (weighted_metrics, True)):
-        if group is None:
-            continue
-        if isinstance(group, dict):
-            per = _per_output(group, output_names, "metrics")
-        elif len(output_names) > 1 and isinstance(group, list | tuple) and group and isinstance(group[0], list | tuple):
-            per = _per_output(list(group), output_names, "metrics")
-        else:
-            per = [group] * len(output_names)
-        for i, entries in enumerate(per):
-            if entries is None:
+        self.weights = [1.0 if w is None else float(w) for w in raw]
+        self.metrics = []
+        if len(output_names) > 1:
+            self.metrics = [
+                _metrics.Mean(name=f"{name}_loss")
+                for name, loss in zip(output_names, self.losses, strict=True)
+                if loss is not None
+            ]
+        self.built = True
+
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
+        y_true = _as_list(y_true, self.output_names)
+        y_pred = [_as_float32(p) for p in _as_list(y_pred, self.output_names)]
+        if len(y_true) != len(self.output_names) or len(y_pred) != len(self.output_names):
+            raise ValueError(
+                f"The model has {len(self.output_names)} outputs ({self.output_names}) but the loss received "
+                f"{len(y_true)} targets and {len(y_pred)} predictions."
+            )
+        total = jnp.zeros((), jnp.float32)
+        trackers = iter(self.metrics)
+        batch = jnp.shape(y_pred[0])[0] if jnp.ndim(y_pred[0]) else 1
+        for loss, weight, y, p in zip(self.losses, self.weights, y_true, y_pred, strict=True):
+            if loss is None:
                 continue
-            for identifier in entries if isinstance(entries, list | tuple) else [entries]:
-                yt = y_true[i] if i < len(y_true) and y_true[i] is not None else y_pred[i]
-                metric = _make_metric(identifier, losses[i], yt, y_pred[i])
-                if not metric.built:
-                    metric.build(tuple(yt.shape), tuple(y_pred[i].shape))
-                if len(output_names) > 1:
-                    metric = _rename(metric, f"{output_names[i]}_{metric.name}")
-                spec.metrics.append((i, metric, weighted))
-    names = spec.loss_names + spec.metric_names
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise ValueError(
-            f"compile: several metrics would be reported under the same name(s) {dupes}; give them distinct `name=`."
-        )
-    return spec
+            value = loss(y, p, sample_weight=sample_weight)
+            total = total + weight * value
+            tracker = next(trackers, None)
+            if tracker is not None:
+                tracker.update_state(value, sample_weight=batch)
+        return total
+
+
+class CompileMetrics(_metrics.Metric):
+    """``compile(metrics=..., weighted_metrics=...)`` as one metric, as in Keras 3 (``compile_metrics``).
+
+    ``build`` resolves the entries against the outputs ("accuracy" picks its variant from the loss and the
+    shapes); ``variables`` are the sub-metrics' variables in order, and ``result()`` is a dict by name.
+    """
+
+    def __init__(self, metrics: Any, weighted_metrics: Any) -> None:
+        super().__init__(name="compile_metrics")
+        self._metric_args = metrics
+        self._weighted_args = weighted_metrics
+        self.output_names: list[str] = []
+        self.entries: list[tuple[int, Any, bool]] = []  # (output index, Metric, weighted)
+        self.built = False
+
+    @property
+    def metrics(self) -> list[Any]:
+        return [m for _, m, _ in self.entries]
+
+    def build_for(self, output_names: list[str], losses: list[Any], y_true: list[Any], y_pred: list[Any]) -> None:
+        """Resolve the entries for outputs ``output_names`` given example targets and predictions."""
+        self.output_names = list(output_names)
+        self.entries = []
+        for group, weighted in ((self._metric_args, False), (self._weighted_args, True)):
+            if group is None:
+                continue
+            if isinstance(group, dict):
+                per = _per_output(group, output_names, "metrics")
+            elif (
+                len(output_names) > 1
+                and isinstance(group, list | tuple)
+                and group
+                and isinstance(group[0], list | tuple)
+            ):
+                per = _per_output(list(group), output_names, "metrics")
+            else:
+                per = [group] * len(output_names)
+            for i, entries in enumerate(per):
+                if entries is None:
+                    continue
+                for identifier in entries if isinstance(entries, list | tuple) else [entries]:
+                    yt = y_true[i] if i < len(y_true) and y_true[i] is not None else y_pred[i]
+                    loss = losses[i] if i < len(losses) else None
+                    metric = _make_metric(identifier, loss, yt, y_pred[i])
+                    if not metric.built:
+                        metric.build(tuple(yt.shape), tuple(y_pred[i].shape))
+                    if len(output_names) > 1:
+                        metric.name = f"{output_names[i]}_{metric.name}"
+                    self.entries.append((i, metric, weighted))
+        names = [m.name for m in self.metrics]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(
+                f"compile: several metrics would be reported under the same name(s) {dupes}; give them distinct "
+                "`name=`."
+            )
+        self.built = True
+
+    @property
+    def variables(self) -> list[Any]:
+        return [v for m in self.metrics for v in m.variables]
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        y_true = _as_list(y_true, self.output_names)
+        y_pred = [_as_float32(p) for p in _as_list(y_pred, self.output_names)]
+        for i, metric, weighted in self.entries:
+            metric.update_state(y_true[i], y_pred[i], sample_weight=sample_weight if weighted else None)
+
+    def result(self) -> dict[str, Any]:
+        return {m.name: m.result() for m in self.metrics}
+
+    def reset_state(self) -> None:
+        for m in self.metrics:
+            m.reset_state()
+
+    def get_config(self) -> dict[str, Any]:
+        return {"metrics": self._metric_args, "weighted_metrics": self._weighted_args}
 
 
 def _as_loss(identifier: Any) -> Any:
@@ -128,12 +208,7 @@ def _as_loss(identifier: Any) -> Any:
     return loss
 
 
-def _rename(metric: Any, name: str) -> Any:
-    metric.name = name
-    return metric
-
-
-def check_targets(spec: CompiledSpec, y_true: list[Any], y_pred_shapes: list[tuple]) -> None:
+def check_targets(spec: CompileLoss, y_true: list[Any], y_pred_shapes: list[tuple]) -> None:
     """Refuse labels that cannot fit the loss: out-of-range sparse labels, one-hot vs sparse mix-ups."""
     for i, (loss, y, shape) in enumerate(zip(spec.losses, y_true, y_pred_shapes, strict=False)):
         if loss is None or y is None:

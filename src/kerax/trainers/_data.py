@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +21,11 @@ def _as_array(x: Any, what: str) -> np.ndarray:
         arr = np.asarray(x)
     except Exception as e:  # noqa: BLE001
         raise TypeError(f"{what}: expected an array, received {type(x).__name__}.") from e
+    if arr.dtype.kind in "US" or (arr.dtype == object and arr.size and isinstance(arr.flat[0], str | bytes)):
+        raise TypeError(
+            f"{what}: received strings (dtype {arr.dtype}); kerax computes on numbers. Map them to integers "
+            "first, e.g. `classes, y = np.unique(y, return_inverse=True)`, or with a `StringLookup` layer."
+        )
     if arr.dtype == object:
         raise TypeError(
             f"{what}: could not turn the data into a numeric array (got dtype=object); check that every "
@@ -123,13 +130,150 @@ def check_lengths(data: ArrayData, what: str) -> None:
         raise ValueError(f"{what}: the data set is empty (0 samples).")
 
 
-def is_batch_iterable(x: Any) -> bool:
-    """True for generators, data loaders and other iterables of batches (not arrays, lists or dicts)."""
+def is_indexed_batches(x: Any) -> bool:
+    """True for an object read as ``len(x)`` batches ``x[0] .. x[len(x) - 1]`` (a ``PyDataset``/``Sequence``)."""
     if x is None or isinstance(x, np.ndarray | list | tuple | dict | str | bytes):
         return False
     if hasattr(x, "shape") and hasattr(x, "dtype"):
         return False
-    return isinstance(x, Iterable | Iterator) or hasattr(x, "__next__")
+    return hasattr(x, "__len__") and hasattr(x, "__getitem__") and not hasattr(x, "__array__")
+
+
+def is_batch_iterable(x: Any) -> bool:
+    """True for generators, data loaders, ``PyDataset``s and other sources of batches (not arrays, lists
+    or dicts)."""
+    if x is None or isinstance(x, np.ndarray | list | tuple | dict | str | bytes):
+        return False
+    if hasattr(x, "shape") and hasattr(x, "dtype"):
+        return False
+    return is_indexed_batches(x) or isinstance(x, Iterable | Iterator) or hasattr(x, "__next__")
+
+
+class IndexedBatches:
+    """A ``PyDataset``-style object (``__len__`` and ``__getitem__``) read as an iterable: one pass is
+    ``x[0] .. x[len(x) - 1]``, after which its ``on_epoch_end()`` runs, if it has one."""
+
+    def __init__(self, source: Any) -> None:
+        self.source = source
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def __iter__(self) -> Iterator[Any]:
+        n = len(self.source)
+        if not isinstance(n, int) or n < 0:
+            raise ValueError(f"len() of the {type(self.source).__name__} must be a non-negative int, received {n!r}.")
+        for i in range(n):
+            try:
+                batch = self.source[i]
+            except Exception as e:
+                raise type(e)(f"{type(self.source).__name__}[{i}] (batch {i} of {n}) raised: {e}") from e
+            yield batch
+        on_epoch_end = getattr(self.source, "on_epoch_end", None)
+        if callable(on_epoch_end):
+            on_epoch_end()
+
+
+def as_batch_iterable(x: Any) -> Any:
+    return IndexedBatches(x) if is_indexed_batches(x) else x
+
+
+class Prefetcher:
+    """Reads batches from an iterator on a background thread, ``size`` ahead of the consumer.
+
+    ``close()`` (also on leaving a ``with`` block) stops the thread and waits for it, so that no reader
+    outlives the ``fit``/``evaluate``/``predict`` call that started it, whether that call ended normally,
+    early (``steps_per_epoch``) or with an error. An exception in the source is raised to the consumer.
+    """
+
+    _DONE = object()
+
+    def __init__(self, iterator: Iterator[Any], size: int = 2) -> None:
+        self._iterator = iterator
+        self._queue: queue.Queue = queue.Queue(maxsize=size)
+        self._stop = threading.Event()
+        self._finished = False
+        self._thread = threading.Thread(target=self._work, name="kerax-prefetch", daemon=True)
+        self._thread.start()
+
+    def _offer(self, item: Any) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _work(self) -> None:
+        try:
+            for item in self._iterator:
+                if not self._offer(item):
+                    return
+        except BaseException as e:  # noqa: BLE001 - handed to the consumer
+            self._offer(_Failure(e))
+            return
+        self._offer(self._DONE)
+
+    def __iter__(self) -> Prefetcher:
+        return self
+
+    def __next__(self) -> Any:
+        if self._finished:
+            raise StopIteration
+        item = self._queue.get()
+        if item is self._DONE:
+            self._finished = True
+            raise StopIteration
+        if isinstance(item, _Failure):
+            self._finished = True
+            raise item.error
+        return item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._finished = True
+        while True:  # unblock a worker waiting to put
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                break
+        if self._thread is not threading.current_thread():
+            # A source blocked inside its own next() cannot be interrupted; the daemon thread then ends with it.
+            self._thread.join(timeout=5.0)
+
+    def __enter__(self) -> Prefetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Failure:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def unpack_x_y_sample_weight(data: Any) -> tuple[Any, Any, Any]:
+    """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` (or a bare ``x``) -> ``(x, y, sample_weight)``.
+
+    Args:
+        data: a batch as ``fit`` hands it to ``train_step``.
+    """
+    return unpack_batch(data)
+
+
+def pack_x_y_sample_weight(x: Any, y: Any = None, sample_weight: Any = None) -> Any:
+    """The inverse of ``unpack_x_y_sample_weight``: ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``.
+
+    Args:
+        x: the inputs.
+        y: the targets, or None.
+        sample_weight: the sample weights, or None.
+    """
+    if y is None:
+        return (x,) if sample_weight is None else (x, None, sample_weight)
+    return (x, y) if sample_weight is None else (x, y, sample_weight)
 
 
 def unpack_batch(batch: Any) -> tuple[Any, Any, Any]:

@@ -18,9 +18,17 @@ def _forward_fn(model: Any) -> Any:
     fn = model.__dict__.get("_predict_jit")
     if fn is None:
 
-        def forward(tv: list, ntv: list, xs: list) -> Any:
-            out, _ = model.stateless_call(tv, ntv, model._pack_inputs(xs), training=False)
-            return out
+        if model._overrides("predict_step"):
+
+            def forward(tv: list, ntv: list, xs: list) -> Any:
+                outputs, _ = model.predict_step((tv, ntv), (model._pack_inputs(xs),))
+                return outputs
+
+        else:
+
+            def forward(tv: list, ntv: list, xs: list) -> Any:
+                out, _ = model.stateless_call(tv, ntv, model._pack_inputs(xs), training=False)
+                return out
 
         fn = jax.jit(forward)
         object.__setattr__(model, "_predict_jit", fn)
@@ -77,8 +85,9 @@ def predict_arrays(
     for step in range(total_steps):
         start = step * batch_size
         xs = [a[start : start + batch_size] for a in data.x]
+        cbs.on_predict_batch_begin(step)
         outputs.append(fn(tv, ntv, xs if put is None else put(xs)))
-        cbs.on_predict_batch_end(step, {})
+        cbs.on_predict_batch_end(step, {"outputs": outputs[-1]})
     host = [jax.tree_util.tree_map(to_host, o) for o in outputs]
     result = jax.tree_util.tree_map(lambda *a: np.concatenate(a, axis=0), *host)
     cbs.on_predict_end()

@@ -1,12 +1,16 @@
-"""The jitted step functions of one compiled model, and the state they thread.
+"""The compiled steps of one compiled model: its own ``train_step``/``test_step``, many steps per call.
 
-State is a dict pytree: ``tv``/``ntv`` (trainable and non-trainable weight values), ``opt`` (optimizer
-state), ``metrics`` (one state per metric) and ``loss`` (per tracked loss: weighted sum and count).
+The state is Keras 3's tuple of value lists: ``(trainable, non_trainable, optimizer, metrics)`` for
+training, ``(trainable, non_trainable, metrics)`` for evaluation. Whatever the model's ``train_step``
+is (the built-in one or a user's override), it is traced here once per batch shape and run either
+inside a ``lax.while_loop`` over device-resident data (many steps per call), unrolled, or one step per
+call for batches read from an iterable.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 import jax
@@ -14,16 +18,14 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from kerax.backend import _random, _staging
+from kerax.backend import _random, _scope, _staging
 from kerax.distribution import _placement
-from kerax.trainers._compile import CompiledSpec
 from kerax.trainers._data import ArrayData
 
 _MAX_ADAPTIVE_CHUNK = 4096
 # With a progress bar, a call runs about this many seconds of steps: enough to hide the per-call cost,
 # short enough for a live bar.
 _TARGET_CHUNK_SECONDS = 0.1
-_HALF_FLOATS = (jnp.dtype(jnp.float16), jnp.dtype(jnp.bfloat16))
 
 
 def _contains_conv(jaxpr: Any) -> bool:
@@ -37,21 +39,82 @@ def _contains_conv(jaxpr: Any) -> bool:
     return False
 
 
-class StepFunctions:
-    """Pure train/test steps for ``model`` under ``spec``, jitted once per batch shape."""
+def bucket_rows(n: int) -> int:
+    """``n`` rounded up to 1, 1.25, 1.5 or 1.75 times a power of two: the length data is placed at.
 
-    def __init__(self, model: Any, spec: CompiledSpec, eager: bool = False) -> None:
+    A compiled multi-step loop is specialised on the length of the arrays it gathers batches from, so
+    data sets of nearby lengths share one compilation; the rows past ``n`` are never read.
+    """
+    if n <= 8:
+        return n
+    top = 1 << (n.bit_length() - 1)
+    quarter = top // 4
+    return -(-n // quarter) * quarter
+
+
+def _flat_logs(logs: Any, where: str) -> dict[str, Any]:
+    """A step's logs as one flat dict: nested dicts (``compile_metrics``' results) are merged, as Keras does."""
+    if not isinstance(logs, dict):
+        raise TypeError(f"{where} must return its logs as a dict of metric values, received {type(logs).__name__}.")
+    flat: dict[str, Any] = {}
+    for key, value in logs.items():
+        if isinstance(value, dict):
+            flat.update(_flat_logs(value, where))
+        else:
+            flat[key] = jnp.asarray(value)
+    return flat
+
+
+def _conform(new: Any, old: Any, where: str, parts: tuple[str, ...]) -> tuple:
+    """The state a step returned, checked against the state it was given and cast to its dtypes."""
+    if not isinstance(new, tuple | list) or len(new) != len(old):
+        got = len(new) if isinstance(new, tuple | list) else type(new).__name__
+        raise ValueError(
+            f"{where} must return `(logs, state)` with state = ({', '.join(parts)}), the same {len(old)} lists it "
+            f"received; it returned a state of {got}."
+        )
+    out = []
+    for name, values, reference in zip(parts, new, old, strict=True):
+        values = list(values)
+        if len(values) != len(reference):
+            raise ValueError(
+                f"{where}: the returned {name} hold {len(values)} values where the state had {len(reference)}."
+            )
+        conformed = []
+        for value, ref in zip(values, reference, strict=True):
+            value = jnp.asarray(value)
+            if value.shape != ref.shape:
+                raise ValueError(
+                    f"{where}: a returned value of the {name} has shape {value.shape}, the variable has {ref.shape}."
+                )
+            conformed.append(value.astype(ref.dtype) if value.dtype != ref.dtype else value)
+        out.append(conformed)
+    return tuple(out)
+
+
+TRAIN_PARTS = ("trainable_variables", "non_trainable_variables", "optimizer_variables", "metrics_variables")
+TEST_PARTS = ("trainable_variables", "non_trainable_variables", "metrics_variables")
+
+
+class StepFunctions:
+    """The model's train and test steps, jitted once per batch shape, and the state they thread."""
+
+    def __init__(self, model: Any, eager: bool = False) -> None:
         self.model = model
-        self.spec = spec
         self.eager = eager
-        self.tv_vars = list(model.trainable_weights)
-        self.ntv_vars = list(model.non_trainable_weights)
+        self.tv_vars = list(model.trainable_variables)
+        self.ntv_vars = list(model.non_trainable_variables)
         self.optimizer = model.optimizer
+        if self.optimizer is not None and not self.optimizer.built:
+            self.optimizer.build(self.tv_vars)
+        self.opt_vars = [] if self.optimizer is None else list(self.optimizer.variables)
+        self.metric_vars = list(model.metrics_variables)
         self._step_seconds: float | None = None
         spe = (model._compile_args or {}).get("steps_per_execution", "auto")
         self.fixed_chunk = None if spe == "auto" else int(spe)
         self.mode: str | None = None  # "loop" or "unrolled", decided on the first batch
         self.placement = _placement.current()  # None without a distribution: the single-device path
+        self._logs_specs: dict[Any, Any] = {}
         self._make_jits()
 
     def _make_jits(self) -> None:
@@ -64,7 +127,6 @@ class StepFunctions:
         self._jit_test_loop = jax.jit(self._test_loop, static_argnames=("batch_size",))
         self._jit_test_slice = jax.jit(self._test_slice, static_argnames=("size",))
         self._jit_test_batch = jax.jit(self._test_step)
-        self._jit_logs = jax.jit(self._logs)
 
     # -- state ---------------------------------------------------------------------------------------
     def _sync_placement(self) -> None:
@@ -74,137 +136,99 @@ class StepFunctions:
             self.placement = placement
             self._make_jits()
 
-    def _fresh_metrics(self) -> dict[str, Any]:
-        return {
-            "metrics": [m.init_state() for _, m, _ in self.spec.metrics],
-            "loss": jnp.zeros((len(self.spec.loss_names), 2), jnp.float32),
-        }
-
-    def initial_state(self) -> dict[str, Any]:
-        tv = [v.value for v in self.tv_vars]
-        if not self.optimizer.built:
-            self.optimizer.build(self.tv_vars)
-        # Copies, so that donating the state never invalidates arrays that Variables or the optimizer hold.
-        state = {
-            "tv": tv,
-            "ntv": [v.value for v in self.ntv_vars],
-            "opt": self.optimizer.state,
-            **self._fresh_metrics(),
-        }
-        state = jax.tree_util.tree_map(jnp.copy, state)
+    def _place(self, state: tuple) -> tuple:
         self._sync_placement()
-        return state if self.placement is None else self.placement.place_state(state, self.tv_vars, self.ntv_vars)
+        if self.placement is None:
+            return state
+        return self.placement.place_state(state, self.tv_vars, self.ntv_vars)
 
-    def test_state(self) -> dict[str, Any]:
-        state = {
-            "tv": [v.value for v in self.tv_vars],
-            "ntv": [v.value for v in self.ntv_vars],
-            "opt": None,
-            **self._fresh_metrics(),
-        }
-        self._sync_placement()
-        return state if self.placement is None else self.placement.place_state(state, self.tv_vars, self.ntv_vars)
+    def initial_state(self) -> tuple:
+        # Copies, so that donating the state never invalidates arrays that Variables hold.
+        state = tuple(
+            [jnp.copy(v._value) for v in group]
+            for group in (self.tv_vars, self.ntv_vars, self.opt_vars, self.metric_vars)
+        )
+        return self._place(state)
 
-    def reset_metrics(self, state: dict[str, Any]) -> dict[str, Any]:
-        return {**state, **self._fresh_metrics()}
+    def test_state(self) -> tuple:
+        return self._place(
+            tuple([v._value for v in group] for group in (self.tv_vars, self.ntv_vars, self.metric_vars))
+        )
 
-    def write_back(self, state: dict[str, Any], final: bool = False) -> None:
-        for var, value in zip(self.tv_vars, state["tv"], strict=True):
-            var._value = value
-        for var, value in zip(self.ntv_vars, state["ntv"], strict=True):
-            var._value = value
-        if state.get("opt") is not None:
-            self.optimizer.set_state(state["opt"])
-        self.store_metric_results(state)
-        if final and state.get("opt") is not None:
-            # The next fit() donates its own copy; keep the model's arrays alive and independent.
-            for var in (*self.tv_vars, *self.ntv_vars):
+    def reset_metrics(self, state: tuple) -> tuple:
+        """The state with every metric reset (``model.reset_metrics()``, then its variables read back)."""
+        self.model.reset_metrics()
+        return (*state[:-1], [v._value for v in self.metric_vars])
+
+    def write_back(self, state: tuple, final: bool = False) -> None:
+        """Point the Variables at the state's arrays (cheap), so callbacks see the current values."""
+        groups = (self.tv_vars, self.ntv_vars, self.opt_vars, self.metric_vars)
+        if len(state) == 3:
+            groups = (self.tv_vars, self.ntv_vars, self.metric_vars)
+        for variables, values in zip(groups, state, strict=True):
+            for var, value in zip(variables, values, strict=True):
+                var._value = value
+        if final and len(state) == 4:
+            # The next fit() donates its own copy; keep the Variables' arrays alive and independent.
+            for var in (*self.tv_vars, *self.ntv_vars, *self.opt_vars):
                 var._value = jnp.copy(var._value)
-            self.optimizer.set_state(jax.tree_util.tree_map(jnp.copy, state["opt"]))
 
-    def refresh(self, state: dict[str, Any]) -> dict[str, Any]:
+    def refresh(self, state: tuple) -> tuple:
         """Pick up what callbacks changed between calls: the learning rate, or weights they set."""
-        return {
-            **state,
-            "tv": [v._value for v in self.tv_vars],
-            "ntv": [v._value for v in self.ntv_vars],
-            "opt": self.optimizer.state if state.get("opt") is not None else None,
-        }
+        groups = (self.tv_vars, self.ntv_vars, self.opt_vars, self.metric_vars)[: len(state)]
+        if len(state) == 3:
+            groups = (self.tv_vars, self.ntv_vars, self.metric_vars)
+        return tuple([v._value for v in variables] for variables in groups)
 
-    def store_metric_results(self, state: dict[str, Any]) -> None:
-        for (_, metric, _), mstate in zip(self.spec.metrics, state["metrics"], strict=True):
-            metric._state = mstate
+    # -- one step: the model's own methods -----------------------------------------------------------
+    @staticmethod
+    def _batch(xs: list, ys: list, sw: Any, pack_x: Callable, pack_y: Callable) -> tuple:
+        """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` in the structures the model takes, as Keras passes."""
+        x = pack_x(xs)
+        if not ys:
+            return (x,) if sw is None else (x, None, sw)
+        y = pack_y(ys)
+        return (x, y) if sw is None else (x, y, sw)
 
-    # -- the pure step -------------------------------------------------------------------------------
-    def _forward(self, tv: list, ntv: list, xs: list, training: bool, rng: Any) -> tuple[list, list, list]:
-        x_in = self.model._pack_inputs(xs)
-        y_pred, new_ntv, losses = self.model.stateless_call(
-            tv, ntv, x_in, training=training, rng=rng, return_losses=True
-        )
-        if isinstance(y_pred, dict):
-            preds = [y_pred[n] for n in self.spec.output_names]
-        else:
-            preds = jax.tree_util.tree_leaves(y_pred)
-        # As in Keras, losses and metrics see float32 predictions whatever dtype the layers computed in.
-        preds = [p.astype(jnp.float32) if p.dtype in _HALF_FLOATS else p for p in preds]
-        return preds, new_ntv, losses
-
-    def _objective(self, tv: list, ntv: list, xs: list, ys: list, sw: Any, rng: Any, training: bool) -> tuple:
-        preds, new_ntv, added_losses = self._forward(tv, ntv, xs, training, rng)
-        per_output = []
-        # As in Keras: the total includes what layers added (add_loss, activity regularizers) and the
-        # penalties of regularized trainable weights, computed on the values being differentiated.
-        total = sum((jnp.asarray(loss, jnp.float32) for loss in added_losses), jnp.zeros((), jnp.float32))
-        for var, value in zip(self.tv_vars, tv, strict=True):
-            if var.regularizer is not None:
-                total = total + var.regularizer(value)
-        for loss, weight, y, p in zip(self.spec.losses, self.spec.loss_weights, ys, preds, strict=False):
-            if loss is None:
-                continue
-            value = loss(y, p, sample_weight=sw)
-            per_output.append(value)
-            total = total + weight * value
-        return total, (preds, new_ntv, per_output)
-
-    def _scaled_objective(self, tv: list, opt_state: Any, ntv: list, xs: list, ys: list, sw: Any, rng: Any) -> tuple:
-        """The training objective times the optimizer's loss scale (identity unless it scales), then the
-        unscaled total and the rest of ``_objective``'s outputs."""
-        total, aux = self._objective(tv, ntv, xs, ys, sw, rng, True)
-        return self.optimizer.scale_loss(total, opt_state), (total, aux)
-
-    def _track(self, state: dict, total: Any, per_output: list, preds: list, ys: list, sw: Any, batch: int) -> dict:
-        losses = [total, *per_output] if len(self.spec.loss_names) > 1 else [total]
-        tracked = jnp.stack([jnp.stack([value.astype(jnp.float32) * batch, jnp.float32(batch)]) for value in losses])
-        metrics = [
-            metric.update(mstate, ys[i], preds[i], sample_weight=sw if weighted else None)
-            for (i, metric, weighted), mstate in zip(self.spec.metrics, state["metrics"], strict=True)
-        ]
-        return {**state, "loss": state["loss"] + tracked, "metrics": metrics}
-
-    def _train_step(self, state: dict, xs: list, ys: list, sw: Any, rng: Any) -> dict:
+    def _make_batch(self, data: tuple) -> tuple:
+        xs, ys, sw = data
         if self.placement is not None:
             xs, ys, sw = self.placement.constrain_batch((xs, ys, sw))
-        grad_fn = jax.value_and_grad(self._scaled_objective, has_aux=True)
-        (_, (total, (preds, new_ntv, per_output))), grads = grad_fn(
-            state["tv"], state["opt"], state["ntv"], xs, ys, sw, rng
-        )
-        new_tv, new_opt = self.optimizer.update(grads, state["opt"], state["tv"])
-        new_tv = [
-            value if var.constraint is None else var.constraint(value)
-            for var, value in zip(self.tv_vars, new_tv, strict=True)
-        ]
-        state = {**state, "tv": new_tv, "ntv": list(new_ntv), "opt": new_opt}
-        return self._pin(self._track(state, total, per_output, preds, ys, sw, xs[0].shape[0]))
+        return self._batch(xs, ys, sw, self.model._pack_inputs, self.model._pack_targets)
 
-    def _pin(self, state: dict) -> dict:
+    def _train_step(self, state: tuple, data: tuple, rng: Any) -> tuple:
+        # The step's key: random layers and unseeded draws inside the model's train_step fold from it.
+        with _scope.StatelessScope(rng=rng):
+            logs, new_state = self.model.train_step(state, self._make_batch(data))
+        new_state = _conform(new_state, state, f"{type(self.model).__name__}.train_step", TRAIN_PARTS)
+        return self._pin(new_state), _flat_logs(logs, f"{type(self.model).__name__}.train_step")
+
+    def _test_step(self, state: tuple, data: tuple) -> tuple:
+        with _scope.StatelessScope(rng=jax.random.key(0)):
+            logs, new_state = self.model.test_step(state, self._make_batch(data))
+        new_state = _conform(new_state, state, f"{type(self.model).__name__}.test_step", TEST_PARTS)
+        return self._pin(new_state), _flat_logs(logs, f"{type(self.model).__name__}.test_step")
+
+    def _pin(self, state: tuple) -> tuple:
         """Under a distribution, keep the state laid out as it was placed (a loop's carry included)."""
-        return state if self.placement is None else self.placement.constrain_state(state, self.tv_vars, self.ntv_vars)
+        if self.placement is None:
+            return state
+        return self.placement.constrain_state(state, self.tv_vars, self.ntv_vars)
 
-    def _test_step(self, state: dict, xs: list, ys: list, sw: Any) -> dict:
-        if self.placement is not None:
-            xs, ys, sw = self.placement.constrain_batch((xs, ys, sw))
-        total, (preds, _, per_output) = self._objective(state["tv"], state["ntv"], xs, ys, sw, None, False)
-        return self._pin(self._track(state, total, per_output, preds, ys, sw, xs[0].shape[0]))
+    def _logs_zeros(self, kind: str, state: tuple, data: tuple, batch_size: int) -> dict[str, Any]:
+        """Zeros shaped like the logs a step returns (the initial carry of a loop), traced once per shape."""
+        xs, ys, sw = data
+        key = (kind, batch_size, tuple((a.shape[1:], a.dtype) for a in (*xs, *ys)), sw is not None)
+        spec = self._logs_specs.get(key)
+        if spec is None:
+            row = lambda a: jax.ShapeDtypeStruct((batch_size, *a.shape[1:]), a.dtype)  # noqa: E731
+            batch = ([row(a) for a in xs], [row(a) for a in ys], None if sw is None else row(sw))
+            if kind == "train":
+                _, spec = jax.eval_shape(self._train_step, state, batch, jax.random.key(0))
+            else:
+                _, spec = jax.eval_shape(self._test_step, state, batch)
+            self._logs_specs[key] = spec
+        return {k: jnp.zeros(s.shape, s.dtype) for k, s in spec.items()}
 
     # -- many steps per call -------------------------------------------------------------------------
     @staticmethod
@@ -212,101 +236,101 @@ class StepFunctions:
         xs, ys, sw = data
         return [a[idx] for a in xs], [a[idx] for a in ys], None if sw is None else sw[idx]
 
-    def _train_at(self, state: dict, data: tuple, perm: Any, step: Any, batch_size: int, key: Any) -> dict:
+    def _train_at(self, state: tuple, data: tuple, perm: Any, step: Any, batch_size: int, key: Any) -> tuple:
         idx = lax.dynamic_slice_in_dim(perm, step * batch_size, batch_size)
-        xs, ys, sw = self._gather(data, idx)
-        return self._train_step(state, xs, ys, sw, jax.random.fold_in(key, step))
+        return self._train_step(state, self._gather(data, idx), jax.random.fold_in(key, step))
+
+    @staticmethod
+    def _finite(logs: dict[str, Any]) -> Any:
+        loss = logs.get("loss")
+        return jnp.bool_(True) if loss is None else jnp.all(jnp.isfinite(loss))
 
     def _train_loop(
-        self, state: dict, data: tuple, perm: Any, start: Any, count: Any, key: Any, batch_size: int
+        self, state: tuple, data: tuple, perm: Any, start: Any, count: Any, key: Any, logs: dict, batch_size: int
     ) -> tuple:
         """Steps ``start .. start+count-1``, stopping early after a step whose loss is not finite.
 
-        Returns the state and the index after the last step run, so that the host can report the
-        exact batch where a NaN appeared (TerminateOnNaN) and resume from there otherwise.
+        Returns the state, the last step's logs and the index after the last step run, so that the host
+        can report the exact batch where a NaN appeared (TerminateOnNaN) and resume from there otherwise.
         """
 
         def cond(carry: tuple) -> Any:
-            i, _, finite = carry
+            i, _, _, finite = carry
             return (i < start + count) & finite
 
         def body(carry: tuple) -> tuple:
-            i, s, _ = carry
-            before = s["loss"][0, 0]
-            s = self._train_at(s, data, perm, i, batch_size, key)
-            return i + 1, s, jnp.isfinite(s["loss"][0, 0] - before)
+            i, s, _, _ = carry
+            s, step_logs = self._train_at(s, data, perm, i, batch_size, key)
+            return i + 1, s, step_logs, self._finite(step_logs)
 
-        end, state, _ = lax.while_loop(cond, body, (start, state, jnp.bool_(True)))
-        return self._pin(state), end
+        end, state, logs, _ = lax.while_loop(cond, body, (start, state, logs, jnp.bool_(True)))
+        return self._pin(state), logs, end
 
     def _train_unrolled(
-        self, state: dict, data: tuple, perm: Any, start: Any, key: Any, batch_size: int, count: int
-    ) -> dict:
+        self, state: tuple, data: tuple, perm: Any, start: Any, key: Any, batch_size: int, count: int
+    ) -> tuple:
+        logs: dict[str, Any] = {}
         for k in range(count):
-            state = self._train_at(state, data, perm, start + k, batch_size, key)
-        return state
+            state, logs = self._train_at(state, data, perm, start + k, batch_size, key)
+        return state, logs
 
-    def _train_slice(self, state: dict, data: tuple, perm: Any, offset: Any, key: Any, step: Any, size: int) -> dict:
+    def _train_slice(self, state: tuple, data: tuple, perm: Any, offset: Any, key: Any, step: Any, size: int) -> tuple:
         idx = lax.dynamic_slice_in_dim(perm, offset, size)
-        xs, ys, sw = self._gather(data, idx)
-        return self._train_step(state, xs, ys, sw, jax.random.fold_in(key, step))
+        return self._train_step(state, self._gather(data, idx), jax.random.fold_in(key, step))
 
-    def _test_loop(self, state: dict, data: tuple, start: Any, count: Any, batch_size: int) -> dict:
-        def body(i: Any, s: dict) -> dict:
-            xs, ys, sw = data
+    def _test_loop(self, state: tuple, data: tuple, start: Any, count: Any, logs: dict, batch_size: int) -> tuple:
+        def body(i: Any, carry: tuple) -> tuple:
+            s, _ = carry
             sl = lambda a: lax.dynamic_slice_in_dim(a, i * batch_size, batch_size)  # noqa: E731
-            return self._test_step(s, [sl(a) for a in xs], [sl(a) for a in ys], None if sw is None else sl(sw))
+            xs, ys, sw = data
+            return self._test_step(s, ([sl(a) for a in xs], [sl(a) for a in ys], None if sw is None else sl(sw)))
 
-        return self._pin(lax.fori_loop(start, start + count, body, state))
+        state, logs = lax.fori_loop(start, start + count, body, (state, logs))
+        return self._pin(state), logs
 
-    def _test_slice(self, state: dict, data: tuple, offset: Any, size: int) -> dict:
+    def _test_slice(self, state: tuple, data: tuple, offset: Any, size: int) -> tuple:
         xs, ys, sw = data
         sl = lambda a: lax.dynamic_slice_in_dim(a, offset, size)  # noqa: E731
-        return self._test_step(state, [sl(a) for a in xs], [sl(a) for a in ys], None if sw is None else sl(sw))
-
-    def _logs(self, state: dict) -> dict[str, Any]:
-        logs = {}
-        for name, (total, count) in zip(self.spec.loss_names, state["loss"], strict=True):
-            logs[name] = total / jnp.maximum(count, 1.0)
-        for (_, metric, _), mstate in zip(self.spec.metrics, state["metrics"], strict=True):
-            logs[metric.name] = metric.compute(mstate)
-        return logs
+        return self._test_step(state, ([sl(a) for a in xs], [sl(a) for a in ys], None if sw is None else sl(sw)))
 
     # -- the host side ------------------------------------------------------------------------------
     def _context(self) -> Any:
         return jax.disable_jit() if self.eager else contextlib.nullcontext()
 
     def put_arrays(self, data: ArrayData, lease: _staging.Lease | None = None) -> tuple:
-        """Place whole arrays on the device; through ``lease``'s reused host buffers when one is given."""
+        """Place whole arrays on the device, padded to ``bucket_rows`` (through ``lease``'s reused buffers)."""
+        rows = bucket_rows(data.num_samples)
         # Whole data sets are replicated under a distribution: each device gathers its share of a batch.
         if self.placement is not None:
-            put = self.placement.put_replicated
+            place = lambda a: self.placement.put_replicated(_padded(a, rows))  # noqa: E731
+        elif lease is None:
+            place = lambda a: jax.device_put(_padded(a, rows))  # noqa: E731
         else:
-            put = jax.device_put if lease is None else lease.put
-        ys = [put(a) for a in data.y] if data.y is not None else []
-        return ([put(a) for a in data.x], ys, None if data.sample_weight is None else put(data.sample_weight))
+            place = lambda a: lease.put(a, rows)  # noqa: E731
+        ys = [place(a) for a in data.y] if data.y is not None else []
+        return ([place(a) for a in data.x], ys, None if data.sample_weight is None else place(data.sample_weight))
 
-    def _put_batch(self, data: ArrayData) -> tuple:
+    def put_batch(self, data: ArrayData) -> tuple:
         if self.placement is None:
-            return self.put_arrays(data)
+            ys = [jax.device_put(a) for a in data.y] if data.y is not None else []
+            sw = None if data.sample_weight is None else jax.device_put(data.sample_weight)
+            return [jax.device_put(a) for a in data.x], ys, sw
         return self.placement.put_batch((data.x, data.y or [], data.sample_weight))
 
     @staticmethod
     def permutation(n: int, shuffle: bool) -> Any:
         """The epoch's sample order, drawn on the host from kerax's seeded generator (no compile needed)."""
-        if not shuffle:
-            return jax.device_put(np.arange(n, dtype=np.int32))
-        rng = np.random.default_rng(_random.next_seed_int())
-        return jax.device_put(rng.permutation(n).astype(np.int32))
+        order = np.random.default_rng(_random.next_seed_int()).permutation(n) if shuffle else np.arange(n)
+        return jax.device_put(_padded(order.astype(np.int32), bucket_rows(n)))
 
-    def decide_mode(self, state: dict, device: tuple, batch_size: int) -> None:
-        """Choose how a call loops over steps, from what the model's forward pass contains."""
+    def decide_mode(self, state: tuple, device: tuple, batch_size: int) -> None:
+        """Choose how a call loops over steps, from what the model's training step contains."""
         if self.mode is not None:
             return
-        xs = [jax.ShapeDtypeStruct((batch_size, *a.shape[1:]), a.dtype) for a in device[0]]
-        jaxpr = jax.make_jaxpr(lambda tv, ntv, x: self._forward(tv, ntv, x, True, jax.random.key(0)))(
-            state["tv"], state["ntv"], xs
-        )
+        xs, ys, sw = device
+        row = lambda a: jax.ShapeDtypeStruct((batch_size, *a.shape[1:]), a.dtype)  # noqa: E731
+        batch = ([row(a) for a in xs], [row(a) for a in ys], None if sw is None else row(sw))
+        jaxpr = jax.make_jaxpr(lambda s, b: self._train_step(s, b, jax.random.key(0)))(state, batch)
         conv = _contains_conv(jaxpr.jaxpr)
         # XLA:CPU runs convolution gradients inside loop bodies ~15x slower: unroll there instead.
         self.mode = "unrolled" if conv and jax.default_backend() == "cpu" else "loop"
@@ -330,47 +354,58 @@ class StepFunctions:
         self._step_seconds = per_step if self._step_seconds is None else 0.5 * (self._step_seconds + per_step)
 
     def train_chunk(
-        self, state: dict, device: tuple, perm: Any, start: int, count: int, batch_size: int, key: Any
-    ) -> tuple[dict, int]:
-        """Run up to ``count`` steps from ``start``; return the state and the number of steps run."""
+        self, state: tuple, device: tuple, perm: Any, start: int, count: int, batch_size: int, key: Any
+    ) -> tuple[tuple, dict, int]:
+        """Run up to ``count`` steps from ``start``; return the state, the last logs and the steps run."""
         if self.placement is not None:
             self.placement.check_batch_size(batch_size, "fit")
         with self._context():
             if self.mode == "unrolled":
-                state = self._jit_train_unrolled(
+                state, logs = self._jit_train_unrolled(
                     state, device, perm, jnp.int32(start), key, batch_size=batch_size, count=count
                 )
-                return state, count
-            state, end = self._jit_train_loop(
-                state, device, perm, jnp.int32(start), jnp.int32(count), key, batch_size=batch_size
+                return state, logs, count
+            zeros = self._logs_zeros("train", state, device, batch_size)
+            state, logs, end = self._jit_train_loop(
+                state, device, perm, jnp.int32(start), jnp.int32(count), key, zeros, batch_size=batch_size
             )
-            return state, int(end) - start
+            return state, logs, int(end) - start
 
-    def train_tail(self, state: dict, device: tuple, perm: Any, offset: int, size: int, key: Any, step: int) -> dict:
+    def train_tail(self, state: tuple, device: tuple, perm: Any, offset: int, size: int, key: Any, step: int) -> tuple:
         with self._context():
             return self._jit_train_slice(state, device, perm, jnp.int32(offset), key, jnp.int32(step), size=size)
 
-    def train_batch(self, state: dict, data: ArrayData, key: Any) -> dict:
-        xs, ys, sw = self._put_batch(data)
+    def train_batch(self, state: tuple, data: ArrayData, key: Any) -> tuple:
         with self._context():
-            return self._jit_train_batch(state, xs, ys, sw, key)
+            return self._jit_train_batch(state, self.put_batch(data), key)
 
-    def test_chunk(self, state: dict, device: tuple, start: int, count: int, batch_size: int) -> dict:
+    def test_chunk(self, state: tuple, device: tuple, start: int, count: int, batch_size: int) -> tuple:
         if self.placement is not None:
             self.placement.check_batch_size(batch_size, "evaluate")
         with self._context():
-            return self._jit_test_loop(state, device, jnp.int32(start), jnp.int32(count), batch_size=batch_size)
+            zeros = self._logs_zeros("test", state, device, batch_size)
+            return self._jit_test_loop(state, device, jnp.int32(start), jnp.int32(count), zeros, batch_size=batch_size)
 
-    def test_tail(self, state: dict, device: tuple, offset: int, size: int) -> dict:
+    def test_tail(self, state: tuple, device: tuple, offset: int, size: int) -> tuple:
         with self._context():
             return self._jit_test_slice(state, device, jnp.int32(offset), size=size)
 
-    def test_batch(self, state: dict, data: ArrayData) -> dict:
-        xs, ys, sw = self._put_batch(data)
+    def test_batch(self, state: tuple, data: ArrayData) -> tuple:
         with self._context():
-            return self._jit_test_batch(state, xs, ys, sw)
+            return self._jit_test_batch(state, self.put_batch(data))
 
-    def logs(self, state: dict) -> dict[str, float]:
-        with self._context():
-            values = jax.device_get(self._jit_logs(state))
-        return {k: float(v) for k, v in values.items()}
+
+def _padded(array: np.ndarray, rows: int) -> np.ndarray:
+    """``array`` with ``rows`` rows (those past its own are zeros, and never read)."""
+    n = array.shape[0]
+    if rows == n:
+        return array
+    out = np.zeros((rows, *array.shape[1:]), array.dtype)
+    out[:n] = array
+    return out
+
+
+def python_logs(logs: dict[str, Any]) -> dict[str, Any]:
+    """Logs fetched from the device: Python floats for scalars, NumPy arrays otherwise."""
+    values = jax.device_get(logs)
+    return {k: float(v) if np.ndim(v) == 0 else np.asarray(v) for k, v in values.items()}

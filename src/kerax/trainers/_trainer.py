@@ -1,20 +1,21 @@
-"""compile / fit / evaluate / predict.
+"""compile / fit / evaluate / predict, and the model's own training methods.
 
-The whole training state (trainable and non-trainable weights, optimizer state, metric accumulators and
-the loss trackers) is one pytree threaded through a pure, jitted step. Arrays that fit on the device are
-placed there once and shuffled there; an epoch then runs as a few calls that each perform many steps,
-and Python is touched only between those calls, where the progress bar and callbacks are served.
-
-How many steps a call performs, and how it loops, is chosen per model: a ``fori_loop`` with a dynamic
-trip count (one compilation for every chunk size) for models without convolutions, and one step per call
-for models whose step contains a convolution when running on CPU, where XLA runs a convolution's
-gradient inside a loop body about 15 times slower (see docs/benchmarks.md).
+Training is the model's methods, with Keras 3's JAX signatures: ``train_step(state, data)``,
+``test_step``, ``predict_step``, ``compute_loss``, ``compute_metrics``. The built-in behaviour is simply
+their default body; the trainer compiles whichever the model has and runs it over one data source
+(arrays placed on the device, or batches read ahead from an iterable), many steps per call where it can:
+a ``lax.while_loop`` with a dynamic trip count (one compilation for every chunk length) for models
+without convolutions, one or ``steps_per_execution`` unrolled steps per call for models whose step
+contains a convolution when running on CPU, where XLA runs a convolution's gradient inside a loop body
+about 15 times slower (see docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import time
+import warnings
 from typing import Any
 
 import jax
@@ -22,23 +23,38 @@ import jax.numpy as jnp
 import numpy as np
 
 from kerax import callbacks as _callbacks
+from kerax import metrics as _metrics
 from kerax import optimizers as _optimizers
-from kerax.backend import _random, _staging
+from kerax.backend import _random, _scope, _staging
 from kerax.distribution import _placement
 from kerax.layers import _layer
 from kerax.trainers import _compile, _predict
 from kerax.trainers._data import (
     ArrayBatches,
     ArrayData,
+    Prefetcher,
+    as_batch_iterable,
     check_lengths,
     flatten_structure,
     is_batch_iterable,
     unpack_batch,
+    unpack_x_y_sample_weight,
 )
-from kerax.trainers._steps import StepFunctions
+from kerax.trainers._steps import StepFunctions, python_logs
 
 # Arrays that `predict` may hand to the model as they are (others are converted as `_data` converts them).
 _FAST_PREDICT_DTYPES = (np.dtype("float32"), np.dtype("int32"))
+# The trainer's own attributes, which `metrics` does not list as a model's tracked metrics.
+_TRAINER_ATTRIBUTES = frozenset({"_loss_tracker", "_compile_metrics", "_compile_loss"})
+
+
+def _check_count(what: str, name: str, value: Any, minimum: int = 1) -> None:
+    """Refuse a count argument that is not an int >= ``minimum`` (None is allowed: the default)."""
+    if value is None:
+        return
+    if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < minimum:
+        kind = "positive" if minimum == 1 else "non-negative"
+        raise ValueError(f"{what}: `{name}` must be a {kind} integer or None, received {value!r}.")
 
 
 class Trainer:
@@ -51,9 +67,11 @@ class Trainer:
         self.history: Any = None
         self.run_eagerly = False
         self._compile_args: dict[str, Any] | None = None
-        self._spec: _compile.CompiledSpec | None = None
+        self._compile_loss: _compile.CompileLoss | None = None
+        self._compile_metrics: _compile.CompileMetrics | None = None
+        self._loss_tracker: Any = None
         self._steps: StepFunctions | None = None
-        self._metric_states: list[Any] | None = None
+        self._losses_override: list[Any] | None = None
 
     # -- compile -------------------------------------------------------------------------------------
     def compile(
@@ -72,7 +90,9 @@ class Trainer:
 
         Args:
             optimizer: a name (``"adam"``) or an optimizer instance.
-            loss: a name, function or Loss; a list or dict (by output name) for several outputs.
+            loss: a name, function or Loss; a list or dict (by output name) for several outputs. None when
+                the model supplies its loss itself (``add_loss``, or an overridden ``compute_loss`` or
+                ``train_step``).
             loss_weights: scalars weighting each output's loss.
             metrics: names, functions or Metric objects; a dict or list of lists for several outputs.
             weighted_metrics: metrics that take ``sample_weight`` and ``class_weight`` into account.
@@ -106,9 +126,12 @@ class Trainer:
             "weighted_metrics": weighted_metrics,
             "steps_per_execution": steps_per_execution,
         }
-        self._spec = None
+        self._compile_loss = None if loss is None else _compile.CompileLoss(loss, loss_weights)
+        self._compile_metrics = (
+            None if metrics is None and weighted_metrics is None else _compile.CompileMetrics(metrics, weighted_metrics)
+        )
+        self._loss_tracker = _metrics.Mean(name="loss")
         self._steps = None
-        self._metric_states = None
         self.compiled = True
 
     def _require_compiled(self, what: str) -> None:
@@ -117,15 +140,235 @@ class Trainer:
                 f"You must call `compile()` before `{what}()`, e.g. model.compile(optimizer='adam', loss='mse')."
             )
 
-    @property
-    def metrics_names(self) -> list[str]:
-        if self._spec is None:
-            return ["loss"] if self.compiled else []
-        return self._spec.loss_names + self._spec.metric_names
-
+    # -- metrics -------------------------------------------------------------------------------------
     @property
     def metrics(self) -> list[Any]:
-        return [] if self._spec is None else [m for _, m, _ in self._spec.metrics]
+        """The loss tracker, the compiled metrics (one ``compile_metrics`` entry, as in Keras 3), the
+        per-output loss trackers, then the Metric objects the model holds as attributes."""
+        found: list[Any] = []
+        if self.compiled:
+            found.append(self._loss_tracker)
+            if self._compile_metrics is not None:
+                found.append(self._compile_metrics)
+            if self._compile_loss is not None:
+                found.extend(self._compile_loss.metrics)
+        for key, value in vars(self).items():
+            if key in _TRAINER_ATTRIBUTES:
+                continue
+            for item in value if isinstance(value, list | tuple) else (value,):
+                if isinstance(item, _metrics.Metric) and all(item is not f for f in found):
+                    found.append(item)
+        return found
+
+    @property
+    def metrics_names(self) -> list[str]:
+        return [m.name for m in self.metrics]
+
+    @property
+    def metrics_variables(self) -> list[Any]:
+        """The variables of every metric in ``metrics``, in order: the last part of the training state."""
+        return [v for m in self.metrics for v in m.variables]
+
+    def reset_metrics(self) -> None:
+        for m in self.metrics:
+            m.reset_state()
+
+    def get_metrics_result(self) -> dict[str, Any]:
+        """The current value of every metric in ``metrics``, by name (a dict result is merged in)."""
+        results: dict[str, Any] = {}
+        for metric in self.metrics:
+            value = metric.result()
+            if isinstance(value, dict):
+                results.update(value)
+            else:
+                results[metric.name] = value
+        return results
+
+    # -- the model's training methods (Keras 3's JAX signatures) --------------------------------------
+    @property
+    def losses(self) -> list[Any]:
+        """As for a layer; inside a training step, the losses its forward pass added and weight penalties."""
+        override = self.__dict__.get("_losses_override")
+        if override is None:
+            return super().losses  # type: ignore[misc]
+        penalties = [v.regularizer(v.value) for v in self.trainable_weights if v.regularizer is not None]
+        return [*override, *penalties]
+
+    def compute_loss(
+        self, x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None, training: bool = True
+    ) -> Any:
+        """The total loss of a batch: the compiled loss plus ``self.losses`` (override to customize).
+
+        Args:
+            x: the inputs.
+            y: the targets.
+            y_pred: the model's outputs on ``x``.
+            sample_weight: per-sample weights, or None.
+            training: whether the loss is for a training step.
+        """
+        del x, training
+        total = jnp.zeros((), jnp.float32)
+        if self._compile_loss is not None:
+            total = total + self._compile_loss(y, y_pred, sample_weight)
+        for loss in self.losses:
+            loss = jnp.asarray(loss)
+            if not jnp.issubdtype(loss.dtype, jnp.floating):
+                loss = loss.astype(jnp.float32)
+            total = total + jnp.sum(loss).astype(jnp.float32)
+        return total
+
+    def _compute_loss(self, x: Any, y: Any, y_pred: Any, sample_weight: Any, training: bool) -> Any:
+        # An override written before `training` existed (Keras < 3.3) is called without it.
+        if "training" in inspect.signature(self.compute_loss).parameters:
+            return self.compute_loss(x, y, y_pred, sample_weight, training=training)
+        return self.compute_loss(x, y, y_pred, sample_weight)
+
+    def stateless_compute_loss(
+        self,
+        trainable_variables: Any,
+        non_trainable_variables: Any,
+        metrics_variables: Any,
+        x: Any = None,
+        y: Any = None,
+        y_pred: Any = None,
+        sample_weight: Any = None,
+        training: bool = True,
+    ) -> tuple[Any, tuple[list, list, list]]:
+        """``compute_loss`` as a pure function: returns ``loss, (trainable, non_trainable, metrics)`` values."""
+        mapping = dict(zip(self.trainable_variables, trainable_variables, strict=True))
+        mapping.update(zip(self.non_trainable_variables, non_trainable_variables, strict=True))
+        metric_vars = self.metrics_variables
+        mapping.update(zip(metric_vars, metrics_variables, strict=True))
+        with _scope.StatelessScope(mapping) as scope:
+            loss = self._compute_loss(x, y, y_pred, sample_weight, training)
+            new_ntv = [scope.get(v) for v in self.non_trainable_variables]
+            new_metrics = [scope.get(v) for v in metric_vars]
+        return loss, (list(trainable_variables), new_ntv, new_metrics)
+
+    def compute_loss_and_updates(
+        self,
+        trainable_variables: Any,
+        non_trainable_variables: Any,
+        metrics_variables: Any,
+        x: Any,
+        y: Any,
+        sample_weight: Any,
+        training: bool = False,
+        optimizer_variables: Any = None,
+    ) -> tuple[Any, tuple]:
+        """The forward pass and the loss, pure (for ``jax.value_and_grad``).
+
+        Returns:
+            ``loss, (unscaled_loss, y_pred, non_trainable_values, metrics_values)``; ``loss`` is scaled by
+            the optimizer's loss scale when training (``LossScaleOptimizer``).
+        """
+        y_pred, non_trainable_variables, losses = self.stateless_call(
+            trainable_variables, non_trainable_variables, x, training=training, return_losses=True
+        )
+        self._losses_override = losses
+        try:
+            loss, (_, non_trainable_variables, metrics_variables) = self.stateless_compute_loss(
+                trainable_variables,
+                non_trainable_variables,
+                metrics_variables,
+                x=x,
+                y=y,
+                y_pred=y_pred,
+                sample_weight=sample_weight,
+                training=training,
+            )
+        finally:
+            self._losses_override = None
+        unscaled = loss
+        if training and self.optimizer is not None and optimizer_variables is not None:
+            with _scope.StatelessScope(dict(zip(self.optimizer.variables, optimizer_variables, strict=True))):
+                loss = self.optimizer.scale_loss(loss)
+        return loss, (unscaled, y_pred, non_trainable_variables, metrics_variables)
+
+    def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict[str, Any]:
+        """Update the compiled metrics with a batch and return every metric's result (override to customize).
+
+        Args:
+            x: the inputs.
+            y: the targets.
+            y_pred: the model's outputs.
+            sample_weight: per-sample weights, or None.
+        """
+        del x
+        if self._compile_metrics is not None and y is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def _update_metrics_variables(
+        self, metrics_variables: Any, loss: Any, x: Any, y: Any, y_pred: Any, sample_weight: Any
+    ) -> tuple[dict[str, Any], list]:
+        metric_vars = self.metrics_variables
+        with _scope.StatelessScope(dict(zip(metric_vars, metrics_variables, strict=True))) as scope:
+            batch = next((a for a in jax.tree_util.tree_leaves(x) if jnp.ndim(a)), None)
+            self._loss_tracker.update_state(loss, sample_weight=1 if batch is None else batch.shape[0])
+            logs = self.compute_metrics(x, y, y_pred, sample_weight)
+            new_values = [scope.get(v) for v in metric_vars]
+        return logs, new_values
+
+    def train_step(self, state: tuple, data: Any) -> tuple[dict[str, Any], tuple]:
+        """One optimization step: ``(trainable, non_trainable, optimizer, metrics)`` values in and out.
+
+        Args:
+            state: the four lists of values, in the order of ``trainable_variables``,
+                ``non_trainable_variables``, ``optimizer.variables`` and ``metrics_variables``.
+            data: ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``.
+
+        Returns:
+            ``(logs, new_state)``.
+        """
+        trainable, non_trainable, optimizer_vars, metrics_vars = state
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        grad_fn = jax.value_and_grad(self.compute_loss_and_updates, has_aux=True)
+        (_, aux), grads = grad_fn(
+            trainable,
+            non_trainable,
+            metrics_vars,
+            x,
+            y,
+            sample_weight,
+            training=True,
+            optimizer_variables=optimizer_vars,
+        )
+        unscaled, y_pred, non_trainable, metrics_vars = aux
+        trainable, optimizer_vars = self.optimizer.stateless_apply(optimizer_vars, grads, trainable)
+        logs, metrics_vars = self._update_metrics_variables(metrics_vars, unscaled, x, y, y_pred, sample_weight)
+        return logs, (trainable, non_trainable, optimizer_vars, metrics_vars)
+
+    def test_step(self, state: tuple, data: Any) -> tuple[dict[str, Any], tuple]:
+        """One evaluation step: ``(trainable, non_trainable, metrics)`` values in and out.
+
+        Args:
+            state: the three lists of values.
+            data: ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``.
+        """
+        trainable, non_trainable, metrics_vars = state
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        _, aux = self.compute_loss_and_updates(
+            trainable, non_trainable, metrics_vars, x, y, sample_weight, training=False
+        )
+        unscaled, y_pred, non_trainable, metrics_vars = aux
+        logs, metrics_vars = self._update_metrics_variables(metrics_vars, unscaled, x, y, y_pred, sample_weight)
+        return logs, (trainable, non_trainable, metrics_vars)
+
+    def predict_step(self, state: tuple, data: Any) -> tuple[Any, list]:
+        """The outputs for one batch: ``(trainable, non_trainable)`` values in, ``(outputs, non_trainable)`` out.
+
+        Args:
+            state: the two lists of values.
+            data: ``(x,)`` (or ``x``).
+        """
+        trainable, non_trainable = state
+        x, _, _ = unpack_x_y_sample_weight(data)
+        outputs, non_trainable = self.stateless_call(trainable, non_trainable, x, training=False)
+        return outputs, non_trainable
+
+    def _overrides(self, name: str) -> bool:
+        return getattr(type(self), name) is not getattr(Trainer, name)
 
     # -- data ----------------------------------------------------------------------------------------
     def _output_names(self) -> list[str]:
@@ -147,12 +390,31 @@ class Trainer:
             return dict(zip(self._input_names(), xs, strict=True))
         return xs[0] if len(xs) == 1 else list(xs)
 
+    def _pack_targets(self, ys: list[Any]) -> Any:
+        """Flat target arrays -> one array, or a dict by output name / a list for several outputs."""
+        if len(ys) == 1:
+            return ys[0]
+        if isinstance(getattr(self, "_outputs_struct", None), dict):
+            return dict(zip(self._output_names(), ys, strict=True))
+        return list(ys)
+
+    def _declared_input_shapes(self) -> list[tuple] | None:
+        inputs = getattr(self, "inputs", None)
+        try:
+            return [tuple(t.shape) for t in inputs] if inputs else None
+        except (AttributeError, TypeError):
+            return None
+
     def _prepare_arrays(self, x: Any, y: Any, sample_weight: Any, what: str) -> ArrayData:
         if x is None:
             raise ValueError(f"{what}: `x` is required.")
         if not self.built:
             self._build_from_data(x)
         xs = flatten_structure(x, self._input_names(), f"{what}: x")
+        shapes = self._declared_input_shapes()
+        if shapes is not None and len(shapes) == len(xs):
+            # As Keras does: data one axis short of an input whose last axis is 1 gets that axis.
+            xs = [a[..., None] if a.ndim == len(s) - 1 and s[-1] == 1 else a for a, s in zip(xs, shapes, strict=True)]
         ys = None if y is None else flatten_structure(y, self._output_names(), f"{what}: y")
         sw = (
             None
@@ -173,35 +435,57 @@ class Trainer:
             sample = np.asarray(x)[:1]
         self(sample)
 
-    def _ensure_steps(self, data: ArrayData) -> StepFunctions:
-        """Resolve compile() against real shapes and make the jitted step functions (once)."""
+    def _ensure_steps(self, data: ArrayData, training: bool = False) -> StepFunctions:
+        """Resolve compile() against real shapes and make the compiled steps (once)."""
         if self._steps is not None:
             return self._steps
-        args = self._compile_args or {}
         probe = data.slice(0, 1)
         y_pred = jax.eval_shape(lambda xs: self._forward_flat(xs), [jnp.asarray(a) for a in probe.x])
-        y_pred_flat = jax.tree_util.tree_leaves(y_pred)
-        names = self._output_names()
-        if len(names) != len(y_pred_flat):
-            names = [f"output_{i}" for i in range(len(y_pred_flat))] if len(y_pred_flat) > 1 else ["output"]
+        if isinstance(y_pred, dict):
+            names = [n for n in self._output_names() if n in y_pred] or list(y_pred)
+            y_pred_flat = [y_pred[n] for n in names]
+        else:
+            y_pred_flat = jax.tree_util.tree_leaves(y_pred)
+            names = self._output_names()
+            if len(names) != len(y_pred_flat):
+                names = [f"output_{i}" for i in range(len(y_pred_flat))] if len(y_pred_flat) > 1 else ["output"]
         y_true = probe.y or [None] * len(y_pred_flat)
-        self._spec = _compile.resolve(
-            args.get("loss"),
-            args.get("loss_weights"),
-            args.get("metrics"),
-            args.get("weighted_metrics"),
-            names,
-            y_true,
-            y_pred_flat,
-        )
-        self._steps = StepFunctions(self, self._spec, eager=self.run_eagerly)
+        if self._compile_loss is not None:
+            self._compile_loss.build(names)
+        if self._compile_metrics is not None:
+            losses = self._compile_loss.losses if self._compile_loss is not None else [None] * len(names)
+            self._compile_metrics.build_for(names, losses, y_true, y_pred_flat)
+        if training:
+            self._check_has_loss(probe)
+        self._steps = StepFunctions(self, eager=self.run_eagerly)
         return self._steps
+
+    def _check_has_loss(self, probe: ArrayData) -> None:
+        """Refuse to train a model compiled without a loss that supplies none itself."""
+        if self._compile_loss is not None or any(
+            self._overrides(m) for m in ("train_step", "compute_loss", "compute_loss_and_updates")
+        ):
+            return
+        trainable, non_trainable = self.weight_lists()
+
+        def added(tv: list, ntv: list, xs: list) -> Any:
+            _, _, losses = self.stateless_call(tv, ntv, self._pack_inputs(xs), training=True, return_losses=True)
+            return losses
+
+        tv, ntv = [v.value for v in trainable], [v.value for v in non_trainable]
+        losses = jax.eval_shape(added, tv, ntv, [jnp.asarray(a) for a in probe.x])
+        if not losses and not any(v.regularizer is not None for v in trainable):
+            raise ValueError(
+                f"Model '{self.name}' has no loss to train on: it was compiled without `loss` and adds none "
+                "itself. Pass one to compile(), e.g. `model.compile(optimizer='adam', loss='mse')`, add one with "
+                "`self.add_loss(...)` in call(), or override `compute_loss` or `train_step`."
+            )
 
     def _forward_flat(self, xs: list[Any]) -> Any:
         return self(self._pack_inputs(xs), training=False)
 
     def _validate_targets(self, data: ArrayData) -> None:
-        if data.y is None or self._spec is None:
+        if data.y is None or self._compile_loss is None or not self._compile_loss.built:
             return
         # The output shapes per input signature, traced once per structure (a fit's data does not retrace).
         signature = (_layer.structure_version(), tuple((a.shape[1:], a.dtype) for a in data.x))
@@ -213,7 +497,27 @@ class Trainer:
             outputs = jax.eval_shape(lambda xs: self._forward_flat(xs), probe)
             shapes = [tuple(s.shape) for s in jax.tree_util.tree_leaves(outputs)]
             object.__setattr__(self, "_output_shapes_cache", (signature, shapes))
-        _compile.check_targets(self._spec, data.y, shapes)
+        _compile.check_targets(self._compile_loss, data.y, shapes)
+
+    def _array_source(
+        self, data: ArrayData, batch_size: int, shuffle: bool, what: str, training: bool
+    ) -> _ArraySource | _IterableSource:
+        steps = self._ensure_steps(data, training=training)
+        self._validate_targets(data)
+        placement = _placement.current()
+        if placement is not None and placement.per_process:
+            return _IterableSource(self, _per_process_batches(data, batch_size, shuffle, what), what)
+        return _ArraySource(self, steps, data, batch_size, shuffle)
+
+    def _iterable_source(
+        self, data: Any, what: str, class_weight: Any = None, training: bool = False
+    ) -> _IterableSource:
+        source = _IterableSource(self, data, what, class_weight)
+        if self._steps is None:
+            first = source.peek()
+            self._ensure_steps(first, training=training)
+            self._validate_targets(first)
+        return source
 
     # -- fit -----------------------------------------------------------------------------------------
     def fit(
@@ -238,225 +542,102 @@ class Trainer:
         """Train the model; returns a ``History`` whose ``history`` dict has one list per metric."""
         self._require_compiled("fit")
         verbose = _resolve_verbose(verbose)
-        if not isinstance(epochs, int) or epochs < 0:
-            raise ValueError(f"fit: `epochs` must be a non-negative integer, received {epochs!r}.")
-        if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-            raise ValueError(f"fit: `batch_size` must be a positive integer, received {batch_size!r}.")
+        _check_count("fit", "epochs", epochs, minimum=0)
+        _check_count("fit", "batch_size", batch_size)
+        _check_count("fit", "steps_per_epoch", steps_per_epoch)
+        _check_count("fit", "validation_steps", validation_steps)
+        _check_count("fit", "validation_batch_size", validation_batch_size)
+        _check_count("fit", "validation_freq", validation_freq)
         if not 0.0 <= float(validation_split) < 1.0:
             raise ValueError(f"fit: `validation_split` must lie in [0, 1), received {validation_split!r}.")
+        val_source = None
         if is_batch_iterable(x):
             if validation_split:
                 raise ValueError(
                     "fit: `validation_split` needs arrays; with a generator or data loader pass `validation_data`."
                 )
-            return self._fit_iterable(
-                x,
-                epochs,
-                verbose,
-                callbacks,
-                validation_data,
-                initial_epoch,
-                steps_per_epoch,
-                validation_steps,
-                validation_freq,
-                class_weight,
-            )
-        batch_size = batch_size or 32
-        data = self._prepare_arrays(x, y, sample_weight, "fit")
-        if data.y is None:
-            raise ValueError("fit: targets `y` are required when `x` is an array.")
-        val = None
-        if validation_data is not None:
-            val = self._unpack_validation(validation_data)
-        elif validation_split:
-            n_val = int(data.num_samples * validation_split)
-            if n_val == 0 or n_val == data.num_samples:
-                raise ValueError(
-                    f"fit: validation_split={validation_split} of {data.num_samples} samples leaves "
-                    f"{n_val} for validation; choose a split that leaves samples on both sides."
-                )
-            val = data.slice(data.num_samples - n_val, data.num_samples)
-            data = data.slice(0, data.num_samples - n_val)
-        if class_weight is not None:
-            data = _apply_class_weight(data, class_weight)
-        placement = _placement.current()
-        if placement is not None and placement.per_process:
-            val_batches = None
+            source = self._iterable_source(as_batch_iterable(x), "fit", class_weight, training=True)
+        else:
+            batch_size = batch_size or 32
+            data = self._prepare_arrays(x, y, sample_weight, "fit")
+            val = None
+            if validation_split and validation_data is None:
+                n_val = int(data.num_samples * validation_split)
+                if n_val == 0 or n_val == data.num_samples:
+                    raise ValueError(
+                        f"fit: validation_split={validation_split} of {data.num_samples} samples leaves "
+                        f"{n_val} for validation; choose a split that leaves samples on both sides."
+                    )
+                val = data.slice(data.num_samples - n_val, data.num_samples)
+                data = data.slice(0, data.num_samples - n_val)
+            if class_weight is not None:
+                data = _apply_class_weight(data, class_weight)
+            source = self._array_source(data, batch_size, shuffle, "fit", training=True)
             if val is not None:
-                val_batches = _per_process_batches(val, validation_batch_size or batch_size, False, "fit: validation")
-            return self._fit_iterable(
-                _per_process_batches(data, batch_size, shuffle, "fit"),
-                epochs,
-                verbose,
-                callbacks,
-                val_batches,
-                initial_epoch,
-                steps_per_epoch,
-                validation_steps,
-                validation_freq,
-                None,  # the class weights are in the sample weights already
-            )
-        steps = self._ensure_steps(data)
-        self._validate_targets(data)
-        if val is not None:
-            self._validate_targets(val)
-
-        n = data.num_samples
-        steps_total = math.ceil(n / batch_size)
-        if steps_per_epoch is not None:
-            steps_total = min(int(steps_per_epoch), steps_total)
-        cbs = callback_list(self, callbacks, verbose, epochs=epochs, steps=steps_total, history=True)
-        lease = _staging.Lease()
-        device = steps.put_arrays(data, lease)
+                val_source = self._array_source(val, validation_batch_size or batch_size, False, "fit", False)
+        if validation_data is not None:
+            val_source = self._validation_source(validation_data, validation_batch_size or batch_size or 32)
+        steps = self._steps
+        total = source.steps_per_epoch(steps_per_epoch)
+        cbs = callback_list(self, callbacks, verbose, epochs=epochs, steps=total, history=True)
         self.stop_training = False
         self._initial_epoch = None
-        cbs.on_train_begin()  # before the state is read: BackupAndRestore may restore weights and epoch here
-        initial_epoch = self._initial_epoch or initial_epoch
-        state = steps.initial_state()
-        steps.decide_mode(state, device, min(batch_size, n))
-        self._write_back(state)  # Variables and optimizer hold the state's arrays: callbacks see and change them
-        per_batch = cbs.needs_train_batch_hooks
-        epoch_logs: dict[str, float] = {}
+        state = None
+        epoch_logs: dict[str, Any] = {}
         try:
+            cbs.on_train_begin()  # before the state is read: BackupAndRestore may restore weights and epoch here
+            initial_epoch = self._initial_epoch or initial_epoch
+            state = steps.initial_state()
+            source.prepare(state)
+            self._write_back(state)  # Variables and optimizer hold the state's arrays: callbacks see and change them
+            per_batch = cbs.needs_train_batch_hooks
             for epoch in range(initial_epoch, epochs):
                 state = steps.reset_metrics(state)
                 cbs.on_epoch_begin(epoch)
                 state = steps.refresh(state)  # e.g. the learning rate a LearningRateScheduler just set
-                key = _random.draw_key()
-                perm = steps.permutation(n, shuffle)
-                step = 0
-                full_steps = min(steps_total, n // batch_size)
-                logs: dict[str, float] = {}
-                while step < steps_total:
+                logs: dict[str, Any] = {}
+                for first, count in source.chunks(steps_per_epoch, per_batch, verbose):
                     if self.stop_training:
                         break
-                    if step < full_steps:
-                        count = 1 if per_batch else steps.chunk_size(full_steps - step, verbose)
-                        if per_batch:
-                            cbs.on_train_batch_begin(step)
-                        t0 = time.perf_counter()
-                        state, count = steps.train_chunk(state, device, perm, step, count, batch_size, key)
-                        self._write_back(state)
-                        logs = steps.logs(state)
-                        steps.observe(count, time.perf_counter() - t0)
-                    else:
-                        count = 1
-                        if per_batch:
-                            cbs.on_train_batch_begin(step)
-                        state = steps.train_tail(
-                            state, device, perm, step * batch_size, n - step * batch_size, key, step
-                        )
-                        self._write_back(state)
-                        logs = steps.logs(state)
-                    step += count
-                    cbs.on_train_batch_end(step - 1, dict(logs))
+                    if per_batch:
+                        cbs.on_train_batch_begin(first)
+                    state, step_logs, ran = source.train(state, first, count)
+                    self._write_back(state)
+                    logs = python_logs(step_logs)
+                    cbs.on_train_batch_end(first + ran - 1, dict(logs))
                     state = steps.refresh(state)
                 epoch_logs = dict(logs)
-                if val is not None and (epoch + 1) % validation_freq == 0:
-                    val_logs = self._evaluate_arrays(
-                        val, validation_batch_size or batch_size, validation_steps, None, 0
-                    )
+                if val_source is not None and (epoch + 1) % validation_freq == 0:
+                    val_logs = self._run_test(val_source, validation_steps, cbs)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                    state = steps.refresh(state)
                 self._write_back(state)
                 cbs.on_epoch_end(epoch, epoch_logs)
                 state = steps.refresh(state)
                 if self.stop_training:
                     break
         finally:
+            source.close(state)
+            if val_source is not None:
+                val_source.close(None)
             self._write_back(state, final=True)
-            lease.release(state)
+        if self.optimizer is not None and getattr(self.optimizer, "use_ema", False):
+            # As in Keras: the averaged weights replace the trained ones when fit ends.
+            self.optimizer.finalize_variable_values(steps.tv_vars)
         cbs.on_train_end(epoch_logs)
         return self.history
 
-    def _fit_iterable(
-        self,
-        data: Any,
-        epochs: int,
-        verbose: int,
-        callbacks: Any,
-        validation_data: Any,
-        initial_epoch: int,
-        steps_per_epoch: int | None,
-        validation_steps: int | None,
-        validation_freq: int,
-        class_weight: Any,
-    ) -> Any:
-        first = None
-        iterator = None
-        if not self.built or self._steps is None:
-            iterator = iter(data)
-            try:
-                first = next(iterator)
-            except StopIteration:
-                raise ValueError("fit: the data set yielded no batches.") from None
-            x0, y0, sw0 = unpack_batch(first)
-            probe = self._prepare_arrays(x0, y0, sw0, "fit")
-            if class_weight is not None:
-                probe = _apply_class_weight(probe, class_weight)
-            self._ensure_steps(probe)
-            self._validate_targets(probe)
-        steps = self._steps
-        cbs = callback_list(self, callbacks, verbose, epochs=epochs, steps=steps_per_epoch, history=True)
-        self.stop_training = False
-        self._initial_epoch = None
-        cbs.on_train_begin()
-        initial_epoch = self._initial_epoch or initial_epoch
-        state = steps.initial_state()
-        self._write_back(state)
-        epoch_logs: dict[str, float] = {}
-        try:
-            for epoch in range(initial_epoch, epochs):
-                state = steps.reset_metrics(state)
-                cbs.on_epoch_begin(epoch)
-                state = steps.refresh(state)
-                key = _random.draw_key()
-                if iterator is None:
-                    iterator = iter(data)
-                batches = _prefetch(_chain_first(first, iterator))
-                first = None
-                logs: dict[str, float] = {}
-                step = 0
-                for batch in batches:
-                    if self.stop_training or (steps_per_epoch is not None and step >= steps_per_epoch):
-                        break
-                    cbs.on_train_batch_begin(step)
-                    xb, yb, swb = unpack_batch(batch)
-                    arrays = self._prepare_arrays(xb, yb, swb, "fit")
-                    if class_weight is not None:
-                        arrays = _apply_class_weight(arrays, class_weight)
-                    state = steps.train_batch(state, arrays, jax.random.fold_in(key, step))
-                    self._write_back(state)
-                    logs = steps.logs(state)
-                    cbs.on_train_batch_end(step, dict(logs))
-                    state = steps.refresh(state)
-                    step += 1
-                if step == 0:
-                    raise ValueError(
-                        f"fit: the data set yielded no batches in epoch {epoch + 1}. A generator can only be "
-                        "read once: pass a re-iterable object (a data loader) or set `steps_per_epoch`."
-                    )
-                iterator = None if steps_per_epoch is None else iterator
-                epoch_logs = dict(logs)
-                if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                    val_logs = self.evaluate(validation_data, steps=validation_steps, verbose=0, return_dict=True)
-                    epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
-                cbs.on_epoch_end(epoch, epoch_logs)
-                state = steps.refresh(state)
-                if self.stop_training:
-                    break
-        finally:
-            self._write_back(state, final=True)
-        cbs.on_train_end(epoch_logs)
-        return self.history
-
-    def _unpack_validation(self, validation_data: Any) -> ArrayData:
+    def _validation_source(self, validation_data: Any, batch_size: int) -> _ArraySource | _IterableSource:
+        if is_batch_iterable(validation_data):
+            return self._iterable_source(as_batch_iterable(validation_data), "fit: validation_data")
         if not isinstance(validation_data, tuple | list) or len(validation_data) not in (2, 3):
             raise ValueError(
-                "fit: `validation_data` must be a tuple (x_val, y_val) or (x_val, y_val, val_sample_weight); "
-                f"received {type(validation_data).__name__}."
+                "fit: `validation_data` must be a tuple (x_val, y_val) or (x_val, y_val, val_sample_weight), or a "
+                f"data set of batches; received {type(validation_data).__name__}."
             )
         vx, vy, vsw = unpack_batch(tuple(validation_data))
-        return self._prepare_arrays(vx, vy, vsw, "fit: validation_data")
+        data = self._prepare_arrays(vx, vy, vsw, "fit: validation_data")
+        return self._array_source(data, batch_size, False, "fit: validation_data", False)
 
     def _write_back(self, state: Any, final: bool = False) -> None:
         if state is not None and self._steps is not None:
@@ -477,75 +658,37 @@ class Trainer:
         """Loss and metrics on the data: ``[loss, *metrics]`` (or a dict with ``return_dict=True``)."""
         self._require_compiled("evaluate")
         verbose = _resolve_verbose(verbose)
+        _check_count("evaluate", "batch_size", batch_size)
+        _check_count("evaluate", "steps", steps)
         if is_batch_iterable(x):
-            logs = self._evaluate_iterable(x, steps, callbacks, verbose)
+            source = self._iterable_source(as_batch_iterable(x), "evaluate")
         else:
             data = self._prepare_arrays(x, y, sample_weight, "evaluate")
-            if data.y is None:
-                raise ValueError("evaluate: targets `y` are required when `x` is an array.")
-            self._ensure_steps(data)
-            self._validate_targets(data)
-            placement = _placement.current()
-            if placement is not None and placement.per_process:
-                batches = _per_process_batches(data, batch_size or 32, False, "evaluate")
-                logs = self._evaluate_iterable(batches, steps, callbacks, verbose)
-            else:
-                logs = self._evaluate_arrays(data, batch_size or 32, steps, callbacks, verbose)
+            source = self._array_source(data, batch_size or 32, False, "evaluate", False)
+        cbs = callback_list(self, callbacks, verbose, epochs=1, steps=source.steps_per_epoch(steps))
+        try:
+            logs = self._run_test(source, steps, cbs)
+        finally:
+            source.close(None)
         return self._format(logs, return_dict)
 
-    def _evaluate_arrays(
-        self, data: ArrayData, batch_size: int, steps: int | None, callbacks: Any, verbose: int
-    ) -> dict[str, float]:
-        fns = self._ensure_steps(data)
-        n = data.num_samples
-        steps_total = math.ceil(n / batch_size)
-        if steps is not None:
-            steps_total = min(int(steps), steps_total)
-        cbs = callback_list(self, callbacks, verbose, epochs=1, steps=steps_total)
-        lease = _staging.Lease()
-        device = fns.put_arrays(data, lease)
+    def _run_test(self, source: Any, steps: int | None, cbs: Any) -> dict[str, Any]:
+        fns = self._steps
         state = fns.reset_metrics(fns.test_state())
-        try:
-            cbs.on_test_begin()
-            full = min(steps_total, n // batch_size)
-            step = 0
-            logs: dict[str, float] = {}
-            while step < steps_total:
-                if step < full:
-                    count = 1 if cbs.needs_test_batch_hooks else full - step
-                    state = fns.test_chunk(state, device, step, count, batch_size)
-                else:
-                    count = 1
-                    state = fns.test_tail(state, device, step * batch_size, n - step * batch_size)
-                step += count
-                logs = fns.logs(state)
-                cbs.on_test_batch_end(step - 1, dict(logs))
-        finally:
-            lease.release(state)
-        cbs.on_test_end(logs)
-        fns.store_metric_results(state)
-        return logs
-
-    def _evaluate_iterable(self, data: Any, steps: int | None, callbacks: Any, verbose: int) -> dict[str, float]:
-        cbs = callback_list(self, callbacks, verbose, epochs=1, steps=steps)
-        fns = None
-        state = None
-        logs: dict[str, float] = {}
         cbs.on_test_begin()
-        for i, batch in enumerate(_prefetch(iter(data))):
-            if steps is not None and i >= steps:
-                break
-            xb, yb, swb = unpack_batch(batch)
-            arrays = self._prepare_arrays(xb, yb, swb, "evaluate")
-            if fns is None:
-                fns = self._ensure_steps(arrays)
-                state = fns.reset_metrics(fns.test_state())
-            state = fns.test_batch(state, arrays)
-            logs = fns.logs(state)
-            cbs.on_test_batch_end(i, dict(logs))
-        if fns is None:
-            raise ValueError("evaluate: the data set yielded no batches.")
-        cbs.on_test_end(logs)
+        per_batch = cbs.needs_test_batch_hooks
+        logs: dict[str, Any] = {}
+        try:
+            for first, count in source.chunks(steps, per_batch, 0, test=True):
+                if per_batch:
+                    cbs.on_test_batch_begin(first)
+                state, step_logs, ran = source.test(state, first, count)
+                logs = python_logs(step_logs)
+                cbs.on_test_batch_end(first + ran - 1, dict(logs))
+        finally:
+            source.release(state)
+        fns.write_back(state)
+        cbs.on_test_end(dict(logs))
         return logs
 
     # -- predict -------------------------------------------------------------------------------------
@@ -559,8 +702,12 @@ class Trainer:
     ) -> Any:
         """Outputs for the inputs, as NumPy arrays (a list or dict for several outputs)."""
         verbose = _resolve_verbose(verbose)
+        _check_count("predict", "batch_size", batch_size)
+        _check_count("predict", "steps", steps)
+        custom = self._overrides("predict_step")
         if (
-            type(x) is np.ndarray
+            not custom
+            and type(x) is np.ndarray
             and x.dtype in _FAST_PREDICT_DTYPES
             and x.ndim
             and 0 < len(x) <= (batch_size or 32)
@@ -572,19 +719,29 @@ class Trainer:
             if out is not None:
                 return out
         if is_batch_iterable(x):
-            outs = []
-            for i, batch in enumerate(_prefetch(iter(x))):
-                if steps is not None and i >= steps:
-                    break
-                xb, _, _ = unpack_batch(batch)
-                outs.append(self.predict_on_batch(xb))
-            if not outs:
-                raise ValueError("predict: the data set yielded no batches.")
-            return jax.tree_util.tree_map(lambda *a: np.concatenate(a), *outs)
+            return self._predict_iterable(as_batch_iterable(x), steps, verbose, callbacks)
         batch_size = batch_size or 32
         data = self._prepare_arrays(x, None, None, "predict")
-        n = data.num_samples
-        return _predict.predict_arrays(self, data, batch_size, n, verbose, callbacks, steps)
+        return _predict.predict_arrays(self, data, batch_size, data.num_samples, verbose, callbacks, steps)
+
+    def _predict_iterable(self, data: Any, steps: int | None, verbose: int, callbacks: Any) -> Any:
+        cbs = callback_list(self, callbacks, verbose, epochs=1, steps=steps)
+        cbs.on_predict_begin()
+        outs = []
+        with Prefetcher(iter(data)) as batches:
+            for i, batch in enumerate(batches):
+                if steps is not None and i >= steps:
+                    break
+                cbs.on_predict_batch_begin(i)
+                xb, _, _ = unpack_batch(batch)
+                out = self.predict_on_batch(xb)
+                outs.append(out)
+                cbs.on_predict_batch_end(i, {"outputs": out})
+        if not outs:
+            raise ValueError("predict: the data set yielded no batches.")
+        result = jax.tree_util.tree_map(lambda *a: np.concatenate(a), *outs)
+        cbs.on_predict_end()
+        return result
 
     def predict_on_batch(self, x: Any) -> Any:
         """Outputs for one batch, as NumPy arrays."""
@@ -604,31 +761,203 @@ class Trainer:
         data = self._prepare_arrays(x, y, sample_weight, "train_on_batch")
         if class_weight is not None:
             data = _apply_class_weight(data, class_weight)
-        fns = self._ensure_steps(data)
+        fns = self._ensure_steps(data, training=True)
         self._validate_targets(data)
         state = fns.reset_metrics(fns.initial_state())
-        state = fns.train_batch(state, data, _random.draw_key())
+        state, logs = fns.train_batch(state, data, _random.draw_key())
         fns.write_back(state, final=True)
-        return self._format(fns.logs(state), return_dict)
+        return self._format(python_logs(logs), return_dict)
 
     def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
         """Loss and metrics on one batch, without training."""
         self._require_compiled("test_on_batch")
         data = self._prepare_arrays(x, y, sample_weight, "test_on_batch")
         fns = self._ensure_steps(data)
-        state = fns.test_batch(fns.reset_metrics(fns.test_state()), data)
-        return self._format(fns.logs(state), return_dict)
+        state, logs = fns.test_batch(fns.reset_metrics(fns.test_state()), data)
+        fns.write_back(state)
+        return self._format(python_logs(logs), return_dict)
 
-    def _format(self, logs: dict[str, float], return_dict: bool) -> Any:
+    def _format(self, logs: dict[str, Any], return_dict: bool) -> Any:
+        """Logs as a dict, or as a list in Keras's order: the metrics' names first, then the rest by name."""
         if return_dict:
             return logs
-        values = [logs[n] for n in self.metrics_names if n in logs]
+        names: list[str] = []
+        for metric in self.metrics:
+            sub = getattr(metric, "metrics", None) if isinstance(metric, _compile.CompileMetrics) else None
+            names.extend(m.name for m in sub) if sub is not None else names.append(metric.name)
+        values = [logs[n] for n in names if n in logs] + [logs[k] for k in sorted(logs) if k not in names]
         return values[0] if len(values) == 1 else values
 
     def _optimizer_variables_for_summary(self) -> list[Any] | None:
         if self.optimizer is None or not getattr(self.optimizer, "built", False):
             return None
         return list(getattr(self.optimizer, "variables", []) or [])
+
+
+class _ArraySource:
+    """Arrays placed on the device once per call; an epoch is a permutation and chunks of steps over it."""
+
+    def __init__(self, model: Any, steps: StepFunctions, data: ArrayData, batch_size: int, shuffle: bool) -> None:
+        self.model = model
+        self.fns = steps
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.n = data.num_samples
+        self.lease = _staging.Lease()
+        self.device = steps.put_arrays(data, self.lease)
+        self.full = self.n // batch_size
+        self.position = 0
+        self.perm: Any = None
+        self.key: Any = None
+
+    def steps_per_epoch(self, limit: int | None) -> int:
+        total = math.ceil(self.n / self.batch_size)
+        return total if limit is None else min(int(limit), total)
+
+    def prepare(self, state: tuple) -> None:
+        self.fns.decide_mode(state, self.device, min(self.batch_size, self.n))
+
+    def chunks(self, limit: int | None, per_batch: bool, verbose: int, test: bool = False) -> Any:
+        """``(first step, step count)`` pairs covering one epoch; a chunk may run fewer (``position``)."""
+        total = self.steps_per_epoch(limit)
+        full = min(total, self.full)
+        if not test:
+            self.key = _random.draw_key()
+            self.perm = self.fns.permutation(self.n, self.shuffle)
+        self.position = 0
+        while self.position < total:
+            if self.position >= full:
+                yield self.position, 1  # the final partial batch
+            elif per_batch:
+                yield self.position, 1
+            elif test:
+                yield self.position, full - self.position
+            else:
+                yield self.position, self.fns.chunk_size(full - self.position, verbose)
+
+    def train(self, state: tuple, first: int, count: int) -> tuple:
+        fns = self.fns
+        if first < self.full:
+            t0 = time.perf_counter()
+            state, logs, ran = fns.train_chunk(state, self.device, self.perm, first, count, self.batch_size, self.key)
+            fns.observe(ran, time.perf_counter() - t0)
+        else:
+            offset = first * self.batch_size
+            state, logs = fns.train_tail(state, self.device, self.perm, offset, self.n - offset, self.key, first)
+            ran = 1
+        self.position = first + ran
+        return state, logs, ran
+
+    def test(self, state: tuple, first: int, count: int) -> tuple:
+        if first < self.full:
+            state, logs = self.fns.test_chunk(state, self.device, first, count, self.batch_size)
+        else:
+            offset = first * self.batch_size
+            state, logs = self.fns.test_tail(state, self.device, offset, self.n - offset)
+            count = 1
+        self.position = first + count
+        return state, logs, count
+
+    def release(self, state: Any) -> None:
+        """Between uses (a validation pass): nothing to release, the arrays stay placed."""
+
+    def close(self, state: Any) -> None:
+        self.lease.release(state)
+
+
+class _IterableSource:
+    """Batches read ahead from an iterable (generator, data loader, ``PyDataset``), one step per batch."""
+
+    def __init__(self, model: Any, data: Any, what: str, class_weight: Any = None) -> None:
+        self.model = model
+        self.data = data
+        self.what = what
+        self.class_weight = class_weight
+        self.reader: Prefetcher | None = None
+        self.pending: Any = None
+        self.key: Any = None
+        self._first: ArrayData | None = None
+
+    def _arrays(self, batch: Any) -> ArrayData:
+        xb, yb, swb = unpack_batch(batch)
+        arrays = self.model._prepare_arrays(xb, yb, swb, self.what)
+        if self.class_weight is not None:
+            arrays = _apply_class_weight(arrays, self.class_weight)
+        return arrays
+
+    def _open(self) -> Prefetcher:
+        if self.reader is None:
+            self.reader = Prefetcher(iter(self.data))
+        return self.reader
+
+    def peek(self) -> ArrayData:
+        """The first batch (read now and served first), to resolve compile() against real shapes."""
+        try:
+            batch = next(self._open())
+        except StopIteration:
+            raise ValueError(f"{self.what}: the data set yielded no batches.") from None
+        self._first = batch
+        return self._arrays(batch)
+
+    def steps_per_epoch(self, limit: int | None) -> int | None:
+        if limit is not None:
+            return int(limit)
+        try:
+            return len(self.data)
+        except TypeError:
+            return None
+
+    def prepare(self, state: tuple) -> None:
+        del state
+
+    def chunks(self, limit: int | None, per_batch: bool, verbose: int, test: bool = False) -> Any:
+        del per_batch, verbose
+        reader = self._open()
+        self.key = _random.draw_key()
+        step = 0
+        while limit is None or step < limit:
+            if self._first is not None:
+                batch, self._first = self._first, None
+            else:
+                try:
+                    batch = next(reader)
+                except StopIteration:
+                    break
+            self.pending = self._arrays(batch)
+            yield step, 1
+            step += 1
+        if step == 0:
+            raise ValueError(
+                f"{self.what}: the data set yielded no batches. A generator can only be read once: pass a "
+                "re-iterable object (a data loader, a PyDataset) or set `steps_per_epoch`."
+            )
+        if limit is None or test:
+            self.release(None)  # the pass is over: the next epoch reads the data again
+        elif step < limit:
+            warnings.warn(
+                f"{self.what}: the data ran out after {step} of {limit} steps; training stops here. Make the data "
+                "repeat, or lower `steps_per_epoch`.",
+                stacklevel=4,
+            )
+            self.model.stop_training = True
+
+    def train(self, state: tuple, first: int, count: int) -> tuple:
+        state, logs = self.model._steps.train_batch(state, self.pending, jax.random.fold_in(self.key, first))
+        return state, logs, 1
+
+    def test(self, state: tuple, first: int, count: int) -> tuple:
+        state, logs = self.model._steps.test_batch(state, self.pending)
+        return state, logs, 1
+
+    def release(self, state: Any) -> None:
+        del state
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
+        self._first = None
+
+    def close(self, state: Any) -> None:
+        self.release(state)
 
 
 def callback_list(
@@ -684,40 +1013,3 @@ def _apply_class_weight(data: ArrayData, class_weight: dict[int, float]) -> Arra
     if data.sample_weight is not None:
         weights = weights * data.sample_weight
     return ArrayData(data.x, data.y, weights.astype(np.float32))
-
-
-def _chain_first(first: Any, iterator: Any) -> Any:
-    if first is not None:
-        yield first
-    yield from iterator
-
-
-def _prefetch(iterator: Any, size: int = 2) -> Any:
-    """Read the next batches on a background thread while the current step runs."""
-    import queue
-    import threading
-
-    q: queue.Queue = queue.Queue(maxsize=size)
-    done = object()
-
-    def worker() -> None:
-        try:
-            for item in iterator:
-                q.put(item)
-        except BaseException as e:  # noqa: BLE001 - handed to the consumer
-            q.put(_Failure(e))
-        q.put(done)
-
-    threading.Thread(target=worker, daemon=True).start()
-    while True:
-        item = q.get()
-        if item is done:
-            return
-        if isinstance(item, _Failure):
-            raise item.error
-        yield item
-
-
-class _Failure:
-    def __init__(self, error: BaseException) -> None:
-        self.error = error

@@ -68,8 +68,7 @@ class Dropout(Layer):
         return shape
 
     def _key(self) -> jax.Array:
-        scope = _scope.current()
-        if self.seed is None or (scope is not None and scope.rng is not None):
+        if self.seed is None or _scope.innermost_with_rng() is not None:
             return draw_key()
         key = jax.random.fold_in(jax.random.key(self.seed), self._draws)
         self._draws += 1

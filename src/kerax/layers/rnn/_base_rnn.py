@@ -8,10 +8,10 @@ import jax
 import jax.numpy as jnp
 
 from kerax import activations, initializers
-from kerax.backend import draw_key
 from kerax.backend._variables import Variable
 from kerax.layers._input_spec import InputSpec
 from kerax.layers._layer import Layer
+from kerax.layers.regularization._noise import SeededNoiseMixin
 
 
 def _check_rate(layer: Layer, name: str, value: Any) -> float:
@@ -21,7 +21,7 @@ def _check_rate(layer: Layer, name: str, value: Any) -> float:
     return value
 
 
-class BaseRNN(Layer):
+class BaseRNN(SeededNoiseMixin, Layer):
     """A recurrent layer over ``(batch, time, features)`` inputs; subclasses define the cell.
 
     Subclasses set ``_num_states``, create their weights in ``_build_cell(input_dim)`` and implement
@@ -82,6 +82,7 @@ class BaseRNN(Layer):
         self.dropout = _check_rate(self, "dropout", dropout)
         self.recurrent_dropout = _check_rate(self, "recurrent_dropout", recurrent_dropout)
         self.seed = seed
+        self._draws = 0
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
@@ -175,7 +176,7 @@ class BaseRNN(Layer):
             return None
         if rate >= 1.0:
             return jnp.zeros(shape, dtype)
-        keep = jax.random.bernoulli(draw_key(), 1.0 - rate, shape)
+        keep = jax.random.bernoulli(self._key(), 1.0 - rate, shape)
         return keep.astype(dtype) / (1.0 - rate)
 
     def call(
