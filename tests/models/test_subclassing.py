@@ -161,12 +161,13 @@ def test_weights_order_equals_keras():
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
-def test_passing_inputs_to_a_subclass_constructor_is_refused():
+def test_a_subclass_constructed_the_functional_way_checks_its_graph():
     class Plain(kerax.Model):
         def call(self, x):
             return x
 
-    with pytest.raises(TypeError, match="call"):
+    # As in Keras, Plain(inputs, outputs) is a Functional model; an output from an unlisted Input is refused.
+    with pytest.raises(ValueError, match="not listed"):
         Plain(kerax.Input((3,)), kerax.Input((3,)))
 
 

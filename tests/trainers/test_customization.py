@@ -212,27 +212,6 @@ def test_variables_pass_through_jit_grad_device_put_and_tree_util() -> None:
     assert jnp.asarray(tv[1]).shape == tv[1].shape
 
 
-def test_assign_in_call_updates_state_eagerly_under_fit_and_while_building() -> None:
-    class Counter(layers.Layer):
-        def build(self, input_shape):
-            self.seen = self.add_weight(shape=(), initializer="zeros", trainable=False, name="seen")
-
-        def call(self, x):
-            self.seen.assign(self.seen.value + x.shape[0])
-            return x
-
-    inputs = kerax.Input((4,))
-    counter = Counter()
-    model = kerax.Model(inputs, layers.Dense(1)(counter(inputs)))  # building does not leak a tracer
-    assert float(counter.seen.numpy()) == 0.0
-    x, y = _xy(64)
-    model(x[:5], training=True)
-    assert float(counter.seen.numpy()) == 5.0
-    model.compile("sgd", "mse")
-    model.fit(x, y, batch_size=16, epochs=1, verbose=0)
-    assert float(counter.seen.numpy()) == 5.0 + 64
-
-
 # -- callbacks ---------------------------------------------------------------------------------------
 
 
@@ -274,15 +253,6 @@ def test_callback_hooks_fire_for_validation_and_predict() -> None:
 
 
 # -- data ----------------------------------------------------------------------------------------------
-
-
-def test_input_one_axis_short_gets_its_trailing_axis() -> None:
-    inputs = kerax.Input((6, 6, 1))
-    model = kerax.Model(inputs, layers.Dense(1)(layers.Flatten()(inputs)))
-    model.compile("sgd", "mse")
-    x = np.random.default_rng(0).random((8, 6, 6)).astype("float32")
-    model.fit(x, np.zeros((8, 1)), verbose=0)
-    assert model.predict(x, verbose=0).shape == (8, 1)
 
 
 class Batches:

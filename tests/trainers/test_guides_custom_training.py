@@ -39,10 +39,13 @@ class CustomModel(keras.Model):
             x,
             training=training,
         )
-        loss, (
-            trainable_variables,
-            non_trainable_variables,
-            metrics_variables,
+        (
+            loss,
+            (
+                trainable_variables,
+                non_trainable_variables,
+                metrics_variables,
+            ),
         ) = self.stateless_compute_loss(
             trainable_variables,
             non_trainable_variables,
@@ -121,7 +124,9 @@ class LowLevelModel(keras.Model):
         self.mae_metric = keras.metrics.MeanAbsoluteError(name="mae")
         self.loss_fn = keras.losses.MeanSquaredError()
 
-    def compute_loss_and_updates(self, trainable_variables, non_trainable_variables, x, y, sample_weight, training=False):
+    def compute_loss_and_updates(
+        self, trainable_variables, non_trainable_variables, x, y, sample_weight, training=False
+    ):
         y_pred, non_trainable_variables = self.stateless_call(
             trainable_variables, non_trainable_variables, x, training=training
         )
@@ -140,8 +145,12 @@ class LowLevelModel(keras.Model):
         )
         loss_tracker_vars = metrics_variables[: len(self.loss_tracker.variables)]
         mae_metric_vars = metrics_variables[len(self.loss_tracker.variables) :]
-        loss_tracker_vars = self.loss_tracker.stateless_update_state(loss_tracker_vars, loss, sample_weight=sample_weight)
-        mae_metric_vars = self.mae_metric.stateless_update_state(mae_metric_vars, y, y_pred, sample_weight=sample_weight)
+        loss_tracker_vars = self.loss_tracker.stateless_update_state(
+            loss_tracker_vars, loss, sample_weight=sample_weight
+        )
+        mae_metric_vars = self.mae_metric.stateless_update_state(
+            mae_metric_vars, y, y_pred, sample_weight=sample_weight
+        )
         logs = {}
         logs[self.loss_tracker.name] = self.loss_tracker.stateless_result(loss_tracker_vars)
         logs[self.mae_metric.name] = self.mae_metric.stateless_result(mae_metric_vars)

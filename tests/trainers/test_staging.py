@@ -8,6 +8,7 @@ import pytest
 
 import kerax
 from kerax.backend import _staging
+from kerax.trainers._steps import _padded as steps_padded
 
 pytestmark = pytest.mark.skipif(jax.default_backend() != "cpu", reason="staging applies to the CPU backend")
 
@@ -101,7 +102,9 @@ def test_a_reused_buffer_trains_on_the_new_data(pool, monkeypatch):
     history = reused.fit(xb, yb, epochs=2, batch_size=64, verbose=0, shuffle=False, callbacks=[watch])
     assert during == [0, 0] and pool.held_bytes == xa.nbytes  # the first fit's buffer, taken and returned
 
-    monkeypatch.setattr(_staging.Lease, "put", lambda self, a: jax.device_put(np.array(a)))  # no staging
+    monkeypatch.setattr(
+        _staging.Lease, "put", lambda self, a, rows=None: jax.device_put(np.array(steps_padded(a, rows or len(a))))
+    )  # no staging
     fresh = _model()
     expected = fresh.fit(xb, yb, epochs=2, batch_size=64, verbose=0, shuffle=False)
     np.testing.assert_allclose(history.history["loss"], expected.history["loss"], rtol=1e-6)

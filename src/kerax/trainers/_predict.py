@@ -17,7 +17,6 @@ from kerax.trainers._data import ArrayData
 def _forward_fn(model: Any) -> Any:
     fn = model.__dict__.get("_predict_jit")
     if fn is None:
-
         if model._overrides("predict_step"):
 
             def forward(tv: list, ntv: list, xs: list) -> Any:

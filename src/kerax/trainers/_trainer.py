@@ -177,7 +177,8 @@ class Trainer:
         """The current value of every metric in ``metrics``, by name (a dict result is merged in)."""
         results: dict[str, Any] = {}
         for metric in self.metrics:
-            value = metric.result()
+            # A result may be a Variable (a user's metric returns one): read it now, in the active scope.
+            value = jax.tree_util.tree_map(jnp.asarray, metric.result())
             if isinstance(value, dict):
                 results.update(value)
             else:
