@@ -118,8 +118,11 @@ def data_parallel() -> dict[str, Any]:
     state = steps.initial_state()
     device = steps.put_arrays(kerax.trainers._data.ArrayData([x], [y], None))
     perm = steps.permutation(len(x), False)
+    zeros = steps._logs_zeros("train", state, device, 16)
     hlo = (
-        steps._jit_train_loop.lower(state, device, perm, np.int32(0), np.int32(2), jax.random.key(0), batch_size=16)
+        steps._jit_train_loop.lower(
+            state, device, perm, np.int32(0), np.int32(2), jax.random.key(0), zeros, batch_size=16
+        )
         .compile()
         .as_text()
     )
