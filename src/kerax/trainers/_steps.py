@@ -160,12 +160,15 @@ class StepFunctions:
         self.model.reset_metrics()
         return (*state[:-1], [v._value for v in self.metric_vars])
 
+    def _groups(self, parts: int) -> tuple:
+        """The Variables behind a training state (4 parts) or an evaluation state (3 parts)."""
+        if parts == 3:
+            return (self.tv_vars, self.ntv_vars, self.metric_vars)
+        return (self.tv_vars, self.ntv_vars, self.opt_vars, self.metric_vars)
+
     def write_back(self, state: tuple, final: bool = False) -> None:
         """Point the Variables at the state's arrays (cheap), so callbacks see the current values."""
-        groups = (self.tv_vars, self.ntv_vars, self.opt_vars, self.metric_vars)
-        if len(state) == 3:
-            groups = (self.tv_vars, self.ntv_vars, self.metric_vars)
-        for variables, values in zip(groups, state, strict=True):
+        for variables, values in zip(self._groups(len(state)), state, strict=True):
             for var, value in zip(variables, values, strict=True):
                 var._value = value
         if final and len(state) == 4:
@@ -175,10 +178,7 @@ class StepFunctions:
 
     def refresh(self, state: tuple) -> tuple:
         """Pick up what callbacks changed between calls: the learning rate, or weights they set."""
-        groups = (self.tv_vars, self.ntv_vars, self.opt_vars, self.metric_vars)[: len(state)]
-        if len(state) == 3:
-            groups = (self.tv_vars, self.ntv_vars, self.metric_vars)
-        return tuple([v._value for v in variables] for variables in groups)
+        return tuple([v._value for v in variables] for variables in self._groups(len(state)))
 
     # -- one step: the model's own methods -----------------------------------------------------------
     @staticmethod
