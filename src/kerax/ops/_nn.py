@@ -9,6 +9,28 @@ import jax.numpy as jnp
 
 from kerax.ops._registry import op
 
+__all__ = [
+    "elu",
+    "gelu",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "leaky_relu",
+    "log_softmax",
+    "mish",
+    "one_hot",
+    "relu",
+    "relu6",
+    "selu",
+    "sigmoid",
+    "silu",
+    "softmax",
+    "softplus",
+    "softsign",
+    "swish",
+    "tanh",
+]
+
 
 @op("Relu")
 def relu(x: Any) -> jax.Array:
