@@ -349,3 +349,43 @@ def test_use_ema_swaps_the_averaged_weights_in_at_the_end_of_fit() -> None:
     assert len(averages) == len(model.trainable_variables)
     for weight, average in zip(model.trainable_variables, averages, strict=True):
         np.testing.assert_array_equal(weight.numpy(), average.numpy())
+
+
+def _counting_model(lib: object) -> tuple[object, object]:
+    """A Functional model whose first layer assigns Variables in call(), built with Keras or kerax."""
+
+    class Counter(lib.layers.Layer):
+        def build(self, input_shape: tuple) -> None:
+            self.count = self.add_weight(shape=(), initializer="zeros", trainable=False, name="count")
+            self.total = self.add_weight(shape=(input_shape[-1],), initializer="zeros", trainable=False)
+
+        def call(self, x: object) -> object:
+            self.count.assign(self.count + 1.0)
+            self.total.assign_add(lib.ops.sum(x, axis=0))
+            return x * 2
+
+    inputs = lib.Input((3,))
+    counter = Counter()
+    return lib.Model(inputs, lib.layers.Dense(1)(counter(inputs))), counter
+
+
+def test_variable_assign_in_call_matches_keras_while_building_eager_fit_and_predict() -> None:
+    keras = pytest.importorskip("keras")
+    x = np.arange(24, dtype="float32").reshape(8, 3) / 10
+    y = np.ones((8, 1), "float32")
+    seen = {}
+    for name, lib in (("keras", keras), ("kerax", kerax)):
+        model, counter = _counting_model(lib)
+        trace = [counter.count.numpy().item()]  # building the Functional model assigns nothing
+        counter(x)
+        trace.append(counter.count.numpy().item())
+        model.compile("sgd", "mse")
+        model.fit(x, y, batch_size=4, epochs=1, verbose=0)  # 2 steps
+        trace.append(counter.count.numpy().item())
+        model.predict(x, batch_size=4, verbose=0)  # 2 batches
+        trace.append(counter.count.numpy().item())
+        model(x)
+        trace.append(counter.count.numpy().item())
+        seen[name] = (trace, np.asarray(counter.total.numpy()))
+    assert seen["kerax"][0] == seen["keras"][0] == [0.0, 1.0, 3.0, 5.0, 6.0]
+    np.testing.assert_allclose(seen["kerax"][1], seen["keras"][1], rtol=1e-6)

@@ -702,6 +702,22 @@ class Layer(Operation):
             return outputs, new_non_trainable, list(scope.losses)
         return outputs, new_non_trainable
 
+    @staticmethod
+    def assigned_only(new_values: Sequence[Any], given: Sequence[Any]) -> list[Any]:
+        """At trace time: ``new_values`` with ``None`` where the call left a value as given.
+
+        A jitted call returns only what it assigned (``None`` is an empty pytree), and
+        ``write_assigned`` stores those after the call.
+        """
+        return [None if new is old else new for new, old in zip(new_values, given, strict=True)]
+
+    @staticmethod
+    def write_assigned(variables: Sequence[Variable], values: Sequence[Any]) -> None:
+        """Store the values a call assigned (those that ``assigned_only`` kept) in their Variables."""
+        for var, value in zip(variables, values, strict=True):
+            if value is not None:
+                var.assign(value)
+
     # -- config --------------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         config: dict[str, Any] = {

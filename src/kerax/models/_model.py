@@ -152,7 +152,8 @@ class Model(Trainer, Layer):
         if fn is None:
 
             def run(tv: list, ntv: list, x: Any, rng: Any, training: bool) -> Any:
-                return self.stateless_call(tv, ntv, x, training=training, rng=rng, return_losses=True)
+                out, new, losses = self.stateless_call(tv, ntv, x, training=training, rng=rng, return_losses=True)
+                return out, self.assigned_only(new, ntv), losses
 
             fn = self._compiled_call = jax.jit(run, static_argnames=("training",))
         trainable, non_trainable = self.weight_lists()
@@ -164,12 +165,10 @@ class Model(Trainer, Layer):
         else:
             tv, ntv = placement.place_weights(trainable), placement.place_weights(non_trainable)
             inputs = placement.put_batch(inputs)
-        outputs, new_values, losses = fn(tv, ntv, inputs, rng, training=training)
+        outputs, assigned, losses = fn(tv, ntv, inputs, rng, training=training)
         self._clear_losses()
         self._losses.extend(losses)
-        if training:
-            for var, value in zip(non_trainable, new_values, strict=True):
-                var.assign(value)
+        self.write_assigned(non_trainable, assigned)
         return outputs
 
     def _random_by_default(self) -> bool:

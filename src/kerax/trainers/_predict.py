@@ -15,19 +15,16 @@ from kerax.trainers._data import ArrayData
 
 
 def _forward_fn(model: Any) -> Any:
+    """The jitted ``(tv, ntv, xs) -> (outputs, assigned ntv)``, where unassigned values are ``None``."""
     fn = model.__dict__.get("_predict_jit")
     if fn is None:
-        if model._overrides("predict_step"):
 
-            def forward(tv: list, ntv: list, xs: list) -> Any:
-                outputs, _ = model.predict_step((tv, ntv), (model._pack_inputs(xs),))
-                return outputs
-
-        else:
-
-            def forward(tv: list, ntv: list, xs: list) -> Any:
-                out, _ = model.stateless_call(tv, ntv, model._pack_inputs(xs), training=False)
-                return out
+        def forward(tv: list, ntv: list, xs: list) -> Any:
+            if model._overrides("predict_step"):
+                outputs, new = model.predict_step((tv, ntv), (model._pack_inputs(xs),))
+            else:
+                outputs, new = model.stateless_call(tv, ntv, model._pack_inputs(xs), training=False)
+            return outputs, _layer.Layer.assigned_only(new, ntv)
 
         fn = jax.jit(forward)
         object.__setattr__(model, "_predict_jit", fn)
@@ -49,7 +46,9 @@ def predict_one_batch(model: Any, x: np.ndarray) -> Any:
     if not single[1]:
         return None
     tv, ntv = model.weight_values()
-    out = _forward_fn(model)(tv, ntv, [x])
+    out, assigned = _forward_fn(model)(tv, ntv, [x])
+    if any(v is not None for v in assigned):
+        _layer.Layer.write_assigned(model.weight_lists()[1], assigned)
     return np.asarray(out) if isinstance(out, jax.Array) else jax.tree_util.tree_map(np.asarray, out)
 
 
@@ -75,18 +74,26 @@ def predict_arrays(
         total_steps = min(int(steps), total_steps)
     if verbose == 0 and callbacks is None and total_steps == 1:
         xs = data.x if put is None else put(data.x)
-        return jax.tree_util.tree_map(to_host, fn(tv, ntv, xs))  # the one-batch fast path
+        out, assigned = fn(tv, ntv, xs)  # the one-batch fast path
+        _layer.Layer.write_assigned(non_trainable, assigned)
+        return jax.tree_util.tree_map(to_host, out)
     from kerax.trainers._trainer import callback_list  # _trainer imports this module
 
     cbs = callback_list(model, callbacks, verbose, epochs=1, steps=total_steps)
     cbs.on_predict_begin()
     outputs = []
+    ntv, updated = list(ntv), [None] * len(ntv)  # the state a batch assigned feeds the next batch
     for step in range(total_steps):
         start = step * batch_size
         xs = [a[start : start + batch_size] for a in data.x]
         cbs.on_predict_batch_begin(step)
-        outputs.append(fn(tv, ntv, xs if put is None else put(xs)))
-        cbs.on_predict_batch_end(step, {"outputs": outputs[-1]})
+        out, assigned = fn(tv, ntv, xs if put is None else put(xs))
+        for i, value in enumerate(assigned):
+            if value is not None:
+                ntv[i] = updated[i] = value
+        outputs.append(out)
+        cbs.on_predict_batch_end(step, {"outputs": out})
+    _layer.Layer.write_assigned(non_trainable, updated)
     host = [jax.tree_util.tree_map(to_host, o) for o in outputs]
     result = jax.tree_util.tree_map(lambda *a: np.concatenate(a, axis=0), *host)
     cbs.on_predict_end()

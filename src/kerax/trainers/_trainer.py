@@ -445,7 +445,7 @@ class Trainer:
         if self._steps is not None:
             return self._steps
         probe = data.slice(0, 1)
-        y_pred = jax.eval_shape(lambda xs: self._forward_flat(xs), [jnp.asarray(a) for a in probe.x])
+        y_pred = self._output_spec([jnp.asarray(a) for a in probe.x])
         if isinstance(y_pred, dict):
             names = [n for n in self._output_names() if n in y_pred] or list(y_pred)
             y_pred_flat = [y_pred[n] for n in names]
@@ -486,8 +486,17 @@ class Trainer:
                 "`self.add_loss(...)` in call(), or override `compute_loss` or `train_step`."
             )
 
-    def _forward_flat(self, xs: list[Any]) -> Any:
-        return self(self._pack_inputs(xs), training=False)
+    def _output_spec(self, xs: list[Any]) -> Any:
+        """The outputs' shapes and dtypes for inputs ``xs`` (arrays or specs), traced without FLOPs.
+
+        Traced in a scope of its own, so that a layer assigning a Variable in ``call()`` leaves no tracer.
+        """
+
+        def forward(xs: list[Any]) -> Any:
+            with _scope.StatelessScope(rng=jax.random.key(0)):
+                return self(self._pack_inputs(xs), training=False)
+
+        return jax.eval_shape(forward, xs)
 
     def _validate_targets(self, data: ArrayData) -> None:
         if data.y is None or self._compile_loss is None or not self._compile_loss.built:
@@ -499,7 +508,7 @@ class Trainer:
             shapes = cached[1]
         else:
             probe = [jax.ShapeDtypeStruct((1, *a.shape[1:]), a.dtype) for a in data.x]
-            outputs = jax.eval_shape(lambda xs: self._forward_flat(xs), probe)
+            outputs = self._output_spec(probe)
             shapes = [tuple(s.shape) for s in jax.tree_util.tree_leaves(outputs)]
             object.__setattr__(self, "_output_shapes_cache", (signature, shapes))
         _compile.check_targets(self._compile_loss, data.y, shapes)
