@@ -389,3 +389,43 @@ def test_variable_assign_in_call_matches_keras_while_building_eager_fit_and_pred
         seen[name] = (trace, np.asarray(counter.total.numpy()))
     assert seen["kerax"][0] == seen["keras"][0] == [0.0, 1.0, 3.0, 5.0, 6.0]
     np.testing.assert_allclose(seen["kerax"][1], seen["keras"][1], rtol=1e-6)
+
+
+def test_input_rank_is_adapted_as_keras_does() -> None:
+    x = np.random.default_rng(0).random((16, 6, 6)).astype("float32")
+    inputs = kerax.Input((6, 6, 1))
+    model = kerax.Model(inputs, layers.Dense(2)(layers.Flatten()(layers.Conv2D(2, 3)(inputs))))
+    model.compile("sgd", "mse")
+    model.fit(x, np.zeros((16, 2), "float32"), batch_size=8, verbose=0)
+    np.testing.assert_allclose(model.predict(x, verbose=0), model(x[..., None]), rtol=1e-5, atol=1e-6)
+    assert model.evaluate(x, np.zeros((16, 2)), verbose=0) >= 0
+    flat = kerax.Sequential([kerax.Input((5,)), layers.Dense(3)])
+    assert flat(np.ones((4, 5, 1), "float32")).shape == (4, 3)  # one extra axis of size 1 is dropped
+    with pytest.raises(ValueError, match=r"expects data of shape \(None, 5\), but received shape \(4, 5, 2\)"):
+        flat(np.ones((4, 5, 2), "float32"))
+
+
+class _Subclassed(kerax.Model):
+    def __init__(self) -> None:
+        super().__init__()
+        self.dense = layers.Dense(2)
+
+    def call(self, x: object) -> object:
+        return self.dense(x)
+
+
+@pytest.mark.parametrize("kind", ["sequential", "subclassed"])
+@pytest.mark.parametrize("method", ["fit", "evaluate", "predict"])
+def test_a_wrong_input_shape_is_reported_with_the_datas_own_shape(kind: str, method: str) -> None:
+    if kind == "sequential":
+        model = kerax.Sequential([kerax.Input((4,)), layers.Dense(2)])
+    else:
+        model = _Subclassed()
+        model(np.ones((2, 4), "float32"))
+    model.compile("sgd", "mse")
+    x, y = np.ones((100, 5), "float32"), np.ones((100, 2), "float32")
+    call = {"fit": lambda: model.fit(x, y, verbose=0), "evaluate": lambda: model.evaluate(x, y, verbose=0)}
+    call["predict"] = lambda: model.predict(x, verbose=0)
+    shape = r"\(100, 5\)" if kind == "sequential" or method != "predict" else r"\(32, 5\)"  # predict: per batch
+    with pytest.raises(ValueError, match=shape):
+        call[method]()

@@ -135,8 +135,33 @@ class Functional(Model):
             )
         return [data]
 
-    def _check_data_shapes(self, flat: list[Any]) -> None:
-        for t, x in zip(self.inputs, flat, strict=True):
+    def _adjust_ranks(self, flat: list[Any], tensors: list[Any] | None = None) -> list[Any]:
+        """Data one axis short of an input whose last size is 1 gets that axis; one extra axis of size 1 goes.
+
+        As Keras does: ``(N, 28, 28)`` feeds an ``Input((28, 28, 1))``, ``(N, 5, 1)`` an ``Input((5,))``.
+        """
+        out = []
+        for t, x in zip(tensors or self.inputs, flat, strict=True):
+            rank = getattr(x, "ndim", None)
+            if rank == len(t.shape) - 1 and t.shape[-1] == 1:
+                x = x[..., None]
+            elif rank == len(t.shape) + 1 and x.shape[-1] == 1:
+                x = x[..., 0]
+            out.append(x)
+        return out
+
+    def _conform_inputs(self, xs: list[Any]) -> list[Any]:
+        # xs come in the trainer's order: a dict of inputs by key, else the inputs' order.
+        struct = self._inputs_struct
+        tensors = [struct[k] for k in self._input_names()] if isinstance(struct, dict) else self.inputs
+        if len(xs) != len(tensors):
+            return xs
+        xs = self._adjust_ranks(xs, tensors)
+        self._check_data_shapes(xs, tensors)
+        return xs
+
+    def _check_data_shapes(self, flat: list[Any], tensors: list[Any] | None = None) -> None:
+        for t, x in zip(tensors or self.inputs, flat, strict=True):
             if not hasattr(x, "shape"):
                 continue
             shape = tuple(x.shape)
@@ -150,7 +175,7 @@ class Functional(Model):
                 )
 
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
-        flat = self._flatten_data(inputs)
+        flat = self._adjust_ranks(self._flatten_data(inputs))
         self._check_data_shapes(flat)
         values: dict[int, Any] = {id(t): x for t, x in zip(self.inputs, flat, strict=True)}
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from kerax.backend._symbolic import SymbolicTensor
+from kerax.layers._core.input_layer import InputLayer
 from kerax.layers._layer import Layer, bump_structure_version
-from kerax.layers.core.input_layer import InputLayer
 from kerax.models._functional import Functional
 from kerax.models._model import Model
 
@@ -149,6 +149,9 @@ class Sequential(Model):
         if self._functional is None:
             raise AttributeError(f"Sequential '{self.name}' is not built yet, so it has no output shape.")
         return self._functional.outputs[0].shape
+
+    def _conform_inputs(self, xs: list[Any]) -> list[Any]:
+        return xs if self._functional is None else self._functional._conform_inputs(xs)
 
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
         if self._functional is None:

@@ -389,6 +389,10 @@ class Trainer:
         names = getattr(self, "input_names", None)
         return list(names) if names else ["input"]
 
+    def _conform_inputs(self, xs: list[Any]) -> list[Any]:
+        """Whole input arrays, adapted to and checked against declared inputs (Functional, Sequential)."""
+        return xs
+
     def _pack_inputs(self, xs: list[Any]) -> Any:
         """Flat input arrays (in ``_input_names`` order) -> what the model's ``call`` takes."""
         if isinstance(getattr(self, "_inputs_struct", None), dict):
@@ -403,23 +407,13 @@ class Trainer:
             return dict(zip(self._output_names(), ys, strict=True))
         return list(ys)
 
-    def _declared_input_shapes(self) -> list[tuple] | None:
-        inputs = getattr(self, "inputs", None)
-        try:
-            return [tuple(t.shape) for t in inputs] if inputs else None
-        except (AttributeError, TypeError):
-            return None
-
     def _prepare_arrays(self, x: Any, y: Any, sample_weight: Any, what: str) -> ArrayData:
         if x is None:
             raise ValueError(f"{what}: `x` is required.")
         if not self.built:
             self._build_from_data(x)
         xs = flatten_structure(x, self._input_names(), f"{what}: x")
-        shapes = self._declared_input_shapes()
-        if shapes is not None and len(shapes) == len(xs):
-            # As Keras does: data one axis short of an input whose last axis is 1 gets that axis.
-            xs = [a[..., None] if a.ndim == len(s) - 1 and s[-1] == 1 else a for a, s in zip(xs, shapes, strict=True)]
+        xs = self._conform_inputs(xs)
         ys = None if y is None else flatten_structure(y, self._output_names(), f"{what}: y")
         sw = (
             None
@@ -445,7 +439,7 @@ class Trainer:
         if self._steps is not None:
             return self._steps
         probe = data.slice(0, 1)
-        y_pred = self._output_spec([jnp.asarray(a) for a in probe.x])
+        y_pred = self._output_spec(_specs(data.x))  # traced at the data's own shapes, for clear errors
         if isinstance(y_pred, dict):
             names = [n for n in self._output_names() if n in y_pred] or list(y_pred)
             y_pred_flat = [y_pred[n] for n in names]
@@ -507,8 +501,7 @@ class Trainer:
         if cached is not None and cached[0] == signature:
             shapes = cached[1]
         else:
-            probe = [jax.ShapeDtypeStruct((1, *a.shape[1:]), a.dtype) for a in data.x]
-            outputs = self._output_spec(probe)
+            outputs = self._output_spec(_specs(data.x))
             shapes = [tuple(s.shape) for s in jax.tree_util.tree_leaves(outputs)]
             object.__setattr__(self, "_output_shapes_cache", (signature, shapes))
         _compile.check_targets(self._compile_loss, data.y, shapes)
@@ -1027,3 +1020,7 @@ def _apply_class_weight(data: ArrayData, class_weight: dict[int, float]) -> Arra
     if data.sample_weight is not None:
         weights = weights * data.sample_weight
     return ArrayData(data.x, data.y, weights.astype(np.float32))
+
+
+def _specs(arrays: list[Any]) -> list[jax.ShapeDtypeStruct]:
+    return [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in arrays]
