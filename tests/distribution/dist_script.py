@@ -116,8 +116,10 @@ def data_parallel() -> dict[str, Any]:
     arrays_epoch = [np.asarray(w) for w in model.get_weights()]
     steps = model._steps
     state = steps.initial_state()
-    device = steps.put_arrays(kerax.trainers._data.ArrayData([x], [y], None))
-    perm = steps.permutation(len(x), False)
+    data = kerax.trainers._data.ArrayData([x], [y], None)
+    rows = kerax.trainers._steps.placed_rows(data)
+    device = steps.put_arrays(data, rows)
+    perm = steps.permutation(len(x), False, rows)
     zeros = steps._logs_zeros("train", state, device, 16)
     hlo = (
         steps._jit_train_loop.lower(

@@ -312,11 +312,24 @@ def test_no_prefetch_thread_outlives_its_call() -> None:
     assert _prefetch_threads() == 0
 
 
-def test_new_data_lengths_reuse_the_compiled_loop() -> None:
+def test_only_a_new_batch_shape_compiles_the_training_loop() -> None:
     model = _mlp()
     model.compile("sgd", "mse")
-    x, y = _xy(32 * 40)
-    for k in range(33, 41):  # 8 lengths, one bucket
+    x, y = _xy(32 * 30)
+    for k in range(1, 31):  # 30 data lengths, every batch of the same shape
+        model.fit(x[: 32 * k], y[: 32 * k], batch_size=32, epochs=1, verbose=0)
+        model.evaluate(x[: 32 * k], y[: 32 * k], batch_size=32, verbose=0)
+    assert model._steps._jit_train_loop._cache_size() == 1
+    assert model._steps._jit_test_loop._cache_size() == 1
+    model.fit(x, y, batch_size=16, epochs=1, verbose=0)  # a new batch shape
+    assert model._steps._jit_train_loop._cache_size() == 2
+
+
+def test_large_data_sets_of_nearby_lengths_share_a_compiled_loop() -> None:
+    model = _mlp(inputs=2048)  # 8 KiB rows: past the shared placement, lengths are bucketed
+    model.compile("sgd", "mse")
+    x, y = _xy(32 * 24, d=2048)
+    for k in (21, 22, 24):  # 672 to 768 rows: one bucket (512 x 1.5)
         model.fit(x[: 32 * k], y[: 32 * k], batch_size=32, epochs=1, verbose=0)
     assert model._steps._jit_train_loop._cache_size() == 1
 

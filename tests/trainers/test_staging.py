@@ -8,7 +8,9 @@ import pytest
 
 import kerax
 from kerax.backend import _staging
-from kerax.trainers._steps import _padded as steps_padded
+from kerax.backend._staging import padded_rows
+from kerax.trainers._data import ArrayData
+from kerax.trainers._steps import placed_rows
 
 pytestmark = pytest.mark.skipif(jax.default_backend() != "cpu", reason="staging applies to the CPU backend")
 
@@ -29,6 +31,11 @@ def _data(seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     x = _unaligned(rng.standard_normal((N, FEATURES)).astype("float32"))
     return x, rng.integers(0, 3, N).astype("int32")
+
+
+def _placed_bytes(x: np.ndarray, y: np.ndarray) -> int:
+    """The bytes of the buffer that holds ``x`` on the device: fit pads small data sets to one shared length."""
+    return placed_rows(ArrayData([x], [y], None)) * x[0].nbytes
 
 
 def _model() -> kerax.Model:
@@ -95,15 +102,15 @@ def test_a_reused_buffer_trains_on_the_new_data(pool, monkeypatch):
     """The second fit overwrites the buffer the first one used; it must train on its own data."""
     (xa, ya), (xb, yb) = _data(0), _data(1)
     _model().fit(xa, ya, epochs=1, batch_size=64, verbose=0)
-    assert pool.held_bytes == xa.nbytes
+    assert pool.held_bytes == _placed_bytes(xa, ya)
     reused = _model()
     during = []
     watch = kerax.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: during.append(pool.held_bytes))
     history = reused.fit(xb, yb, epochs=2, batch_size=64, verbose=0, shuffle=False, callbacks=[watch])
-    assert during == [0, 0] and pool.held_bytes == xa.nbytes  # the first fit's buffer, taken and returned
+    assert during == [0, 0] and pool.held_bytes == _placed_bytes(xa, ya)  # the first fit's buffer, taken and returned
 
     monkeypatch.setattr(
-        _staging.Lease, "put", lambda self, a, rows=None: jax.device_put(np.array(steps_padded(a, rows or len(a))))
+        _staging.Lease, "put", lambda self, a, rows=None: jax.device_put(np.array(padded_rows(a, rows or len(a))))
     )  # no staging
     fresh = _model()
     expected = fresh.fit(xb, yb, epochs=2, batch_size=64, verbose=0, shuffle=False)
@@ -121,14 +128,14 @@ def test_validation_data_of_the_same_shape_gets_its_own_buffer(pool):
     assert history.history["val_accuracy"][-1] == pytest.approx(accuracy, rel=1e-6)
     train_loss = model.evaluate(x, y, batch_size=64, verbose=0)[0]
     assert abs(train_loss - loss) > 1e-4  # the two data sets did not share a buffer
-    assert pool.held_bytes == 2 * x.nbytes  # both buffers returned for the next call
+    assert pool.held_bytes == 2 * _placed_bytes(x, y)  # both buffers returned for the next call
 
 
 def test_clear_session_frees_the_pool(pool):
     x, y = _data(4)
     model = _model()
     model.evaluate(x, y, verbose=0)
-    assert pool.held_bytes == x.nbytes
+    assert pool.held_bytes == _placed_bytes(x, y)
     kerax.utils.clear_session()
     assert pool.held_bytes == 0
 
@@ -143,7 +150,7 @@ def test_an_interrupted_fit_still_returns_its_buffers(pool):
 
     with pytest.raises(KeyboardInterrupt):
         model.fit(x, y, epochs=3, verbose=0, callbacks=[Stop()])
-    assert pool.held_bytes == x.nbytes
+    assert pool.held_bytes == _placed_bytes(x, y)
 
 
 def test_buffers_are_aligned_with_and_without_map_populate(monkeypatch):

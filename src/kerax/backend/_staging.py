@@ -28,6 +28,16 @@ _ALIGN = 64  # what XLA:CPU needs to adopt a host buffer without copying it
 _MIN_BYTES = 1 << 20  # below this the copy is cheap and a fresh buffer costs nothing worth saving
 
 
+def padded_rows(array: np.ndarray, rows: int) -> np.ndarray:
+    """``array`` with ``rows`` rows: those past its own are zeros (and never read)."""
+    n = array.shape[0]
+    if rows == n:
+        return array
+    out = np.zeros((rows, *array.shape[1:]), array.dtype)
+    out[:n] = array
+    return out
+
+
 def _physical_memory() -> int:
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -100,15 +110,11 @@ class Lease:
         padded = rows != array.shape[0]
         if (
             jax.default_backend() != "cpu"
-            or array.nbytes < _MIN_BYTES
+            or array.nbytes * rows < _MIN_BYTES * max(array.shape[0], 1)
             or (array.ctypes.data % _ALIGN == 0 and not padded)  # JAX adopts an aligned array as it is
             or array.dtype.kind not in "biuf"
         ):
-            if padded:
-                out = np.zeros((rows, *array.shape[1:]), array.dtype)
-                out[: array.shape[0]] = array
-                array = out
-            return jax.device_put(array)
+            return jax.device_put(padded_rows(array, rows))
         buf = self._pool.take((rows, *array.shape[1:]), array.dtype)
         np.copyto(buf[: array.shape[0]], array)
         self._buffers.append(buf)

@@ -10,6 +10,7 @@ call for batches read from an iterable.
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,7 @@ from kerax.distribution import _placement
 from kerax.trainers._data import ArrayData
 
 _MAX_ADAPTIVE_CHUNK = 4096
+_SHARED_PLACEMENT_BYTES = 4 << 20
 # With a progress bar, a call runs about this many seconds of steps: enough to hide the per-call cost,
 # short enough for a live bar.
 _TARGET_CHUNK_SECONDS = 0.1
@@ -40,16 +42,25 @@ def _contains_conv(jaxpr: Any) -> bool:
 
 
 def bucket_rows(n: int) -> int:
-    """``n`` rounded up to 1, 1.25, 1.5 or 1.75 times a power of two: the length data is placed at.
-
-    A compiled multi-step loop is specialised on the length of the arrays it gathers batches from, so
-    data sets of nearby lengths share one compilation; the rows past ``n`` are never read.
-    """
+    """``n`` rounded up to 1, 1.25, 1.5 or 1.75 times a power of two."""
     if n <= 8:
         return n
     top = 1 << (n.bit_length() - 1)
     quarter = top // 4
     return -(-n // quarter) * quarter
+
+
+def placed_rows(data: ArrayData) -> int:
+    """The length whole arrays are placed at on the device; the rows past ``data``'s are never read.
+
+    A compiled multi-step loop is specialised on the length of the arrays it gathers batches from. Every
+    data set of up to ``_SHARED_PLACEMENT_BYTES`` is placed at one length, so repeated ``fit`` calls on
+    small data of any length compile only for a new batch shape; larger data sets are placed at
+    ``bucket_rows`` (nearby lengths share a compilation, which the longer epochs amortise).
+    """
+    arrays = [*data.x, *(data.y or []), *([] if data.sample_weight is None else [data.sample_weight])]
+    row_bytes = 4 + sum(a.dtype.itemsize * math.prod(a.shape[1:]) for a in arrays)  # 4: the permutation
+    return max(bucket_rows(data.num_samples), bucket_rows(max(_SHARED_PLACEMENT_BYTES // row_bytes, 1)))
 
 
 def _flat_logs(logs: Any, where: str) -> dict[str, Any]:
@@ -297,14 +308,13 @@ class StepFunctions:
     def _context(self) -> Any:
         return jax.disable_jit() if self.eager else contextlib.nullcontext()
 
-    def put_arrays(self, data: ArrayData, lease: _staging.Lease | None = None) -> tuple:
-        """Place whole arrays on the device, padded to ``bucket_rows`` (through ``lease``'s reused buffers)."""
-        rows = bucket_rows(data.num_samples)
+    def put_arrays(self, data: ArrayData, rows: int, lease: _staging.Lease | None = None) -> tuple:
+        """Place whole arrays on the device with ``rows`` rows (through ``lease``'s reused buffers)."""
         # Whole data sets are replicated under a distribution: each device gathers its share of a batch.
         if self.placement is not None:
-            place = lambda a: self.placement.put_replicated(_padded(a, rows))  # noqa: E731
+            place = lambda a: self.placement.put_replicated(_staging.padded_rows(a, rows))  # noqa: E731
         elif lease is None:
-            place = lambda a: jax.device_put(_padded(a, rows))  # noqa: E731
+            place = lambda a: jax.device_put(_staging.padded_rows(a, rows))  # noqa: E731
         else:
             place = lambda a: lease.put(a, rows)  # noqa: E731
         ys = [place(a) for a in data.y] if data.y is not None else []
@@ -318,10 +328,10 @@ class StepFunctions:
         return self.placement.put_batch((data.x, data.y or [], data.sample_weight))
 
     @staticmethod
-    def permutation(n: int, shuffle: bool) -> Any:
-        """The epoch's sample order, drawn on the host from kerax's seeded generator (no compile needed)."""
+    def permutation(n: int, shuffle: bool, rows: int) -> Any:
+        """The epoch's sample order (``rows`` long), drawn on the host from kerax's seeded generator."""
         order = np.random.default_rng(_random.next_seed_int()).permutation(n) if shuffle else np.arange(n)
-        return jax.device_put(_padded(order.astype(np.int32), bucket_rows(n)))
+        return jax.device_put(_staging.padded_rows(order.astype(np.int32), rows))
 
     def decide_mode(self, state: tuple, device: tuple, batch_size: int) -> None:
         """Choose how a call loops over steps, from what the model's training step contains."""
@@ -393,16 +403,6 @@ class StepFunctions:
     def test_batch(self, state: tuple, data: ArrayData) -> tuple:
         with self._context():
             return self._jit_test_batch(state, self.put_batch(data))
-
-
-def _padded(array: np.ndarray, rows: int) -> np.ndarray:
-    """``array`` with ``rows`` rows (those past its own are zeros, and never read)."""
-    n = array.shape[0]
-    if rows == n:
-        return array
-    out = np.zeros((rows, *array.shape[1:]), array.dtype)
-    out[:n] = array
-    return out
 
 
 def python_logs(logs: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ import numpy as np
 from kerax import callbacks as _callbacks
 from kerax import metrics as _metrics
 from kerax import optimizers as _optimizers
-from kerax.backend import _random, _scope, _staging
+from kerax.backend import _config, _random, _scope, _staging
 from kerax.distribution import _placement
 from kerax.layers import _layer
 from kerax.trainers import _compile, _predict
@@ -40,7 +40,7 @@ from kerax.trainers._data import (
     unpack_batch,
     unpack_x_y_sample_weight,
 )
-from kerax.trainers._steps import StepFunctions, python_logs
+from kerax.trainers._steps import StepFunctions, placed_rows, python_logs
 
 # Arrays that `predict` may hand to the model as they are (others are converted as `_data` converts them).
 _FAST_PREDICT_DTYPES = (np.dtype("float32"), np.dtype("int32"))
@@ -555,6 +555,7 @@ class Trainer:
         _check_count("fit", "validation_steps", validation_steps)
         _check_count("fit", "validation_batch_size", validation_batch_size)
         _check_count("fit", "validation_freq", validation_freq)
+        epochs = _config.capped_epochs(epochs)
         if not 0.0 <= float(validation_split) < 1.0:
             raise ValueError(f"fit: `validation_split` must lie in [0, 1), received {validation_split!r}.")
         val_source = None
@@ -584,6 +585,9 @@ class Trainer:
                 val_source = self._array_source(val, validation_batch_size or batch_size, False, "fit", False)
         if validation_data is not None:
             val_source = self._validation_source(validation_data, validation_batch_size or batch_size or 32)
+        steps_per_epoch = _config.capped_steps(steps_per_epoch, source.steps_per_epoch(steps_per_epoch))
+        if val_source is not None:
+            validation_steps = _config.capped_steps(validation_steps, val_source.steps_per_epoch(validation_steps))
         steps = self._steps
         total = source.steps_per_epoch(steps_per_epoch)
         cbs = callback_list(self, callbacks, verbose, epochs=epochs, steps=total, history=True)
@@ -672,6 +676,7 @@ class Trainer:
         else:
             data = self._prepare_arrays(x, y, sample_weight, "evaluate")
             source = self._array_source(data, batch_size or 32, False, "evaluate", False)
+        steps = _config.capped_steps(steps, source.steps_per_epoch(steps))
         cbs = callback_list(self, callbacks, verbose, epochs=1, steps=source.steps_per_epoch(steps))
         try:
             logs = self._run_test(source, steps, cbs)
@@ -726,9 +731,13 @@ class Trainer:
             if out is not None:
                 return out
         if is_batch_iterable(x):
-            return self._predict_iterable(as_batch_iterable(x), steps, verbose, callbacks)
+            batches = as_batch_iterable(x)
+            steps = _config.capped_steps(steps, steps if steps is not None else _length(batches))
+            return self._predict_iterable(batches, steps, verbose, callbacks)
         batch_size = batch_size or 32
         data = self._prepare_arrays(x, None, None, "predict")
+        total = -(-data.num_samples // batch_size)
+        steps = _config.capped_steps(steps, total if steps is None else min(steps, total))
         return _predict.predict_arrays(self, data, batch_size, data.num_samples, verbose, callbacks, steps)
 
     def _predict_iterable(self, data: Any, steps: int | None, verbose: int, callbacks: Any) -> Any:
@@ -811,7 +820,8 @@ class _ArraySource:
         self.shuffle = shuffle
         self.n = data.num_samples
         self.lease = _staging.Lease()
-        self.device = steps.put_arrays(data, self.lease)
+        self.rows = placed_rows(data)
+        self.device = steps.put_arrays(data, self.rows, self.lease)
         self.full = self.n // batch_size
         self.position = 0
         self.perm: Any = None
@@ -830,7 +840,7 @@ class _ArraySource:
         full = min(total, self.full)
         if not test:
             self.key = _random.draw_key()
-            self.perm = self.fns.permutation(self.n, self.shuffle)
+            self.perm = self.fns.permutation(self.n, self.shuffle, self.rows)
         self.position = 0
         while self.position < total:
             if self.position >= full:
@@ -1024,3 +1034,10 @@ def _apply_class_weight(data: ArrayData, class_weight: dict[int, float]) -> Arra
 
 def _specs(arrays: list[Any]) -> list[jax.ShapeDtypeStruct]:
     return [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in arrays]
+
+
+def _length(data: Any) -> int | None:
+    try:
+        return len(data)
+    except TypeError:
+        return None
