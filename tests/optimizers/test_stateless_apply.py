@@ -368,3 +368,23 @@ def test_state_from_the_variables_can_be_donated(name):
     params, state = update(grads[0], opt.state, params)  # the Variables' own arrays, donated
     opt.set_state(state)
     assert opt.iterations == 3
+
+
+def test_stateless_apply_applies_constraints_as_keras_does() -> None:
+    keras = pytest.importorskip("keras")
+    kernel = np.array([[0.5, -0.2], [0.1, 0.3]], np.float32)
+    grads = [np.array([[1.0, -1.0], [2.0, 0.5]], np.float32), np.array([0.4, -0.4], np.float32)]
+    results = []
+    for lib in (keras, kerax):
+        layer = lib.layers.Dense(2, kernel_constraint=lib.constraints.NonNeg())
+        layer.build((None, 2))
+        layer.kernel.assign(kernel)
+        optimizer = lib.optimizers.SGD(learning_rate=0.5)
+        optimizer.build(layer.trainable_variables)
+        values = [np.asarray(v.numpy()) for v in layer.trainable_variables]
+        opt_values = [np.asarray(v.numpy()) for v in optimizer.variables]
+        new, _ = optimizer.stateless_apply(opt_values, [jnp.asarray(g) for g in grads], values)
+        results.append([np.asarray(v) for v in new])
+    assert (results[1][0] >= 0).all() and (results[1][0] == 0).any()  # the constraint did something
+    for got, want in zip(results[1], results[0], strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-6)

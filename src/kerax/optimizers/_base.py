@@ -764,10 +764,10 @@ class Optimizer:
     ) -> tuple[list[jax.Array], list[jax.Array]]:
         """Keras's pure optimizer step: returns ``(new_trainable_values, new_optimizer_values)``.
 
-        The same maths as ``update`` (clipping, weight decay, gradient
-        accumulation, EMA, ``loss_scale_factor`` unscaling); variable
-        constraints are not applied (the training step applies them). Usable
-        inside ``jax.jit`` and ``jax.grad``; nothing is assigned.
+        The same maths as ``apply`` (clipping, weight decay, gradient
+        accumulation, EMA, ``loss_scale_factor`` unscaling, then each
+        variable's constraint, as Keras does). Usable inside ``jax.jit`` and
+        ``jax.grad``; nothing is assigned.
 
         Args:
             optimizer_variables: Current values of :attr:`variables` (arrays,
@@ -813,7 +813,16 @@ class Optimizer:
         present = self._gradients_present(grads, names)
         full = [jnp.zeros_like(p) if g is None else _value_of(g) for g, p in zip(grads, params, strict=True)]
         new_params, new_values = self._step_fn(present)(full, opt_values, params)
-        return list(new_params), list(new_values)
+        return self._constrained(new_params, present), list(new_values)
+
+    def _constrained(self, values: Sequence[Any], present: Sequence[bool]) -> list[Any]:
+        """``values`` of the tracked variables with each one's constraint applied where it got a gradient."""
+        out = list(values)
+        for i, (var, keep) in enumerate(zip(self._tracked, present, strict=True)):
+            constraint = getattr(var, "constraint", None)
+            if keep and constraint is not None:
+                out[i] = constraint(out[i])
+        return out
 
     # ------------------------------------------------------------------ stateful surface
     def apply_gradients(self, grads_and_vars: Iterable[tuple[Any, Any]]) -> int:
@@ -872,12 +881,8 @@ class Optimizer:
         for var, new in zip(variables, new_opt, strict=True):
             var.assign(new)
         # All tracked variables: an EMA overwrite can change those without a gradient too.
-        for v, new in zip(self._tracked, new_values, strict=True):
+        for v, new in zip(self._tracked, self._constrained(new_values, present), strict=True):
             v.assign(new)
-        for v, keep in zip(self._tracked, present, strict=True):
-            constraint = getattr(v, "constraint", None)
-            if keep and constraint is not None:
-                v.assign(constraint(_value_of(v)))
 
     def finalize_variable_values(self, var_list: Sequence[Any]) -> None:
         """With ``use_ema``, overwrites the variables with their moving averages.

@@ -337,10 +337,6 @@ class Trainer:
         )
         unscaled, y_pred, non_trainable, metrics_vars = aux
         trainable, optimizer_vars = self.optimizer.stateless_apply(optimizer_vars, grads, trainable)
-        trainable = [
-            value if var.constraint is None else var.constraint(value)
-            for var, value in zip(self.trainable_variables, trainable, strict=True)
-        ]
         logs, metrics_vars = self._update_metrics_variables(metrics_vars, unscaled, x, y, y_pred, sample_weight)
         return logs, (trainable, non_trainable, optimizer_vars, metrics_vars)
 
