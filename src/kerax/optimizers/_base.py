@@ -752,7 +752,7 @@ class Optimizer:
 
     def _gradients_present(self, grads: Sequence[Any], names: Sequence[Any]) -> tuple[bool, ...]:
         present = tuple(g is not None for g in grads)
-        if not any(present):
+        if present and not any(present):  # nothing to train at all is a no-op, as in Keras
             raise ValueError(f"No gradients provided for any variable (optimizer '{self.name}').")
         if not all(present):
             missing = [n for n, keep in zip(names, present, strict=True) if not keep]
