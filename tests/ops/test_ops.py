@@ -86,3 +86,10 @@ def test_symbolic_tensors_refuse_python_control_flow() -> None:
 
 def test_eager_ops_are_jittable() -> None:
     np.testing.assert_allclose(jax.jit(lambda a: ops.gelu(a))(X), jax.nn.gelu(X), rtol=1e-6)
+
+
+def test_sizes_derived_from_an_unknown_size_are_unknown() -> None:
+    x = kerax.Input((3,))
+    assert ops.concatenate([x, x], axis=0).shape == (None, 3)
+    assert ops.reshape(x, (-1,)).shape == (None,)
+    assert ops.reshape(x, (-1, 1)).shape == (None, 1)

@@ -14,8 +14,8 @@ import jax
 from kerax.backend import _naming, _scope
 from kerax.backend._symbolic import History, SymbolicTensor, any_symbolic, flatten_symbolic, to_spec
 
-# Unknown (batch) sizes are traced with a size no layer is likely to produce by itself; a second size
-# disambiguates when an output dimension happens to equal the first.
+# Unknown (batch) sizes are traced with two sizes no layer is likely to produce by itself: an output size
+# that differs between the two traces depends on an unknown size and is unknown too.
 _PROBE_SIZES = (83, 89)
 
 
@@ -77,7 +77,8 @@ def infer_output_spec(fn: Any, args: tuple, kwargs: dict) -> Any:
     has_unknown = any(None in t.shape for t in flatten_symbolic((args, kwargs)))
     first_leaves, treedef = jax.tree_util.tree_flatten(trace(_PROBE_SIZES[0]))
     second_leaves = first_leaves
-    if has_unknown and any(_PROBE_SIZES[0] in s.shape for s in first_leaves):
+    if has_unknown:
+        # Sizes derived from an unknown one (twice it, its product with another) move with the probe size.
         second_leaves = jax.tree_util.tree_leaves(trace(_PROBE_SIZES[1]))
     tensors = [
         SymbolicTensor(tuple(None if a != b else a for a, b in zip(s1.shape, s2.shape, strict=True)), s1.dtype)
