@@ -14,5 +14,5 @@ import kerax  # noqa: E402
 @pytest.fixture(autouse=True)
 def _fresh_kerax_session() -> None:
     """Every test starts with fresh layer names (``dense``, not ``dense_7``) and seed 0."""
-    kerax.utils.clear_session()
+    kerax.utils.clear_session(free_memory=False)
     kerax.utils.set_random_seed(0)

@@ -13,8 +13,8 @@ from kx_dataset_helpers import cifar_batch, make_tar_gz, py2_pickle
 
 from kerax import backend
 from kerax.datasets import DatasetFormatError, DatasetUnavailableError, UnsafeDatasetError, cifar10, cifar100
+from kerax.datasets._cifar import load_batch
 from kerax.datasets._files import _ORIGIN_OVERRIDES
-from kerax.datasets.cifar import load_batch
 
 C10 = "cifar-10-batches-py"
 C100 = "cifar-100-python"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kerax.layers.activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from kerax.layers._activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
 
 from .harness import assert_keras_parity, random_data, run_layer_test
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import kerax
 from kerax import activations
 
 NOT_FUNCTIONS = {"get", "serialize", "deserialize"}
@@ -27,14 +28,25 @@ VARIANTS = [
     ("softmax", {"axis": 1}),
     ("softmax", {"axis": 0}),
     ("log_softmax", {"axis": 1}),
+    ("celu", {"alpha": 0.5}),
+    ("glu", {"axis": 1}),
+    ("sparsemax", {"axis": 0}),
+    ("sparsemax", {"axis": 1}),
+    ("squareplus", {"b": 1.0}),
+    ("threshold", {"threshold": -0.5, "default_value": 2.0}),
+    ("soft_shrink", {"threshold": 1.0}),
+    ("hard_shrink", {"threshold": 1.0}),
 ]
+
+# Arguments without defaults.
+REQUIRED = {"threshold": {"threshold": 0.3, "default_value": -1.0}}
 
 
 @pytest.fixture(scope="module")
 def data():
     # Values around the interesting points (0, thresholds, saturation) on three axes.
     rng = np.random.default_rng(0)
-    return (rng.standard_normal((3, 4, 5)) * 3).astype("float32")
+    return (rng.standard_normal((3, 4, 6)) * 3).astype("float32")
 
 
 def test_every_kerax_activation_exists_in_keras(keras):
@@ -44,8 +56,10 @@ def test_every_kerax_activation_exists_in_keras(keras):
 
 @pytest.mark.parametrize("name", FUNCTIONS)
 def test_default_arguments_match_keras(keras, data, name):
-    got = np.asarray(getattr(activations, name)(data))
-    expected = np.asarray(getattr(keras.activations, name)(data))
+    required = REQUIRED.get(name, {})
+    got = np.asarray(getattr(activations, name)(data, **required))
+    expected = np.asarray(getattr(keras.activations, name)(data, **required))
+    assert got.dtype == expected.dtype
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
 
 
@@ -65,3 +79,13 @@ def test_arguments_match_keras(keras, data, name, kwargs):
 def test_lookup_by_name_round_trips(name):
     fn = activations.get(name)
     assert activations.get(activations.serialize(fn)) is fn
+
+
+@pytest.mark.parametrize("name", ["celu", "glu", "sparsemax", "tanh_shrink", "log_sigmoid"])
+def test_new_activations_build_graphs_and_serve_activation_layers(keras, data, name):
+    inputs = kerax.Input((4, 6))
+    model = kerax.Model(inputs, [getattr(activations, name)(inputs), kerax.layers.Activation(name)(inputs)])
+    direct, layered = model.predict(data, verbose=0)
+    expected = np.asarray(getattr(keras.activations, name)(data))
+    np.testing.assert_allclose(direct, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(layered, expected, rtol=1e-5, atol=1e-6)

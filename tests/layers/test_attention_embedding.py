@@ -13,10 +13,10 @@ import pytest
 
 import kerax
 from kerax.layers import Input
-from kerax.layers.attention.additive_attention import AdditiveAttention
-from kerax.layers.attention.attention import Attention
-from kerax.layers.attention.multi_head_attention import MultiHeadAttention
-from kerax.layers.core.embedding import Embedding
+from kerax.layers._attention.additive_attention import AdditiveAttention
+from kerax.layers._attention.attention import Attention
+from kerax.layers._attention.multi_head_attention import MultiHeadAttention
+from kerax.layers._core.embedding import Embedding
 
 from .harness import random_data, run_layer_test
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from kerax.layers import Input
-from kerax.layers import convolutional as conv
+from kerax.layers import _convolutional as conv
 
 from .harness import assert_keras_parity, random_data, run_layer_test
 

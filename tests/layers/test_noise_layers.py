@@ -7,7 +7,7 @@ import jax
 import numpy as np
 import pytest
 
-from kerax.layers.regularization import (
+from kerax.layers._regularization import (
     AlphaDropout,
     Dropout,
     GaussianDropout,

@@ -7,10 +7,10 @@ import warnings
 import numpy as np
 import pytest
 
-from kerax.layers.normalization.batch_normalization import BatchNormalization
-from kerax.layers.normalization.group_normalization import GroupNormalization
-from kerax.layers.normalization.layer_normalization import LayerNormalization
-from kerax.layers.normalization.unit_normalization import UnitNormalization
+from kerax.layers._normalization.batch_normalization import BatchNormalization
+from kerax.layers._normalization.group_normalization import GroupNormalization
+from kerax.layers._normalization.layer_normalization import LayerNormalization
+from kerax.layers._normalization.unit_normalization import UnitNormalization
 
 from .harness import assert_keras_parity, random_data, run_layer_test
 

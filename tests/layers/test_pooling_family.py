@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kerax.layers import pooling
+from kerax.layers import _pooling as pooling
 
 from .harness import assert_keras_parity, random_data, run_layer_test
 

@@ -12,7 +12,7 @@ import pytest
 
 from kerax import backend
 from kerax.layers import Input
-from kerax.layers.preprocessing import (
+from kerax.layers._preprocessing import (
     CenterCrop,
     Normalization,
     RandomContrast,
@@ -24,7 +24,7 @@ from kerax.layers.preprocessing import (
     Resizing,
     affine_transform,
 )
-from kerax.layers.preprocessing._image_utils import rotation_transform, translation_transform, zoom_transform
+from kerax.layers._preprocessing._image_utils import rotation_transform, translation_transform, zoom_transform
 from kerax.models import Sequential
 
 from .harness import assert_keras_parity, random_data, run_layer_test
@@ -446,7 +446,7 @@ def test_augmentation_in_a_model_is_off_at_prediction():
     ],
 )
 def test_config_matches_keras(keras, name, kwargs):
-    import kerax.layers.preprocessing as pre
+    import kerax.layers._preprocessing as pre
 
     ours = getattr(pre, name)(**kwargs).get_config()
     theirs = getattr(keras.layers, name)(**kwargs).get_config()

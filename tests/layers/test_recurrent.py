@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 import kerax
-from kerax.layers import Conv2D, Dense, Input, rnn
+from kerax.layers import Conv2D, Dense, Input
+from kerax.layers import _rnn as rnn
 
 from .harness import random_data, run_layer_test
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kerax.layers import reshaping
-from kerax.layers.core.identity import Identity
-from kerax.layers.merging.dot import Dot, dot
+from kerax.layers import _reshaping as reshaping
+from kerax.layers._core.identity import Identity
+from kerax.layers._merging.dot import Dot, dot
 
 from .harness import assert_keras_parity, random_data, run_layer_test
 

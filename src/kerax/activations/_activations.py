@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable
 from typing import Any
 
+import jax
+import jax.numpy as jnp
+
 from kerax import ops
+from kerax.backend._symbolic import any_symbolic
+from kerax.backend._variables import Variable
+from kerax.ops._registry import FunctionOperation
 
 
 def linear(x: Any) -> Any:
@@ -103,6 +110,104 @@ def mish(x: Any) -> Any:
     return ops.mish(x)
 
 
+def _array_activation(class_name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """An activation written in JAX that also records a ``class_name`` graph node on symbolic tensors."""
+
+    def wrap(impl: Callable[..., Any]) -> Callable[..., Any]:
+        operation = type(class_name, (FunctionOperation,), {"impl": staticmethod(impl), "__module__": "kerax.ops"})
+
+        @functools.wraps(impl)
+        def public(x: Any, *args: Any, **kwargs: Any) -> Any:
+            x = x.value if isinstance(x, Variable) else x
+            if any_symbolic((x, args, kwargs)):
+                return operation()(x, *args, **kwargs)
+            return impl(jnp.asarray(x), *args, **kwargs)
+
+        return public
+
+    return wrap
+
+
+@_array_activation("Celu")
+def celu(x: Any, alpha: float = 1.0) -> Any:
+    """Continuously differentiable ELU: ``x`` above 0, ``alpha * (exp(x / alpha) - 1)`` below."""
+    return jax.nn.celu(x, alpha=alpha)
+
+
+@_array_activation("Glu")
+def glu(x: Any, axis: int = -1) -> Any:
+    """Gated linear unit: the first half of ``axis`` times the sigmoid of the second half."""
+    return jax.nn.glu(x, axis=axis)
+
+
+@_array_activation("HardTanh")
+def hard_tanh(x: Any) -> Any:
+    """``x`` clipped to ``[-1, 1]``."""
+    return jax.nn.hard_tanh(x)
+
+
+@_array_activation("LogSigmoid")
+def log_sigmoid(x: Any) -> Any:
+    """``log(sigmoid(x))``, computed stably as ``-softplus(-x)``."""
+    return jax.nn.log_sigmoid(x)
+
+
+@_array_activation("Sparsemax")
+def sparsemax(x: Any, axis: int = -1) -> Any:
+    """The Euclidean projection of ``x`` onto the probability simplex along ``axis`` (sparse softmax)."""
+    ranked = -jnp.sort(-x, axis=axis)
+    cumulative = jnp.cumsum(ranked, axis=axis)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    k = jnp.arange(1, x.shape[axis] + 1).reshape(shape)
+    in_support = ranked - (cumulative - 1) / k > 0
+    size = jnp.sum(in_support, axis=axis, keepdims=True)
+    tau = (jnp.sum(jnp.where(in_support, cumulative, 0.0), axis=axis, keepdims=True) - 1) / size
+    return jnp.maximum(x - tau, 0.0)
+
+
+@_array_activation("Squareplus")
+def squareplus(x: Any, b: float = 4) -> Any:
+    """``(x + sqrt(x**2 + b)) / 2``, a smooth ReLU."""
+    return jax.nn.squareplus(x, b=b)
+
+
+@_array_activation("Threshold")
+def threshold(x: Any, threshold: float, default_value: float) -> Any:
+    """``x`` where it is above ``threshold``, else ``default_value``."""
+    return jnp.where(x > threshold, x, default_value)
+
+
+@_array_activation("SparsePlus")
+def sparse_plus(x: Any) -> Any:
+    """0 below -1, ``x`` above 1, ``(x + 1)**2 / 4`` between."""
+    return jax.nn.sparse_plus(x)
+
+
+@_array_activation("SparseSigmoid")
+def sparse_sigmoid(x: Any) -> Any:
+    """0 below -1, 1 above 1, ``(x + 1) / 2`` between."""
+    return jax.nn.sparse_sigmoid(x)
+
+
+@_array_activation("SoftShrink")
+def soft_shrink(x: Any, threshold: float = 0.5) -> Any:
+    """``x`` moved ``threshold`` towards 0, and 0 within ``[-threshold, threshold]``."""
+    return jnp.where(x > threshold, x - threshold, jnp.where(x < -threshold, x + threshold, 0.0))
+
+
+@_array_activation("HardShrink")
+def hard_shrink(x: Any, threshold: float = 0.5) -> Any:
+    """``x`` where ``|x| > threshold``, else 0."""
+    return jnp.where(jnp.abs(x) > threshold, x, 0.0)
+
+
+@_array_activation("TanhShrink")
+def tanh_shrink(x: Any) -> Any:
+    """``x - tanh(x)``."""
+    return x - jnp.tanh(x)
+
+
 _BY_NAME: dict[str, Callable[..., Any]] = {
     f.__name__: f
     for f in (
@@ -124,6 +229,18 @@ _BY_NAME: dict[str, Callable[..., Any]] = {
         hard_sigmoid,
         hard_silu,
         mish,
+        celu,
+        glu,
+        hard_tanh,
+        log_sigmoid,
+        sparsemax,
+        squareplus,
+        threshold,
+        sparse_plus,
+        sparse_sigmoid,
+        soft_shrink,
+        hard_shrink,
+        tanh_shrink,
     )
 }
 _BY_NAME.update({"swish": silu, "hard_swish": hard_silu})

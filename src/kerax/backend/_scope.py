@@ -44,17 +44,29 @@ class StatelessScope:
     """Maps Variables to values for the duration of a ``with`` block.
 
     Args:
-        values: a mapping from Variable to the value it takes inside the scope.
+        state_mapping: a dict from Variable to the value it takes inside the scope, or (as in Keras) a
+            sequence of ``(variable, value)`` pairs.
+        collect_losses: accepted for Keras compatibility; losses added in the scope are always collected
+            in ``losses``.
+        initialize_variables: accepted for Keras compatibility; kerax Variables are always initialised.
         rng: an optional PRNG key; random layers fold their keys from it.
     """
 
-    def __init__(self, values: dict[Variable, Any] | None = None, rng: jax.Array | None = None) -> None:
+    def __init__(
+        self,
+        state_mapping: Any = None,
+        collect_losses: bool = False,
+        initialize_variables: bool = True,
+        rng: jax.Array | None = None,
+    ) -> None:
+        del collect_losses, initialize_variables
         self._values: dict[int, Any] = {}
         self.updates: dict[int, Any] = {}
         self.losses: list[Any] = []  # what layers add with add_loss() during the scope
         self.rng = rng
         self._draws = 0
-        for var, value in (values or {}).items():
+        pairs = state_mapping.items() if isinstance(state_mapping, dict) else (state_mapping or ())
+        for var, value in pairs:
             self._values[id(var)] = value
 
     def get(self, var: Variable) -> Any:
@@ -65,6 +77,10 @@ class StatelessScope:
         if key in self._values:
             return self._values[key]
         return None
+
+    def get_current_value(self, var: Variable) -> Any:
+        """Keras's name for ``get``: the value of ``var`` in this scope, or None."""
+        return self.get(var)
 
     def assign(self, var: Variable, value: Any) -> None:
         self.updates[id(var)] = value
@@ -79,3 +95,29 @@ class StatelessScope:
 
     def __exit__(self, *exc: object) -> None:
         _stack().pop()
+
+
+def _symbolic_stack() -> list[SymbolicScope]:
+    if not hasattr(_local, "symbolic"):
+        _local.symbolic = []
+    return _local.symbolic
+
+
+class SymbolicScope:
+    """Marks a ``with`` block as shape inference only: layers are traced for output specs, not run.
+
+    Layer calls on symbolic tensors (``kerax.Input``) run inside one; ``in_symbolic_scope()`` tells code in
+    ``call()`` that values there are abstract and side effects would not be kept.
+    """
+
+    def __enter__(self) -> SymbolicScope:
+        _symbolic_stack().append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _symbolic_stack().pop()
+
+
+def in_symbolic_scope() -> bool:
+    """Whether a ``SymbolicScope`` is active."""
+    return bool(_symbolic_stack())

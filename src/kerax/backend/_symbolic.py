@@ -136,6 +136,11 @@ def is_symbolic(x: Any) -> bool:
     return isinstance(x, SymbolicTensor)
 
 
+def is_keras_tensor(x: Any) -> bool:
+    """Whether ``x`` is a symbolic tensor (Keras's ``KerasTensor``): made by ``Input`` or by a call on one."""
+    return isinstance(x, SymbolicTensor)
+
+
 def any_symbolic(tree: Any) -> bool:
     """True when any leaf of ``tree`` is a SymbolicTensor."""
     return any(isinstance(leaf, SymbolicTensor) for leaf in jax.tree_util.tree_leaves(tree))

@@ -10,11 +10,15 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from kerax.backend import _autocast, _scope
+from kerax.backend import _autocast, _config, _naming, _scope
 
 # Bumped whenever any Variable's stored array is replaced: caches of weight values (``predict``'s) are
 # stale from then on.
 _values_version = [0]
+
+
+_AGGREGATIONS = ("none", "mean", "sum", "only_first_replica", None)
+_SYNCHRONIZATIONS = ("none", "on_read", "on_write", "auto", None)
 
 
 def values_version() -> int:
@@ -28,37 +32,62 @@ class Variable:
     (a traced training step), reads and writes go through the scope, so the same Python code is pure.
 
     Args:
-        initializer: an array, or a callable ``(shape, dtype) -> array``.
+        initializer: an array, an initializer name (``"zeros"``), or a callable ``(shape, dtype) -> array``.
         shape: the shape; required when ``initializer`` is a callable.
-        dtype: the dtype (default float32).
+        dtype: the dtype; default the array's dtype, or ``floatx()`` for an initializer.
         trainable: whether gradients update it.
-        name: the short name (``kernel``); ``path`` adds the owner's name (``dense/kernel``).
         autocast: whether a floating Variable reads as the active autocast dtype inside a mixed-precision
             layer's call (see ``backend._autocast``); False keeps reads in the stored dtype.
+        aggregation: how replicas combine it, as in Keras (``"none"``, ``"mean"``, ``"sum"``,
+            ``"only_first_replica"``); recorded only.
+        synchronization: as in Keras (``"auto"``, ``"none"``, ``"on_read"``, ``"on_write"``); recorded only.
+        name: the short name (``kernel``); default ``variable``, ``variable_1``...
+        path: the full name (``dense/kernel``); default the active ``name_scope`` path joined with ``name``.
     """
 
     def __init__(
         self,
         initializer: Any,
         shape: tuple[int, ...] | None = None,
-        dtype: Any = "float32",
+        dtype: Any = None,
         trainable: bool = True,
-        name: str = "variable",
-        path: str | None = None,
         autocast: bool = True,
+        aggregation: str | None = "none",
+        synchronization: str | None = "auto",
+        name: str | None = None,
+        path: str | None = None,
     ) -> None:
+        if name is not None and (not isinstance(name, str) or "/" in name):
+            raise ValueError(f"Variable: `name` must be a string without '/', received {name!r}.")
+        if aggregation not in _AGGREGATIONS:
+            raise ValueError(f"Variable: `aggregation` must be one of {_AGGREGATIONS}, received {aggregation!r}.")
+        if synchronization not in _SYNCHRONIZATIONS:
+            raise ValueError(
+                f"Variable: `synchronization` must be one of {_SYNCHRONIZATIONS}, received {synchronization!r}."
+            )
+        name = name or _naming.uniquify("variable")
         self.name = name
-        self.path = path or name
+        if path is None:
+            scope_path = _naming.current_path()
+            path = f"{scope_path}/{name}" if scope_path else name
+        self.path = path
         self.trainable = bool(trainable)
-        self._dtype = jnp.dtype(dtype)
-        self.autocast = bool(autocast)
-        self._floating = bool(jnp.issubdtype(self._dtype, jnp.floating))
+        self.aggregation = aggregation or "none"
+        self.synchronization = synchronization or "none"
+        if isinstance(initializer, str):
+            from kerax import initializers
+
+            initializer = initializers.get(initializer)
         if callable(initializer):
             if shape is None:
                 raise ValueError(f"Variable '{name}': a callable initializer needs a `shape`.")
+            self._dtype = jnp.dtype(dtype or _config.floatx())
             value = initializer(tuple(shape), self._dtype)
         else:
-            value = initializer
+            value = initializer.value if isinstance(initializer, Variable) else initializer
+            self._dtype = jnp.dtype(dtype) if dtype is not None else jnp.asarray(value).dtype
+        self.autocast = bool(autocast)
+        self._floating = bool(jnp.issubdtype(self._dtype, jnp.floating))
         value = jnp.asarray(value, dtype=self._dtype)
         if shape is not None and tuple(value.shape) != tuple(shape):
             raise ValueError(

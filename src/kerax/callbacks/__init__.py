@@ -1,17 +1,17 @@
 """Callbacks: hooks into `fit`, `evaluate` and `predict` (history, progress bar, early stopping, ...)."""
 
+from kerax.callbacks._backup_and_restore import BackupAndRestore
 from kerax.callbacks._callback import Callback
 from kerax.callbacks._callback_list import CallbackList
-from kerax.callbacks.backup_and_restore import BackupAndRestore
-from kerax.callbacks.csv_logger import CSVLogger
-from kerax.callbacks.early_stopping import EarlyStopping
-from kerax.callbacks.history import History
-from kerax.callbacks.lambda_callback import LambdaCallback
-from kerax.callbacks.learning_rate_scheduler import LearningRateScheduler
-from kerax.callbacks.model_checkpoint import ModelCheckpoint
-from kerax.callbacks.progbar_logger import ProgbarLogger
-from kerax.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
-from kerax.callbacks.terminate_on_nan import TerminateOnNaN
+from kerax.callbacks._csv_logger import CSVLogger
+from kerax.callbacks._early_stopping import EarlyStopping
+from kerax.callbacks._history import History
+from kerax.callbacks._lambda_callback import LambdaCallback
+from kerax.callbacks._learning_rate_scheduler import LearningRateScheduler
+from kerax.callbacks._model_checkpoint import ModelCheckpoint
+from kerax.callbacks._progbar_logger import ProgbarLogger
+from kerax.callbacks._reduce_lr_on_plateau import ReduceLROnPlateau
+from kerax.callbacks._terminate_on_nan import TerminateOnNaN
 
 __all__ = [
     "BackupAndRestore",

@@ -12,8 +12,8 @@ from kerax.callbacks._callback import (
     Callback,
     needs_every_batch,
 )
-from kerax.callbacks.history import History
-from kerax.callbacks.progbar_logger import ProgbarLogger
+from kerax.callbacks._history import History
+from kerax.callbacks._progbar_logger import ProgbarLogger
 
 
 def pythonify_logs(logs: dict[str, Any] | None) -> dict[str, Any]:

@@ -1,112 +1,19 @@
 """Weight constraints applied after every optimizer step, with Keras's names (``kernel_constraint="non_neg"``)."""
 
-from __future__ import annotations
-
-from typing import Any
-
-import jax
-import jax.numpy as jnp
-
-from kerax._registry_utils import lookup
-from kerax._registry_utils import serialize as _serialize
-from kerax.backend import epsilon
-
-
-class Constraint:
-    """Base class: ``constraint(weight)`` returns the projected weight."""
-
-    def __call__(self, w: jax.Array) -> jax.Array:
-        return w
-
-    def get_config(self) -> dict[str, Any]:
-        return {}
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Constraint:
-        return cls(**config)
-
-
-def _norms(w: jax.Array, axis: Any) -> jax.Array:
-    return jnp.sqrt(jnp.sum(jnp.square(w), axis=axis, keepdims=True))
-
-
-class MaxNorm(Constraint):
-    """Rescales weight vectors whose norm along ``axis`` exceeds ``max_value``.
-
-    Args:
-        max_value: the largest norm allowed (default 2).
-        axis: the axis (or axes) along which norms are taken; 0 for a Dense kernel's input weights.
-    """
-
-    def __init__(self, max_value: float = 2.0, axis: Any = 0) -> None:
-        self.max_value, self.axis = max_value, axis
-
-    def __call__(self, w: jax.Array) -> jax.Array:
-        norms = _norms(w, self.axis)
-        return w * (jnp.clip(norms, 0, self.max_value) / (epsilon() + norms))
-
-    def get_config(self) -> dict[str, Any]:
-        return {"max_value": self.max_value, "axis": self.axis}
-
-
-class NonNeg(Constraint):
-    """Sets negative weights to zero."""
-
-    def __call__(self, w: jax.Array) -> jax.Array:
-        return w * (w >= 0.0).astype(w.dtype)
-
-
-class UnitNorm(Constraint):
-    """Rescales weight vectors along ``axis`` to unit norm."""
-
-    def __init__(self, axis: Any = 0) -> None:
-        self.axis = axis
-
-    def __call__(self, w: jax.Array) -> jax.Array:
-        return w / (epsilon() + _norms(w, self.axis))
-
-    def get_config(self) -> dict[str, Any]:
-        return {"axis": self.axis}
-
-
-class MinMaxNorm(Constraint):
-    """Moves norms along ``axis`` into ``[min_value, max_value]`` at the given ``rate``."""
-
-    def __init__(self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0, axis: Any = 0) -> None:
-        if min_value > max_value:
-            raise ValueError(f"MinMaxNorm: `min_value` ({min_value}) is larger than `max_value` ({max_value}).")
-        self.min_value, self.max_value, self.rate, self.axis = min_value, max_value, rate, axis
-
-    def __call__(self, w: jax.Array) -> jax.Array:
-        norms = _norms(w, self.axis)
-        desired = self.rate * jnp.clip(norms, self.min_value, self.max_value) + (1 - self.rate) * norms
-        return w * (desired / (epsilon() + norms))
-
-    def get_config(self) -> dict[str, Any]:
-        return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate, "axis": self.axis}
-
-
-max_norm = MaxNorm
-non_neg = NonNeg
-unit_norm = UnitNorm
-min_max_norm = MinMaxNorm
-
-_CLASSES: dict[str, type] = {c.__name__: c for c in (Constraint, MaxNorm, NonNeg, UnitNorm, MinMaxNorm)}
-_ALIASES = {"max_norm": "MaxNorm", "non_neg": "NonNeg", "unit_norm": "UnitNorm", "min_max_norm": "MinMaxNorm"}
-
-
-def get(identifier: Any) -> Any:
-    """A constraint from a name (``"non_neg"``), a config dict, an instance or a callable; None stays None."""
-    return lookup(identifier, _CLASSES, _ALIASES, "constraint", Constraint)
-
-
-def serialize(constraint: Constraint) -> dict[str, Any]:
-    return _serialize(constraint, "keras.constraints")
-
-
-def deserialize(config: dict[str, Any]) -> Constraint:
-    return get(config)
-
+from kerax.constraints._constraints import (
+    Constraint,
+    MaxNorm,
+    MinMaxNorm,
+    NonNeg,
+    UnitNorm,
+    deserialize,
+    get,
+    max_norm,
+    min_max_norm,
+    non_neg,
+    serialize,
+    unit_norm,
+)
 
 __all__ = [
     "Constraint",

@@ -9,8 +9,8 @@ import os
 
 import numpy as np
 
+from kerax.datasets._cifar import batches_dir, load_batch
 from kerax.datasets._common import Split, image_data_format
-from kerax.datasets.cifar import batches_dir, load_batch
 
 _ORIGIN = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 _SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"

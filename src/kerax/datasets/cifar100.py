@@ -6,8 +6,8 @@ import os
 
 import numpy as np
 
+from kerax.datasets._cifar import batches_dir, load_batch
 from kerax.datasets._common import Split, image_data_format
-from kerax.datasets.cifar import batches_dir, load_batch
 
 _ORIGIN = "https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz"
 _SHA256 = "85cd44d02ba6437773c5bbd22e183051d648de2e7d6b014e1ef29b855ba677a7"

@@ -10,4 +10,16 @@ from kerax.dtype_policies._policy import (
     set_global_policy,
 )
 
-__all__ = ["POLICY_NAMES", "DTypePolicy", "deserialize", "get", "global_policy", "serialize", "set_global_policy"]
+# Keras 3's older name for the same policies.
+FloatDTypePolicy = DTypePolicy
+
+__all__ = [
+    "POLICY_NAMES",
+    "DTypePolicy",
+    "FloatDTypePolicy",
+    "deserialize",
+    "get",
+    "global_policy",
+    "serialize",
+    "set_global_policy",
+]

@@ -110,14 +110,14 @@ class TruncatedNormal(_Seeded):
         self.mean, self.stddev = mean, stddev
 
     def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> np.ndarray:
-        sample = truncated_normal(self._rng(), shape)
+        sample = _truncated_normal_samples(self._rng(), shape)
         return (self.mean + self.stddev * sample).astype(np.dtype(dtype))
 
     def get_config(self) -> dict[str, Any]:
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
-def truncated_normal(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+def _truncated_normal_samples(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     """Unit normal samples truncated to [-2, 2], by redrawing the ones outside."""
     out = rng.standard_normal(shape)
     bad = np.abs(out) > 2.0
@@ -176,7 +176,7 @@ class VarianceScaling(_Seeded):
         rng = self._rng()
         if self.distribution in ("truncated_normal", "normal"):
             stddev = math.sqrt(variance) / 0.87962566103423978  # std of a unit normal truncated at 2
-            out = stddev * truncated_normal(rng, shape)
+            out = stddev * _truncated_normal_samples(rng, shape)
         elif self.distribution == "untruncated_normal":
             out = math.sqrt(variance) * rng.standard_normal(shape)
         else:
@@ -242,6 +242,66 @@ class Identity(Initializer):
         return {"gain": self.gain}
 
 
+_WINDOWS = {"hann": np.hanning, "hanning": np.hanning, "hamming": np.hamming, "blackman": np.blackman}
+_WINDOWS.update({"bartlett": np.bartlett, "boxcar": np.ones, "rect": np.ones, "rectangular": np.ones})
+
+
+def _window(name: str, length: int, periodic: bool) -> np.ndarray:
+    """A window as ``scipy.signal.get_window(name, length, fftbins=periodic)`` gives it, for the usual names."""
+    make = _WINDOWS.get(name.lower())
+    if make is None:
+        raise ValueError(f"STFT: unknown window {name!r}; kerax knows {sorted(_WINDOWS)}, or pass the window values.")
+    return make(length + 1)[:-1] if periodic else make(length)
+
+
+class STFT(Initializer):
+    """Kernels of a convolution computing the real or imaginary part of a short-time Fourier transform.
+
+    For shapes ``(frame_length, 1, fft_length // 2 + 1)``, as the ``STFTSpectrogram`` layer uses them.
+
+    Args:
+        side: ``"real"`` or ``"imag"``.
+        window: a window name (``"hann"``, ``"hamming"``, ``"blackman"``, ``"bartlett"``, ``"boxcar"``), the
+            window's values, or None.
+        scaling: ``"density"`` (divide by the window's L2 norm), ``"spectrum"`` (by its L1 norm) or None.
+        periodic: whether a named window is periodic (DFT-even) rather than symmetric.
+    """
+
+    def __init__(
+        self, side: str = "real", window: Any = "hann", scaling: str | None = "density", periodic: bool = False
+    ) -> None:
+        if side not in ("real", "imag"):
+            raise ValueError(f"STFT: `side` must be 'real' or 'imag', received {side!r}.")
+        if isinstance(window, str):
+            _window(window, 1, False)
+        if scaling not in (None, "density", "spectrum"):
+            raise ValueError(f"STFT: `scaling` must be None, 'density' or 'spectrum', received {scaling!r}.")
+        self.side, self.window, self.scaling, self.periodic = side, window, scaling, periodic
+
+    def __call__(self, shape: tuple[int, ...], dtype: Any = "float32") -> np.ndarray:
+        frame_length, _, bins = shape
+        time = np.arange(frame_length, dtype=np.float64).reshape(frame_length, 1, 1)
+        freq = np.arange(bins, dtype=np.float64).reshape(1, 1, bins) / ((bins - 1) * 2)
+        angle = -2.0 * np.pi * time * freq
+        kernel = np.cos(angle) if self.side == "real" else np.sin(angle)
+        if self.window is not None:
+            win = self.window
+            win = _window(win, frame_length, self.periodic) if isinstance(win, str) else np.asarray(win, np.float64)
+            if win.shape != (frame_length,):
+                raise ValueError(f"STFT: the window must have shape ({frame_length},), received {win.shape}.")
+            scale = 1.0
+            if self.scaling == "density":
+                scale = np.sqrt(np.sum(np.square(win)))
+            elif self.scaling == "spectrum":
+                scale = np.sum(np.abs(win))
+            kernel = kernel * win.reshape(frame_length, 1, 1) / scale
+        return kernel.astype(np.dtype(dtype))
+
+    def get_config(self) -> dict[str, Any]:
+        window = self.window.tolist() if isinstance(self.window, np.ndarray) else self.window
+        return {"side": self.side, "window": window, "periodic": self.periodic, "scaling": self.scaling}
+
+
 _CLASSES: dict[str, type[Initializer]] = {
     c.__name__: c
     for c in (
@@ -260,9 +320,39 @@ _CLASSES: dict[str, type[Initializer]] = {
         LecunNormal,
         Orthogonal,
         Identity,
+        STFT,
     )
 }
-_ALIASES = {"zero": "Zeros", "one": "Ones", "uniform": "RandomUniform", "normal": "RandomNormal"}
+_ALIASES = {
+    "zero": "Zeros",
+    "one": "Ones",
+    "uniform": "RandomUniform",
+    "normal": "RandomNormal",
+    "identityinitializer": "Identity",
+    "orthogonalinitializer": "Orthogonal",
+    "stftinitializer": "STFT",
+}
+
+# Keras's other names for the same classes.
+IdentityInitializer = Identity
+OrthogonalInitializer = Orthogonal
+STFTInitializer = STFT
+constant = Constant
+glorot_normal = GlorotNormal
+glorot_uniform = GlorotUniform
+he_normal = HeNormal
+he_uniform = HeUniform
+identity = Identity
+lecun_normal = LecunNormal
+lecun_uniform = LecunUniform
+ones = Ones
+orthogonal = Orthogonal
+random_normal = RandomNormal
+random_uniform = RandomUniform
+stft = STFT
+truncated_normal = TruncatedNormal
+variance_scaling = VarianceScaling
+zeros = Zeros
 
 
 def serialize(initializer: Initializer) -> dict[str, Any]:

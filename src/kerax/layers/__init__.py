@@ -1,20 +1,18 @@
 """Layers with Keras 3's names, arguments, weights and configs (``kerax.layers.Dense(4)``)."""
 
-from kerax.layers._input_spec import InputSpec
-from kerax.layers._layer import Layer
-from kerax.layers.activations import (
+from kerax.layers._activations import (
     ELU,
     LeakyReLU,
     PReLU,
     ReLU,
     Softmax,
 )
-from kerax.layers.attention import (
+from kerax.layers._attention import (
     AdditiveAttention,
     Attention,
     MultiHeadAttention,
 )
-from kerax.layers.convolutional import (
+from kerax.layers._convolutional import (
     Conv1D,
     Conv1DTranspose,
     Conv2D,
@@ -34,28 +32,30 @@ from kerax.layers.convolutional import (
     SeparableConvolution1D,
     SeparableConvolution2D,
 )
-from kerax.layers.core.activation import Activation
-from kerax.layers.core.dense import Dense
-from kerax.layers.core.embedding import Embedding
-from kerax.layers.core.identity import Identity
-from kerax.layers.core.input_layer import Input, InputLayer
-from kerax.layers.core.lambda_layer import Lambda
-from kerax.layers.core.masking import Masking
-from kerax.layers.merging.add import Add, add
-from kerax.layers.merging.average import Average, average
-from kerax.layers.merging.concatenate import Concatenate, concatenate
-from kerax.layers.merging.dot import Dot, dot
-from kerax.layers.merging.maximum import Maximum, maximum
-from kerax.layers.merging.minimum import Minimum, minimum
-from kerax.layers.merging.multiply import Multiply, multiply
-from kerax.layers.merging.subtract import Subtract, subtract
-from kerax.layers.normalization import (
+from kerax.layers._core.activation import Activation
+from kerax.layers._core.dense import Dense
+from kerax.layers._core.embedding import Embedding
+from kerax.layers._core.identity import Identity
+from kerax.layers._core.input_layer import Input, InputLayer
+from kerax.layers._core.lambda_layer import Lambda
+from kerax.layers._core.masking import Masking
+from kerax.layers._input_spec import InputSpec
+from kerax.layers._layer import Layer
+from kerax.layers._merging.add import Add, add
+from kerax.layers._merging.average import Average, average
+from kerax.layers._merging.concatenate import Concatenate, concatenate
+from kerax.layers._merging.dot import Dot, dot
+from kerax.layers._merging.maximum import Maximum, maximum
+from kerax.layers._merging.minimum import Minimum, minimum
+from kerax.layers._merging.multiply import Multiply, multiply
+from kerax.layers._merging.subtract import Subtract, subtract
+from kerax.layers._normalization import (
     BatchNormalization,
     GroupNormalization,
     LayerNormalization,
     UnitNormalization,
 )
-from kerax.layers.pooling import (
+from kerax.layers._pooling import (
     AveragePooling1D,
     AveragePooling2D,
     AveragePooling3D,
@@ -81,7 +81,7 @@ from kerax.layers.pooling import (
     MaxPooling2D,
     MaxPooling3D,
 )
-from kerax.layers.preprocessing import (
+from kerax.layers._preprocessing import (
     CenterCrop,
     Normalization,
     RandomContrast,
@@ -92,7 +92,7 @@ from kerax.layers.preprocessing import (
     Rescaling,
     Resizing,
 )
-from kerax.layers.regularization import (
+from kerax.layers._regularization import (
     ActivityRegularization,
     AlphaDropout,
     Dropout,
@@ -102,7 +102,7 @@ from kerax.layers.regularization import (
     SpatialDropout2D,
     SpatialDropout3D,
 )
-from kerax.layers.reshaping import (
+from kerax.layers._reshaping import (
     Cropping1D,
     Cropping2D,
     Cropping3D,
@@ -117,7 +117,7 @@ from kerax.layers.reshaping import (
     ZeroPadding2D,
     ZeroPadding3D,
 )
-from kerax.layers.rnn import (
+from kerax.layers._rnn import (
     GRU,
     LSTM,
     Bidirectional,

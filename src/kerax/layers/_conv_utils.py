@@ -10,6 +10,8 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
+from kerax.backend import _config
+
 DATA_FORMATS = ("channels_last", "channels_first")
 
 
@@ -49,9 +51,16 @@ def normalize_padding(value: Any, who: str, allowed: Sequence[str] = ("valid", "
 
 
 def normalize_data_format(value: Any, who: str, allowed: Sequence[str] = DATA_FORMATS) -> str:
-    """``None`` -> ``"channels_last"`` (kerax's only image data format setting)."""
+    """``None`` -> ``kerax.config.image_data_format()``; a format outside ``allowed`` is an error naming the layer."""
     if value is None:
-        return "channels_last"
+        value = _config.image_data_format()
+        if value not in allowed:
+            raise ValueError(
+                f"{who}: data_format=None takes kerax.config.image_data_format(), which is {value!r}, but this "
+                f"layer only supports {' or '.join(repr(a) for a in allowed)}. Pass data_format explicitly or "
+                "call kerax.config.set_image_data_format('channels_last')."
+            )
+        return value
     if isinstance(value, str) and value.lower() in allowed:
         return value.lower()
     if isinstance(value, str) and value.lower() in DATA_FORMATS:

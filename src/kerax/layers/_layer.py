@@ -21,13 +21,14 @@ from kerax import constraints as _constraints
 from kerax import dtype_policies as _dtype_policies
 from kerax import initializers as _initializers
 from kerax import regularizers as _regularizers
-from kerax.backend import _autocast, _scope, _variables
+from kerax.backend import _autocast, _naming, _remat, _scope, _variables
 from kerax.backend._masking import any_mask, get_keras_mask, is_tensor, leaves_with_none, set_keras_mask
 from kerax.backend._symbolic import SymbolicTensor, any_symbolic
 from kerax.backend._variables import Variable
 from kerax.layers._context import call_depth, current_training, training_scope
 from kerax.layers._input_spec import InputSpec, check_input_spec
 from kerax.ops._operation import Operation, infer_output_spec
+from kerax.random._seed_generator import SeedGenerator
 
 # Private attributes of kerax's base classes that hold layers a user's subclass must not track again.
 _INTERNAL_ATTRIBUTES = frozenset({"_functional", "_graph_layers", "_layers_list", "_all_layers_cache"})
@@ -111,6 +112,8 @@ class Layer(Operation):
         self.input_spec: InputSpec | list[InputSpec | None] | None = None
         self._trainable_vars: list[Variable] = []
         self._non_trainable_vars: list[Variable] = []
+        self._seed_generators: list[SeedGenerator] = []
+        self._remat_mode = _remat.current_remat_mode()
         self._losses: list[Any] = []
         self.activity_regularizer = _regularizers.get(activity_regularizer)
         self._build_shapes: Any = None
@@ -146,7 +149,24 @@ class Layer(Operation):
     def __setattr__(self, name: str, value: Any) -> None:
         if isinstance(value, Layer | list | tuple | dict):
             _structure_version[0] += 1
+        elif isinstance(value, Variable | SeedGenerator):
+            self._track_state(value)
         object.__setattr__(self, name, value)
+
+    def _track_state(self, value: Variable | SeedGenerator) -> None:
+        """Make a Variable set as an attribute one of the layer's weights, a SeedGenerator's state one of its
+        variables (as Keras tracks them); before ``Layer.__init__`` ran there is nothing to track them in."""
+        if "_trainable_vars" not in self.__dict__:
+            return
+        if isinstance(value, SeedGenerator):
+            if all(value is not g for g in self._seed_generators):
+                self._seed_generators.append(value)
+                _structure_version[0] += 1
+            return
+        if any(value is v for v in self._trainable_vars) or any(value is v for v in self._non_trainable_vars):
+            return
+        (self._trainable_vars if value.trainable else self._non_trainable_vars).append(value)
+        _structure_version[0] += 1
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -346,7 +366,7 @@ class Layer(Operation):
                 dtype=dtype,
                 trainable=trainable,
                 name=name,
-                path=f"{self.name}/{name}",
+                path="/".join(p for p in (_naming.current_path(), self.name, name) if p),
                 autocast=autocast,
             )
         var.regularizer = _regularizers.get(regularizer)
@@ -374,7 +394,17 @@ class Layer(Operation):
     def _own_weights(self) -> list[Variable]:
         return self._trainable_vars + self._non_trainable_vars
 
-    variables = weights
+    @property
+    def variables(self) -> list[Variable]:
+        """All the layer's state: its weights, then the states of its (and its sub-layers') seed generators."""
+        out = self.weights
+        seen = {id(v) for v in out}
+        for layer in self._flatten_layers():
+            for generator in layer.__dict__.get("_seed_generators", ()):
+                if id(generator.state) not in seen:
+                    seen.add(id(generator.state))
+                    out.append(generator.state)
+        return out
 
     @property
     def trainable_weights(self) -> list[Variable]:
@@ -389,17 +419,23 @@ class Layer(Operation):
         return [v for v in self.weights if not v.trainable]
 
     trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list[Variable]:
+        """``non_trainable_weights`` and the seed generators' states: what a call may update."""
+        if not self.trainable:
+            return self.variables
+        return [v for v in self.variables if not v.trainable]
 
     def weight_lists(self) -> tuple[list[Variable], list[Variable]]:
-        """``(trainable_weights, non_trainable_weights)``, cached until the layer structure changes.
+        """``(trainable_variables, non_trainable_variables)``, cached until the layer structure changes.
 
         The hot paths (``predict``, ``model(x)``) use this instead of walking every layer per call.
         """
         cached = self.__dict__.get("_weight_lists_cache")
         if cached is not None and cached[0] == _structure_version[0]:
             return cached[1], cached[2]
-        trainable, non_trainable = self.trainable_weights, self.non_trainable_weights
+        trainable, non_trainable = self.trainable_variables, self.non_trainable_variables
         object.__setattr__(self, "_weight_lists_cache", (_structure_version[0], trainable, non_trainable))
         return trainable, non_trainable
 
@@ -565,7 +601,7 @@ class Layer(Operation):
         if call_depth() == 0 and _scope.current() is None:
             self._clear_losses()  # an outermost eager call starts a fresh `losses` list, as in Keras
         with training_scope(training), self._autocast_scope():
-            outputs = self.call(*args, **call_kwargs)
+            outputs = self._run_call(args, call_kwargs)
         if self.activity_regularizer is not None:
             for output in jax.tree_util.tree_leaves(outputs):
                 penalty = self.activity_regularizer(output)
@@ -594,7 +630,8 @@ class Layer(Operation):
 
         if masked:
             call_kwargs = {**call_kwargs, _PREVIOUS_MASK: previous_mask}
-        outputs = infer_output_spec(run, args, call_kwargs)
+        with _scope.SymbolicScope():
+            outputs = infer_output_spec(run, args, call_kwargs)
         if masked:
             outputs, masks = outputs
             for tensor, mask in zip(jax.tree_util.tree_leaves(outputs), masks, strict=True):
@@ -666,7 +703,65 @@ class Layer(Operation):
             with self._autocast_scope():
                 return self.call(*a, **k)
 
-        return infer_output_spec(run, args, kwargs)
+        with _scope.SymbolicScope():
+            return infer_output_spec(run, args, kwargs)
+
+    # -- rematerialisation ---------------------------------------------------------------------------
+    def _run_call(self, args: tuple, kwargs: dict) -> Any:
+        """``call``, rematerialised for gradients as the ``RematScope`` active at construction asks.
+
+        Only inside a stateless scope (a traced step): eagerly nothing is differentiated, so nothing is saved.
+        """
+        mode = self._remat_mode
+        if mode is None or mode.mode is None or _scope.current() is None:
+            return self.call(*args, **kwargs)
+        if mode.mode == "activations":
+            activation = getattr(self, "activation", None)
+            if activation is None:
+                return self.call(*args, **kwargs)
+            object.__setattr__(self, "activation", _remat.remat(activation))
+            try:
+                return self.call(*args, **kwargs)
+            finally:
+                object.__setattr__(self, "activation", activation)
+        if mode.mode == "list_of_layers" and self.name not in mode.layer_names:
+            return self.call(*args, **kwargs)
+        if mode.mode == "larger_than" and self._output_size(args, kwargs) <= mode.output_size_threshold:
+            return self.call(*args, **kwargs)
+        return self._rematerialized_call(args, kwargs)
+
+    def _output_size(self, args: tuple, kwargs: dict) -> int:
+        def run(*a: Any, **k: Any) -> Any:
+            with _scope.StatelessScope(rng=jax.random.key(0)):
+                return self.call(*a, **k)
+
+        spec = jax.eval_shape(run, *args, **kwargs)
+        return sum(int(np.prod(leaf.shape)) for leaf in jax.tree_util.tree_leaves(spec))
+
+    def _rematerialized_call(self, args: tuple, kwargs: dict) -> Any:
+        """``call`` under ``jax.checkpoint``; what it assigns or adds as losses is carried out of the checkpoint."""
+        scope = _scope.current()
+        leaves, treedef = jax.tree_util.tree_flatten((args, kwargs))
+        dynamic = [i for i, leaf in enumerate(leaves) if isinstance(leaf, jax.Array)]
+
+        def inner(*arrays: Any) -> Any:
+            filled = list(leaves)
+            for i, array in zip(dynamic, arrays, strict=True):
+                filled[i] = array
+            a, k = jax.tree_util.tree_unflatten(treedef, filled)
+            before, n_losses = dict(scope.updates), len(scope.losses)
+            outputs = self.call(*a, **k)
+            assigned = {key: value for key, value in scope.updates.items() if before.get(key) is not value}
+            losses = scope.losses[n_losses:]
+            scope.updates.clear()
+            scope.updates.update(before)
+            del scope.losses[n_losses:]
+            return outputs, assigned, losses
+
+        outputs, assigned, losses = jax.checkpoint(inner)(*[leaves[i] for i in dynamic])
+        scope.updates.update(assigned)
+        scope.losses.extend(losses)
+        return outputs
 
     # -- pure execution ------------------------------------------------------------------------------
     def stateless_call(
@@ -685,8 +780,8 @@ class Layer(Operation):
             statistics, for instance) or the ones given; with ``return_losses=True`` also the list of
             losses the call added (``add_loss``, activity regularizers), as Keras's ``stateless_call``.
         """
-        trainable = self.trainable_weights
-        non_trainable = self.non_trainable_weights
+        trainable = self.trainable_variables
+        non_trainable = self.non_trainable_variables
         if len(trainable_values) != len(trainable) or len(non_trainable_values) != len(non_trainable):
             raise ValueError(
                 f"Layer '{self.name}'.stateless_call: expected {len(trainable)} trainable and "

@@ -5,7 +5,7 @@ model = kerax.Sequential([..., kerax.layers.Activation("softmax", dtype="float32
 """
 
 from kerax.dtype_policies._policy import DTypePolicy, global_policy, set_global_policy
-from kerax.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from kerax.optimizers._loss_scale_optimizer import LossScaleOptimizer
 
 # Keras's other names for the same things.
 Policy = DTypePolicy

@@ -9,18 +9,18 @@ is Keras's pure step on their values; ``apply_gradients``, ``iterations``,
 """
 
 from kerax.optimizers import schedules
+from kerax.optimizers._adadelta import Adadelta
+from kerax.optimizers._adagrad import Adagrad
+from kerax.optimizers._adam import Adam, AdamW
+from kerax.optimizers._adamax import Adamax
 from kerax.optimizers._base import Optimizer, OptimizerState
+from kerax.optimizers._lion import Lion
+from kerax.optimizers._loss_scale_optimizer import LossScaleOptimizer, LossScaleState
+from kerax.optimizers._nadam import Nadam
 from kerax.optimizers._registry import deserialize, get, serialize
+from kerax.optimizers._rmsprop import RMSprop
+from kerax.optimizers._sgd import SGD
 from kerax.optimizers._transforms import scale_by_learning_rate
-from kerax.optimizers.adadelta import Adadelta
-from kerax.optimizers.adagrad import Adagrad
-from kerax.optimizers.adam import Adam, AdamW
-from kerax.optimizers.adamax import Adamax
-from kerax.optimizers.lion import Lion
-from kerax.optimizers.loss_scale_optimizer import LossScaleOptimizer, LossScaleState
-from kerax.optimizers.nadam import Nadam
-from kerax.optimizers.rmsprop import RMSprop
-from kerax.optimizers.sgd import SGD
 
 __all__ = [
     "SGD",

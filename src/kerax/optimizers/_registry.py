@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from kerax.optimizers._adadelta import Adadelta
+from kerax.optimizers._adagrad import Adagrad
+from kerax.optimizers._adam import Adam, AdamW
+from kerax.optimizers._adamax import Adamax
 from kerax.optimizers._base import Optimizer
-from kerax.optimizers.adadelta import Adadelta
-from kerax.optimizers.adagrad import Adagrad
-from kerax.optimizers.adam import Adam, AdamW
-from kerax.optimizers.adamax import Adamax
-from kerax.optimizers.lion import Lion
-from kerax.optimizers.loss_scale_optimizer import LossScaleOptimizer
-from kerax.optimizers.nadam import Nadam
-from kerax.optimizers.rmsprop import RMSprop
-from kerax.optimizers.sgd import SGD
+from kerax.optimizers._lion import Lion
+from kerax.optimizers._loss_scale_optimizer import LossScaleOptimizer
+from kerax.optimizers._nadam import Nadam
+from kerax.optimizers._rmsprop import RMSprop
+from kerax.optimizers._sgd import SGD
 
 BUILTIN_OPTIMIZERS: dict[str, type[Optimizer]] = {
     cls.__name__.lower(): cls for cls in (SGD, Adam, AdamW, Adamax, Nadam, RMSprop, Adagrad, Adadelta, Lion)

@@ -52,9 +52,9 @@ def _is_graph_model(layer: Layer) -> bool:
 
 
 def _is_rnn(layer: Layer) -> bool:
-    from kerax.layers.rnn.gru import GRU
-    from kerax.layers.rnn.lstm import LSTM
-    from kerax.layers.rnn.simple_rnn import SimpleRNN
+    from kerax.layers._rnn.gru import GRU
+    from kerax.layers._rnn.lstm import LSTM
+    from kerax.layers._rnn.simple_rnn import SimpleRNN
 
     return isinstance(layer, SimpleRNN | LSTM | GRU)
 

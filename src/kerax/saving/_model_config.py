@@ -91,7 +91,7 @@ def _is_history(value: Any) -> bool:
 
 def functional_from_config(cls: type, config: Mapping[str, Any], custom_objects: Any = None) -> Any:
     """Rebuild a Functional model (or a subclass of Functional) from ``functional_config``'s output."""
-    from kerax.layers.core.input_layer import InputLayer
+    from kerax.layers._core.input_layer import InputLayer
     from kerax.ops._registry import FunctionOperation
 
     layer_entries = config.get("layers")

@@ -1,16 +1,55 @@
-"""Utilities: session and seed control, plotting, the progress bar."""
+"""Utilities with Keras 3's ``keras.utils`` names: labels and sequences, serialization, plotting, session control."""
 
+from kerax.backend._config import (
+    disable_interactive_logging,
+    enable_interactive_logging,
+    is_interactive_logging_enabled,
+)
+from kerax.backend._dtypes import standardize_dtype
+from kerax.backend._symbolic import is_keras_tensor
+from kerax.saving._registry import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
+from kerax.saving._serialize import deserialize_keras_object, serialize_keras_object
 from kerax.trainers._data import pack_x_y_sample_weight, unpack_x_y_sample_weight
-from kerax.utils._plot_model import model_to_graph, plot_model
+from kerax.utils._config import Config
+from kerax.utils._graph_utils import get_source_inputs
+from kerax.utils._numerical import normalize, to_categorical
+from kerax.utils._plot_model import model_to_dot, model_to_graph, plot_model
 from kerax.utils._progbar import Progbar
+from kerax.utils._sequences import pad_sequences
 from kerax.utils._session import clear_session, set_random_seed
 
 __all__ = [
+    "Config",
+    "CustomObjectScope",
     "Progbar",
     "clear_session",
+    "custom_object_scope",
+    "deserialize_keras_object",
+    "disable_interactive_logging",
+    "enable_interactive_logging",
+    "get_custom_objects",
+    "get_registered_name",
+    "get_registered_object",
+    "get_source_inputs",
+    "is_interactive_logging_enabled",
+    "is_keras_tensor",
+    "model_to_dot",
     "model_to_graph",
+    "normalize",
     "pack_x_y_sample_weight",
+    "pad_sequences",
     "plot_model",
+    "register_keras_serializable",
+    "serialize_keras_object",
     "set_random_seed",
+    "standardize_dtype",
+    "to_categorical",
     "unpack_x_y_sample_weight",
 ]

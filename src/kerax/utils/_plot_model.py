@@ -6,7 +6,10 @@ import os
 from typing import Any
 
 from kerax.backend._symbolic import SymbolicTensor
-from kerax.utils._plot import PlotEdge, PlotGraph, PlotNode, render
+from kerax.utils._plot import PlotEdge, PlotGraph, PlotNode, render, render_png_bytes
+from kerax.utils._plot._dot import to_dot
+from kerax.utils._plot._layout import check_options, compute_layout
+from kerax.utils._plot._svg import to_svg
 from kerax.utils._summary import _graph_of, _shape_str
 
 
@@ -25,7 +28,7 @@ class PlotImage:
 
 
 def _style(op: Any) -> str:
-    from kerax.layers.core.input_layer import InputLayer
+    from kerax.layers._core.input_layer import InputLayer
     from kerax.models._model import Model
     from kerax.ops._registry import FunctionOperation
 
@@ -155,3 +158,73 @@ def plot_model(
     path = os.fspath(to_file)
     data = render(graph, path, rankdir=rankdir, dpi=dpi, expand_nested=expand_nested)
     return PlotImage(data, path) if path.lower().endswith(".png") else None
+
+
+class DotGraph:
+    """A model's graph as Graphviz DOT source (``to_string()``), drawable without Graphviz (``create_png()``).
+
+    What ``model_to_dot`` returns: kerax does not use pydot, so this stands in for its ``pydot.Dot`` with the
+    methods most code calls on one.
+    """
+
+    def __init__(self, graph: PlotGraph, rankdir: str = "TB", dpi: int = 200, expand_nested: bool = False) -> None:
+        check_options(rankdir, dpi)
+        self.graph = graph
+        self.rankdir = rankdir
+        self.dpi = dpi
+        self.expand_nested = expand_nested
+
+    def to_string(self) -> str:
+        """The DOT source."""
+        return to_dot(self.graph, rankdir=self.rankdir, dpi=self.dpi, expand_nested=self.expand_nested)
+
+    def create_png(self) -> bytes:
+        """The graph drawn as PNG bytes, by kerax's own renderer."""
+        return render_png_bytes(self.graph, rankdir=self.rankdir, dpi=self.dpi, expand_nested=self.expand_nested)
+
+    def create_svg(self) -> bytes:
+        """The graph drawn as SVG text (UTF-8 bytes)."""
+        layout = compute_layout(self.graph, rankdir=self.rankdir, dpi=self.dpi, expand_nested=self.expand_nested)
+        return to_svg(layout).encode("utf-8")
+
+    def write(self, path: str | os.PathLike[str]) -> None:
+        """Write the graph to ``path``: DOT source, PNG or SVG by the extension (``.dot``, ``.png``, ``.svg``)."""
+        render(self.graph, path, rankdir=self.rankdir, dpi=self.dpi, expand_nested=self.expand_nested)
+
+    def _repr_png_(self) -> bytes:
+        return self.create_png()
+
+    def __str__(self) -> str:
+        return self.to_string()
+
+    def __repr__(self) -> str:
+        return f"<DotGraph {self.graph.title!r}: {len(self.graph.nodes)} nodes, {len(self.graph.edges)} edges>"
+
+
+def model_to_dot(
+    model: Any,
+    show_shapes: bool = False,
+    show_dtype: bool = False,
+    show_layer_names: bool = True,
+    rankdir: str = "TB",
+    expand_nested: bool = False,
+    dpi: int = 200,
+    subgraph: bool = False,
+    show_layer_activations: bool = False,
+    show_trainable: bool = False,
+    splines: str = "ortho",
+    **kwargs: Any,
+) -> DotGraph:
+    """The model's graph as a ``DotGraph`` (DOT source via ``to_string()``); arguments as ``plot_model``'s.
+
+    ``subgraph`` and ``splines`` are accepted for Keras compatibility: kerax nests expanded models as DOT
+    clusters and routes edges itself.
+    """
+    del subgraph, splines
+    unknown = set(kwargs) - {"layer_range"}
+    if unknown:
+        raise TypeError(f"model_to_dot: unexpected argument(s) {sorted(unknown)}.")
+    graph = model_to_graph(
+        model, show_shapes, show_dtype, show_layer_names, show_layer_activations, show_trainable, expand_nested
+    )
+    return DotGraph(graph, rankdir=rankdir, dpi=dpi, expand_nested=expand_nested)

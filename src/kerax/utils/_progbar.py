@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import sys
@@ -10,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
 import numpy as np
+
+from kerax.backend import _config
 
 # ANSI styles used on terminals (never written when the stream is not a terminal).
 _BOLD = "\x1b[1m"
@@ -21,6 +24,20 @@ _REST_CHAR = "\u2500"  # '─', the unfilled part when colours are not available
 
 # The stream on which a live (dynamic) progress line is currently left unfinished, if any.
 _open_line_stream: TextIO | None = None
+
+
+_logger = logging.getLogger("kerax")
+
+
+def _logs_instead(stream: TextIO | None) -> bool:
+    """Whether output meant for the default stream goes to ``logging`` (interactive logging is off)."""
+    return stream is None and not _config.is_interactive_logging_enabled()
+
+
+def _log(text: str) -> None:
+    for line in text.replace("\r", "\n").splitlines():
+        if line.strip():
+            _logger.info(line)
 
 
 def _resolve_stream(stream: TextIO | None) -> TextIO:
@@ -56,6 +73,9 @@ def print_msg(message: str, stream: TextIO | None = None) -> None:
         stream: Where to write; `None` means the current `sys.stdout`.
     """
     global _open_line_stream
+    if _logs_instead(stream):
+        _log(message)
+        return
     out = _resolve_stream(stream)
     prefix = ""
     if _open_line_stream is not None and _open_line_stream is out:
@@ -199,6 +219,14 @@ class Progbar:
         now = time.time()
         per_unit = self._time_per_unit(current, now)
         if self.verbose == 0:
+            self._last_update = now
+            return
+        if _logs_instead(self.stream):
+            if finalize:
+                if self.verbose == 2:
+                    _log(self._summary_line(current, now, per_unit))
+                else:
+                    _log(self._bar_line(current, now, per_unit, finalize=True, color=False))
             self._last_update = now
             return
         if self.verbose == 2:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from kerax.backend import _config
 from kerax.backend._symbolic import SymbolicTensor
 
 
@@ -213,10 +215,13 @@ def summary_text(
 
 
 def print_summary(model: Any, print_fn: Callable[..., Any] | None = None, **kwargs: Any) -> None:
-    """Print ``summary_text`` line by line with ``print_fn`` (default ``print``)."""
+    """Print ``summary_text`` line by line with ``print_fn`` (default ``print``, or ``logging`` when
+    interactive logging is off)."""
     text = summary_text(model, **kwargs)
     if print_fn is None:
-        print(text, end="")
-        return
+        if _config.is_interactive_logging_enabled():
+            print(text, end="")
+            return
+        print_fn = logging.getLogger("kerax").info
     for line in text.rstrip("\n").split("\n"):
         print_fn(line)

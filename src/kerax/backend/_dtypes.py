@@ -1,0 +1,105 @@
+"""Dtype names as Keras spells them, and Keras's promotion rules on the JAX backend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from kerax.backend import _config
+
+ALLOWED_DTYPES = frozenset(
+    {
+        "bool",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "bfloat16",
+        "float16",
+        "float32",
+        "float64",
+        "complex64",
+        "complex128",
+        "float8_e4m3fn",
+        "float8_e5m2",
+        "string",
+    }
+)
+_PYTHON_TYPES: dict[Any, str] = {bool: "bool", int: "int32", float: "float32", complex: "complex64", str: "string"}
+_FLOAT8 = frozenset({"float8_e4m3fn", "float8_e5m2"})
+
+
+def standardize_dtype(dtype: Any) -> str:
+    """A dtype's Keras name: ``None`` -> ``floatx()``, ``int`` -> ``"int32"``, ``np.float32`` -> ``"float32"``."""
+    if dtype is None:
+        return _config.floatx()
+    if isinstance(dtype, str) and dtype == "int":
+        return "int32"
+    name: Any
+    if isinstance(dtype, type) and dtype in _PYTHON_TYPES:
+        name = _PYTHON_TYPES[dtype]
+    elif isinstance(dtype, str):
+        name = dtype
+    elif hasattr(dtype, "name"):
+        name = dtype.name
+    elif hasattr(dtype, "__name__"):
+        name = dtype.__name__
+    else:
+        name = str(dtype).rsplit(".", 1)[-1]
+    if name not in ALLOWED_DTYPES:
+        raise ValueError(f"Invalid dtype: {dtype!r}.")
+    return name
+
+
+def is_float_dtype(dtype: Any) -> bool:
+    """Whether ``dtype`` is a floating type (``float*`` or ``bfloat16``)."""
+    name = standardize_dtype(dtype)
+    return name.startswith(("float", "bfloat"))
+
+
+def is_int_dtype(dtype: Any) -> bool:
+    """Whether ``dtype`` is a signed or unsigned integer type."""
+    name = standardize_dtype(dtype)
+    return name.startswith(("int", "uint"))
+
+
+def _promote(a: str, b: str) -> str:
+    # "int" and "float" are Python's weakly typed scalars: they take the other operand's type when it can hold them.
+    weak = ("int", "float")
+    if a in weak and b in weak:
+        return "float" if "float" in (a, b) else "int"
+    if a in weak or b in weak:
+        scalar, other = (a, b) if a in weak else (b, a)
+        if scalar == "int":
+            return scalar if other == "bool" else other
+        return other if jnp.issubdtype(jnp.dtype(other), jnp.inexact) else scalar
+    return jnp.promote_types(a, b).name
+
+
+def result_type(*dtypes: Any) -> str:
+    """The dtype an operation on ``dtypes`` returns under Keras's promotion rules (as ``jnp.result_type``).
+
+    Python's ``int`` and ``float`` are weak types; ``None`` counts as ``floatx()``; as on Keras's JAX backend,
+    64-bit results are narrowed to 32 bits unless JAX's x64 mode is on.
+    """
+    if not dtypes:
+        return _config.floatx()
+    names = []
+    for dtype in dtypes:
+        if dtype is int or dtype is float:
+            names.append(dtype.__name__)
+        else:
+            names.append(standardize_dtype(_config.floatx() if dtype is None else dtype))
+    if _FLOAT8 & set(names):
+        raise ValueError(f"result_type: float8 types do not promote implicitly; cast first. Received {dtypes}.")
+    result = names[0]
+    for name in names[1:]:
+        result = _promote(result, name)
+    result = {"int": "int32", "float": _config.floatx()}.get(result, result)
+    return jax.dtypes.canonicalize_dtype(result).name

@@ -1,0 +1,177 @@
+"""``BaseConvTranspose``: the N-D transposed convolution behind ``Conv1DTranspose``, ``Conv2DTranspose`` and
+``Conv3DTranspose``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from kerax import activations, initializers
+from kerax.layers import _conv_utils as cu
+from kerax.layers._convolutional._base_conv import (
+    check_input_rank_and_channels,
+    check_not_empty,
+    check_positive_int,
+    dimension_numbers,
+)
+from kerax.layers._input_spec import InputSpec
+from kerax.layers._layer import Layer
+
+
+class BaseConvTranspose(Layer):
+    """An N-D transposed convolution (the gradient of a convolution with respect to its input) over
+    channels-last inputs: ``activation(conv_transpose(inputs, kernel) + bias)``.
+
+    Args:
+        rank: the number of spatial dimensions (1, 2 or 3).
+        filters: the number of output channels.
+        kernel_size: an int or a tuple of ``rank`` ints.
+        strides: an int or a tuple of ``rank`` ints (default 1): the upsampling factor.
+        padding: ``"valid"`` or ``"same"``, the padding of the convolution this one transposes.
+        output_padding: ``None`` or an int or tuple of ``rank`` ints, each smaller than its stride: the
+            extra size added at the end of each spatial dimension. ``None`` lets the padding decide
+            (``"same"``: ``input * stride``; ``"valid"``: ``(input - 1) * stride + max(window, stride)``).
+        data_format: ``"channels_last"`` or ``None``.
+        dilation_rate: an int or a tuple of ``rank`` ints; cannot exceed 1 together with strides.
+        activation: a name or callable; default none (linear).
+        use_bias: whether to add a bias.
+        kernel_initializer: default ``"glorot_uniform"``.
+        bias_initializer: default ``"zeros"``.
+    """
+
+    def __init__(
+        self,
+        rank: int,
+        filters: int,
+        kernel_size: int | tuple[int, ...],
+        strides: int | tuple[int, ...] = 1,
+        padding: str = "valid",
+        output_padding: int | tuple[int, ...] | None = None,
+        data_format: str | None = None,
+        dilation_rate: int | tuple[int, ...] = 1,
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        who = f"{type(self).__name__} '{self.name}'"
+        self._who = who
+        self._keep_regularization(
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint,
+        )
+        check_positive_int(filters, "filters", who)
+        self.rank = rank
+        self.filters = filters
+        self.kernel_size = cu.normalize_tuple(kernel_size, rank, "kernel_size", who)
+        self.strides = cu.normalize_tuple(strides, rank, "strides", who)
+        self.dilation_rate = cu.normalize_tuple(dilation_rate, rank, "dilation_rate", who)
+        self.padding = cu.normalize_padding(padding, who)
+        if output_padding is None:
+            self.output_padding = None
+        else:
+            self.output_padding = cu.normalize_tuple(output_padding, rank, "output_padding", who, allow_zero=True)
+            for axis, (extra, stride) in enumerate(zip(self.output_padding, self.strides, strict=True)):
+                if extra >= stride:
+                    raise ValueError(
+                        f"{who}: each `output_padding` must be smaller than the matching `strides`, received "
+                        f"output_padding={self.output_padding} and strides={self.strides} "
+                        f"({extra} >= {stride} at spatial axis {axis})."
+                    )
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise ValueError(
+                f"{who}: `strides` > 1 cannot be combined with `dilation_rate` > 1, received "
+                f"strides={self.strides} and dilation_rate={self.dilation_rate}."
+            )
+        self.data_format = cu.normalize_data_format(data_format, who, allowed=("channels_last",))
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.input_spec = InputSpec(ndim=rank + 2)
+        self._dimension_numbers = dimension_numbers(rank)
+
+    def _extras(self) -> tuple[int | None, ...]:
+        return self.output_padding if self.output_padding is not None else (None,) * self.rank
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        channels = check_input_rank_and_channels(self._who, self.rank, input_shape)
+        self._output_spatial(input_shape)
+        # Keras's layout: (*window, output channels, input channels).
+        kernel_shape = (*self.kernel_size, self.filters, channels)
+        self.kernel = self.add_weight(
+            kernel_shape, self.kernel_initializer, name="kernel", **self._weight_penalties("kernel")
+        )
+        self.bias = (
+            self.add_weight((self.filters,), self.bias_initializer, name="bias", **self._weight_penalties("bias"))
+            if self.use_bias
+            else None
+        )
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
+
+    def _output_spatial(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        out = tuple(
+            cu.transpose_output_length(n, k, s, self.padding, e, d)
+            for n, k, s, e, d in zip(
+                input_shape[1:-1], self.kernel_size, self.strides, self._extras(), self.dilation_rate, strict=True
+            )
+        )
+        check_not_empty(
+            self._who,
+            out,
+            input_shape,
+            f"kernel_size={self.kernel_size}, strides={self.strides}, output_padding={self.output_padding}, "
+            f"padding={self.padding!r}",
+            hint="Use a larger output_padding, output_padding=None or padding='valid'.",
+        )
+        return out
+
+    def call(self, inputs: jax.Array) -> jax.Array:
+        kernel = self.kernel.value
+        pads = [
+            cu.transpose_padding(k, s, self.padding, e, d)
+            for k, s, e, d in zip(self.kernel_size, self.strides, self._extras(), self.dilation_rate, strict=True)
+        ]
+        # With transpose_kernel=True, lax flips the window and swaps the kernel's two channel axes, so the
+        # (*window, filters, channels) kernel acts as the transpose of a channels -> filters convolution.
+        outputs = jax.lax.conv_transpose(
+            inputs.astype(kernel.dtype),
+            kernel,
+            strides=self.strides,
+            padding=pads,
+            rhs_dilation=self.dilation_rate,
+            dimension_numbers=self._dimension_numbers,
+            transpose_kernel=True,
+        )
+        if self.bias is not None:
+            outputs = outputs + jnp.reshape(self.bias.value, (1,) * (self.rank + 1) + (self.filters,))
+        return self.activation(outputs)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            **self.regularization_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "output_padding": self.output_padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+        }

@@ -1,0 +1,149 @@
+"""``BaseSeparableConv``: the N-D separable convolution behind ``SeparableConv1D``/``SeparableConv2D``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from kerax import activations, initializers
+from kerax.layers import _conv_utils as cu
+from kerax.layers._convolutional._base_conv import (
+    check_input_rank_and_channels,
+    check_positive_int,
+    dimension_numbers,
+    window_output_shape,
+)
+from kerax.layers._convolutional._base_depthwise_conv import depthwise_conv
+from kerax.layers._input_spec import InputSpec
+from kerax.layers._layer import Layer
+
+
+class BaseSeparableConv(Layer):
+    """An N-D depthwise-separable convolution over channels-last inputs: a depthwise convolution
+    (``depth_multiplier`` filters per input channel) followed by a pointwise (window 1) convolution that
+    mixes the channels into ``filters`` outputs, then bias and activation.
+
+    Args:
+        rank: the number of spatial dimensions (1 or 2).
+        depth_multiplier: the number of depthwise filters per input channel.
+        filters: the number of output channels.
+        kernel_size: an int or a tuple of ``rank`` ints, the depthwise window.
+        strides: an int or a tuple of ``rank`` ints (default 1), of the depthwise step.
+        padding: ``"valid"`` or ``"same"``.
+        data_format: ``"channels_last"`` or ``None``.
+        dilation_rate: an int or a tuple of ``rank`` ints, of the depthwise step.
+        activation: a name or callable; default none (linear).
+        use_bias: whether to add a bias.
+        depthwise_initializer, pointwise_initializer: default ``"glorot_uniform"``.
+        bias_initializer: default ``"zeros"``.
+    """
+
+    def __init__(
+        self,
+        rank: int,
+        depth_multiplier: int,
+        filters: int,
+        kernel_size: int | tuple[int, ...],
+        strides: int | tuple[int, ...] = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: int | tuple[int, ...] = 1,
+        activation: Any = None,
+        use_bias: bool = True,
+        depthwise_initializer: Any = "glorot_uniform",
+        pointwise_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        depthwise_regularizer: Any = None,
+        pointwise_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        depthwise_constraint: Any = None,
+        pointwise_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        who = f"{type(self).__name__} '{self.name}'"
+        self._who = who
+        self._keep_regularization(
+            depthwise_regularizer=depthwise_regularizer,
+            pointwise_regularizer=pointwise_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            depthwise_constraint=depthwise_constraint,
+            pointwise_constraint=pointwise_constraint,
+            bias_constraint=bias_constraint,
+        )
+        check_positive_int(depth_multiplier, "depth_multiplier", who)
+        check_positive_int(filters, "filters", who)
+        self.rank = rank
+        self.depth_multiplier = depth_multiplier
+        self.filters = filters
+        self.kernel_size = cu.normalize_tuple(kernel_size, rank, "kernel_size", who)
+        self.strides = cu.normalize_tuple(strides, rank, "strides", who)
+        self.dilation_rate = cu.normalize_tuple(dilation_rate, rank, "dilation_rate", who)
+        self.padding = cu.normalize_padding(padding, who)
+        self.data_format = cu.normalize_data_format(data_format, who, allowed=("channels_last",))
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self.pointwise_initializer = initializers.get(pointwise_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.input_spec = InputSpec(ndim=rank + 2)
+        self._dimension_numbers = dimension_numbers(rank)
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        channels = check_input_rank_and_channels(self._who, self.rank, input_shape)
+        self._output_spatial(input_shape)
+        depthwise_shape = (*self.kernel_size, channels, self.depth_multiplier)
+        pointwise_shape = (*(1,) * self.rank, channels * self.depth_multiplier, self.filters)
+        self.depthwise_kernel = self.add_weight(
+            depthwise_shape, self.depthwise_initializer, name="depthwise_kernel", **self._weight_penalties("depthwise")
+        )
+        self.pointwise_kernel = self.add_weight(
+            pointwise_shape, self.pointwise_initializer, name="pointwise_kernel", **self._weight_penalties("pointwise")
+        )
+        self.bias = (
+            self.add_weight((self.filters,), self.bias_initializer, name="bias", **self._weight_penalties("bias"))
+            if self.use_bias
+            else None
+        )
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
+
+    def _output_spatial(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        return window_output_shape(self, input_shape)
+
+    def call(self, inputs: jax.Array) -> jax.Array:
+        depthwise = self.depthwise_kernel.value
+        pointwise = self.pointwise_kernel.value
+        hidden = depthwise_conv(inputs, depthwise, self.strides, self.padding, self.dilation_rate)
+        outputs = jax.lax.conv_general_dilated(
+            hidden.astype(pointwise.dtype),
+            pointwise,
+            window_strides=(1,) * self.rank,
+            padding=[(0, 0)] * self.rank,
+            dimension_numbers=self._dimension_numbers,
+        )
+        if self.bias is not None:
+            outputs = outputs + jnp.reshape(self.bias.value, (1,) * (self.rank + 1) + (self.filters,))
+        return self.activation(outputs)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            **self.regularization_config(),
+            "depth_multiplier": self.depth_multiplier,
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
+            "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+        }

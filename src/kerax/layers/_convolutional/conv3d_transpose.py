@@ -1,0 +1,81 @@
+"""``Conv3DTranspose``: a 3-D transposed convolution over channels-last volumes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kerax.layers._convolutional._base_conv_transpose import BaseConvTranspose
+
+
+class Conv3DTranspose(BaseConvTranspose):
+    """3-D transposed convolution (sometimes called deconvolution): each input position spreads over a
+    window of outputs, upsampling by ``strides``.
+
+    Args:
+        filters: the number of output channels.
+        kernel_size: an int or a tuple ``(depth, height, width)``.
+        strides: an int or a tuple of 3 ints (default ``(1, 1, 1)``): the upsampling factor.
+        padding: ``"valid"`` or ``"same"``, the padding of the convolution this layer transposes.
+        output_padding: ``None`` (the default) or an int or tuple of 3 int(s), each smaller than its
+            stride, the extra size added at the end of each spatial dimension. Output size per dimension,
+            with ``k = dilation_rate * (kernel_size - 1) + 1``: ``"same"``: ``input * stride`` when
+            ``None``, else ``(input - 1) * stride + k % 2 + output_padding``; ``"valid"``:
+            ``(input - 1) * stride + k + output_padding``, ``None`` meaning ``max(k, stride) - k``.
+        data_format: ``"channels_last"`` or ``None`` (kerax convolutions are channels-last only).
+        dilation_rate: an int or a tuple of 3 ints; cannot exceed 1 together with strides.
+        activation: a name (``"relu"``) or callable; default none (linear).
+        use_bias: whether to add a bias.
+        kernel_initializer: default ``"glorot_uniform"``.
+        bias_initializer: default ``"zeros"``.
+
+    Shapes:
+        ``(batch, depth, height, width, channels)`` -> ``(batch, new_depth, new_height, new_width,
+        filters)``;
+        weights ``kernel`` of shape ``(*kernel_size, filters, channels)`` (as Keras) and ``bias``
+        ``(filters,)``.
+
+    Example:
+        >>> Conv3DTranspose(2, 3, strides=2, padding="same")(jnp.ones((1, 4, 4, 4, 3))).shape
+        (1, 8, 8, 8, 2)
+    """
+
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: int | tuple[int, int, int],
+        strides: int | tuple[int, int, int] = (1, 1, 1),
+        padding: str = "valid",
+        data_format: str | None = None,
+        output_padding: int | tuple[int, int, int] | None = None,
+        dilation_rate: int | tuple[int, int, int] = (1, 1, 1),
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            rank=3,
+            filters=filters,
+            kernel_size=kernel_size,
+            strides=strides,
+            padding=padding,
+            output_padding=output_padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint,
+            **kwargs,
+        )

@@ -1,0 +1,92 @@
+"""``Concatenate``: join a list of inputs along one axis."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from kerax.layers._merging._base_merge import Merge
+
+
+class Concatenate(Merge):
+    """Concatenate a list of inputs along ``axis``; every other dimension must match.
+
+    Args:
+        axis: the concatenation axis (default -1, the features/channels axis).
+
+    Shapes:
+        ``[(batch, ..., d1), (batch, ..., d2), ...]`` -> ``(batch, ..., d1 + d2 + ...)`` for ``axis=-1``.
+
+    Example:
+        >>> Concatenate()([jnp.ones((2, 3)), jnp.ones((2, 5))]).shape
+        (2, 8)
+    """
+
+    def __init__(self, axis: int = -1, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if isinstance(axis, bool) or not isinstance(axis, int):
+            raise ValueError(f"Concatenate layer '{self.name}': `axis` must be an integer, received {axis!r}.")
+        self.axis = axis
+
+    def _validate(self, input_shape: Any) -> None:
+        shapes = self._check_shapes(input_shape)
+        ranks = {len(s) for s in shapes}
+        if len(ranks) > 1:
+            raise ValueError(f"{self._describe()} requires inputs of the same rank, but received shapes {shapes}.")
+        (rank,) = ranks
+        if not -rank <= self.axis < rank:
+            raise ValueError(
+                f"{self._describe()}: the concatenation axis {self.axis} is out of bounds for inputs of rank "
+                f"{rank}, received shapes {shapes}."
+            )
+        axis = self.axis % rank
+        for i in range(rank):
+            known = {s[i] for s in shapes if s[i] is not None}
+            if i != axis and len(known) > 1:
+                raise ValueError(
+                    f"{self._describe()} requires inputs with matching shapes except for the concatenation "
+                    f"axis {self.axis}, but received shapes {shapes}."
+                )
+
+    def call(self, inputs: Any) -> jax.Array:
+        self._validate(self._shapes_of(inputs))
+        return jnp.concatenate(list(inputs), axis=self.axis)
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """Per position, whether any input is unmasked: unmasked inputs count as all ``True``.
+
+        Each input's mask is widened to the input's shape, the masks are concatenated along ``axis``, and
+        the last axis is reduced with ``any``.
+        """
+        if mask is None:
+            return None
+        self._check_masks(inputs, mask)
+        if all(m is None for m in mask):
+            return None
+        full = []
+        for x, m in zip(inputs, mask, strict=True):
+            if m is None:
+                full.append(jnp.ones(x.shape, bool))
+                continue
+            m = jnp.asarray(m).astype(bool)
+            while m.ndim < x.ndim:
+                m = jnp.expand_dims(m, -1)
+            full.append(jnp.broadcast_to(m, x.shape))
+        return jnp.any(jnp.concatenate(full, axis=self.axis), axis=-1)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "axis": self.axis}
+
+
+def concatenate(inputs: Sequence[Any], axis: int = -1, **kwargs: Any) -> Any:
+    """Functional form of ``Concatenate``: ``concatenate([x, y], axis=-1)``.
+
+    Args:
+        inputs: a list of inputs (arrays or symbolic tensors).
+        axis: the concatenation axis.
+        **kwargs: layer arguments such as ``name``.
+    """
+    return Concatenate(axis=axis, **kwargs)(inputs)

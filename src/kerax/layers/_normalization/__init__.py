@@ -1,0 +1,8 @@
+"""Normalization layers."""
+
+from kerax.layers._normalization.batch_normalization import BatchNormalization
+from kerax.layers._normalization.group_normalization import GroupNormalization
+from kerax.layers._normalization.layer_normalization import LayerNormalization
+from kerax.layers._normalization.unit_normalization import UnitNormalization
+
+__all__ = ["BatchNormalization", "GroupNormalization", "LayerNormalization", "UnitNormalization"]

@@ -1,0 +1,152 @@
+"""``Bidirectional``: run a recurrent layer forwards and backwards over the sequence and merge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from kerax.layers._layer import Layer
+from kerax.layers._rnn._base_rnn import BaseRNN
+from kerax.layers._rnn._wrapper_utils import deserialize_layer, serialize_layer
+
+_MERGE_MODES = ("concat", "sum", "mul", "ave", None)
+
+
+class Bidirectional(Layer):
+    """A bidirectional wrapper for a recurrent layer (``LSTM``, ``GRU``, ``SimpleRNN``).
+
+    The wrapped layer is copied twice from its config: ``forward_<name>`` and ``backward_<name>`` (with
+    ``go_backwards`` flipped). Weights: the forward layer's, then the backward layer's.
+
+    Args:
+        layer: the recurrent layer to copy.
+        merge_mode: how to combine the two outputs: ``"concat"`` (default), ``"sum"``, ``"mul"``, ``"ave"``,
+            or ``None`` (return both).
+        backward_layer: an optional recurrent layer to use for the backward pass instead of a copy; its
+            ``go_backwards`` must differ from ``layer``'s.
+
+    Call arguments: ``inputs``, ``initial_state`` (the forward states, then the backward states), ``mask``
+    (boolean ``(batch, time)``), ``training``. With ``return_sequences`` the backward sequence is flipped
+    back to the input's time order before merging; masked steps then give zeros in both directions.
+    With ``return_state`` the result is ``(output, *forward_states, *backward_states)``.
+
+    Example:
+        >>> Bidirectional(LSTM(4, return_sequences=True))(jnp.ones((2, 5, 3))).shape
+        (2, 5, 8)
+    """
+
+    def __init__(
+        self,
+        layer: Any,
+        merge_mode: str | None = "concat",
+        weights: Any = None,
+        backward_layer: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        layer = deserialize_layer(layer)
+        backward_layer = deserialize_layer(backward_layer) if backward_layer is not None else None
+        super().__init__(**kwargs)
+        self._refuse_unsupported(weights=weights)
+        if not isinstance(layer, BaseRNN):
+            raise ValueError(
+                f"Bidirectional '{self.name}': `layer` must be a recurrent layer (LSTM, GRU or SimpleRNN), "
+                f"received {layer!r}."
+            )
+        if merge_mode not in _MERGE_MODES:
+            raise ValueError(
+                f"Bidirectional '{self.name}': `merge_mode` must be one of {list(_MERGE_MODES)}, "
+                f"received {merge_mode!r}."
+            )
+        self._layer_config = serialize_layer(layer)
+        self._backward_config = serialize_layer(backward_layer) if backward_layer is not None else None
+        forward_config = layer.get_config()
+        forward_config["name"] = "forward_" + layer.name
+        forward = type(layer).from_config(forward_config)
+        if backward_layer is None:
+            backward_config = layer.get_config()
+            backward_config["name"] = "backward_" + layer.name
+            backward_config["go_backwards"] = not layer.go_backwards
+            backward = type(layer).from_config(backward_config)
+        else:
+            if not isinstance(backward_layer, BaseRNN):
+                raise ValueError(
+                    f"Bidirectional '{self.name}': `backward_layer` must be a recurrent layer, received "
+                    f"{backward_layer!r}."
+                )
+            if backward_layer.go_backwards == layer.go_backwards:
+                raise ValueError(
+                    f"Bidirectional '{self.name}': `layer` and `backward_layer` must have different "
+                    f"`go_backwards` values, both have {layer.go_backwards}."
+                )
+            for attr in ("return_sequences", "return_state"):
+                if getattr(backward_layer, attr) != getattr(layer, attr):
+                    raise ValueError(
+                        f"Bidirectional '{self.name}': `layer` and `backward_layer` must have the same `{attr}`."
+                    )
+            backward = type(backward_layer).from_config(backward_layer.get_config())
+        for sub in (forward, backward):
+            # As in Keras: with whole sequences, masked steps are zeros so both directions line up.
+            sub.zero_output_for_mask = sub.return_sequences
+        self.forward_layer = forward
+        self.backward_layer = backward
+        self.merge_mode = merge_mode
+        self.return_sequences = layer.return_sequences
+        self.return_state = layer.return_state
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        for sub in (self.forward_layer, self.backward_layer):
+            if not sub.built:
+                sub.build(input_shape)
+                sub._build_shapes = input_shape
+
+    def call(
+        self,
+        inputs: jax.Array,
+        initial_state: Any = None,
+        mask: Any = None,
+        training: bool | None = None,
+    ) -> Any:
+        forward_state = backward_state = None
+        if initial_state is not None:
+            initial_state = list(initial_state)
+            half = len(initial_state) // 2
+            forward_state, backward_state = initial_state[:half], initial_state[half:]
+        y = self.forward_layer(inputs, initial_state=forward_state, mask=mask, training=training)
+        y_rev = self.backward_layer(inputs, initial_state=backward_state, mask=mask, training=training)
+        states: tuple = ()
+        if self.return_state:
+            states = (*y[1:], *y_rev[1:])
+            y, y_rev = y[0], y_rev[0]
+        if self.return_sequences:
+            y_rev = jnp.flip(y_rev, axis=1)
+        if self.merge_mode == "concat":
+            output: Any = jnp.concatenate([y, y_rev], axis=-1)
+        elif self.merge_mode == "sum":
+            output = y + y_rev
+        elif self.merge_mode == "ave":
+            output = (y + y_rev) / 2
+        elif self.merge_mode == "mul":
+            output = y * y_rev
+        else:
+            output = (y, y_rev)
+        if self.return_state:
+            return (*output, *states) if self.merge_mode is None else (output, *states)
+        return output
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The time-step mask for whole sequences (one per direction when ``merge_mode=None``), none for states."""
+        if isinstance(mask, list | tuple):
+            mask = mask[0] if mask else None
+        output_mask = mask if self.return_sequences else None
+        masks = [output_mask, output_mask] if self.merge_mode is None else [output_mask]
+        if self.return_state:
+            masks += [None] * (2 * self.forward_layer._num_states)
+        return masks if len(masks) > 1 else masks[0]
+
+    def get_config(self) -> dict[str, Any]:
+        config = {**super().get_config(), "layer": self._layer_config, "merge_mode": self.merge_mode}
+        if self._backward_config is not None:
+            config["backward_layer"] = self._backward_config
+        return config

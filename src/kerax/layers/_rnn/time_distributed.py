@@ -1,0 +1,72 @@
+"""``TimeDistributed``: apply a layer to every time step of a sequence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from kerax.layers._layer import Layer
+from kerax.layers._rnn._wrapper_utils import deserialize_layer, serialize_layer
+
+
+class TimeDistributed(Layer):
+    """Apply ``layer`` to each slice ``inputs[:, t]`` of a ``(batch, time, ...)`` input, sharing its weights.
+
+    Args:
+        layer: the layer to apply; its weights are this wrapper's weights.
+
+    Call arguments: ``inputs``, ``training``, ``mask`` (``(batch, time, ...)``, given to each step's call
+    of a layer that takes a mask). The mask passes through to the output.
+
+    Shapes:
+        ``(batch, time, *inner)`` -> ``(batch, time, *layer_output)``.
+
+    Example:
+        >>> TimeDistributed(Dense(8))(jnp.ones((2, 5, 3))).shape
+        (2, 5, 8)
+    """
+
+    supports_masking = True
+
+    def __init__(self, layer: Any, **kwargs: Any) -> None:
+        layer = deserialize_layer(layer)
+        super().__init__(**kwargs)
+        if not isinstance(layer, Layer):
+            raise ValueError(f"TimeDistributed '{self.name}': `layer` must be a Layer, received {layer!r}.")
+        self.layer = layer
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        if len(input_shape) < 3:
+            raise ValueError(
+                f"TimeDistributed '{self.name}': the input must have at least 3 dimensions "
+                f"(batch, time, ...), received shape {input_shape}."
+            )
+        if not self.layer.built:
+            inner = (None, *input_shape[2:])
+            self.layer.build(inner)
+            self.layer._build_shapes = inner
+
+    def call(self, inputs: jax.Array, training: bool | None = None, mask: Any = None) -> Any:
+        if inputs.ndim < 3:
+            raise ValueError(
+                f"TimeDistributed '{self.name}': the input must have at least 3 dimensions "
+                f"(batch, time, ...), received shape {tuple(inputs.shape)}."
+            )
+        batch, steps = inputs.shape[0], inputs.shape[1]
+        flat = jnp.reshape(inputs, (batch * steps, *inputs.shape[2:]))
+        kwargs: dict[str, Any] = {}
+        if mask is not None and "mask" in self.layer._call_arg_names:
+            mask = jnp.asarray(mask)
+            if mask.ndim < 2 or tuple(mask.shape[:2]) != (batch, steps):
+                raise ValueError(
+                    f"TimeDistributed '{self.name}': the mask must start with the input's (batch, time) "
+                    f"dimensions {(batch, steps)}, received shape {tuple(mask.shape)}."
+                )
+            kwargs["mask"] = jnp.reshape(mask, (batch * steps, *mask.shape[2:]))
+        out = self.layer(flat, training=training, **kwargs)
+        return jax.tree_util.tree_map(lambda y: jnp.reshape(y, (batch, steps, *y.shape[1:])), out)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "layer": serialize_layer(self.layer)}
