@@ -29,6 +29,7 @@ from kerax import (
     utils,
 )
 from kerax._function import Function
+from kerax.backend import _compilation_cache
 from kerax.backend._device import device
 from kerax.backend._naming import name_scope
 from kerax.backend._remat import RematScope, remat
@@ -46,6 +47,8 @@ from kerax.optimizers import Optimizer
 from kerax.regularizers import Regularizer
 
 __version__ = "0.1.0"
+
+_compilation_cache.configure_from_environment()  # compiled steps are reused by the next run (off: see config)
 
 
 def version() -> str:

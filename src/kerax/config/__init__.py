@@ -1,5 +1,14 @@
-"""Global settings with Keras 3's ``keras.config`` names (float type, image layout, run caps, switches)."""
+"""Global settings with Keras 3's ``keras.config`` names (float type, image layout, run caps, switches).
 
+Beyond Keras: ``enable_compilation_cache``/``disable_compilation_cache`` (JAX's persistent cache of compiled
+steps, on by default under ``$KERAX_HOME/jax_cache``).
+"""
+
+from kerax.backend._compilation_cache import (
+    compilation_cache_dir,
+    disable_compilation_cache,
+    enable_compilation_cache,
+)
 from kerax.backend._config import (
     backend,
     disable_flash_attention,
@@ -30,6 +39,9 @@ from kerax.dtype_policies._policy import set_global_policy as set_dtype_policy
 
 __all__ = [
     "backend",
+    "compilation_cache_dir",
+    "disable_compilation_cache",
+    "enable_compilation_cache",
     "disable_flash_attention",
     "disable_interactive_logging",
     "disable_traceback_filtering",
