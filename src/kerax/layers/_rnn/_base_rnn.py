@@ -25,7 +25,9 @@ class BaseRNN(SeededNoiseMixin, Layer):
     """A recurrent layer over ``(batch, time, features)`` inputs; subclasses define the cell.
 
     Subclasses set ``_num_states``, create their weights in ``_build_cell(input_dim)`` and implement
-    ``_cell(x_t, states, params, dropout_masks)`` returning the new states (the output is ``states[0]``).
+    ``_cell(projected_t, states, params, recurrent_mask)`` returning the new states (the output is
+    ``states[0]``). The inputs' projection (``x @ kernel + input bias``, after input dropout) is one
+    matmul over the whole sequence before the time loop, so each step only multiplies the state.
     """
 
     _num_states = 1
@@ -96,8 +98,20 @@ class BaseRNN(SeededNoiseMixin, Layer):
     def _build_cell(self, input_dim: int) -> None:
         raise NotImplementedError
 
-    def _cell(self, x: jax.Array, states: tuple, params: dict, masks: tuple) -> tuple:
+    def _cell(self, projected: jax.Array, states: tuple, params: dict, recurrent_mask: Any) -> tuple:
         raise NotImplementedError
+
+    def _input_bias(self, params: dict) -> jax.Array | None:
+        """The bias added to the inputs' projection (the whole bias, unless a subclass splits it)."""
+        return params["bias"]
+
+    def _project_inputs(self, xs: jax.Array, params: dict, input_mask: Any) -> jax.Array:
+        """``(time, batch, features)`` inputs -> their projection through the kernel, for every step at once."""
+        if input_mask is not None:
+            xs = xs * input_mask  # the same dropout mask at every time step, as Keras draws it
+        projected = jnp.matmul(xs, params["kernel"])
+        bias = self._input_bias(params)
+        return projected if bias is None else projected + bias
 
     def _cell_params(self) -> dict[str, Any]:
         return {
@@ -206,7 +220,7 @@ class BaseRNN(SeededNoiseMixin, Layer):
         else:
             masks = (None, None)
         params = self._cell_params()
-        xs = jnp.swapaxes(inputs, 0, 1)  # (time, batch, features)
+        xs = self._project_inputs(jnp.swapaxes(inputs, 0, 1), params, masks[0])  # (time, batch, k * units)
         if mask is not None:
             mask = jnp.swapaxes(jnp.asarray(mask).astype(bool).reshape(batch, -1), 0, 1)
         if self.go_backwards:
@@ -217,7 +231,7 @@ class BaseRNN(SeededNoiseMixin, Layer):
         if mask is None:
 
             def step(carry: tuple, x_t: jax.Array) -> tuple:
-                new = self._cell(x_t, carry, params, masks)
+                new = self._cell(x_t, carry, params, masks[1])
                 return new, new[0]
 
             final, outputs = jax.lax.scan(step, states, xs, unroll=self.unroll)
@@ -226,7 +240,7 @@ class BaseRNN(SeededNoiseMixin, Layer):
 
             def step(carry: tuple, xm: tuple) -> tuple:
                 x_t, m_t = xm
-                new = self._cell(x_t, carry, params, masks)
+                new = self._cell(x_t, carry, params, masks[1])
                 keep = m_t[:, None]
                 merged = tuple(jnp.where(keep, n, o) for n, o in zip(new, carry, strict=True))
                 out = jnp.where(keep, new[0], jnp.zeros_like(new[0])) if zero_output else merged[0]

@@ -49,20 +49,17 @@ class GRU(BaseRNN):
         else:
             self.bias = None
 
-    def _cell(self, x: jax.Array, states: tuple, params: dict, masks: tuple) -> tuple:
+    def _input_bias(self, params: dict) -> jax.Array | None:
+        bias = params["bias"]
+        return bias[0] if bias is not None and self.reset_after else bias
+
+    def _cell(self, projected: jax.Array, states: tuple, params: dict, recurrent_mask: Any) -> tuple:
         (h,) = states
         u = self.units
         bias = params["bias"]
-        if masks[0] is not None:
-            x = x * masks[0]
-        h_in = h * masks[1] if masks[1] is not None else h
-        input_bias = recurrent_bias = None
-        if bias is not None:
-            input_bias, recurrent_bias = (bias[0], bias[1]) if self.reset_after else (bias, None)
-        mx = jnp.matmul(x, params["kernel"])
-        if input_bias is not None:
-            mx = mx + input_bias
-        x_z, x_r, x_h = mx[:, :u], mx[:, u : 2 * u], mx[:, 2 * u :]
+        h_in = h * recurrent_mask if recurrent_mask is not None else h
+        recurrent_bias = bias[1] if bias is not None and self.reset_after else None
+        x_z, x_r, x_h = projected[:, :u], projected[:, u : 2 * u], projected[:, 2 * u :]
         rk = params["recurrent_kernel"]
         if self.reset_after:
             inner = jnp.matmul(h_in, rk)

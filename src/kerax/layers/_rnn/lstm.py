@@ -68,15 +68,11 @@ class LSTM(BaseRNN):
         else:
             self.bias = None
 
-    def _cell(self, x: jax.Array, states: tuple, params: dict, masks: tuple) -> tuple:
+    def _cell(self, projected: jax.Array, states: tuple, params: dict, recurrent_mask: Any) -> tuple:
         h, c = states
-        if masks[0] is not None:
-            x = x * masks[0]
-        if masks[1] is not None:
-            h = h * masks[1]
-        z = jnp.matmul(x, params["kernel"]) + jnp.matmul(h, params["recurrent_kernel"])
-        if params["bias"] is not None:
-            z = z + params["bias"]
+        if recurrent_mask is not None:
+            h = h * recurrent_mask
+        z = projected + jnp.matmul(h, params["recurrent_kernel"])
         zi, zf, zc, zo = jnp.split(z, 4, axis=-1)
         i = self.recurrent_activation(zi)
         f = self.recurrent_activation(zf)

@@ -49,13 +49,8 @@ class SimpleRNN(BaseRNN):
             else None
         )
 
-    def _cell(self, x: jax.Array, states: tuple, params: dict, masks: tuple) -> tuple:
+    def _cell(self, projected: jax.Array, states: tuple, params: dict, recurrent_mask: Any) -> tuple:
         (h,) = states
-        if masks[0] is not None:
-            x = x * masks[0]
-        if masks[1] is not None:
-            h = h * masks[1]
-        y = jnp.matmul(x, params["kernel"])
-        if params["bias"] is not None:
-            y = y + params["bias"]
-        return (self.activation(y + jnp.matmul(h, params["recurrent_kernel"])),)
+        if recurrent_mask is not None:
+            h = h * recurrent_mask
+        return (self.activation(projected + jnp.matmul(h, params["recurrent_kernel"])),)
