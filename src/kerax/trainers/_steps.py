@@ -125,6 +125,7 @@ class StepFunctions:
         self.fixed_chunk = None if spe == "auto" else int(spe)
         self.mode: str | None = None  # "loop" or "unrolled", decided on the first batch
         self.placement = _placement.current()  # None without a distribution: the single-device path
+        _staging.keep_freed_host_memory()
         self._logs_specs: dict[Any, Any] = {}
         self._make_jits()
 
