@@ -93,3 +93,29 @@ def test_sizes_derived_from_an_unknown_size_are_unknown() -> None:
     assert ops.concatenate([x, x], axis=0).shape == (None, 3)
     assert ops.reshape(x, (-1,)).shape == (None,)
     assert ops.reshape(x, (-1, 1)).shape == (None, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "call"),
+    [
+        ("add", lambda: ops.add(np.ones((2, 3)), np.ones((2, 4)))),
+        ("matmul", lambda: ops.matmul(kerax.Input((3,)), np.ones((4, 2)))),  # while a graph is built
+        ("where", lambda: ops.where(np.ones((2, 3)) > 0, np.ones((2, 4)), 0.0)),
+        ("slice_update", lambda: ops.slice_update(np.ones((4, 4)), (0, 0), np.ones((5, 5)))),
+        ("segment_sum", lambda: ops.segment_sum(np.ones((4,)), np.array([0, 1]))),
+        ("dot_product_attention", lambda: ops.nn.dot_product_attention(*(np.ones((1, 4, 2, d)) for d in (8, 6, 8)))),
+        ("inv", lambda: ops.linalg.inv(np.ones((2, 3)))),
+        ("resize", lambda: ops.image.resize(np.ones((2, 3)), (4, 4))),
+    ],
+)
+def test_a_shape_error_names_the_op_and_the_shapes(name: str, call: object) -> None:
+    with pytest.raises(ValueError) as error:
+        call()
+    message = str(error.value)
+    assert message.startswith((f"`{name}`", f"{name}:")), message
+    assert "(" in message and ")" in message  # the shapes it received
+
+
+def test_an_unknown_argument_names_the_op_and_the_argument() -> None:
+    with pytest.raises(TypeError, match=r"tile\(\) got an unexpected keyword argument 'foo'"):
+        ops.tile(kerax.Input((3,)), (1, 2), foo=1)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import builtins
 import functools
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -306,39 +305,6 @@ def _axis(axis: Any) -> Any:
 # ---------------------------------------------------------------------------------------------------------
 # Op construction
 
-_SHAPE_ERROR = re.compile(r"shape|broadcast", re.IGNORECASE)
-
-
-def _shape_error(name: str, args: Any, error: Exception) -> ValueError:
-    shapes = [tuple(a.shape) for a in jax.tree_util.tree_leaves(args) if hasattr(a, "shape")]
-    received = ", ".join(str(s) for s in shapes) or "no arrays"
-    return ValueError(f"`{name}` received inputs of incompatible shapes {received}: {error}")
-
-
-def _op(class_name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``op``, with JAX's shape errors re-raised as ValueErrors that name the op and the input shapes."""
-
-    def wrap(impl: Callable[..., Any]) -> Callable[..., Any]:
-        public = op(class_name)(impl)
-
-        @functools.wraps(public)
-        def checked(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return public(*args, **kwargs)
-            except (TypeError, ValueError) as e:
-                message = str(e)
-                if (
-                    isinstance(e, jax.errors.JAXTypeError)
-                    or message.startswith("`")
-                    or not _SHAPE_ERROR.search(message)
-                ):
-                    raise
-                raise _shape_error(impl.__name__, (args, kwargs), e) from e
-
-        return checked
-
-    return wrap
-
 
 def _output_spec(spec: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Give an op a hand-written symbolic output where sizes depend on values; ``spec`` returns None to trace."""
@@ -365,7 +331,7 @@ def _unary(name: str, fn: Callable[[Any], Any], prepare: Callable[[Any], Any] = 
         return fn(prepare(x))
 
     impl.__name__ = impl.__qualname__ = name
-    return _op(_class_name(name))(impl)
+    return op(_class_name(name))(impl)
 
 
 def _binary(name: str, fn: Callable[[Any, Any], Any], to_float: bool = False) -> Any:
@@ -379,7 +345,7 @@ def _binary(name: str, fn: Callable[[Any, Any], Any], to_float: bool = False) ->
         return fn(x1, x2)
 
     impl.__name__ = impl.__qualname__ = name
-    return _op(_class_name(name))(impl)
+    return op(_class_name(name))(impl)
 
 
 def _no_symbolic(name: str, *args: Any) -> None:
@@ -478,17 +444,17 @@ vdot = _binary("vdot", jnp.vdot)
 dot = _binary("dot", jnp.dot)
 
 
-@_op("BitwiseAnd")
+@op("BitwiseAnd")
 def bitwise_and(x: Any, y: Any) -> jax.Array:
     return jnp.bitwise_and(jnp.asarray(x), jnp.asarray(y))
 
 
-@_op("BitwiseOr")
+@op("BitwiseOr")
 def bitwise_or(x: Any, y: Any) -> jax.Array:
     return jnp.bitwise_or(jnp.asarray(x), jnp.asarray(y))
 
 
-@_op("BitwiseXor")
+@op("BitwiseXor")
 def bitwise_xor(x: Any, y: Any) -> jax.Array:
     return jnp.bitwise_xor(jnp.asarray(x), jnp.asarray(y))
 
@@ -497,27 +463,27 @@ def _shift(fn: Callable[[Any, Any], Any], x: Any, y: Any) -> jax.Array:
     return fn(jnp.asarray(x), y if isinstance(y, int) else jnp.asarray(y))
 
 
-@_op("BitwiseLeftShift")
+@op("BitwiseLeftShift")
 def bitwise_left_shift(x: Any, y: Any) -> jax.Array:
     return _shift(jnp.left_shift, x, y)
 
 
-@_op("LeftShift")
+@op("LeftShift")
 def left_shift(x: Any, y: Any) -> jax.Array:
     return _shift(jnp.left_shift, x, y)
 
 
-@_op("BitwiseRightShift")
+@op("BitwiseRightShift")
 def bitwise_right_shift(x: Any, y: Any) -> jax.Array:
     return _shift(jnp.right_shift, x, y)
 
 
-@_op("RightShift")
+@op("RightShift")
 def right_shift(x: Any, y: Any) -> jax.Array:
     return _shift(jnp.right_shift, x, y)
 
 
-@_op("Fabs")
+@op("Fabs")
 def fabs(x: Any) -> jax.Array:
     x = jnp.asarray(x)
     if jnp.issubdtype(x.dtype, jnp.complexfloating):
@@ -525,13 +491,13 @@ def fabs(x: Any) -> jax.Array:
     return jnp.fabs(x)
 
 
-@_op("Trunc")
+@op("Trunc")
 def trunc(x: Any) -> jax.Array:
     x = jnp.asarray(x)
     return x if _is_int_or_bool(x.dtype) else jnp.trunc(x)
 
 
-@_op("Round")
+@op("Round")
 def round(x: Any, decimals: int = 0) -> jax.Array:  # noqa: A001
     x = jnp.asarray(x)
     if jnp.issubdtype(x.dtype, jnp.integer) and decimals < 0:
@@ -540,7 +506,7 @@ def round(x: Any, decimals: int = 0) -> jax.Array:  # noqa: A001
     return jnp.round(x, decimals=decimals)
 
 
-@_op("I0")
+@op("I0")
 def i0(x: Any) -> jax.Array:
     """The modified Bessel function of the first kind, order 0."""
     x = jnp.asarray(x)
@@ -549,7 +515,7 @@ def i0(x: Any) -> jax.Array:
     return jnp.i0(_cast(x, dtype))
 
 
-@_op("Ldexp")
+@op("Ldexp")
 def ldexp(x1: Any, x2: Any) -> jax.Array:
     x1, x2 = jnp.asarray(x1), jnp.asarray(x2)
     if not jnp.issubdtype(x2.dtype, jnp.integer):
@@ -557,7 +523,7 @@ def ldexp(x1: Any, x2: Any) -> jax.Array:
     return jnp.ldexp(x1, x2)
 
 
-@_op("DivideNoNan")
+@op("DivideNoNan")
 def divide_no_nan(x1: Any, x2: Any) -> jax.Array:
     """``x1 / x2``, with 0 wherever ``x2`` is 0."""
     x1, x2 = jnp.asarray(x1), jnp.asarray(x2)
@@ -565,28 +531,28 @@ def divide_no_nan(x1: Any, x2: Any) -> jax.Array:
     return jnp.where(zero, 0, jnp.divide(x1, jnp.where(zero, 1, x2)))
 
 
-@_op("Clip")
+@op("Clip")
 def clip(x: Any, x_min: Any, x_max: Any) -> jax.Array:
     x = jnp.asarray(x)
     return jnp.clip(_cast(x, "int32") if x.dtype == jnp.bool_ else x, x_min, x_max)
 
 
-@_op("NanToNum")
+@op("NanToNum")
 def nan_to_num(x: Any, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> jax.Array:
     return jnp.nan_to_num(jnp.asarray(x), nan=nan, posinf=posinf, neginf=neginf)
 
 
-@_op("Isclose")
+@op("Isclose")
 def isclose(x1: Any, x2: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> jax.Array:
     return jnp.isclose(jnp.asarray(x1), jnp.asarray(x2), rtol, atol, equal_nan)
 
 
-@_op("AllClose")
+@op("AllClose")
 def allclose(x1: Any, x2: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> jax.Array:
     return jnp.allclose(jnp.asarray(x1), jnp.asarray(x2), rtol, atol, equal_nan)
 
 
-@_op("IsIn")
+@op("IsIn")
 def isin(x1: Any, x2: Any, assume_unique: bool = False, invert: bool = False) -> jax.Array:
     return jnp.isin(jnp.asarray(x1), jnp.asarray(x2), assume_unique=assume_unique, invert=invert)
 
@@ -596,14 +562,14 @@ def _where_spec(condition: Any, x1: Any = None, x2: Any = None) -> Any:
 
 
 @_output_spec(_where_spec)
-@_op("Where")
+@op("Where")
 def where(condition: Any, x1: Any = None, x2: Any = None) -> Any:
     if (x1 is None) != (x2 is None):
         raise ValueError("`where`: `x1` and `x2` must both be None or both be given.")
     return jnp.where(condition, x1, x2)
 
 
-@_op("Select")
+@op("Select")
 def select(condlist: Any, choicelist: Any, default: Any = 0) -> jax.Array:
     """Per element, the choice of the first true condition (``default`` where none is)."""
     if not isinstance(condlist, (list, tuple)) or not isinstance(choicelist, (list, tuple)):
@@ -619,14 +585,14 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> jax.Array:
 # Linear algebra and contractions
 
 
-@_op("Matmul")
+@op("Matmul")
 def matmul(x1: Any, x2: Any) -> jax.Array:
     x1, x2 = jnp.asarray(x1), jnp.asarray(x2)
     both_int8 = x1.dtype == jnp.int8 and x2.dtype == jnp.int8
     return jnp.matmul(x1, x2, preferred_element_type="int32" if both_int8 else None)
 
 
-@_op("Einsum")
+@op("Einsum")
 def einsum(subscripts: str, *operands: Any, **kwargs: Any) -> jax.Array:
     operands = tuple(jnp.asarray(x) for x in operands)
     all_int8 = builtins.all(x.dtype == jnp.int8 for x in operands)
@@ -634,38 +600,38 @@ def einsum(subscripts: str, *operands: Any, **kwargs: Any) -> jax.Array:
     return jnp.einsum(subscripts, *operands, **kwargs)
 
 
-@_op("Tensordot")
+@op("Tensordot")
 def tensordot(x1: Any, x2: Any, axes: Any = 2) -> jax.Array:
     return jnp.tensordot(jnp.asarray(x1), jnp.asarray(x2), axes=axes)
 
 
-@_op("Cross")
+@op("Cross")
 def cross(x1: Any, x2: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None) -> jax.Array:
     return jnp.cross(jnp.asarray(x1), jnp.asarray(x2), axisa=axisa, axisb=axisb, axisc=axisc, axis=axis)
 
 
-@_op("Correlate")
+@op("Correlate")
 def correlate(x1: Any, x2: Any, mode: str = "valid") -> jax.Array:
     return jnp.correlate(jnp.asarray(x1), jnp.asarray(x2), mode)
 
 
-@_op("Corrcoef")
+@op("Corrcoef")
 def corrcoef(x: Any) -> jax.Array:
     return jnp.corrcoef(jnp.asarray(x))
 
 
-@_op("Slogdet")
+@op("Slogdet")
 def slogdet(x: Any) -> tuple[jax.Array, jax.Array]:
     """The sign and the log of the absolute value of a (batch of) square matrix's determinant."""
     return tuple(jnp.linalg.slogdet(jnp.asarray(x)))
 
 
-@_op("Trace")
+@op("Trace")
 def trace(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> jax.Array:
     return jnp.trace(jnp.asarray(x), offset=offset, axis1=axis1, axis2=axis2)
 
 
-@_op("Vander")
+@op("Vander")
 def vander(x: Any, N: int | None = None, increasing: bool = False) -> jax.Array:
     x = jnp.asarray(x)
     if x.ndim != 1:
@@ -685,17 +651,17 @@ def _reduce(fn: Callable[..., Any], x: Any, axis: Any, keepdims: bool, **kwargs:
     return fn(jnp.asarray(x), axis=_axis(axis), keepdims=keepdims, **kwargs)
 
 
-@_op("Sum")
+@op("Sum")
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:  # noqa: A001
     return _reduce(jnp.sum, x, axis, keepdims)
 
 
-@_op("Prod")
+@op("Prod")
 def prod(x: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None) -> jax.Array:
     return _reduce(jnp.prod, x, axis, keepdims, dtype=_optional_dtype(dtype))
 
 
-@_op("Mean")
+@op("Mean")
 def mean(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     x = jnp.asarray(x)
     compute_dtype = _result_type(x.dtype, "float32")
@@ -703,71 +669,71 @@ def mean(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     return _cast(out, compute_dtype if _is_int_or_bool(x.dtype) else x.dtype)
 
 
-@_op("Var")
+@op("Var")
 def var(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     x = jnp.asarray(x)
     out = jnp.var(x, axis=_axis(axis), keepdims=keepdims, dtype=_result_type(x.dtype, "float32"))
     return _cast(out, _result_type(x.dtype, float))
 
 
-@_op("Std")
+@op("Std")
 def std(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     return _reduce(jnp.std, _int64_to_floatx(x), axis, keepdims)
 
 
-@_op("Max")
+@op("Max")
 def max(x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None) -> jax.Array:  # noqa: A001
     return _reduce(jnp.max, x, axis, keepdims, initial=initial)
 
 
-@_op("Min")
+@op("Min")
 def min(x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None) -> jax.Array:  # noqa: A001
     return _reduce(jnp.min, x, axis, keepdims, initial=initial)
 
 
-@_op("Amax")
+@op("Amax")
 def amax(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     return _reduce(jnp.amax, x, axis, keepdims)
 
 
-@_op("Amin")
+@op("Amin")
 def amin(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     return _reduce(jnp.amin, x, axis, keepdims)
 
 
-@_op("All")
+@op("All")
 def all(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:  # noqa: A001
     return _reduce(jnp.all, x, axis, keepdims)
 
 
-@_op("Any")
+@op("Any")
 def any(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:  # noqa: A001
     return _reduce(jnp.any, x, axis, keepdims)
 
 
-@_op("Ptp")
+@op("Ptp")
 def ptp(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     """Range of values (maximum minus minimum)."""
     return _reduce(jnp.ptp, x, axis, keepdims)
 
 
-@_op("Median")
+@op("Median")
 def median(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     return _reduce(jnp.median, _int64_to_floatx(x), axis, keepdims)
 
 
-@_op("Quantile")
+@op("Quantile")
 def quantile(x: Any, q: Any, axis: Any = None, method: str = "linear", keepdims: bool = False) -> jax.Array:
     x = _int64_to_floatx(x)
     return jnp.quantile(x, jnp.asarray(q), axis=_axis(axis), method=method, keepdims=keepdims)
 
 
-@_op("Percentile")
+@op("Percentile")
 def percentile(x: Any, q: Any, axis: Any = None, method: str = "linear", keepdims: bool = False) -> jax.Array:
     return jnp.percentile(jnp.asarray(x), jnp.asarray(q), axis=_axis(axis), method=method, keepdims=keepdims)
 
 
-@_op("Average")
+@op("Average")
 def average(x: Any, axis: Any = None, weights: Any = None) -> jax.Array:
     x = jnp.asarray(x)
     weights = None if weights is None else jnp.asarray(weights)
@@ -775,7 +741,7 @@ def average(x: Any, axis: Any = None, weights: Any = None) -> jax.Array:
     return jnp.average(_cast(x, dtype), axis=_axis(axis), weights=None if weights is None else _cast(weights, dtype))
 
 
-@_op("CountNonzero")
+@op("CountNonzero")
 def count_nonzero(x: Any, axis: Any = None) -> jax.Array:
     return _cast(jnp.count_nonzero(jnp.asarray(x), axis=_axis(axis)), "int32")
 
@@ -789,103 +755,103 @@ def _flush_safe(x: jax.Array) -> jax.Array:
     return jnp.where((x == 0.0) & jnp.signbit(x), -jnp.finfo(x.dtype).tiny, x)
 
 
-@_op("Argmax")
+@op("Argmax")
 def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> jax.Array:
     return jnp.argmax(_flush_safe(jnp.asarray(x)), axis=axis, keepdims=keepdims)
 
 
-@_op("Argmin")
+@op("Argmin")
 def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> jax.Array:
     return jnp.argmin(_flush_safe(jnp.asarray(x)), axis=axis, keepdims=keepdims)
 
 
-@_op("Nanargmax")
+@op("Nanargmax")
 def nanargmax(x: Any, axis: int | None = None, keepdims: bool = False) -> jax.Array:
     return jnp.nanargmax(jnp.asarray(x), axis=axis, keepdims=keepdims)
 
 
-@_op("Nanargmin")
+@op("Nanargmin")
 def nanargmin(x: Any, axis: int | None = None, keepdims: bool = False) -> jax.Array:
     return jnp.nanargmin(jnp.asarray(x), axis=axis, keepdims=keepdims)
 
 
-@_op("Nanmax")
+@op("Nanmax")
 def nanmax(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     return _reduce(jnp.nanmax, x, axis, keepdims)
 
 
-@_op("Nanmin")
+@op("Nanmin")
 def nanmin(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     return _reduce(jnp.nanmin, x, axis, keepdims)
 
 
-@_op("Nansum")
+@op("Nansum")
 def nansum(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     return _reduce(jnp.nansum, x, axis, keepdims)
 
 
-@_op("Nanprod")
+@op("Nanprod")
 def nanprod(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     return _reduce(jnp.nanprod, x, axis, keepdims)
 
 
-@_op("Nanmean")
+@op("Nanmean")
 def nanmean(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     return _reduce(jnp.nanmean, x, axis, keepdims)
 
 
-@_op("Nanmedian")
+@op("Nanmedian")
 def nanmedian(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     return _reduce(jnp.nanmedian, x, axis, keepdims)
 
 
-@_op("Nanstd")
+@op("Nanstd")
 def nanstd(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     return _reduce(jnp.nanstd, x, axis, keepdims)
 
 
-@_op("Nanvar")
+@op("Nanvar")
 def nanvar(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     return _reduce(jnp.nanvar, x, axis, keepdims)
 
 
-@_op("Nanquantile")
+@op("Nanquantile")
 def nanquantile(x: Any, q: Any, axis: Any = None, method: str = "linear", keepdims: bool = False) -> jax.Array:
     return jnp.nanquantile(jnp.asarray(x), jnp.asarray(q), axis=_axis(axis), method=method, keepdims=keepdims)
 
 
-@_op("Nanpercentile")
+@op("Nanpercentile")
 def nanpercentile(x: Any, q: Any, axis: Any = None, method: str = "linear", keepdims: bool = False) -> jax.Array:
     return jnp.nanpercentile(jnp.asarray(x), jnp.asarray(q), axis=_axis(axis), method=method, keepdims=keepdims)
 
 
-@_op("Cumsum")
+@op("Cumsum")
 def cumsum(x: Any, axis: int | None = None, dtype: Any = None) -> jax.Array:
     return jnp.cumsum(jnp.asarray(x), axis=axis, dtype=_optional_dtype(dtype))
 
 
-@_op("Cumprod")
+@op("Cumprod")
 def cumprod(x: Any, axis: int | None = None, dtype: Any = None) -> jax.Array:
     return jnp.cumprod(jnp.asarray(x), axis=axis, dtype=_optional_dtype(dtype))
 
 
-@_op("Nancumsum")
+@op("Nancumsum")
 def nancumsum(x: Any, axis: int | None = None, dtype: Any = None) -> jax.Array:
     return jnp.nancumsum(jnp.asarray(x), axis=axis, dtype=_optional_dtype(dtype))
 
 
-@_op("Nancumprod")
+@op("Nancumprod")
 def nancumprod(x: Any, axis: int | None = None, dtype: Any = None) -> jax.Array:
     return jnp.nancumprod(jnp.asarray(x), axis=axis, dtype=_optional_dtype(dtype))
 
 
-@_op("Diff")
+@op("Diff")
 def diff(a: Any, n: int = 1, axis: int = -1) -> jax.Array:
     """The ``n``-th discrete difference along ``axis``."""
     return jnp.diff(jnp.asarray(a), n=n, axis=axis)
 
 
-@_op("Trapezoid")
+@op("Trapezoid")
 def trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: int = -1) -> jax.Array:
     """Integral of ``y`` along ``axis`` by the trapezoidal rule."""
     x = None if x is None else jnp.asarray(x)
@@ -896,7 +862,7 @@ def trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: int = -1) -> jax.Array
 # Shapes, indexing and rearrangement
 
 
-@_op("Reshape")
+@op("Reshape")
 def reshape(x: Any, newshape: Any) -> jax.Array:
     if not isinstance(newshape, (jax.Array, SymbolicTensor)):
         newshape = tuple(newshape) if isinstance(newshape, (list, tuple, np.ndarray)) else (newshape,)
@@ -908,34 +874,34 @@ def reshape(x: Any, newshape: Any) -> jax.Array:
     return jnp.reshape(jnp.asarray(x), newshape)
 
 
-@_op("Transpose")
+@op("Transpose")
 def transpose(x: Any, axes: Any = None) -> jax.Array:
     return jnp.transpose(jnp.asarray(x), axes=None if axes is None else tuple(axes))
 
 
-@_op("ExpandDims")
+@op("ExpandDims")
 def expand_dims(x: Any, axis: Any) -> jax.Array:
     if not isinstance(axis, (int, tuple, list)):
         raise ValueError(f"`expand_dims`: `axis` must be an int, tuple or list; received {axis!r}.")
     return jnp.expand_dims(jnp.asarray(x), _axis(axis))
 
 
-@_op("Squeeze")
+@op("Squeeze")
 def squeeze(x: Any, axis: Any = None) -> jax.Array:
     return jnp.squeeze(jnp.asarray(x), axis=_axis(axis))
 
 
-@_op("Ravel")
+@op("Ravel")
 def ravel(x: Any) -> jax.Array:
     return jnp.ravel(jnp.asarray(x))
 
 
-@_op("BroadcastTo")
+@op("BroadcastTo")
 def broadcast_to(x: Any, shape: Any) -> jax.Array:
     return jnp.broadcast_to(jnp.asarray(x), shape)
 
 
-@_op("Moveaxis")
+@op("Moveaxis")
 def moveaxis(x: Any, source: Any, destination: Any) -> jax.Array:
     source, destination = _axis(source), _axis(destination)
     if len(np.atleast_1d(source)) != len(np.atleast_1d(destination)):
@@ -946,27 +912,27 @@ def moveaxis(x: Any, source: Any, destination: Any) -> jax.Array:
     return jnp.moveaxis(jnp.asarray(x), source, destination)
 
 
-@_op("Swapaxes")
+@op("Swapaxes")
 def swapaxes(x: Any, axis1: int, axis2: int) -> jax.Array:
     return jnp.swapaxes(jnp.asarray(x), axis1, axis2)
 
 
-@_op("Flip")
+@op("Flip")
 def flip(x: Any, axis: Any = None) -> jax.Array:
     return jnp.flip(jnp.asarray(x), axis=_axis(axis))
 
 
-@_op("Fliplr")
+@op("Fliplr")
 def fliplr(x: Any) -> jax.Array:
     return jnp.fliplr(jnp.asarray(x))
 
 
-@_op("Flipud")
+@op("Flipud")
 def flipud(x: Any) -> jax.Array:
     return jnp.flipud(jnp.asarray(x))
 
 
-@_op("Rot90")
+@op("Rot90")
 def rot90(array: Any, k: int = 1, axes: Any = (0, 1)) -> jax.Array:
     array = jnp.asarray(array)
     if array.ndim < 2:
@@ -976,22 +942,22 @@ def rot90(array: Any, k: int = 1, axes: Any = (0, 1)) -> jax.Array:
     return jnp.rot90(array, k=k, axes=tuple(axes))
 
 
-@_op("Roll")
+@op("Roll")
 def roll(x: Any, shift: Any, axis: Any = None) -> jax.Array:
     return jnp.roll(jnp.asarray(x), shift, axis=_axis(axis))
 
 
-@_op("Tile")
+@op("Tile")
 def tile(x: Any, repeats: Any) -> jax.Array:
     return jnp.tile(jnp.asarray(x), repeats)
 
 
-@_op("Repeat")
+@op("Repeat")
 def repeat(x: Any, repeats: Any, axis: int | None = None) -> jax.Array:
     return jnp.repeat(jnp.asarray(x), repeats, axis=axis)
 
 
-@_op("Pad")
+@op("Pad")
 def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = None) -> jax.Array:
     x = jnp.asarray(x)
     if isinstance(pad_width, int):
@@ -1011,32 +977,32 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = N
     return jnp.pad(x, pad_width, mode=mode, constant_values=constant_values)
 
 
-@_op("Concatenate")
+@op("Concatenate")
 def concatenate(xs: Any, axis: int | None = 0) -> jax.Array:
     return jnp.concatenate([jnp.asarray(x) for x in xs], axis=axis)
 
 
-@_op("Append")
+@op("Append")
 def append(x1: Any, x2: Any, axis: int | None = None) -> jax.Array:
     return jnp.append(jnp.asarray(x1), jnp.asarray(x2), axis=axis)
 
 
-@_op("Stack")
+@op("Stack")
 def stack(x: Any, axis: int = 0) -> jax.Array:
     return jnp.stack([jnp.asarray(t) for t in x], axis=axis)
 
 
-@_op("Hstack")
+@op("Hstack")
 def hstack(xs: Any) -> jax.Array:
     return jnp.hstack([jnp.asarray(x) for x in xs])
 
 
-@_op("Vstack")
+@op("Vstack")
 def vstack(xs: Any) -> jax.Array:
     return jnp.vstack([jnp.asarray(x) for x in xs])
 
 
-@_op("Dstack")
+@op("Dstack")
 def dstack(xs: Any) -> jax.Array:
     return jnp.dstack([jnp.asarray(x) for x in xs])
 
@@ -1045,12 +1011,12 @@ def _sections(indices_or_sections: Any) -> Any:
     return indices_or_sections if isinstance(indices_or_sections, int) else tuple(indices_or_sections)
 
 
-@_op("Split")
+@op("Split")
 def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list[jax.Array]:
     return jnp.split(jnp.asarray(x), _sections(indices_or_sections), axis=axis)
 
 
-@_op("ArraySplit")
+@op("ArraySplit")
 def array_split(x: Any, indices_or_sections: int, axis: int = 0) -> list[jax.Array]:
     """``indices_or_sections`` nearly equal parts along ``axis`` (the first ones one longer)."""
     if not isinstance(indices_or_sections, int) or isinstance(indices_or_sections, bool):
@@ -1062,17 +1028,17 @@ def array_split(x: Any, indices_or_sections: int, axis: int = 0) -> list[jax.Arr
     return jnp.array_split(jnp.asarray(x), indices_or_sections, axis=axis)
 
 
-@_op("Hsplit")
+@op("Hsplit")
 def hsplit(x: Any, indices_or_sections: Any) -> list[jax.Array]:
     return jnp.hsplit(jnp.asarray(x), _sections(indices_or_sections))
 
 
-@_op("Vsplit")
+@op("Vsplit")
 def vsplit(x: Any, indices_or_sections: Any) -> list[jax.Array]:
     return jnp.vsplit(jnp.asarray(x), _sections(indices_or_sections))
 
 
-@_op("Dsplit")
+@op("Dsplit")
 def dsplit(x: Any, indices_or_sections: Any) -> list[jax.Array]:
     return jnp.dsplit(jnp.asarray(x), _sections(indices_or_sections))
 
@@ -1086,7 +1052,7 @@ def _unstack_spec(x: Any, num: int | None = None, axis: int = 0) -> list[Symboli
 
 
 @_output_spec(_unstack_spec)
-@_op("Unstack")
+@op("Unstack")
 def unstack(x: Any, num: int | None = None, axis: int = 0) -> list[jax.Array]:
     """The slices of ``x`` along ``axis``; ``num``, when given, must be their count."""
     x = jnp.asarray(x)
@@ -1095,33 +1061,33 @@ def unstack(x: Any, num: int | None = None, axis: int = 0) -> list[jax.Array]:
     return [jax.lax.index_in_dim(x, i, axis, keepdims=False) for i in range(x.shape[axis])]
 
 
-@_op("GetItem")
+@op("GetItem")
 def get_item(x: Any, key: Any) -> jax.Array:
     return jnp.asarray(x)[tuple(key) if isinstance(key, list) else key]
 
 
-@_op("Take")
+@op("Take")
 def take(x: Any, indices: Any, axis: int | None = None) -> jax.Array:
     return jnp.take(jnp.asarray(x), jnp.asarray(indices), axis=axis)
 
 
-@_op("TakeAlongAxis")
+@op("TakeAlongAxis")
 def take_along_axis(x: Any, indices: Any, axis: int | None = None) -> jax.Array:
     return jnp.take_along_axis(jnp.asarray(x), jnp.asarray(indices), axis=axis)
 
 
-@_op("Diag")
+@op("Diag")
 def diag(x: Any, k: int = 0) -> jax.Array:
     """The ``k``-th diagonal of a matrix, or a matrix with a vector on its ``k``-th diagonal."""
     return jnp.diag(jnp.asarray(x), k=k)
 
 
-@_op("Diagflat")
+@op("Diagflat")
 def diagflat(x: Any, k: int = 0) -> jax.Array:
     return jnp.diagflat(jnp.asarray(x), k=k)
 
 
-@_op("Diagonal")
+@op("Diagonal")
 def diagonal(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> jax.Array:
     x = jnp.asarray(x)
     if axis1 % builtins.max(x.ndim, 1) == axis2 % builtins.max(x.ndim, 1):
@@ -1129,35 +1095,35 @@ def diagonal(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> jax.Arr
     return jnp.diagonal(x, offset=offset, axis1=axis1, axis2=axis2)
 
 
-@_op("Tril")
+@op("Tril")
 def tril(x: Any, k: int = 0) -> jax.Array:
     return jnp.tril(jnp.asarray(x), k=k)
 
 
-@_op("Triu")
+@op("Triu")
 def triu(x: Any, k: int = 0) -> jax.Array:
     return jnp.triu(jnp.asarray(x), k=k)
 
 
-@_op("Meshgrid")
+@op("Meshgrid")
 def meshgrid(*x: Any, indexing: str = "xy") -> list[jax.Array]:
     if indexing not in ("xy", "ij"):
         raise ValueError(f"`meshgrid`: `indexing` must be 'xy' or 'ij'; received {indexing!r}.")
     return jnp.meshgrid(*(jnp.asarray(t) for t in x), indexing=indexing)
 
 
-@_op("Sort")
+@op("Sort")
 def sort(x: Any, axis: int = -1) -> jax.Array:
     return jnp.sort(jnp.asarray(x), axis=axis)
 
 
-@_op("Argsort")
+@op("Argsort")
 def argsort(x: Any, axis: int = -1) -> jax.Array:
     x = jnp.asarray(x)
     return jnp.argsort(x, axis=None if x.ndim == 0 else axis)
 
 
-@_op("Argpartition")
+@op("Argpartition")
 def argpartition(x: Any, kth: int, axis: int | None = -1) -> jax.Array:
     """Indices that put the ``kth`` element in its sorted place, smaller ones before it, larger after."""
     x = jnp.asarray(x)
@@ -1166,7 +1132,7 @@ def argpartition(x: Any, kth: int, axis: int | None = -1) -> jax.Array:
     return jnp.argpartition(x, kth, axis=axis)
 
 
-@_op("SearchSorted")
+@op("SearchSorted")
 def searchsorted(sorted_sequence: Any, values: Any, side: str = "left") -> jax.Array:
     sorted_sequence = jnp.asarray(sorted_sequence)
     if sorted_sequence.ndim != 1:
@@ -1174,18 +1140,18 @@ def searchsorted(sorted_sequence: Any, values: Any, side: str = "left") -> jax.A
     return jnp.searchsorted(sorted_sequence, jnp.asarray(values), side=side)
 
 
-@_op("Digitize")
+@op("Digitize")
 def digitize(x: Any, bins: Any) -> jax.Array:
     """For each value, the index of the bin it falls in."""
     return jnp.digitize(jnp.asarray(x), jnp.asarray(bins))
 
 
-@_op("UnravelIndex")
+@op("UnravelIndex")
 def unravel_index(indices: Any, shape: Any) -> tuple[jax.Array, ...]:
     return jnp.unravel_index(jnp.asarray(indices), shape)
 
 
-@_op("View")
+@op("View")
 def view(x: Any, dtype: Any = None) -> jax.Array:
     """The same bytes read as another dtype."""
     return jnp.asarray(x).view(_optional_dtype(dtype))
@@ -1201,7 +1167,7 @@ def _bincount_spec(x: Any, weights: Any = None, minlength: int = 0, sparse: bool
 
 
 @_output_spec(_bincount_spec)
-@_op("Bincount")
+@op("Bincount")
 def bincount(x: Any, weights: Any = None, minlength: int = 0, sparse: bool = False) -> jax.Array:
     """Occurrences of each non-negative integer in ``x`` (weighted by ``weights``); row by row for 2-D ``x``."""
     if sparse:
@@ -1219,7 +1185,7 @@ def _nonzero_spec(x: Any) -> tuple[SymbolicTensor, ...]:
 
 
 @_output_spec(_nonzero_spec)
-@_op("Nonzero")
+@op("Nonzero")
 def nonzero(x: Any) -> tuple[jax.Array, ...]:
     return jnp.nonzero(jnp.asarray(x))
 
@@ -1248,7 +1214,7 @@ def _unique_spec(
 
 
 @_output_spec(_unique_spec)
-@_op("Unique")
+@op("Unique")
 def unique(
     x: Any,
     sorted: bool = True,  # noqa: A002
@@ -1273,7 +1239,7 @@ def unique(
     )
 
 
-@_op("Histogram")
+@op("Histogram")
 def histogram(x: Any, bins: int = 10, range: tuple[float, float] | None = None) -> tuple[jax.Array, jax.Array]:  # noqa: A002
     """Counts of ``x`` in ``bins`` equal bins over ``range`` (default: x's min to max), and the bin edges."""
     if not isinstance(bins, int):
@@ -1330,37 +1296,37 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> jax.Arra
     return jnp.tri(N, M=M, k=k, dtype=standardize_dtype(dtype))
 
 
-@_op("Full")
+@op("Full")
 def full(shape: Any, fill_value: Any, dtype: Any = None) -> jax.Array:
     return jnp.full(shape, fill_value, dtype=standardize_dtype(dtype))
 
 
-@_op("FullLike")
+@op("FullLike")
 def full_like(x: Any, fill_value: Any, dtype: Any = None) -> jax.Array:
     return jnp.full_like(jnp.asarray(x), fill_value, dtype=_optional_dtype(dtype))
 
 
-@_op("ZerosLike")
+@op("ZerosLike")
 def zeros_like(x: Any, dtype: Any = None) -> jax.Array:
     return jnp.zeros_like(jnp.asarray(x), dtype=_optional_dtype(dtype))
 
 
-@_op("OnesLike")
+@op("OnesLike")
 def ones_like(x: Any, dtype: Any = None) -> jax.Array:
     return jnp.ones_like(jnp.asarray(x), dtype=_optional_dtype(dtype))
 
 
-@_op("EmptyLike")
+@op("EmptyLike")
 def empty_like(x: Any, dtype: Any = None) -> jax.Array:
     return jnp.empty_like(jnp.asarray(x), dtype=_optional_dtype(dtype))
 
 
-@_op("Array")
+@op("Array")
 def array(x: Any, dtype: Any = None) -> jax.Array:
     return jnp.array(x, dtype=_optional_dtype(dtype))
 
 
-@_op("Linspace")
+@op("Linspace")
 def linspace(
     start: Any,
     stop: Any,
@@ -1375,14 +1341,14 @@ def linspace(
     )
 
 
-@_op("Logspace")
+@op("Logspace")
 def logspace(
     start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: float = 10, dtype: Any = None, axis: int = 0
 ) -> jax.Array:
     return jnp.logspace(start, stop, num=num, endpoint=endpoint, base=base, dtype=_optional_dtype(dtype), axis=axis)
 
 
-@_op("Geomspace")
+@op("Geomspace")
 def geomspace(
     start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any = None, axis: int = 0
 ) -> jax.Array:
@@ -1423,12 +1389,12 @@ def kaiser(x: int, beta: float) -> jax.Array:
 # Conversion and introspection
 
 
-@_op("Cast")
+@op("Cast")
 def cast(x: Any, dtype: Any) -> jax.Array:
     return _cast(x, standardize_dtype(dtype))
 
 
-@_op("ConvertToTensor")
+@op("ConvertToTensor")
 def convert_to_tensor(x: Any, dtype: Any = None, sparse: bool | None = None, ragged: bool | None = None) -> jax.Array:
     """A jax.Array from anything array-like (Variables read their value), cast to ``dtype`` if given."""
     if sparse:
@@ -1454,7 +1420,7 @@ def ndim(x: Any) -> int:
     return len(shape(x))
 
 
-@_op("Size")
+@op("Size")
 def size(x: Any) -> Any:
     return jnp.size(jnp.asarray(x))
 
