@@ -90,3 +90,46 @@ def test_a_two_optimizer_gan_step_gives_kerax_the_same_weights_and_logs_as_keras
     assert keras_logs[0] != keras_logs[-1]  # it trained
     for got, want in zip(kerax_state, keras_state, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def _true_positives_metric(lib: object) -> object:
+    class TruePositives(lib.metrics.Metric):
+        def __init__(self, name: str = "true_positives", **kwargs: object) -> None:
+            super().__init__(name=name, **kwargs)
+            self.count = self.add_variable(shape=(), name="count", initializer="zeros")
+
+        def update_state(self, y_true: object, y_pred: object, sample_weight: object = None) -> None:
+            hits = lib.ops.cast(lib.ops.argmax(y_pred, axis=-1) == lib.ops.cast(y_true, "int32"), "float32")
+            self.count.assign_add(lib.ops.sum(hits))
+
+        def result(self) -> object:
+            return self.count * 1.0  # a tensor: Keras 3.15 on JAX 0.10 fails on a Variable returned here
+
+        def reset_state(self) -> None:
+            self.count.assign(0.0)
+
+    return TruePositives()
+
+
+def test_fit_with_a_custom_metric_gives_kerax_the_same_logs_and_weights_as_keras() -> None:
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(48, 5)).astype("float32"), rng.integers(0, 3, 48)
+    runs = {}
+    weights = None
+    for name, lib in (("keras", keras), ("kerax", kerax)):
+        model = lib.Sequential([lib.Input((5,)), lib.layers.Dense(8, activation="tanh"), lib.layers.Dense(3)])
+        if weights is None:
+            weights = model.get_weights()
+        model.set_weights(weights)
+        model.compile(
+            lib.optimizers.SGD(0.1, momentum=0.5),
+            lib.losses.SparseCategoricalCrossentropy(from_logits=True),
+            metrics=[_true_positives_metric(lib)],
+        )
+        history = model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0).history
+        runs[name] = (history, model.get_weights())
+    assert sorted(runs["kerax"][0]) == sorted(runs["keras"][0]) == ["loss", "true_positives"]
+    for key, values in runs["keras"][0].items():
+        np.testing.assert_allclose(runs["kerax"][0][key], values, rtol=1e-5, err_msg=key)
+    for got, want in zip(runs["kerax"][1], runs["keras"][1], strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
