@@ -554,33 +554,10 @@ class Trainer:
         epochs = _config.capped_epochs(epochs)
         if not 0.0 <= float(validation_split) < 1.0:
             raise ValueError(f"fit: `validation_split` must lie in [0, 1), received {validation_split!r}.")
-        val_source = None
-        if is_batch_iterable(x):
-            if validation_split:
-                raise ValueError(
-                    "fit: `validation_split` needs arrays; with a generator or data loader pass `validation_data`."
-                )
-            source = self._iterable_source(as_batch_iterable(x), "fit", class_weight, training=True)
-        else:
-            batch_size = batch_size or 32
-            data = self._prepare_arrays(x, y, sample_weight, "fit")
-            val = None
-            if validation_split and validation_data is None:
-                n_val = int(data.num_samples * validation_split)
-                if n_val == 0 or n_val == data.num_samples:
-                    raise ValueError(
-                        f"fit: validation_split={validation_split} of {data.num_samples} samples leaves "
-                        f"{n_val} for validation; choose a split that leaves samples on both sides."
-                    )
-                val = data.slice(data.num_samples - n_val, data.num_samples)
-                data = data.slice(0, data.num_samples - n_val)
-            if class_weight is not None:
-                data = _apply_class_weight(data, class_weight)
-            source = self._array_source(data, batch_size, shuffle, "fit", training=True)
-            if val is not None:
-                val_source = self._array_source(val, validation_batch_size or batch_size, False, "fit", False)
-        if validation_data is not None:
-            val_source = self._validation_source(validation_data, validation_batch_size or batch_size or 32)
+        source, val_source = self._fit_sources(
+            x, y, sample_weight, batch_size, shuffle, class_weight, validation_split, validation_data,
+            validation_batch_size,
+        )  # fmt: skip
         steps_per_epoch = _config.capped_steps(steps_per_epoch, source.steps_per_epoch(steps_per_epoch))
         if val_source is not None:
             validation_steps = _config.capped_steps(validation_steps, val_source.steps_per_epoch(validation_steps))
@@ -633,6 +610,48 @@ class Trainer:
             self.optimizer.finalize_variable_values(steps.tv_vars)
         cbs.on_train_end(epoch_logs)
         return self.history
+
+    def _fit_sources(
+        self,
+        x: Any,
+        y: Any,
+        sample_weight: Any,
+        batch_size: int | None,
+        shuffle: bool,
+        class_weight: dict[int, float] | None,
+        validation_split: float,
+        validation_data: Any,
+        validation_batch_size: int | None,
+    ) -> tuple[Any, Any]:
+        """The training data source and the validation one (or None), from ``fit``'s arguments."""
+        val_source = None
+        if is_batch_iterable(x):
+            if validation_split:
+                raise ValueError(
+                    "fit: `validation_split` needs arrays; with a generator or data loader pass `validation_data`."
+                )
+            source = self._iterable_source(as_batch_iterable(x), "fit", class_weight, training=True)
+        else:
+            batch_size = batch_size or 32
+            data = self._prepare_arrays(x, y, sample_weight, "fit")
+            val = None
+            if validation_split and validation_data is None:
+                n_val = int(data.num_samples * validation_split)
+                if n_val == 0 or n_val == data.num_samples:
+                    raise ValueError(
+                        f"fit: validation_split={validation_split} of {data.num_samples} samples leaves "
+                        f"{n_val} for validation; choose a split that leaves samples on both sides."
+                    )
+                val = data.slice(data.num_samples - n_val, data.num_samples)
+                data = data.slice(0, data.num_samples - n_val)
+            if class_weight is not None:
+                data = _apply_class_weight(data, class_weight)
+            source = self._array_source(data, batch_size, shuffle, "fit", training=True)
+            if val is not None:
+                val_source = self._array_source(val, validation_batch_size or batch_size, False, "fit", False)
+        if validation_data is not None:
+            val_source = self._validation_source(validation_data, validation_batch_size or batch_size or 32)
+        return source, val_source
 
     def _validation_source(self, validation_data: Any, batch_size: int) -> _ArraySource | _IterableSource:
         if is_batch_iterable(validation_data):
