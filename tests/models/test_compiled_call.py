@@ -54,3 +54,15 @@ def test_freezing_moves_weights_as_keras_does() -> None:
     model.trainable = True
     assert len(model.trainable_weights) == 6
     assert [w.path for w in model.weights][:2] == [w.path for w in model.layers[1].weights]
+
+
+def test_outputs_carry_their_masks_as_an_eager_call() -> None:
+    inputs = kerax.Input((None,), dtype="int32")
+    x = layers.Embedding(10, 4, mask_zero=True)(inputs)
+    model = kerax.Model(inputs, [layers.Dense(1)(x), layers.GlobalAveragePooling1D()(x)])
+    tokens = np.array([[1, 2, 0], [3, 0, 0]])
+    sequence, pooled = model(tokens)
+    np.testing.assert_array_equal(sequence._keras_mask, tokens != 0)
+    assert getattr(pooled, "_keras_mask", None) is None
+    model.run_eagerly = True
+    np.testing.assert_array_equal(model(tokens)[0]._keras_mask, sequence._keras_mask)

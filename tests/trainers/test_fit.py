@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -470,3 +472,12 @@ def test_verbose_0_prints_nothing(chatty, capsys):
     chatty.evaluate(x, y, batch_size=16, verbose=0)
     chatty.predict(x, batch_size=16, verbose=0)
     assert capsys.readouterr().out == ""
+
+
+def test_validation_split_rounds_as_keras() -> None:
+    """Keras trains on the first floor(n * (1 - validation_split)) samples and validates on the rest."""
+    x = np.zeros((256, 1), "float32")
+    model = kerax.Sequential([kerax.Input((1,)), kerax.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(x, x, batch_size=1, epochs=1, validation_split=0.15, verbose=0)
+    assert history.params["steps"] == math.floor(256 * (1 - 0.15)) == 217

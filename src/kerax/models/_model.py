@@ -14,6 +14,7 @@ import jax
 import numpy as np
 
 from kerax.backend import _random, _scope
+from kerax.backend._masking import get_keras_mask, set_keras_mask
 from kerax.backend._symbolic import SymbolicTensor, flatten_symbolic
 from kerax.distribution import _placement
 from kerax.layers import _layer
@@ -153,7 +154,8 @@ class Model(Trainer, Layer):
 
             def run(tv: list, ntv: list, x: Any, rng: Any, training: bool) -> Any:
                 out, new, losses = self.stateless_call(tv, ntv, x, training=training, rng=rng, return_losses=True)
-                return out, self.assigned_only(new, ntv), losses
+                masks = [get_keras_mask(o) for o in jax.tree_util.tree_leaves(out)]
+                return out, self.assigned_only(new, ntv), losses, masks
 
             fn = self._compiled_call = jax.jit(run, static_argnames=("training",))
         trainable, non_trainable = self.weight_lists()
@@ -165,7 +167,10 @@ class Model(Trainer, Layer):
         else:
             tv, ntv = placement.place_weights(trainable), placement.place_weights(non_trainable)
             inputs = placement.put_batch(inputs)
-        outputs, assigned, losses = fn(tv, ntv, inputs, rng, training=training)
+        outputs, assigned, losses, masks = fn(tv, ntv, inputs, rng, training=training)
+        for output, mask in zip(jax.tree_util.tree_leaves(outputs), masks, strict=True):
+            if mask is not None:
+                set_keras_mask(output, mask)  # as an eager call attaches them: masks survive the jit
         self._clear_losses()
         self._losses.extend(losses)
         self.write_assigned(non_trainable, assigned)

@@ -636,7 +636,7 @@ class Trainer:
             data = self._prepare_arrays(x, y, sample_weight, "fit")
             val = None
             if validation_split and validation_data is None:
-                n_val = int(data.num_samples * validation_split)
+                n_val = data.num_samples - math.floor(data.num_samples * (1.0 - validation_split))  # as Keras splits
                 if n_val == 0 or n_val == data.num_samples:
                     raise ValueError(
                         f"fit: validation_split={validation_split} of {data.num_samples} samples leaves "
