@@ -1,40 +1,143 @@
 """Rewrite a kerax config in the words Keras 3 reads: its module names, and its ops' constructor arguments.
 
 kerax's and Keras's configs share one schema; they differ in the ``module`` of each object (``kerax.layers``
-against ``keras.layers``) and in where an op keeps its non-tensor arguments: kerax records them in the
-node (``concatenate([a, b], axis=-1)``), Keras in the op's config (``Concatenate(axis=-1)``).
+against ``keras.layers``) and in where an op keeps its non-tensor arguments: kerax records all of them in the
+node (``clip(x, -1.0, 1.0)``), Keras those its op class takes in ``__init__`` in the op's config
+(``Clip(x_min=-1.0, x_max=1.0)`` called on ``x``). ``_keras_ops`` says which ones, op by op.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
+from collections.abc import Mapping
 from typing import Any
 
-# Where Keras 3 defines each op class that kerax's ops map to.
-_KERAS_OP_MODULES = {
-    "keras.src.ops.nn": (
-        "Relu Relu6 Sigmoid Softmax LogSoftmax Gelu Elu Selu Softplus Softsign Silu LeakyRelu HardSigmoid "
-        "HardSilu OneHot"
-    ).split(),
-    "keras.src.ops.core": ["Cast", "Unstack"],
-}
-# Parameters without a default that Keras nevertheless takes in an op's constructor.
-_CONSTRUCTOR_PARAMETERS = {"newshape", "new_shape", "axes", "shape", "dtype", "num_classes", "equation", "subscripts"}
+from kerax.backend._config import image_data_format
+from kerax.saving._keras_ops import KERAS_OPS, NOT_IN_KERAS_FILES
+from kerax.saving._serialize import _NEUTRAL, serialize_keras_object
 
 
-def _op_module(class_name: str) -> str:
-    for module, names in _KERAS_OP_MODULES.items():
-        if class_name in names:
-            return module
-    return "keras.src.ops.numpy"
+@functools.cache
+def _signatures(cls: type) -> tuple[inspect.Signature, frozenset[str]]:
+    """The op's full signature, and the names of the arguments Keras's op class takes in its constructor."""
+    signature = inspect.signature(cls.impl)  # type: ignore[attr-defined]
+    row = KERAS_OPS.get(cls.__name__)
+    return signature, frozenset(row.constructor if row else ()) & signature.parameters.keys()
+
+
+def _without(signature: inspect.Signature, names: Any) -> inspect.Signature:
+    return signature.replace(parameters=[p for p in signature.parameters.values() if p.name not in names])
+
+
+def _split(signature: inspect.Signature, arguments: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """``arguments`` as a call of ``signature``: positional up to the first one missing, by keyword after."""
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    positional = True
+    for param in signature.parameters.values():
+        if param.name not in arguments:
+            positional = positional and param.kind is param.VAR_POSITIONAL
+            continue
+        value = arguments[param.name]
+        if param.kind is param.VAR_POSITIONAL:
+            args.extend(value)
+        elif param.kind is param.VAR_KEYWORD:
+            kwargs.update(value)
+        elif positional and param.kind is param.POSITIONAL_OR_KEYWORD:
+            args.append(value)
+        else:
+            positional = False
+            kwargs[param.name] = value
+    return args, kwargs
 
 
 def _is_tensor_entry(value: Any) -> bool:
-    if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
-        return True
+    if isinstance(value, dict):
+        return value.get("class_name") == "__keras_tensor__" or any(_is_tensor_entry(v) for v in value.values())
     if isinstance(value, list):
         return any(_is_tensor_entry(v) for v in value)
     return False
+
+
+def _as_keras_reads(class_name: str, constructor: dict[str, Any]) -> dict[str, Any]:
+    """The constructor's values in the form Keras's ``keras.ops`` functions hand its op class."""
+    if "data_format" in constructor and constructor["data_format"] is None:
+        constructor["data_format"] = image_data_format()  # Keras's op classes do not resolve it themselves
+    if class_name == "ExtractPatches3D" and isinstance(constructor["size"], int):
+        constructor["size"] = [constructor["size"]] * 3  # Keras's ExtractPatches reads an int as a 2-D size
+    return constructor
+
+
+def _op_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """Move an op node's constructor arguments into the op's config, as Keras's op class takes them."""
+    from kerax.ops._registry import OP_CLASSES
+
+    class_name = entry["class_name"]
+    name = entry.get("name") or (entry.get("config") or {}).get("name")
+    reason = NOT_IN_KERAS_FILES.get(class_name)
+    row, cls = KERAS_OPS.get(class_name), OP_CLASSES.get(class_name)
+    if reason is not None or row is None or cls is None:
+        raise ValueError(
+            f"Op '{name}' ({class_name}) cannot be saved in a .keras file: {reason or 'Keras 3 has no such op class'}. "
+            "Save the model as '.kerax' (kerax's format) instead."
+        )
+    signature, constructor_names = _signatures(cls)
+    call = _without(signature, constructor_names)
+    config: dict[str, Any] = {"name": name}
+    nodes = []
+    for node in entry.get("inbound_nodes", []):
+        bound = signature.bind(*node.get("args", []), **node.get("kwargs", {}))
+        constructor = {}
+        for key in row.constructor:
+            if key not in constructor_names:
+                continue  # an option of Keras's op that kerax's lacks: Keras's default is kerax's behaviour
+            if key in bound.arguments:
+                value = bound.arguments[key]
+            else:
+                value = serialize_keras_object(signature.parameters[key].default)
+            if _is_tensor_entry(value):
+                raise ValueError(
+                    f"Op '{name}' ({class_name}) cannot be saved in a .keras file: its argument {key!r} is a "
+                    f"tensor, and Keras's {row.class_name} takes {key!r} as a constant in its constructor. Save "
+                    "the model as '.kerax' (kerax's format) instead."
+                )
+            constructor[key] = value
+        constructor = _as_keras_reads(class_name, constructor)
+        if len(config) > 1 and {"name": name, **constructor} != config:
+            raise ValueError(f"Op '{name}' ({class_name}) is called with different constant arguments.")
+        config = {"name": name, **constructor}
+        args, kwargs = _split(call, {k: v for k, v in bound.arguments.items() if k not in constructor_names})
+        nodes.append({"args": args, "kwargs": kwargs})
+    return {
+        **entry,
+        "module": row.module,
+        "class_name": row.class_name,
+        "config": config,
+        "registered_name": row.class_name,
+        "inbound_nodes": nodes,
+    }
+
+
+def op_call_from_keras(
+    cls: type, name: str, constructor: Mapping[str, Any], args: list[Any], kwargs: dict[str, Any]
+) -> tuple[list[Any], dict[str, Any]]:
+    """The arguments of kerax's op call for a node that Keras wrote: the op config's constants put back in."""
+    if not constructor:
+        return args, kwargs
+    signature = _signatures(cls)[0]
+    taken = {}
+    for key, value in constructor.items():
+        if key in signature.parameters:
+            taken[key] = value
+        elif not (key in _NEUTRAL and value == _NEUTRAL[key]):
+            raise ValueError(f"Op '{name}' ({cls.__name__}): the file sets {key}={value!r}, which kerax lacks.")
+    try:
+        bound = _without(signature, taken).bind(*args, **kwargs)
+    except TypeError as err:
+        raise ValueError(f"Op '{name}' ({cls.__name__}): its node does not fit the op's arguments: {err}") from None
+    arguments = {**bound.arguments, **taken}
+    return _split(signature, {k: arguments[k] for k in signature.parameters if k in arguments})
 
 
 # Keras 3 writes its model classes under these modules.
@@ -47,41 +150,6 @@ def _module(module: Any, class_name: Any = None) -> Any:
     if isinstance(module, str) and module.startswith("kerax."):
         return "keras." + module[len("kerax.") :]
     return module
-
-
-def _op_entry(entry: dict[str, Any]) -> dict[str, Any]:
-    """Move an op node's non-tensor arguments into the op's config, as Keras's op constructors take them."""
-    from kerax.ops._registry import OP_CLASSES
-
-    class_name = entry["class_name"]
-    cls = OP_CLASSES.get(class_name)
-    if cls is None:
-        raise ValueError(f"Keras 3 has no op {class_name!r}; this model cannot be saved as a .keras file.")
-    if class_name == "Mish":
-        raise ValueError("Keras 3 has no `mish` op class; save this model as '.kerax' instead.")
-    signature = inspect.signature(cls.impl)
-    config = dict(entry.get("config") or {})
-    nodes = []
-    for node in entry.get("inbound_nodes", []):
-        bound = signature.bind_partial(*node.get("args", []), **node.get("kwargs", {}))
-        args: list[Any] = []
-        for name, value in bound.arguments.items():
-            param = signature.parameters[name]
-            movable = param.default is not param.empty or name in _CONSTRUCTOR_PARAMETERS
-            if movable and not _is_tensor_entry(value):
-                if config.get(name, value) != value:
-                    raise ValueError(f"Op '{config.get('name')}' is called with different {name!r} values.")
-                config[name] = value
-            else:
-                args.append(value)
-        nodes.append({"args": args, "kwargs": {}})
-    return {
-        **entry,
-        "module": _op_module(class_name),
-        "config": config,
-        "registered_name": class_name,
-        "inbound_nodes": nodes,
-    }
 
 
 def to_keras(config: Any, top_level: bool = False) -> Any:

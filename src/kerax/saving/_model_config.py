@@ -16,6 +16,7 @@ import jax
 
 from kerax.backend._symbolic import SymbolicTensor
 from kerax.saving import _registry
+from kerax.saving._keras_dialect import op_call_from_keras
 from kerax.saving._serialize import deserialize_keras_object, serialize_keras_object
 
 _TENSOR = "__keras_tensor__"
@@ -109,7 +110,7 @@ def functional_from_config(cls: type, config: Mapping[str, Any], custom_objects:
             raise ValueError(f"A Functional config's layers need unique string names; received {name!r}.")
         op_cls = _registry.resolve_class(entry, custom_objects)
         if inspect.isclass(op_cls) and issubclass(op_cls, FunctionOperation):
-            # kerax writes an op's arguments in its nodes; Keras keeps the non-tensor ones in the config.
+            # kerax writes an op's arguments in its nodes; Keras keeps its constructor's in the config.
             extras = {k: deserialize_keras_object(v, custom_objects) for k, v in dict(inner).items() if k != "name"}
             created[name] = op_cls(name=name)
             op_arguments[name] = extras
@@ -151,7 +152,8 @@ def functional_from_config(cls: type, config: Mapping[str, Any], custom_objects:
                     args, kwargs = resolve(args), resolve(kwargs)
                 except _NotYet:
                     break
-                kwargs = {**op_arguments.get(name, {}), **kwargs}
+                if name in op_arguments:
+                    args, kwargs = op_call_from_keras(type(created[name]), name, op_arguments[name], args, kwargs)
                 outputs = created[name](*args, **kwargs)
                 outputs_of[(name, made[name])] = jax.tree_util.tree_leaves(
                     outputs, is_leaf=lambda x: isinstance(x, SymbolicTensor)

@@ -49,6 +49,11 @@ def serialize_keras_object(obj: Any) -> Any:
         return {str(k): serialize_keras_object(v) for k, v in obj.items()}
     if isinstance(obj, np.ndarray):
         return {"class_name": "__numpy__", "config": {"value": obj.tolist(), "dtype": obj.dtype.name}}
+    if isinstance(obj, slice):
+        parts = {"start": obj.start, "stop": obj.stop, "step": obj.step}
+        return {"class_name": "__slice__", "config": {k: serialize_keras_object(v) for k, v in parts.items()}}
+    if obj is Ellipsis:
+        return {"class_name": "__ellipsis__", "config": {}}
     if not hasattr(obj, "get_config") and callable(obj):
         builtin = _registry.builtin_name_of(obj)
         if builtin is not None:
@@ -105,6 +110,14 @@ def deserialize_keras_object(config: Any, custom_objects: Mapping[str, Any] | No
         value = (config.get("config") or {}).get("value", [])
         items = deserialize_keras_object(list(value), custom_objects)
         return tuple(items) if class_name == "__tuple__" else items
+    if class_name == "__slice__":
+        parts = config.get("config") or {}
+        bounds = [parts.get(k) for k in ("start", "stop", "step")] if isinstance(parts, Mapping) else [parts]
+        if not all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in bounds):
+            raise ValueError(f"A '__slice__' value needs int or null start, stop and step; received {parts!r}.")
+        return slice(*bounds)
+    if class_name == "__ellipsis__":
+        return Ellipsis
     if class_name == "__bytes__":
         raise _registry.UnsafeConfigError("kerax does not load raw bytes values from a config.")
     if class_name == "__keras_tensor__":
