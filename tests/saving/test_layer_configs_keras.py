@@ -6,6 +6,7 @@ in Keras. Plain values in the two configs must agree (the same option means the 
 
 from __future__ import annotations
 
+import copy
 import json
 
 import keras
@@ -70,6 +71,9 @@ CASES: dict[str, dict] = {
     "SimpleRNN": {"units": 3, "return_sequences": True},
     "LSTM": {"units": 3, "go_backwards": True, "dropout": 0.1, "recurrent_dropout": 0.2},
     "GRU": {"units": 3, "reset_after": False, "return_state": True},
+    "SimpleRNNCell": {"units": 3, "dropout": 0.1},
+    "LSTMCell": {"units": 3, "unit_forget_bias": False, "recurrent_dropout": 0.2},
+    "GRUCell": {"units": 3, "reset_after": False, "seed": 2},
     "MultiHeadAttention": {"num_heads": 2, "key_dim": 4, "dropout": 0.1},
     "Attention": {"use_scale": True, "score_mode": "concat"},
     "AdditiveAttention": {"use_scale": False},
@@ -99,7 +103,7 @@ CASES: dict[str, dict] = {
 
 
 def test_every_kerax_layer_is_covered():
-    wrappers = {"Bidirectional", "TimeDistributed", "Lambda", "InputLayer", "Input", "Layer"}
+    wrappers = {"Bidirectional", "TimeDistributed", "RNN", "StackedRNNCells", "Lambda", "InputLayer", "Input", "Layer"}
     classes = [getattr(kerax.layers, name) for name in kerax.layers.__all__]
     ours = {cls.__name__ for cls in classes if isinstance(cls, type) and issubclass(cls, kerax.layers.Layer)}
     assert ours - wrappers - set(CASES) == set()
@@ -131,13 +135,40 @@ def test_kerax_config_loads_into_keras(name):
     assert {k: their_config[k] for k in shared} == {k: config["config"][k] for k in shared}
 
 
-@pytest.mark.parametrize("wrapper", ["Bidirectional", "TimeDistributed"])
+WRAPPERS = {
+    "Bidirectional": lambda lib: lib.layers.Bidirectional(lib.layers.LSTM(3)),
+    "TimeDistributed": lambda lib: lib.layers.TimeDistributed(lib.layers.Dense(2)),
+    "RNN": lambda lib: lib.layers.RNN(lib.layers.GRUCell(3, reset_after=False), return_sequences=True),
+    "StackedRNNCells": lambda lib: lib.layers.RNN(
+        lib.layers.StackedRNNCells([lib.layers.LSTMCell(3), lib.layers.SimpleRNNCell(2)]), go_backwards=True
+    ),
+}
+
+
+def _nested_plain(config: dict) -> list[dict]:
+    """The plain options of a layer's config and of the layers it holds (a wrapper's layer, cells)."""
+    entries = [config[k] for k in ("layer", "cell") if isinstance(config.get(k), dict)]
+    entries += config.get("cells", [])
+    own = {k: v for k, v in _plain(config).items() if k != "cells"}
+    return [own, *(p for entry in entries for p in _nested_plain(entry["config"]))]
+
+
+def _assert_same_options(a: dict, b: dict) -> None:
+    """The wrapper and every layer inside agree on the options both configs have."""
+    a_list, b_list = _nested_plain(a), _nested_plain(b)
+    assert len(a_list) == len(b_list)
+    for x, y in zip(a_list, b_list, strict=True):
+        shared = set(x) & set(y)
+        assert {k: x[k] for k in shared} == {k: y[k] for k in shared}
+
+
+@pytest.mark.parametrize("wrapper", sorted(WRAPPERS))
 def test_wrappers_both_ways(wrapper):
-    inner_k = keras.layers.LSTM(3) if wrapper == "Bidirectional" else keras.layers.Dense(2)
-    inner_x = kerax.layers.LSTM(3) if wrapper == "Bidirectional" else kerax.layers.Dense(2)
-    config = json.loads(json.dumps(keras.saving.serialize_keras_object(getattr(keras.layers, wrapper)(inner_k))))
-    assert type(kerax.saving.deserialize_keras_object(config)).__name__ == wrapper
-    config = to_keras(
-        json.loads(json.dumps(kerax.saving.serialize_keras_object(getattr(kerax.layers, wrapper)(inner_x))))
-    )
-    assert type(keras.saving.deserialize_keras_object(config)).__name__ == wrapper
+    config = json.loads(json.dumps(keras.saving.serialize_keras_object(WRAPPERS[wrapper](keras))))
+    ours = kerax.saving.deserialize_keras_object(copy.deepcopy(config))
+    assert type(ours).__name__ == config["class_name"]
+    _assert_same_options(json.loads(json.dumps(ours.get_config())), config["config"])
+    config = to_keras(json.loads(json.dumps(kerax.saving.serialize_keras_object(WRAPPERS[wrapper](kerax)))))
+    theirs = keras.saving.deserialize_keras_object(copy.deepcopy(config))  # Keras's RNN pops the cell
+    assert type(theirs).__name__ == config["class_name"]
+    _assert_same_options(json.loads(json.dumps(theirs.get_config())), config["config"])

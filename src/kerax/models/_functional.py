@@ -95,7 +95,14 @@ class Functional(Model):
     def output_names(self) -> list[str]:
         if isinstance(self._outputs_struct, dict):
             return list(self._outputs_struct)
-        return [t._keras_history.operation.name for t in self.outputs]
+        # Several outputs of one layer (an RNN's output and states) get `_1`, `_2`... as in tf.keras.
+        names: list[str] = []
+        seen: dict[str, int] = {}
+        for t in self.outputs:
+            name = t._keras_history.operation.name
+            names.append(f"{name}_{seen[name]}" if name in seen else name)
+            seen[name] = seen.get(name, 0) + 1
+        return names
 
     def build(self, input_shape: Any = None) -> None:
         self.built = True

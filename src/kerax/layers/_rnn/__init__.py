@@ -1,10 +1,23 @@
-"""Recurrent layers (``LSTM``, ``GRU``, ``SimpleRNN``) and the sequence wrappers (``Bidirectional``,
-``TimeDistributed``)."""
+"""Recurrent layers (``RNN`` over any cell; ``LSTM``, ``GRU``, ``SimpleRNN``), their cells, and the
+sequence wrappers (``Bidirectional``, ``TimeDistributed``)."""
 
 from kerax.layers._rnn.bidirectional import Bidirectional
-from kerax.layers._rnn.gru import GRU
-from kerax.layers._rnn.lstm import LSTM
-from kerax.layers._rnn.simple_rnn import SimpleRNN
+from kerax.layers._rnn.gru import GRU, GRUCell
+from kerax.layers._rnn.lstm import LSTM, LSTMCell
+from kerax.layers._rnn.rnn import RNN
+from kerax.layers._rnn.simple_rnn import SimpleRNN, SimpleRNNCell
+from kerax.layers._rnn.stacked_rnn_cells import StackedRNNCells
 from kerax.layers._rnn.time_distributed import TimeDistributed
 
-__all__ = ["Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed"]
+__all__ = [
+    "Bidirectional",
+    "GRU",
+    "GRUCell",
+    "LSTM",
+    "LSTMCell",
+    "RNN",
+    "SimpleRNN",
+    "SimpleRNNCell",
+    "StackedRNNCells",
+    "TimeDistributed",
+]

@@ -8,14 +8,23 @@ import jax
 import jax.numpy as jnp
 
 from kerax.layers._layer import Layer
-from kerax.layers._rnn._base_rnn import BaseRNN
 from kerax.layers._rnn._wrapper_utils import deserialize_layer, serialize_layer
+from kerax.layers._rnn.rnn import RNN
 
 _MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
 
+def _copy(layer: Layer, config: dict[str, Any]) -> Layer:
+    """A new layer from ``layer``'s config; the classes of its own sub-layers (a user's cell) resolve."""
+    from kerax.saving import custom_object_scope
+
+    classes = {type(sub).__name__: type(sub) for sub in layer._flatten_layers(include_self=False)}
+    with custom_object_scope(classes):
+        return type(layer).from_config(config)
+
+
 class Bidirectional(Layer):
-    """A bidirectional wrapper for a recurrent layer (``LSTM``, ``GRU``, ``SimpleRNN``).
+    """A bidirectional wrapper for a recurrent layer (an ``RNN``: ``LSTM``, ``GRU``, ``SimpleRNN``, ``RNN(cell)``).
 
     The wrapped layer is copied twice from its config: ``forward_<name>`` and ``backward_<name>`` (with
     ``go_backwards`` flipped). Weights: the forward layer's, then the backward layer's.
@@ -49,9 +58,9 @@ class Bidirectional(Layer):
         backward_layer = deserialize_layer(backward_layer) if backward_layer is not None else None
         super().__init__(**kwargs)
         self._refuse_unsupported(weights=weights)
-        if not isinstance(layer, BaseRNN):
+        if not isinstance(layer, RNN):
             raise ValueError(
-                f"Bidirectional '{self.name}': `layer` must be a recurrent layer (LSTM, GRU or SimpleRNN), "
+                f"Bidirectional '{self.name}': `layer` must be a recurrent layer (an RNN: LSTM, GRU, SimpleRNN...), "
                 f"received {layer!r}."
             )
         if merge_mode not in _MERGE_MODES:
@@ -63,14 +72,14 @@ class Bidirectional(Layer):
         self._backward_config = serialize_layer(backward_layer) if backward_layer is not None else None
         forward_config = layer.get_config()
         forward_config["name"] = "forward_" + layer.name
-        forward = type(layer).from_config(forward_config)
+        forward = _copy(layer, forward_config)
         if backward_layer is None:
             backward_config = layer.get_config()
             backward_config["name"] = "backward_" + layer.name
             backward_config["go_backwards"] = not layer.go_backwards
-            backward = type(layer).from_config(backward_config)
+            backward = _copy(layer, backward_config)
         else:
-            if not isinstance(backward_layer, BaseRNN):
+            if not isinstance(backward_layer, RNN):
                 raise ValueError(
                     f"Bidirectional '{self.name}': `backward_layer` must be a recurrent layer, received "
                     f"{backward_layer!r}."
@@ -85,7 +94,7 @@ class Bidirectional(Layer):
                     raise ValueError(
                         f"Bidirectional '{self.name}': `layer` and `backward_layer` must have the same `{attr}`."
                     )
-            backward = type(backward_layer).from_config(backward_layer.get_config())
+            backward = _copy(backward_layer, backward_layer.get_config())
         for sub in (forward, backward):
             # As in Keras: with whole sequences, masked steps are zeros so both directions line up.
             sub.zero_output_for_mask = sub.return_sequences
@@ -142,7 +151,7 @@ class Bidirectional(Layer):
         output_mask = mask if self.return_sequences else None
         masks = [output_mask, output_mask] if self.merge_mode is None else [output_mask]
         if self.return_state:
-            masks += [None] * (2 * self.forward_layer._num_states)
+            masks += [None] * (2 * len(self.forward_layer.state_size))
         return masks if len(masks) > 1 else masks[0]
 
     def get_config(self) -> dict[str, Any]:

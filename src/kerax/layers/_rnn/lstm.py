@@ -1,4 +1,4 @@
-"""``LSTM``: the long short-term memory layer (Hochreiter and Schmidhuber, 1997)."""
+"""``LSTMCell`` and ``LSTM``: long short-term memory (Hochreiter and Schmidhuber, 1997)."""
 
 from __future__ import annotations
 
@@ -8,25 +8,138 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from kerax.layers._rnn._base_rnn import BaseRNN
+from kerax import activations
+from kerax.layers._rnn._cell_base import BuiltinCell, Masks, gate_products
+from kerax.layers._rnn.rnn import BuiltinRNN, cell_property
 
 
-class LSTM(BaseRNN):
-    """Long short-term memory over ``(batch, time, features)`` inputs, with Keras 3's weights.
+class LSTMCell(BuiltinCell):
+    """One step of an LSTM, with Keras 3's weights.
 
     Weights: ``kernel`` ``(input_dim, 4 * units)``, ``recurrent_kernel`` ``(units, 4 * units)`` and
-    ``bias`` ``(4 * units,)``, gates in the order input, forget, cell, output.
+    ``bias`` ``(4 * units,)``, gates in the order input, forget, cell, output. States: ``[h, c]``.
 
     Args:
         units: the width of the output and of both states.
         activation: default ``"tanh"``. recurrent_activation: default ``"sigmoid"`` (the gates).
-        use_bias, kernel_initializer, recurrent_initializer (default ``"orthogonal"``), bias_initializer.
+        use_bias: whether to add a bias. kernel_initializer, recurrent_initializer (default
+            ``"orthogonal"``), bias_initializer: the weights' initializers.
         unit_forget_bias: initialize the forget-gate bias to ones (default ``True``).
-        dropout, recurrent_dropout: rates for the inputs and the recurrent state, during training only.
-        return_sequences: return the whole output sequence instead of the last output.
-        return_state: also return the final states: ``[output, h, c]``.
-        go_backwards: process the sequence backwards (the output sequence comes in processing order).
-        unroll: unroll the time loop (accepted; the loop is a ``lax.scan`` either way).
+        kernel_regularizer, recurrent_regularizer, bias_regularizer, kernel_constraint,
+            recurrent_constraint, bias_constraint: penalties and projections of the weights.
+        dropout, recurrent_dropout: rates for the inputs and the recurrent state, during training only
+            (a rate of 1 applies none, as in Keras); one mask per sequence, one per gate with recurrent dropout.
+        seed: the seed of the dropout masks.
+
+    Call arguments: ``inputs`` ``(batch, features)``, ``states`` ``[h, c]``, ``training``. Returns
+    ``(h, [h, c])``.
+
+    Example:
+        >>> RNN(LSTMCell(4))(jnp.ones((2, 5, 3))).shape
+        (2, 4)
+    """
+
+    _gates = 4
+
+    def __init__(
+        self,
+        units: int,
+        activation: Any = "tanh",
+        recurrent_activation: Any = "sigmoid",
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        recurrent_initializer: Any = "orthogonal",
+        bias_initializer: Any = "zeros",
+        unit_forget_bias: bool = True,
+        kernel_regularizer: Any = None,
+        recurrent_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        recurrent_constraint: Any = None,
+        bias_constraint: Any = None,
+        dropout: float = 0.0,
+        recurrent_dropout: float = 0.0,
+        seed: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        implementation = kwargs.pop("implementation", 2)
+        super().__init__(**kwargs)
+        self._setup_cell(
+            units,
+            activation,
+            use_bias,
+            kernel_initializer,
+            recurrent_initializer,
+            bias_initializer,
+            {
+                "kernel_regularizer": kernel_regularizer,
+                "recurrent_regularizer": recurrent_regularizer,
+                "bias_regularizer": bias_regularizer,
+                "kernel_constraint": kernel_constraint,
+                "recurrent_constraint": recurrent_constraint,
+                "bias_constraint": bias_constraint,
+            },
+            dropout,
+            recurrent_dropout,
+            seed,
+            implementation,
+        )
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.unit_forget_bias = bool(unit_forget_bias)
+        self.state_size = [self.units, self.units]
+
+    def build(self, input_shape: Any) -> None:
+        u = self.units
+        init: Any = self.bias_initializer
+        if self.unit_forget_bias:
+            base = self.bias_initializer
+
+            def init(shape: tuple, dtype: Any = "float32") -> np.ndarray:
+                return np.concatenate(
+                    [
+                        np.asarray(base((u,), dtype=dtype)),
+                        np.ones((u,), np.dtype(dtype)),
+                        np.asarray(base((2 * u,), dtype=dtype)),
+                    ]
+                )
+
+        self._build_kernels(input_shape, (4 * u,), init)
+
+    def _recurrent_step(self, projected: jax.Array, states: tuple, masks: Masks) -> tuple[jax.Array, tuple]:
+        h, c = states
+        recurrent = self.recurrent_kernel.value
+        z = projected + (jnp.matmul(h, recurrent) if masks is None else gate_products(h, masks, recurrent))
+        z_i, z_f, z_c, z_o = jnp.split(z, 4, axis=-1)
+        i = self.recurrent_activation(z_i)
+        f = self.recurrent_activation(z_f)
+        c = f * c + i * self.activation(z_c)
+        o = self.recurrent_activation(z_o)
+        h = o * self.activation(c)
+        return h, (h, c)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            **self._cell_config(),
+            "recurrent_activation": activations.serialize(self.recurrent_activation),
+            "unit_forget_bias": self.unit_forget_bias,
+        }
+
+
+class LSTM(BuiltinRNN):
+    """Long short-term memory over ``(batch, time, features)`` inputs: ``RNN(LSTMCell(...))``, as in Keras 3.
+
+    The weights are its ``LSTMCell``'s (``cell``): ``kernel``, ``recurrent_kernel``, ``bias``.
+
+    Args:
+        units, activation, recurrent_activation, use_bias, kernel_initializer, recurrent_initializer,
+            bias_initializer, unit_forget_bias, kernel_regularizer, recurrent_regularizer, bias_regularizer,
+            kernel_constraint, recurrent_constraint, bias_constraint, dropout, recurrent_dropout, seed:
+            as for ``LSTMCell``.
+        activity_regularizer: a penalty on the layer's output.
+        return_sequences, return_state, go_backwards, stateful, unroll: as for ``RNN``; ``return_state``
+            returns ``(output, h, c)``.
+        use_cudnn: accepted for Keras compatibility (``"auto"``, True or False); the loop is a ``lax.scan``.
 
     Call arguments: ``inputs``, ``initial_state`` (``[h, c]``), ``mask`` (boolean ``(batch, time)``:
     masked steps carry the states forward and repeat the previous output), ``training``.
@@ -36,51 +149,68 @@ class LSTM(BaseRNN):
         (2, 4)
     """
 
-    _num_states = 2
-
-    def __init__(self, units: int, unit_forget_bias: bool = True, **kwargs: Any) -> None:
-        super().__init__(units, **kwargs)
-        self.unit_forget_bias = bool(unit_forget_bias)
-
-    def _build_cell(self, input_dim: int) -> None:
-        u = self.units
-        self.kernel = self.add_weight(
-            (input_dim, 4 * u), self.kernel_initializer, name="kernel", **self._weight_penalties("kernel")
+    def __init__(
+        self,
+        units: int,
+        activation: Any = "tanh",
+        recurrent_activation: Any = "sigmoid",
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        recurrent_initializer: Any = "orthogonal",
+        bias_initializer: Any = "zeros",
+        unit_forget_bias: bool = True,
+        kernel_regularizer: Any = None,
+        recurrent_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        recurrent_constraint: Any = None,
+        bias_constraint: Any = None,
+        dropout: float = 0.0,
+        recurrent_dropout: float = 0.0,
+        seed: int | None = None,
+        return_sequences: bool = False,
+        return_state: bool = False,
+        go_backwards: bool = False,
+        stateful: bool = False,
+        unroll: bool = False,
+        use_cudnn: Any = "auto",
+        **kwargs: Any,
+    ) -> None:
+        cell = LSTMCell(
+            units,
+            activation=activation,
+            recurrent_activation=recurrent_activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            unit_forget_bias=unit_forget_bias,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            dtype=kwargs.get("dtype"),
+            trainable=kwargs.get("trainable", True),
+            name="lstm_cell",
+            seed=seed,
+            implementation=kwargs.pop("implementation", 2),
         )
-        self.recurrent_kernel = self.add_weight(
-            (u, 4 * u), self.recurrent_initializer, name="recurrent_kernel", **self._weight_penalties("recurrent")
+        super().__init__(
+            cell,
+            return_sequences=return_sequences,
+            return_state=return_state,
+            go_backwards=go_backwards,
+            stateful=stateful,
+            unroll=unroll,
+            activity_regularizer=activity_regularizer,
+            **kwargs,
         )
-        if self.use_bias:
-            init: Any = self.bias_initializer
-            if self.unit_forget_bias:
-                base = self.bias_initializer
+        self.use_cudnn = self._check_cudnn(use_cudnn)
 
-                def init(shape: tuple, dtype: Any = "float32") -> np.ndarray:
-                    return np.concatenate(
-                        [
-                            np.asarray(base((u,), dtype=dtype)),
-                            np.ones((u,), np.dtype(dtype)),
-                            np.asarray(base((2 * u,), dtype=dtype)),
-                        ]
-                    )
-
-            self.bias = self.add_weight((4 * u,), init, name="bias", **self._weight_penalties("bias"))
-        else:
-            self.bias = None
-
-    def _cell(self, projected: jax.Array, states: tuple, params: dict, recurrent_mask: Any) -> tuple:
-        h, c = states
-        if recurrent_mask is not None:
-            h = h * recurrent_mask
-        z = projected + jnp.matmul(h, params["recurrent_kernel"])
-        zi, zf, zc, zo = jnp.split(z, 4, axis=-1)
-        i = self.recurrent_activation(zi)
-        f = self.recurrent_activation(zf)
-        c = f * c + i * self.activation(zc)
-        o = self.recurrent_activation(zo)
-        return o * self.activation(c), c
-
-    def get_config(self) -> dict[str, Any]:
-        config = super().get_config()
-        config["unit_forget_bias"] = self.unit_forget_bias
-        return config
+    recurrent_activation = cell_property("recurrent_activation")
+    unit_forget_bias = cell_property("unit_forget_bias")
