@@ -9,8 +9,6 @@ the attribute ``layers`` (the layers its attributes hold, in assignment order), 
 the path ``layers/<class>_<n>`` when ``layers`` sorts before its attribute's name. kerax mirrors this
 walk on its own objects, with these differences from Keras's structure:
 
-- kerax's SimpleRNN, LSTM and GRU own their weights; Keras keeps them in a ``cell`` sub-layer, so they
-  map to ``<rnn path>/cell/vars``.
 - kerax's MultiHeadAttention holds the gate projection as ``gate_dense``; Keras as ``_gate_dense``.
 - kerax-internal attributes that hold layers (Sequential's inner Functional) are not visited.
 """
@@ -49,14 +47,6 @@ def _is_graph_model(layer: Layer) -> bool:
     from kerax.models import Functional, Sequential
 
     return isinstance(layer, Functional | Sequential)
-
-
-def _is_rnn(layer: Layer) -> bool:
-    from kerax.layers._rnn.gru import GRU
-    from kerax.layers._rnn.lstm import LSTM
-    from kerax.layers._rnn.simple_rnn import SimpleRNN
-
-    return isinstance(layer, SimpleRNN | LSTM | GRU)
 
 
 def _holds_layers(value: Any, depth: int = 0) -> bool:
@@ -126,12 +116,7 @@ def _visit(obj: Layer, path: str, out: dict[str, list[Variable]], visited: set[i
     if id(obj) in visited:
         return
     visited.add(id(obj))
-    own = list(obj._own_weights())
-    if _is_rnn(obj):
-        out[_vars_key(path)] = []
-        out[_vars_key(_join(path, "cell"))] = own
-    else:
-        out[_vars_key(path)] = own
+    out[_vars_key(path)] = list(obj._own_weights())
     for name, value in _children(obj):
         child_path = _join(path, name)
         if isinstance(value, Layer):
