@@ -14,6 +14,7 @@ _SCRIPT = textwrap.dedent(
     import numpy as np
     import kerax
     import jax
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)  # cache even a fast machine's compiles
     {before}
     model = kerax.Sequential([kerax.Input((8,)), kerax.layers.Dense(64, activation="relu"), kerax.layers.Dense(1)])
     model.compile("adam", "mse")
