@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import jax
@@ -69,17 +70,8 @@ def is_int_dtype(dtype: Any) -> bool:
     return name.startswith(("int", "uint"))
 
 
-def _promote(a: str, b: str) -> str:
-    # "int" and "float" are Python's weakly typed scalars: they take the other operand's type when it can hold them.
-    weak = ("int", "float")
-    if a in weak and b in weak:
-        return "float" if "float" in (a, b) else "int"
-    if a in weak or b in weak:
-        scalar, other = (a, b) if a in weak else (b, a)
-        if scalar == "int":
-            return scalar if other == "bool" else other
-        return other if jnp.issubdtype(jnp.dtype(other), jnp.inexact) else scalar
-    return jnp.promote_types(a, b).name
+# As on Keras's JAX backend: 64-bit results are narrowed to 32 bits (JAX's x64 mode is off).
+_TO_32_BITS = {"int64": "int32", "uint64": "uint32", "float64": "float32", "complex128": "complex64"}
 
 
 def result_type(*dtypes: Any) -> str:
@@ -90,16 +82,18 @@ def result_type(*dtypes: Any) -> str:
     """
     if not dtypes:
         return _config.floatx()
-    names = []
-    for dtype in dtypes:
-        if dtype is int or dtype is float:
-            names.append(dtype.__name__)
-        else:
-            names.append(standardize_dtype(_config.floatx() if dtype is None else dtype))
-    if _FLOAT8 & set(names):
+    names = [
+        dtype if dtype is int or dtype is float else standardize_dtype(_config.floatx() if dtype is None else dtype)
+        for dtype in dtypes
+    ]
+    if _FLOAT8 & set(n for n in names if isinstance(n, str)):
         raise ValueError(f"result_type: float8 types do not promote implicitly; cast first. Received {dtypes}.")
-    result = names[0]
-    for name in names[1:]:
-        result = _promote(result, name)
-    result = {"int": "int32", "float": _config.floatx()}.get(result, result)
-    return jax.dtypes.canonicalize_dtype(result).name
+    # JAX's lattice; a weak (Python-scalar) result takes floatx()'s bit width, as Keras resolves it.
+    with warnings.catch_warnings():  # a 64-bit name is promoted, then narrowed below: JAX's warning is noise
+        warnings.simplefilter("ignore", UserWarning)
+        dtype, weak = jax.dtypes.result_type(*names, return_weak_type_flag=True)
+    name = jnp.dtype(dtype).name
+    kind = name.rstrip("0123456789")
+    if weak and kind in ("int", "uint", "float"):
+        name = kind + _config.floatx()[-2:]
+    return _TO_32_BITS.get(name, name)

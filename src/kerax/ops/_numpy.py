@@ -16,7 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from kerax.backend._config import floatx
-from kerax.backend._dtypes import standardize_dtype
+from kerax.backend._dtypes import result_type, standardize_dtype
 from kerax.backend._symbolic import SymbolicTensor, any_symbolic
 from kerax.ops._operation import infer_output_spec
 from kerax.ops._registry import op, unwrap_variables
@@ -252,25 +252,9 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------------------
 # Dtype rules (Keras's, on the JAX backend)
 
-_TO_32_BITS = {"int64": "int32", "uint64": "uint32", "float64": "float32", "complex128": "complex64"}
-
 
 def _optional_dtype(dtype: Any) -> str | None:
     return None if dtype is None else standardize_dtype(dtype)
-
-
-def _result_type(*dtypes: Any) -> str:
-    """Keras's ``result_type``: JAX's lattice; weak (Python-scalar) results take ``floatx()``'s bit width."""
-    if not dtypes:
-        return floatx()
-    dtype, weak = jax.dtypes.result_type(
-        *(d if d is int or d is float else standardize_dtype(d) for d in dtypes), return_weak_type_flag=True
-    )
-    name = jnp.dtype(dtype).name
-    kind = name.rstrip("0123456789")
-    if weak and kind in ("int", "uint", "float"):
-        name = kind + floatx()[-2:]
-    return _TO_32_BITS.get(name, name)
 
 
 def _cast(x: Any, dtype: Any) -> jax.Array:
@@ -285,7 +269,7 @@ def _is_int_or_bool(dtype: Any) -> bool:
 def _to_float(x: Any) -> jax.Array:
     """Integers and bools as floats, for trigonometric and rounding ops."""
     x = jnp.asarray(x)
-    return _cast(x, floatx() if x.dtype == jnp.int64 else _result_type(x.dtype, float))
+    return _cast(x, floatx() if x.dtype == jnp.int64 else result_type(x.dtype, float))
 
 
 def _int_to_floatx(x: Any) -> jax.Array:
@@ -340,7 +324,7 @@ def _binary(name: str, fn: Callable[[Any, Any], Any], to_float: bool = False) ->
     def impl(x1: Any, x2: Any) -> jax.Array:
         x1, x2 = jnp.asarray(x1), jnp.asarray(x2)
         if to_float:
-            dtype = _result_type(x1.dtype, x2.dtype, float)
+            dtype = result_type(x1.dtype, x2.dtype, float)
             x1, x2 = _cast(x1, dtype), _cast(x2, dtype)
         return fn(x1, x2)
 
@@ -664,7 +648,7 @@ def prod(x: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None) ->
 @op("Mean")
 def mean(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     x = jnp.asarray(x)
-    compute_dtype = _result_type(x.dtype, "float32")
+    compute_dtype = result_type(x.dtype, "float32")
     out = jnp.mean(x, axis=_axis(axis), keepdims=keepdims, dtype=compute_dtype)
     return _cast(out, compute_dtype if _is_int_or_bool(x.dtype) else x.dtype)
 
@@ -672,8 +656,8 @@ def mean(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
 @op("Var")
 def var(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
     x = jnp.asarray(x)
-    out = jnp.var(x, axis=_axis(axis), keepdims=keepdims, dtype=_result_type(x.dtype, "float32"))
-    return _cast(out, _result_type(x.dtype, float))
+    out = jnp.var(x, axis=_axis(axis), keepdims=keepdims, dtype=result_type(x.dtype, "float32"))
+    return _cast(out, result_type(x.dtype, float))
 
 
 @op("Std")
@@ -737,7 +721,7 @@ def percentile(x: Any, q: Any, axis: Any = None, method: str = "linear", keepdim
 def average(x: Any, axis: Any = None, weights: Any = None) -> jax.Array:
     x = jnp.asarray(x)
     weights = None if weights is None else jnp.asarray(weights)
-    dtype = _result_type(x.dtype, float, *(() if weights is None else (weights.dtype,)))
+    dtype = result_type(x.dtype, float, *(() if weights is None else (weights.dtype,)))
     return jnp.average(_cast(x, dtype), axis=_axis(axis), weights=None if weights is None else _cast(weights, dtype))
 
 
@@ -751,7 +735,7 @@ def _flush_safe(x: jax.Array) -> jax.Array:
     for XLA's flush-to-zero in argmax and argmin."""
     if not jnp.issubdtype(x.dtype, jnp.floating) or x.ndim == 0 or jax.default_backend() != "cpu":
         return x
-    x = _cast(x, _result_type(x.dtype, "float32"))
+    x = _cast(x, result_type(x.dtype, "float32"))
     return jnp.where((x == 0.0) & jnp.signbit(x), -jnp.finfo(x.dtype).tiny, x)
 
 
@@ -1162,7 +1146,7 @@ def view(x: Any, dtype: Any = None) -> jax.Array:
 
 
 def _bincount_spec(x: Any, weights: Any = None, minlength: int = 0, sparse: bool = False) -> SymbolicTensor:
-    dtype = "int32" if weights is None else _result_type(x.dtype, weights.dtype)
+    dtype = "int32" if weights is None else result_type(x.dtype, weights.dtype)
     return SymbolicTensor((*x.shape[:-1], None), dtype)
 
 
@@ -1262,7 +1246,7 @@ def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None) ->
     """Evenly spaced values in ``[start, stop)``; Python ints give int32 and Python floats floatx-sized floats."""
     if dtype is None:
         given = [v for v in (start, stop, step) if v is not None]
-        dtype = _result_type(*(getattr(v, "dtype", type(v)) for v in given))
+        dtype = result_type(*(getattr(v, "dtype", type(v)) for v in given))
     return jnp.arange(start, stop, step=step, dtype=standardize_dtype(dtype))
 
 
