@@ -143,7 +143,7 @@ def keep_freed_host_memory() -> bool:
     pages that glibc unmaps on free, so every call of a compiled loop faults its working memory in
     again: with the progress bar (a call every ~0.1 s) that was 1.1 million page faults in three short
     Transformer epochs and 1.4x the time of one call per epoch. Served from the heap and kept there,
-    the blocks are reused across calls. Done once, at the first compiled training step; the process's
+    the blocks are reused across calls. Done once, the first time an epoch runs as several calls; the process's
     resident memory then stays near its peak (the usual trade of a caching allocator). Off with
     ``KERAX_KEEP_FREED_MEMORY=0``. Returns whether the setting is in effect.
     """
