@@ -36,6 +36,52 @@ _PYTHON_TYPES: dict[Any, str] = {bool: "bool", int: "int32", float: "float32", c
 _FLOAT8 = frozenset({"float8_e4m3fn", "float8_e5m2"})
 
 
+class StringDType:
+    """The dtype of text: a symbolic tensor's dtype for ``Input(dtype="string")``.
+
+    Arrays of this dtype never reach a device: the layers that read or write text (lookups, vectorization)
+    run on the host, in NumPy, where text is a ``str``, ``bytes`` or object array.
+    """
+
+    name = "string"
+    kind = "T"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StringDType) or other == "string"
+
+    def __hash__(self) -> int:
+        return hash("string")
+
+    def __repr__(self) -> str:
+        return "dtype('string')"
+
+
+STRING = StringDType()
+
+
+def is_string_dtype(dtype: Any) -> bool:
+    """Whether ``dtype`` is text: ``"string"``, ``str``, or a NumPy str, bytes or object dtype."""
+    if isinstance(dtype, StringDType) or dtype is str or (isinstance(dtype, str) and dtype == "string"):
+        return True
+    return getattr(dtype, "kind", None) in ("U", "S", "O", "T")
+
+
+def is_string_array(x: Any) -> bool:
+    """Whether ``x`` holds text: a str or bytes, a NumPy text array, or a (nested) list whose first leaf is text."""
+    while isinstance(x, list | tuple) and x:
+        x = x[0]
+    if isinstance(x, str | bytes):
+        return True
+    dtype = getattr(x, "dtype", None)
+    return (
+        dtype is not None
+        and getattr(dtype, "kind", None) in ("U", "S", "T")
+        or (
+            dtype is not None and dtype.kind == "O" and getattr(x, "size", 0) > 0 and isinstance(x.flat[0], str | bytes)
+        )
+    )
+
+
 def standardize_dtype(dtype: Any) -> str:
     """A dtype's Keras name: ``None`` -> ``floatx()``, ``int`` -> ``"int32"``, ``np.float32`` -> ``"float32"``."""
     if dtype is None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import jax
 import jax.numpy as jnp
 
-from kerax.backend import _naming
+from kerax.backend import _dtypes, _naming
 
 if TYPE_CHECKING:
     from kerax.ops._operation import Node, Operation
@@ -30,7 +30,7 @@ class SymbolicTensor:
 
     def __init__(self, shape: tuple[int | None, ...], dtype: Any = "float32", name: str | None = None) -> None:
         self.shape = tuple(None if d is None else int(d) for d in shape)
-        self.dtype = jnp.dtype(dtype)
+        self.dtype = _dtypes.STRING if _dtypes.is_string_dtype(dtype) else jnp.dtype(dtype)
         self.name = name or _naming.uniquify("keras_tensor")
         self._keras_history: History | None = None
 

@@ -22,6 +22,7 @@ from kerax import dtype_policies as _dtype_policies
 from kerax import initializers as _initializers
 from kerax import regularizers as _regularizers
 from kerax.backend import _autocast, _naming, _remat, _scope, _variables
+from kerax.backend._dtypes import is_string_dtype
 from kerax.backend._masking import any_mask, get_keras_mask, is_tensor, leaves_with_none, set_keras_mask
 from kerax.backend._symbolic import SymbolicTensor, any_symbolic
 from kerax.backend._variables import Variable
@@ -537,7 +538,15 @@ class Layer(Operation):
 
     # -- calling -------------------------------------------------------------------------------------
     def _convert_input(self, x: Any) -> Any:
-        if isinstance(x, SymbolicTensor) or x is None:
+        if isinstance(x, SymbolicTensor):
+            if is_string_dtype(x.dtype):
+                raise ValueError(
+                    f"Layer '{self.name}' ({type(self).__name__}) received text (a string tensor, {x.name}), which "
+                    "only the host-side preprocessing layers read (TextVectorization, StringLookup, Hashing, "
+                    "HashedCrossing...). Turn the text into numbers with one of them first."
+                )
+            return x
+        if x is None:
             return x
         if isinstance(x, Variable):
             x = x.value

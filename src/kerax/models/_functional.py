@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import jax
+import numpy as np
 
+from kerax.backend._dtypes import is_string_dtype
 from kerax.backend._masking import get_keras_mask, set_keras_mask
-from kerax.backend._symbolic import SymbolicTensor
+from kerax.backend._symbolic import SymbolicTensor, any_symbolic
 from kerax.layers._layer import Layer
 from kerax.models._graph import map_graph
 from kerax.models._model import Model
@@ -15,6 +17,64 @@ from kerax.models._model import Model
 
 def _flatten_structure(struct: Any) -> list[Any]:
     return jax.tree_util.tree_leaves(struct, is_leaf=lambda x: isinstance(x, SymbolicTensor))
+
+
+@jax.tree_util.register_pytree_node_class
+class HostStageOutputs:
+    """A model's inputs after its host stage: the values of the tensors its compiled part starts from."""
+
+    def __init__(self, values: Any) -> None:
+        self.values = tuple(values)
+
+    def tree_flatten(self) -> tuple[tuple, None]:
+        return self.values, None
+
+    @classmethod
+    def tree_unflatten(cls, aux: None, values: Any) -> HostStageOutputs:
+        return cls(values)
+
+
+def _split_host_stage(model: Functional) -> tuple[list[Any], list[Any], list[SymbolicTensor]]:
+    """Split the nodes to run into those run on the host (text in) and those compiled, in order.
+
+    A node runs on the host when its operation does (``runs_on_host``: lookups, text vectorization) or
+    when it reads text. Its inputs must come from the model's inputs or other host nodes: the host stage
+    runs first, on the host, and its numeric outputs (with the numeric model inputs) are what the compiled
+    part starts from.
+    """
+    available = {id(t) for t in model.inputs}
+    host, compiled = [], []
+    for node in model._run_nodes:
+        op = node.operation
+        if not (getattr(op, "runs_on_host", False) or any(is_string_dtype(t.dtype) for t in node.input_tensors)):
+            compiled.append(node)
+            continue
+        if not getattr(op, "runs_on_host", False):
+            raise ValueError(
+                f"Model '{model.name}': {type(op).__name__} '{op.name}' receives text (a string tensor), which only "
+                "the host-side preprocessing layers read (TextVectorization, StringLookup, Hashing, "
+                "HashedCrossing...). Turn the text into numbers with one of them first."
+            )
+        late = [t.name for t in node.input_tensors if id(t) not in available]
+        if late:
+            raise ValueError(
+                f"Model '{model.name}': {type(op).__name__} '{op.name}' runs on the host (it reads or writes text), "
+                f"so its inputs must be model inputs or outputs of other such layers; {late} are computed by the "
+                "compiled part of the model. Apply text preprocessing first, or in the data pipeline."
+            )
+        host.append(node)
+        available.update(id(t) for t in node.output_tensors)
+    if not host:
+        return [], compiled, []
+    core = [t for t in model.inputs if not is_string_dtype(t.dtype)]
+    core += [t for n in host for t in n.output_tensors if not is_string_dtype(t.dtype)]
+    text_outputs = [t.name for t in model.outputs if is_string_dtype(t.dtype)]
+    if text_outputs:
+        raise ValueError(
+            f"Model '{model.name}': outputs {text_outputs} are text; a model computes numbers. Apply the layer that "
+            "makes text (e.g. StringLookup(invert=True)) to the predictions instead."
+        )
+    return host, compiled, core
 
 
 class Functional(Model):
@@ -64,6 +124,7 @@ class Functional(Model):
         self._run_nodes = [
             n for n in self._graph.nodes if not n.is_input and not any(id(t) in input_ids for t in n.output_tensors)
         ]
+        self._host_nodes, self._run_nodes, self._core_tensors = _split_host_stage(self)
         # Masks flow at run time only where graph building found some (Embedding(mask_zero=True), Masking...).
         self._graph_has_masks = any(get_keras_mask(t) is not None for n in self._run_nodes for t in n.output_tensors)
         self.built = True
@@ -111,6 +172,35 @@ class Functional(Model):
         self.built = True
 
     # -- running the graph -----------------------------------------------------------------------------
+    def _has_host_stage(self) -> bool:
+        return bool(self._host_nodes)
+
+    def _host_stage(self, data: Any) -> Any:
+        """User data -> ``HostStageOutputs``: the host layers (text in) run here, on NumPy, before any jit."""
+        if not self._host_nodes or isinstance(data, HostStageOutputs) or any_symbolic(data):
+            return data
+        flat = [np.asarray(x) if isinstance(x, list | tuple | str | bytes) else x for x in self._flatten_data(data)]
+        flat = self._adjust_ranks(flat)
+        self._check_data_shapes(flat)
+        return HostStageOutputs(self._run_host_nodes(flat, self.inputs))
+
+    def _run_host_nodes(self, flat: list[Any], tensors: list[SymbolicTensor]) -> list[Any]:
+        values: dict[int, Any] = {id(t): x for t, x in zip(tensors, flat, strict=True)}
+        is_leaf = lambda x: isinstance(x, SymbolicTensor)  # noqa: E731
+        for node in self._host_nodes:
+            args, kwargs = jax.tree_util.tree_map(
+                lambda t: values[id(t)] if isinstance(t, SymbolicTensor) else t,
+                (node.call_args, node.call_kwargs),
+                is_leaf=is_leaf,
+            )
+            outs = node.operation(*args, **kwargs)
+            for t, value in zip(node.output_tensors, jax.tree_util.tree_leaves(outs), strict=True):
+                values[id(t)] = value
+        return [values[id(t)] for t in self._core_tensors]
+
+    def _pack_inputs(self, xs: list[Any]) -> Any:
+        return HostStageOutputs(xs) if self._host_nodes else super()._pack_inputs(xs)
+
     def _flatten_data(self, data: Any) -> list[Any]:
         """Match user data (one array, a list, or a dict by input name) to ``self.inputs``."""
         n = len(self.inputs)
@@ -165,7 +255,7 @@ class Functional(Model):
             return xs
         xs = self._adjust_ranks(xs, tensors)
         self._check_data_shapes(xs, tensors)
-        return xs
+        return self._run_host_nodes(xs, tensors) if self._host_nodes else xs
 
     def _check_data_shapes(self, flat: list[Any], tensors: list[Any] | None = None) -> None:
         for t, x in zip(tensors or self.inputs, flat, strict=True):
@@ -182,9 +272,13 @@ class Functional(Model):
                 )
 
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
-        flat = self._adjust_ranks(self._flatten_data(inputs))
-        self._check_data_shapes(flat)
-        values: dict[int, Any] = {id(t): x for t, x in zip(self.inputs, flat, strict=True)}
+        inputs = self._host_stage(inputs)
+        if isinstance(inputs, HostStageOutputs):
+            values: dict[int, Any] = {id(t): x for t, x in zip(self._core_tensors, inputs.values, strict=True)}
+        else:
+            flat = self._adjust_ranks(self._flatten_data(inputs))
+            self._check_data_shapes(flat)
+            values = {id(t): x for t, x in zip(self.inputs, flat, strict=True)}
 
         def fetch(t: Any) -> Any:
             return values[id(t)] if isinstance(t, SymbolicTensor) else t

@@ -133,9 +133,19 @@ class Model(Trainer, Layer):
 
     # -- calling on data: one jitted function of the current weights ------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if args and self._has_host_stage():
+            args = (self._host_stage(args[0]), *args[1:])  # text -> numbers, on the host, before any jit
         if self._can_call_compiled(args, kwargs):
             return self._call_compiled(args[0], kwargs.get("training"))
         return super().__call__(*args, **kwargs)
+
+    def _has_host_stage(self) -> bool:
+        """Whether the model starts with layers that run on the host (text in): Functional models may."""
+        return False
+
+    def _host_stage(self, data: Any) -> Any:
+        """The model's inputs after its host layers have run (identity for models without them)."""
+        return data
 
     def _can_call_compiled(self, args: tuple, kwargs: dict) -> bool:
         if not self.built or self.run_eagerly or len(args) != 1 or set(kwargs) - {"training"}:

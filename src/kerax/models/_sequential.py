@@ -153,6 +153,15 @@ class Sequential(Model):
     def _conform_inputs(self, xs: list[Any]) -> list[Any]:
         return xs if self._functional is None else self._functional._conform_inputs(xs)
 
+    def _has_host_stage(self) -> bool:
+        return self._functional is not None and self._functional._has_host_stage()
+
+    def _host_stage(self, data: Any) -> Any:
+        return data if self._functional is None else self._functional._host_stage(data)
+
+    def _pack_inputs(self, xs: list[Any]) -> Any:
+        return super()._pack_inputs(xs) if self._functional is None else self._functional._pack_inputs(xs)
+
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None) -> Any:
         if self._functional is None:
             raise ValueError(f"Sequential '{self.name}' is not built; call build(input_shape) or call it on data.")

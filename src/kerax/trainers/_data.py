@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 
-def _as_array(x: Any, what: str) -> np.ndarray:
+def _as_array(x: Any, what: str, text: bool = False) -> np.ndarray:
     if hasattr(x, "numpy") and not isinstance(x, np.ndarray) and not hasattr(x, "__jax_array__"):
         try:
             x = x.numpy()  # torch tensors, tf tensors: without importing either
@@ -21,6 +21,8 @@ def _as_array(x: Any, what: str) -> np.ndarray:
         arr = np.asarray(x)
     except Exception as e:  # noqa: BLE001
         raise TypeError(f"{what}: expected an array, received {type(x).__name__}.") from e
+    if text:
+        return arr  # an input declared with dtype="string": the model's host layers read it
     if arr.dtype.kind in "US" or (arr.dtype == object and arr.size and isinstance(arr.flat[0], str | bytes)):
         raise TypeError(
             f"{what}: received strings (dtype {arr.dtype}); kerax computes on numbers. Map them to integers "
@@ -40,8 +42,13 @@ def _as_array(x: Any, what: str) -> np.ndarray:
     return arr
 
 
-def flatten_structure(data: Any, names: list[str], what: str) -> list[np.ndarray] | None:
-    """One array, a list of arrays, or a dict keyed by ``names`` -> a list aligned with ``names``."""
+def flatten_structure(
+    data: Any, names: list[str], what: str, text: frozenset[str] = frozenset()
+) -> list[np.ndarray] | None:
+    """One array, a list of arrays, or a dict keyed by ``names`` -> a list aligned with ``names``.
+
+    The inputs named in ``text`` may hold strings (a model's ``Input(dtype="string")``).
+    """
     if data is None:
         return None
     if isinstance(data, dict):
@@ -53,20 +60,20 @@ def flatten_structure(data: Any, names: list[str], what: str) -> list[np.ndarray
         extra = [k for k in data if k not in names]
         if extra:
             raise ValueError(f"{what}: unexpected keys {extra}. Expected keys: {names}.")
-        return [_as_array(data[n], f"{what}['{n}']") for n in names]
+        return [_as_array(data[n], f"{what}['{n}']", n in text) for n in names]
     if isinstance(data, list | tuple) and len(names) == 1 and len(data) == 1 and hasattr(data[0], "shape"):
-        return [_as_array(data[0], what)]
+        return [_as_array(data[0], what, names[0] in text)]
     if isinstance(data, list | tuple) and len(names) > 1:
         if len(data) != len(names):
             raise ValueError(
                 f"{what}: the model has {len(names)} ({', '.join(names)}), but a list of {len(data)} was given."
             )
-        return [_as_array(d, f"{what}[{i}]") for i, d in enumerate(data)]
+        return [_as_array(d, f"{what}[{i}]", n in text) for i, (d, n) in enumerate(zip(data, names, strict=True))]
     if len(names) > 1:
         raise ValueError(
             f"{what}: the model has {len(names)} ({', '.join(names)}): pass a list or a dict keyed by name."
         )
-    return [_as_array(data, what)]
+    return [_as_array(data, what, names[0] in text)]
 
 
 @dataclass

@@ -26,6 +26,7 @@ from kerax import callbacks as _callbacks
 from kerax import metrics as _metrics
 from kerax import optimizers as _optimizers
 from kerax.backend import _config, _random, _scope, _staging
+from kerax.backend._dtypes import is_string_dtype
 from kerax.distribution import _placement
 from kerax.layers import _layer
 from kerax.trainers import _compile, _predict
@@ -385,6 +386,15 @@ class Trainer:
         names = getattr(self, "input_names", None)
         return list(names) if names else ["input"]
 
+    def _text_input_names(self) -> frozenset[str]:
+        """The names of the inputs declared as text (``Input(dtype="string")``), which take strings."""
+        inputs = getattr(self, "inputs", None) or []
+        if not any(is_string_dtype(t.dtype) for t in inputs):
+            return frozenset()
+        struct = getattr(self, "_inputs_struct", None)
+        tensors = list(struct.values()) if isinstance(struct, dict) else inputs
+        return frozenset(n for n, t in zip(self._input_names(), tensors, strict=True) if is_string_dtype(t.dtype))
+
     def _conform_inputs(self, xs: list[Any]) -> list[Any]:
         """Whole input arrays, adapted to and checked against declared inputs (Functional, Sequential)."""
         return xs
@@ -408,7 +418,7 @@ class Trainer:
             raise ValueError(f"{what}: `x` is required.")
         if not self.built:
             self._build_from_data(x)
-        xs = flatten_structure(x, self._input_names(), f"{what}: x")
+        xs = flatten_structure(x, self._input_names(), f"{what}: x", self._text_input_names())
         xs = self._conform_inputs(xs)
         ys = None if y is None else flatten_structure(y, self._output_names(), f"{what}: y")
         sw = (

@@ -8,6 +8,7 @@ from typing import Any
 import jax.numpy as jnp
 
 from kerax.backend import _config
+from kerax.backend._dtypes import is_string_dtype
 from kerax.backend._symbolic import SymbolicTensor
 from kerax.layers._layer import Layer
 
@@ -57,7 +58,8 @@ class InputLayer(Layer):
             shape = kwargs.pop("input_shape")
         if "batch_input_shape" in kwargs and batch_shape is None:
             batch_shape = kwargs.pop("batch_input_shape")
-        super().__init__(name=name, dtype=dtype, **kwargs)
+        text = dtype is not None and is_string_dtype(dtype)
+        super().__init__(name=name, dtype=None if text else dtype, **kwargs)
         if sparse:
             raise ValueError(f"InputLayer '{self.name}': sparse inputs are not supported by kerax.")
         if batch_shape is not None:
@@ -73,7 +75,7 @@ class InputLayer(Layer):
         else:
             raise ValueError(f"InputLayer '{self.name}': give the shape of one sample, e.g. `Input(shape=(28, 28))`.")
         self.batch_shape = full
-        self._dtype = jnp.dtype(dtype or _config.floatx()).name
+        self._dtype = "string" if text else jnp.dtype(dtype or _config.floatx()).name
         self.optional = optional
         tensor = input_tensor or SymbolicTensor(full, self._dtype, name=self.name)
         self._record_node((), {}, tensor)
@@ -115,7 +117,8 @@ def Input(  # noqa: N802 - Keras's name
     Args:
         shape: the shape of one sample, without the batch size.
         batch_size: optional fixed batch size.
-        dtype: the dtype of the data (default float32).
+        dtype: the dtype of the data (default float32); ``"string"`` for text, which the model's first
+            layers (``TextVectorization``, ``StringLookup``, ``Hashing``...) turn into numbers on the host.
         batch_shape: the full shape, batch size included, instead of ``shape``.
         name: optional name, also the key of this input when data is passed as a dict.
     """
