@@ -90,7 +90,12 @@ def _cycle(f: h5py.File, tmp: Path) -> None:
 
 def _bad_names(f: h5py.File, tmp: Path) -> None:
     f.create_dataset("layers/dense_1/vars/0", data=np.ones((3, 2), "float32"))
-    f.create_dataset("layers/dense_1/vars/kernel", data=np.ones(2, "float32"))
+    f.create_dataset("layers/dense_1/vars/2", data=np.ones(2, "float32"))
+
+
+def _odd_name(f: h5py.File, tmp: Path) -> None:
+    f.create_dataset("layers/dense_1/vars/0", data=np.ones((3, 2), "float32"))
+    f.create_dataset("layers/dense_1/vars/no such;name", data=np.ones(2, "float32"))
 
 
 HOSTILE: dict[str, tuple[Callable[[h5py.File, Path], None], str]] = {
@@ -105,7 +110,8 @@ HOSTILE: dict[str, tuple[Callable[[h5py.File, Path], None], str]] = {
     "huge_compressed": (_huge_compressed, r"layers/dense_1/vars/0'.*declared size 4000000000 bytes exceeds the limit"),
     "deep": (_deep, r"nested deeper than 64 levels"),
     "cycle": (_cycle, r"layers/dense_1/loop'.*two paths"),
-    "bad_names": (_bad_names, r"layers/dense_1/vars'.*must be named 0\.\.1"),
+    "bad_names": (_bad_names, r"layers/dense_1/vars'.*must be 0\.\.1"),
+    "odd_name": (_odd_name, r"layers/dense_1/vars'.*'no such;name' is not a number or a short identifier"),
 }
 
 

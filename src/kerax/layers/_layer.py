@@ -10,7 +10,7 @@ import contextlib
 import functools
 import inspect
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import jax
@@ -58,6 +58,15 @@ def _as_shapes(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _as_shapes(v) for k, v in value.items()}
     return value
+
+
+def _is_shape(value: Any) -> bool:
+    """Whether ``value`` is a shape (a tuple or list of ints and None) or a structure of shapes."""
+    if isinstance(value, list | tuple):
+        if all(d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in value):
+            return True
+        return all(_is_shape(v) for v in value)
+    return isinstance(value, dict) and bool(value) and all(_is_shape(v) for v in value.values())
 
 
 def _shape_of(x: Any) -> Any:
@@ -840,16 +849,25 @@ class Layer(Operation):
         return cls(**config)
 
     def get_build_config(self) -> dict[str, Any] | None:
-        """The shapes the layer was built for (Keras's ``build_config``), or None if it is not built."""
+        """What the layer was built with (Keras's ``build_config``), or None if it is not built.
+
+        ``{"input_shape": shape}`` for a layer built from one shape; a ``build`` taking other arguments
+        beside the shape (``build(self, input_shape, layer_init)``) adds them by name, so that loading
+        calls it the same way; a ``build`` of several shapes gives ``{"shapes_dict": {name: shape}}``.
+        """
         if not self.built:
             return None
         recorded = self.__dict__.get("_build_arguments")
         if recorded is not None:
             build, args, kwargs = recorded
-            if len(args) == 1 and not kwargs:
-                return {"input_shape": args[0]}
             names = [p for p in inspect.signature(build).parameters if p != "self"]
-            return {"shapes_dict": {**dict(zip(names, args, strict=False)), **kwargs}}
+            bound = {**dict(zip(names, args, strict=False)), **kwargs}
+            if len(bound) == 1:
+                return {"input_shape": next(iter(bound.values()))}
+            values = list(bound.values())
+            if values and _is_shape(values[0]) and not any(_is_shape(v) for v in values[1:]):
+                return {"input_shape": values[0], **dict(list(bound.items())[1:])}
+            return {"shapes_dict": bound}
         if self._build_shapes is not None:
             return {"input_shape": self._build_shapes}
         return None
@@ -861,10 +879,50 @@ class Layer(Operation):
                 f"Layer '{self.name}': a build config holds 'input_shape' or 'shapes_dict', received {config!r}."
             )
         if "input_shape" in config:
-            self.build(_as_shapes(config["input_shape"]))
+            extras = {k: v for k, v in config.items() if k != "input_shape"}
+            self.build(_as_shapes(config["input_shape"]), **extras)
         else:
             self.build(**{k: _as_shapes(v) for k, v in config["shapes_dict"].items()})
         self._build_shapes = _as_shapes(config.get("input_shape"))
+
+    def save_own_variables(self, store: dict[str, Any]) -> None:
+        """Put the layer's own weights (not its sub-layers') into ``store`` when the model is saved.
+
+        The default stores them as ``"0"``, ``"1"``... (trainable, then non-trainable, in creation order).
+        Override it, with ``load_own_variables``, to save other state (a table, a counter) by name.
+
+        Args:
+            store: a dict to fill with NumPy arrays; keys are short names.
+        """
+        for i, variable in enumerate(self._own_weights()):
+            store[str(i)] = np.asarray(variable.numpy())
+
+    def load_own_variables(self, store: Mapping[str, Any]) -> None:
+        """Restore what ``save_own_variables`` stored, when a saved model is loaded.
+
+        Args:
+            store: the arrays saved for this layer, by key.
+
+        Raises:
+            ValueError: the store does not hold one array of the right shape per weight.
+        """
+        own = self._own_weights()
+        keys = list(store)
+        if len(keys) != len(own):
+            raise ValueError(
+                f"Layer '{self.name}' ({type(self).__name__}) expects {len(own)} saved weights "
+                f"({', '.join(v.path for v in own) or 'none'}), but the file holds {len(keys)} ({keys})."
+            )
+        values = [np.asarray(store[str(i)]) if str(i) in store else None for i in range(len(own))]
+        for i, (variable, value) in enumerate(zip(own, values, strict=True)):
+            if value is None or tuple(value.shape) != tuple(variable.shape):
+                got = "nothing" if value is None else f"shape {tuple(value.shape)}"
+                raise ValueError(
+                    f"Layer '{self.name}' ({type(self).__name__}): weight {i} ('{variable.path}') expects shape "
+                    f"{tuple(variable.shape)}, but the file holds {got}."
+                )
+        for variable, value in zip(own, values, strict=True):
+            variable.assign(value.astype(variable.dtype, copy=False))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

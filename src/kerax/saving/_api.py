@@ -14,7 +14,7 @@ import os
 import warnings
 from typing import Any
 
-from kerax.saving import _keras_dialect, _weights, _zip
+from kerax.saving import _assets, _keras_dialect, _weights, _zip
 from kerax.saving._registry import UnsafeConfigError
 from kerax.saving._serialize import deserialize_keras_object, serialize_keras_object
 
@@ -71,7 +71,7 @@ def _model_config(model: Any) -> dict[str, Any]:
     config = serialize_keras_object(model)
     compile_config = model.get_compile_config()
     if compile_config is not None:
-        config["compile_config"] = compile_config
+        config["compile_config"] = serialize_keras_object(compile_config)  # a model's own may hold objects
     return config
 
 
@@ -116,6 +116,7 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, **kwargs: Any)
             f"save: the file name must end in '.kerax' (kerax's format) or '.keras' (Keras 3's format); "
             f"received {path!r}. Use save_weights() for weights only."
         )
+    members.update(_assets.collect(model))
     _zip.atomic_write(path, lambda f: _zip.write_archive(f, members), overwrite=overwrite)
 
 
@@ -141,7 +142,7 @@ def save_weights(model: Any, filepath: Any, overwrite: bool = True) -> None:
 def _open_archive(path: str, who: str) -> dict[str, bytes]:
     if not os.path.isfile(path):
         raise FileNotFoundError(f"{who}: no file at {path!r}.")
-    return _zip.read_archive(path, _MEMBERS, path)
+    return _zip.read_archive(path, _MEMBERS, path, prefixes=(_assets.PREFIX,))
 
 
 def _json(data: bytes, what: str) -> Any:
@@ -197,8 +198,9 @@ def load_model(
         arrays, metadata = _weights.decode(members[_KERAX_WEIGHTS], f"{path}: {_KERAX_WEIGHTS}")
         _weights.assign(model, arrays, metadata, path)
     elif _KERAS_WEIGHTS in members:
-        groups = _h5().read_h5_weights(io.BytesIO(members[_KERAS_WEIGHTS]))
+        groups = _h5().read_h5_stores(io.BytesIO(members[_KERAS_WEIGHTS]))
         optimizer_vars = groups.pop("optimizer/vars", None)
+        optimizer_vars = None if optimizer_vars is None else list(optimizer_vars.values())
         _keras_paths().load_keras_h5_into(model, groups)
     else:
         raise ValueError(f"load_model: {path} holds no weights ({_KERAX_WEIGHTS} or {_KERAS_WEIGHTS}).")
@@ -209,6 +211,7 @@ def load_model(
             _weights.restore_optimizer(model, arrays, path)
         elif optimizer_vars:
             _restore_keras_optimizer(model, optimizer_vars, path)
+    _assets.restore(model, members)
     return model
 
 
@@ -239,7 +242,7 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, by_name
     elif path.endswith(".h5") or path.endswith(".hdf5"):
         if by_name:
             raise ValueError("load_weights: by_name=True applies to kerax's safetensors files only.")
-        groups = _h5().read_h5_weights(path)
+        groups = _h5().read_h5_stores(path)
         groups.pop("optimizer/vars", None)
         _keras_paths().load_keras_h5_into(model, groups, skip_mismatch=skip_mismatch)
     elif path.endswith(".kerax") or path.endswith(".keras"):
@@ -248,7 +251,7 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, by_name
             arrays, metadata = _weights.decode(members[_KERAX_WEIGHTS], f"{path}: {_KERAX_WEIGHTS}")
             _weights.assign(model, arrays, metadata, path, skip_mismatch=skip_mismatch, by_name=by_name)
         elif _KERAS_WEIGHTS in members:
-            groups = _h5().read_h5_weights(io.BytesIO(members[_KERAS_WEIGHTS]))
+            groups = _h5().read_h5_stores(io.BytesIO(members[_KERAS_WEIGHTS]))
             groups.pop("optimizer/vars", None)
             _keras_paths().load_keras_h5_into(model, groups, skip_mismatch=skip_mismatch)
         else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
@@ -22,7 +23,7 @@ import numpy as np
 
 from kerax.saving._zip import atomic_path
 
-__all__ = ["read_h5_weights", "write_h5_weights", "MAX_DEPTH", "MAX_OBJECTS", "ABSOLUTE_MAX_BYTES"]
+__all__ = ["read_h5_stores", "read_h5_weights", "write_h5_weights", "MAX_DEPTH", "MAX_OBJECTS", "ABSOLUTE_MAX_BYTES"]
 
 MAX_DEPTH = 64
 """Deepest group nesting accepted (the root is depth 0)."""
@@ -31,6 +32,8 @@ MAX_OBJECTS = 100_000
 ABSOLUTE_MAX_BYTES = 8 * 1024**3
 """Cap on the default byte budget when compressed datasets allow more than the file's size."""
 _COMPRESSED_RATIO = 1024
+# The names a layer may give the arrays it saves itself (``save_own_variables``), besides 0, 1, ...
+_STORE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,127}")
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 Source = str | os.PathLike[str] | IO[bytes]
@@ -176,10 +179,22 @@ def _check_dataset(path: str, name: str, dset: Any, h5py: Any) -> tuple[str, Any
 
 
 def _ordered(path: str, datasets: list[tuple[str, Any, np.dtype, int, bool]]) -> list[Any]:
-    names = {entry[0] for entry in datasets}
-    if not all(n.isdigit() and n == str(int(n)) for n in names) or names != {str(i) for i in range(len(names))}:
-        raise _refuse(path, f"datasets of a `vars` group must be named 0..{len(names) - 1}, found {sorted(names)}")
-    return sorted(datasets, key=lambda entry: int(entry[0]))
+    """Datasets in Keras's order: ``0, 1, ...`` numerically (all numbers, none missing), other names by name.
+
+    Names other than numbers come from layers that save their own state by name (``save_own_variables``).
+    """
+    names = [entry[0] for entry in datasets]
+    numbers = sorted(int(n) for n in names if n.isdigit() and n == str(int(n)))
+    if numbers != list(range(len(numbers))):
+        raise _refuse(path, f"numbered datasets of a `vars` group must be 0..{len(numbers) - 1}, found {sorted(names)}")
+    for name in names:
+        if not (name.isdigit() or _STORE_KEY.fullmatch(name)):
+            raise _refuse(path, f"dataset name {name!r} is not a number or a short identifier")
+    return sorted(datasets, key=lambda entry: _key_order(entry[0]))
+
+
+def _key_order(name: str) -> tuple[bool, int, str]:
+    return (not name.isdigit(), int(name) if name.isdigit() else 0, name)
 
 
 def _read(dset: Any, dtype: np.dtype) -> np.ndarray:
@@ -190,6 +205,23 @@ def _read(dset: Any, dtype: np.dtype) -> np.ndarray:
 
 
 def read_h5_weights(source: Source, *, max_bytes: int | None = None) -> dict[str, list[np.ndarray]]:
+    """Read every ``vars`` group of a Keras 3 HDF5 weights file as lists of arrays (see ``read_h5_stores``).
+
+    Raises:
+        ValueError: as ``read_h5_stores``, and for a group holding arrays saved by name (a layer's own
+            ``save_own_variables``), which only ``read_h5_stores`` returns.
+    """
+    stores = read_h5_stores(source, max_bytes=max_bytes)
+    out: dict[str, list[np.ndarray]] = {}
+    for path, store in stores.items():
+        named = [k for k in store if not k.isdigit()]
+        if named:
+            raise _refuse(path, f"arrays saved by name {named} (a layer's own save_own_variables)")
+        out[path] = list(store.values())
+    return out
+
+
+def read_h5_stores(source: Source, *, max_bytes: int | None = None) -> dict[str, dict[str, np.ndarray]]:
     """Read every ``vars`` group of a Keras 3 HDF5 weights file.
 
     Args:
@@ -200,8 +232,8 @@ def read_h5_weights(source: Source, *, max_bytes: int | None = None) -> dict[str
             file's size), 1024 times the file's size plus 1 MiB, at most ``ABSOLUTE_MAX_BYTES``.
 
     Returns:
-        ``{"layers/dense/vars": [kernel, bias], ...}``: each ``vars`` group's path (``"vars"`` for the
-        root object) mapped to its datasets in numeric order.
+        ``{"layers/dense/vars": {"0": kernel, "1": bias}, ...}``: each ``vars`` group's path (``"vars"``
+        for the root object) mapped to its datasets by name, numbers first in numeric order.
 
     Raises:
         ValueError: the file is not HDF5, is truncated or corrupt, or holds something refused (a link,
@@ -241,7 +273,9 @@ def read_h5_weights(source: Source, *, max_bytes: int | None = None) -> dict[str
                     raise _refuse(
                         f"{path}/{name}", f"datasets declare {total} bytes in total, over the limit of {budget} bytes"
                     )
-            return {path: [_read(dset, dtype) for _, dset, dtype, _, _ in items] for path, items in groups.items()}
+            return {
+                path: {name: _read(dset, dtype) for name, dset, dtype, _, _ in items} for path, items in groups.items()
+            }
         except (OSError, RuntimeError, KeyError) as err:
             raise ValueError(f"Corrupt or truncated HDF5 file {source!r}: {err}") from err
 
@@ -267,22 +301,20 @@ def _check_group_path(path: str) -> None:
         )
 
 
-def _write(h5file: Any, groups: Mapping[str, Sequence[Any]], names: Mapping[str, str]) -> None:
-    for path, arrays in groups.items():
+def _write(h5file: Any, groups: Mapping[str, Mapping[str, np.ndarray]], names: Mapping[str, str]) -> None:
+    for path, store in groups.items():
         vars_group = h5file.require_group(path)
         if path in names:
             vars_group.attrs["name"] = names[path]
-        for index, array in enumerate(arrays):
+        for key, array in store.items():
+            dset = vars_group.create_dataset(key, data=array)
             if array.dtype.name == "bfloat16":
-                dset = vars_group.create_dataset(str(index), data=array)
                 dset.attrs["dtype"] = "bfloat16"
-            else:
-                vars_group.create_dataset(str(index), data=array)
 
 
 def write_h5_weights(
     target: str | os.PathLike[str] | IO[bytes],
-    groups: Mapping[str, Sequence[Any]],
+    groups: Mapping[str, Sequence[Any] | Mapping[str, Any]],
     *,
     names: Mapping[str, str] | None = None,
 ) -> None:
@@ -292,8 +324,9 @@ def write_h5_weights(
         target: a path (written atomically: a temporary file in the same folder, fsync, rename), or a
             writable, seekable binary file object (e.g. an empty ``BytesIO``).
         groups: ``{"layers/dense/vars": [kernel, bias], ...}``; each key is a ``vars`` path, each value
-            the arrays (NumPy, JAX, or anything ``numpy.asarray`` takes) stored as ``"0"``, ``"1"``, ...
-            An empty list writes an empty ``vars`` group, as Keras does for layers without weights.
+            the arrays (NumPy, JAX, or anything ``numpy.asarray`` takes) stored as ``"0"``, ``"1"``, ...,
+            or a dict of arrays by name (what a layer's ``save_own_variables`` stored). An empty list
+            writes an empty ``vars`` group, as Keras does for layers without weights.
         names: optional ``{vars path: layer name}``, stored as the group's ``name`` attribute.
 
     Raises:
@@ -301,11 +334,14 @@ def write_h5_weights(
         ImportError: h5py is missing.
     """
     h5py = _import_h5py()
-    prepared: dict[str, list[np.ndarray]] = {}
+    prepared: dict[str, dict[str, np.ndarray]] = {}
     for path, arrays in groups.items():
         _check_group_path(path)
-        prepared[path] = [np.asarray(a) for a in arrays]
-        for array in prepared[path]:
+        items = arrays.items() if isinstance(arrays, Mapping) else enumerate(arrays)
+        prepared[path] = {str(key): np.asarray(a) for key, a in items}
+        for key, array in prepared[path].items():
+            if not (key.isdigit() or _STORE_KEY.fullmatch(key)):
+                raise ValueError(f"Cannot write weights group '{path}': {key!r} is not a short identifier.")
             _writable_dtype(path, array)
     names = dict(names or {})
     if not isinstance(target, str | os.PathLike):

@@ -16,7 +16,7 @@ walk on its own objects, with these differences from Keras's structure:
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,7 @@ from kerax.backend._naming import to_snake_case
 from kerax.backend._variables import Variable
 from kerax.layers._layer import _INTERNAL_ATTRIBUTES, Layer
 
-__all__ = ["keras_weight_groups", "keras_h5_groups_of", "load_keras_h5_into"]
+__all__ = ["keras_h5_groups_of", "keras_objects", "keras_weight_groups", "load_keras_h5_into"]
 
 _ATTRIBUTE_RENAMES: dict[str, dict[str, str]] = {"MultiHeadAttention": {"gate_dense": "_gate_dense"}}
 _IGNORED_FILE_TREES = ("optimizer/",)
@@ -112,11 +112,11 @@ def unique_name(name: str, used: dict[str, int]) -> str:
     return name
 
 
-def _visit(obj: Layer, path: str, out: dict[str, list[Variable]], visited: set[int]) -> None:
+def _visit(obj: Layer, path: str, out: dict[str, Layer], visited: set[int]) -> None:
     if id(obj) in visited:
         return
     visited.add(id(obj))
-    out[_vars_key(path)] = list(obj._own_weights())
+    out[path] = obj
     for name, value in _children(obj):
         child_path = _join(path, name)
         if isinstance(value, Layer):
@@ -126,7 +126,7 @@ def _visit(obj: Layer, path: str, out: dict[str, list[Variable]], visited: set[i
 
 
 def _visit_container(
-    container: Any, path: str, out: dict[str, list[Variable]], visited: set[int], seen_containers: set[int]
+    container: Any, path: str, out: dict[str, Layer], visited: set[int], seen_containers: set[int]
 ) -> None:
     if id(container) in seen_containers:
         return
@@ -138,6 +138,22 @@ def _visit_container(
             _visit(item, _join(path, unique_name(to_snake_case(type(item).__name__), used)), out, visited)
         elif isinstance(item, list | tuple | dict):
             _visit_container(item, _join(path, unique_name("container", used)), out, visited, seen_containers)
+
+
+def keras_objects(model: Layer) -> dict[str, Layer]:
+    """Every object Keras 3's saving visits, by path (``""`` for the model itself), in visiting order.
+
+    Raises:
+        ValueError: the model is not built.
+    """
+    if not model.built:
+        raise ValueError(
+            f"Model '{model.name}' is not built, so it has no weights to map to Keras's file layout; "
+            f"build it (call it on data or call `build(input_shape)`) first."
+        )
+    out: dict[str, Layer] = {}
+    _visit(model, "", out, set())
+    return out
 
 
 def keras_weight_groups(model: Layer) -> dict[str, list[Variable]]:
@@ -154,19 +170,28 @@ def keras_weight_groups(model: Layer) -> dict[str, list[Variable]]:
     Raises:
         ValueError: the model is not built.
     """
-    if not model.built:
-        raise ValueError(
-            f"Model '{model.name}' is not built, so it has no weights to map to Keras's file layout; "
-            f"build it (call it on data or call `build(input_shape)`) first."
-        )
-    out: dict[str, list[Variable]] = {}
-    _visit(model, "", out, set())
-    return out
+    return {_vars_key(path): list(obj._own_weights()) for path, obj in keras_objects(model).items()}
 
 
-def keras_h5_groups_of(model: Layer) -> dict[str, list[np.ndarray]]:
-    """``{vars path: [numpy arrays]}`` of a built model, ready for ``write_h5_weights``."""
-    return {path: [np.asarray(v.numpy()) for v in variables] for path, variables in keras_weight_groups(model).items()}
+def _saves_own_way(obj: Layer, hook: str) -> bool:
+    return getattr(type(obj), hook) is not getattr(Layer, hook)
+
+
+def keras_h5_groups_of(model: Layer) -> dict[str, Any]:
+    """``{vars path: arrays}`` of a built model, ready for ``write_h5_weights``.
+
+    Each object fills its group with its ``save_own_variables``: a list ``[kernel, bias]`` for the
+    default, a dict of arrays by name for a layer that saves its own state its own way.
+    """
+    groups: dict[str, Any] = {}
+    for path, obj in keras_objects(model).items():
+        if _saves_own_way(obj, "save_own_variables"):
+            store: dict[str, Any] = {}
+            obj.save_own_variables(store)
+            groups[_vars_key(path)] = {str(k): np.asarray(v) for k, v in store.items()}
+        else:
+            groups[_vars_key(path)] = [np.asarray(v.numpy()) for v in obj._own_weights()]
+    return groups
 
 
 def _owner(path: str) -> str:
@@ -174,19 +199,18 @@ def _owner(path: str) -> str:
     return owner or "<root model>"
 
 
-def load_keras_h5_into(
-    model: Layer, groups: Mapping[str, Sequence[np.ndarray]], *, skip_mismatch: bool = False
-) -> None:
-    """Assign weights read by ``read_h5_weights`` to a built kerax model.
+def load_keras_h5_into(model: Layer, groups: Mapping[str, Any], *, skip_mismatch: bool = False) -> None:
+    """Assign weights read by ``read_h5_stores`` (or ``read_h5_weights``) to a built kerax model.
 
     Every group of the model that has variables must be in ``groups`` with the same number of arrays
     and the same shapes (values are cast to each variable's dtype). Groups of the file that the model
     does not have are unexpected, unless they are empty or hold the optimizer's state (``optimizer/``),
-    which is not model weights. Everything is checked before anything is assigned.
+    which is not model weights. Everything is checked before anything is assigned; then the layers that
+    save their own state their own way (``load_own_variables``) read their groups.
 
     Args:
         model: a built kerax model.
-        groups: ``{vars path: [arrays]}`` as returned by ``read_h5_weights``.
+        groups: ``{vars path: {name: array}}`` (or lists of arrays in numeric order).
         skip_mismatch: warn about and skip missing, mismatched and unexpected groups (a mismatched
             group is skipped as a whole) instead of raising.
 
@@ -194,27 +218,36 @@ def load_keras_h5_into(
         ValueError: missing, mismatched or unexpected groups (without ``skip_mismatch``); nothing was
             assigned. The message names each layer path with the expected and received shapes.
     """
-    expected = keras_weight_groups(model)
+    objects = {_vars_key(path): obj for path, obj in keras_objects(model).items()}
     plan: list[tuple[Variable, np.ndarray]] = []
+    hooks: list[tuple[Layer, dict[str, np.ndarray]]] = []
     missing: list[str] = []
     mismatched: list[str] = []
-    for path, variables in expected.items():
+    for path, obj in objects.items():
+        store = _as_store(groups.get(path))
+        if _saves_own_way(obj, "load_own_variables"):
+            if store is not None:
+                hooks.append((obj, store))
+            continue
+        variables = obj._own_weights()
         if not variables:
             continue
-        if path not in groups:
+        if store is None:
             missing.append(f"'{path}' (layer '{_owner(path)}', {len(variables)} weights)")
             continue
-        arrays = [np.asarray(a) for a in groups[path]]
+        named = [k for k in store if not k.isdigit()]
+        arrays = [np.asarray(store[k]) for k in store if k.isdigit()]
         want = [tuple(v.shape) for v in variables]
         got = [tuple(a.shape) for a in arrays]
-        if want != got:
-            mismatched.append(f"layer '{_owner(path)}' ('{path}'): expected shapes {want}, received {got}")
+        if want != got or named:
+            extra = f" and arrays named {named}" if named else ""
+            mismatched.append(f"layer '{_owner(path)}' ('{path}'): expected shapes {want}, received {got}{extra}")
             continue
         plan.extend(zip(variables, arrays, strict=True))
     unexpected = [
         f"'{path}' ({len(arrays)} arrays)"
         for path, arrays in groups.items()
-        if len(arrays) and path not in expected and not path.startswith(_IGNORED_FILE_TREES)
+        if len(arrays) and path not in objects and not path.startswith(_IGNORED_FILE_TREES)
     ]
     if missing or mismatched or unexpected:
         lines = [f"The weights do not match model '{model.name}':"]
@@ -228,3 +261,13 @@ def load_keras_h5_into(
     cast = [(var, np.asarray(array, dtype=var.dtype)) for var, array in plan]
     for var, array in cast:
         var.assign(array)
+    for obj, store in hooks:
+        obj.load_own_variables(store)
+
+
+def _as_store(arrays: Any) -> dict[str, np.ndarray] | None:
+    if arrays is None:
+        return None
+    if isinstance(arrays, Mapping):
+        return {str(k): v for k, v in arrays.items()}
+    return {str(i): a for i, a in enumerate(arrays)}

@@ -207,11 +207,7 @@ def _tensor(outputs_of: dict, history: list[Any], created: dict[str, Any]) -> Sy
 
 # -- Sequential ------------------------------------------------------------------------------------------
 def sequential_config(model: Any) -> dict[str, Any]:
-    layers = []
-    for layer in model._layers_list:
-        entry = serialize_keras_object(layer)
-        entry.pop("build_config", None)  # Sequential.build() rebuilds every layer from the input shape
-        layers.append(entry)
+    layers = [serialize_keras_object(layer) for layer in model._layers_list]
     config: dict[str, Any] = {"name": model.name, "trainable": model.trainable, "layers": layers}
     if model._functional is not None:
         config["build_input_shape"] = list(model._functional.inputs[0].shape)

@@ -80,8 +80,14 @@ def _check_name(name: str, where: str) -> None:
         raise UnsafeArchiveError(f"{where}: member {name!r} climbs out of the archive with '..'; refusing it.")
 
 
-def read_archive(source: Any, wanted: set[str], where: str) -> dict[str, bytes]:
-    """Read the members named in ``wanted`` (others are only checked) from a zip path or file object.
+def read_archive(source: Any, wanted: set[str], where: str, prefixes: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Read the members named in ``wanted`` or under ``prefixes`` (others are only checked) from a zip.
+
+    Args:
+        source: a path or a binary file object.
+        wanted: exact member names to read.
+        where: how to name the archive in errors.
+        prefixes: folders whose members are read too (e.g. ``("assets/",)``).
 
     Raises:
         UnsafeArchiveError: for escaping paths, zip bombs, overlapping or duplicate members.
@@ -129,7 +135,7 @@ def read_archive(source: Any, wanted: set[str], where: str) -> dict[str, bytes]:
                 raise UnsafeArchiveError(f"{where}: two members share the same bytes (a zip bomb); refused.")
         out: dict[str, bytes] = {}
         for info in infos:
-            if info.filename not in wanted or info.is_dir():
+            if info.is_dir() or not (info.filename in wanted or (prefixes and info.filename.startswith(prefixes))):
                 continue
             try:
                 with archive.open(info) as member:

@@ -1,0 +1,64 @@
+""".keras files with a registered custom layer that saves its own state and assets, both ways with Keras 3.
+
+The same layer is defined for each library (registered as ``hooks>Tagged``): a Dense whose
+``save_own_variables`` also stores a named array and whose ``save_assets`` writes a text file. A file
+saved by one library loads in the other with the weights, the named array and the asset restored.
+"""
+
+from __future__ import annotations
+
+import os
+
+import keras
+import numpy as np
+import pytest
+
+import kerax
+
+
+def _tagged(lib):
+    class Tagged(lib.layers.Dense):
+        def __init__(self, units, tag="", **kwargs):
+            super().__init__(units, **kwargs)
+            self.tag = tag
+            self.extra = np.zeros((3,), "float32")
+
+        def get_config(self):
+            return {**super().get_config(), "tag": self.tag}
+
+        def save_own_variables(self, store):
+            super().save_own_variables(store)
+            store["extra"] = self.extra
+
+        def load_own_variables(self, store):
+            self.extra = np.asarray(store["extra"])
+            for i, v in enumerate(self.weights):
+                v.assign(store[str(i)])
+
+        def save_assets(self, inner_path):
+            with open(os.path.join(inner_path, "tag.txt"), "w") as f:
+                f.write(self.tag.upper())
+
+        def load_assets(self, inner_path):
+            with open(os.path.join(inner_path, "tag.txt")) as f:
+                self.tag = f.read()
+
+    return lib.saving.register_keras_serializable(package="hooks", name="Tagged")(Tagged)
+
+
+@pytest.mark.parametrize("direction", ["kerax_to_keras", "keras_to_kerax"])
+def test_save_own_variables_and_assets_cross_the_two_libraries(direction, tmp_path):
+    writer, reader = (kerax, keras) if direction == "kerax_to_keras" else (keras, kerax)
+    Tagged = _tagged(writer)
+    _tagged(reader)
+    model = writer.Sequential([writer.Input((4,)), Tagged(2, tag="abc"), writer.layers.Dense(1)])
+    model.layers[0].extra = np.array([1.0, 2.0, 3.0], "float32")
+    x = np.random.default_rng(0).random((5, 4)).astype("float32")
+    expected = np.asarray(model(x))
+    path = str(tmp_path / "tagged.keras")
+    model.save(path)
+
+    restored = reader.models.load_model(path)
+    np.testing.assert_allclose(np.asarray(restored(x)), expected, rtol=1e-6)
+    np.testing.assert_array_equal(restored.layers[0].extra, [1.0, 2.0, 3.0])
+    assert restored.layers[0].tag == "ABC"  # the asset file, written upper-case, was read back
