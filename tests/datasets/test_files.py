@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
 from kx_dataset_helpers import make_tar_gz, symlink_info
 
 from kerax.datasets import DatasetIntegrityError, DatasetUnavailableError, UnsafeDatasetError, mnist
-from kerax.datasets._archive import extract_tar
+from kerax.datasets._archive import archive_format_of, extract_archive, extract_tar
 from kerax.datasets._files import _ORIGIN_OVERRIDES, cache_dir, get_file, get_files, kerax_home
 
 PAYLOAD = b"kerax dataset payload\n" * 1000
@@ -211,3 +213,64 @@ def test_extracted_files_are_plain(tmp_path: Path) -> None:
     extract_tar(str(archive), str(tmp_path / "out"))
     assert (tmp_path / "out" / "inner" / "a.txt").read_bytes() == b"a"
     assert os.stat(tmp_path / "out" / "inner" / "a.txt").st_mode & 0o777 == 0o644
+
+
+def write_zip(path: Path, files: dict[str, bytes], symlinks: dict[str, str] | None = None) -> None:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, content in files.items():
+            zf.writestr(name, content)
+        for name, target in (symlinks or {}).items():
+            info = zipfile.ZipInfo(name)
+            info.create_system = 3
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            zf.writestr(info, target)
+
+
+def test_zip_extraction_and_format_detection(tmp_path: Path) -> None:
+    write_zip(tmp_path / "ok.zip", {"inner/a.txt": b"a", "inner/sub/": b"", "b.txt": b"b"})
+    make_tar_gz(tmp_path / "ok.tar.gz", {"a.txt": b"a"})
+    (tmp_path / "junk").write_bytes(b"junk" * 100)
+    assert archive_format_of(str(tmp_path / "ok.zip")) == "zip"
+    assert archive_format_of(str(tmp_path / "ok.tar.gz")) == "tar"
+    assert archive_format_of(str(tmp_path / "ok.tar.gz"), ["zip"]) is None
+    assert archive_format_of(str(tmp_path / "junk")) is None
+    extract_archive(str(tmp_path / "ok.zip"), str(tmp_path / "out"), "zip")
+    assert (tmp_path / "out" / "inner" / "a.txt").read_bytes() == b"a"
+    assert (tmp_path / "out" / "inner" / "sub").is_dir()
+    assert (tmp_path / "out" / "b.txt").read_bytes() == b"b"
+
+
+@pytest.mark.parametrize(
+    "files, symlinks, match",
+    [
+        ({"ok.txt": b"ok", "../evil": b"x"}, None, "'../evil' climbs out"),
+        ({"ok.txt": b"ok", "/tmp/evil_abs_kerax": b"x"}, None, "absolute or unsafe path"),
+        ({"ok.txt": b"ok"}, {"link": "ok.txt"}, "'link' is a link; only plain files"),
+    ],
+)
+def test_zip_unsafe_members_refused(tmp_path: Path, files, symlinks, match: str) -> None:
+    write_zip(tmp_path / "bad.zip", files, symlinks)
+    with pytest.raises(UnsafeDatasetError, match=match):
+        extract_archive(str(tmp_path / "bad.zip"), str(tmp_path / "out" / "target"), "zip")
+    assert leftovers(tmp_path / "out") == []
+    assert not (tmp_path / "evil").exists() and not Path("/tmp/evil_abs_kerax").exists()
+
+
+def test_zip_not_an_archive(tmp_path: Path) -> None:
+    from kerax.datasets import DatasetFormatError
+
+    (tmp_path / "junk.zip").write_bytes(b"PK\x03\x04" + b"junk" * 100)
+    with pytest.raises(DatasetFormatError, match="not a readable zip"):
+        extract_archive(str(tmp_path / "junk.zip"), str(tmp_path / "out"), "zip")
+    assert leftovers(tmp_path) == ["junk.zip"]
+
+
+def test_existing_folder_kept_or_replaced(tmp_path: Path) -> None:
+    make_tar_gz(tmp_path / "new.tar.gz", {"new.txt": b"new"})
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "old.txt").write_bytes(b"old")
+    extract_archive(str(tmp_path / "new.tar.gz"), str(tmp_path / "out"), "tar")
+    assert leftovers(tmp_path / "out") == ["old.txt"]  # kept (another process extracted it first)
+    extract_archive(str(tmp_path / "new.tar.gz"), str(tmp_path / "out"), "tar", replace=True)
+    assert leftovers(tmp_path / "out") == ["new.txt"]
+    assert leftovers(tmp_path) == ["new.tar.gz", "out"]  # nothing left aside

@@ -11,6 +11,9 @@ from kerax.callbacks._learning_rate_scheduler import LearningRateScheduler
 from kerax.callbacks._model_checkpoint import ModelCheckpoint
 from kerax.callbacks._progbar_logger import ProgbarLogger
 from kerax.callbacks._reduce_lr_on_plateau import ReduceLROnPlateau
+from kerax.callbacks._remote_monitor import RemoteMonitor
+from kerax.callbacks._swap_ema_weights import SwapEMAWeights
+from kerax.callbacks._tensorboard import TensorBoard
 from kerax.callbacks._terminate_on_nan import TerminateOnNaN
 
 __all__ = [
@@ -25,5 +28,8 @@ __all__ = [
     "ModelCheckpoint",
     "ProgbarLogger",
     "ReduceLROnPlateau",
+    "RemoteMonitor",
+    "SwapEMAWeights",
+    "TensorBoard",
     "TerminateOnNaN",
 ]

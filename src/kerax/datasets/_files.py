@@ -7,6 +7,9 @@ Keras publishes only an MD5 for) is checked while it streams, and it is moved in
 ``os.replace`` only once it is complete and correct. Files already in the cache are used as they are,
 without hashing, so a hand-placed partial or locally built copy works (Keras re-hashes cached files and
 re-downloads on a mismatch, which would replace such a copy); each loader still validates the format.
+
+``fetch`` (the downloader) and ``kerax.datasets._archive`` (the extractor) are shared with the public
+``kerax.utils.get_file``, which, unlike the dataset cache, does re-hash a cached file when given a hash.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import contextlib
 import hashlib
 import http.client
 import os
-import sys
 import tempfile
 import urllib.error
 import urllib.parse
@@ -218,6 +220,122 @@ def _describe(err: BaseException) -> str:
     return f"{type(err).__name__}: {err}"
 
 
+class FetchError(Exception):
+    """A download did not complete: unreachable host, HTTP error, interrupted transfer, unusable address.
+
+    Args:
+        reason: What went wrong, in words (it names the address).
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class FetchRejected(FetchError):
+    """A download completed but was refused (hash mismatch or failed validation); it was discarded.
+
+    Args:
+        reason: What went wrong, in words (for a hash mismatch, both hashes).
+        digest: The hash of what was received, when the hash did not match.
+    """
+
+    def __init__(self, reason: str, digest: str | None = None) -> None:
+        super().__init__(reason)
+        self.digest = digest
+
+
+def fetch(
+    url: str,
+    target: str,
+    *,
+    file_hash: str | None = None,
+    algorithm: str = "sha256",
+    validate: Callable[[str], None] | None = None,
+    schemes: Sequence[str] = ("http", "https"),
+    progress: bool = True,
+) -> None:
+    """Download ``url`` to ``target`` atomically: the file appears only once complete and correct.
+
+    The data streams into a temporary file in the target's folder while it is hashed; it is moved
+    into place with ``os.replace`` only if it has the announced length, matches ``file_hash`` and
+    passes ``validate``. On any failure, interruption included, the temporary file is removed and an
+    existing ``target`` is left untouched. Every network operation times out after ``_TIMEOUT_S``.
+
+    Args:
+        url: Address to download (its scheme must be one of ``schemes``).
+        target: Path of the file to write; its folder is created if needed.
+        file_hash: Expected hex digest of the content (any case); ``None`` skips the check.
+        algorithm: ``"sha256"`` or ``"md5"``, the algorithm of ``file_hash``.
+        validate: Optional check run on the complete temporary file; it raises
+            ``DatasetFormatError`` to reject the file.
+        schemes: Accepted URL schemes.
+        progress: Whether to announce the download and show a ``Progbar`` of the bytes received
+            (it follows kerax's interactive-logging setting, as every progress bar does).
+
+    Raises:
+        FetchRejected: If the content does not match ``file_hash`` or fails ``validate``.
+        FetchError: If the address is not usable or the download fails or is cut short.
+    """
+    if urllib.parse.urlsplit(url).scheme.lower() not in schemes:
+        raise FetchError(f"{url!r} is not an {'/'.join(schemes)} address")
+    folder = os.path.dirname(os.path.abspath(target))
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as err:
+        raise FetchError(f"cannot create {folder}: {err}") from err
+    bar = None
+    if progress:
+        from kerax.utils._progbar import Progbar, print_msg  # lazy: kerax.utils imports this module
+
+        print_msg(f"Downloading data from {url}")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".part")
+    try:
+        hasher = hashlib.new(algorithm)
+        size = 0
+        with os.fdopen(fd, "wb") as out:
+            try:
+                response = _open_url(url)
+            except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as err:
+                if isinstance(err, urllib.error.HTTPError):
+                    err.close()  # an HTTPError holds the open response
+                raise FetchError(f"downloading {url} failed: {_describe(err)}") from err
+            with response:
+                announced = response.headers.get("Content-Length")
+                total = int(announced) if announced is not None and announced.isdigit() else None
+                if progress:
+                    bar = Progbar(total)
+                while True:
+                    try:
+                        chunk = response.read(_CHUNK)
+                    except (http.client.HTTPException, OSError) as err:
+                        raise FetchError(f"downloading {url} failed: {_describe(err)}") from err
+                    if not chunk:
+                        break
+                    hasher.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+                    if bar is not None and (total is None or size < total):
+                        bar.update(size)
+        if total is not None and size != total:
+            raise FetchError(f"downloading {url} failed: the connection closed after {size} of {total} bytes")
+        if bar is not None:
+            bar.update(size, finalize=True)
+        digest = hasher.hexdigest()
+        if file_hash and digest != file_hash.lower():
+            raise FetchRejected(f"the {algorithm} of {url} is {digest}, expected {file_hash.lower()}", digest)
+        if validate is not None:
+            try:
+                validate(tmp)
+            except DatasetFormatError as err:
+                raise FetchRejected(f"{url} is not a valid {os.path.basename(target)}: {err}") from err
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(tmp)
+        raise
+
+
 def _download(
     origin: str,
     target: str,
@@ -229,52 +347,12 @@ def _download(
     url = _ORIGIN_OVERRIDES.get(origin, origin)
     missing = [(target, origin, file_hash, note)]
     algorithm = _hash_algorithm(file_hash) if file_hash else "sha256"
-    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        raise _unavailable(missing, f"{url!r} is not an http(s) address")
-    folder = os.path.dirname(target)
     try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError as err:
-        raise _unavailable(missing, f"cannot create {folder}: {err}") from err
-    print(f"Downloading data from {url}", file=sys.stderr)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{fname}.", suffix=".part")
-    try:
-        hasher = hashlib.new(algorithm)
-        size = 0
-        with os.fdopen(fd, "wb") as out:
-            try:
-                response = _open_url(url)
-            except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as err:
-                if isinstance(err, urllib.error.HTTPError):
-                    err.close()  # an HTTPError holds the open response
-                raise _unavailable(missing, f"downloading {url} failed: {_describe(err)}") from err
-            with response:
-                announced = response.headers.get("Content-Length")
-                while True:
-                    try:
-                        chunk = response.read(_CHUNK)
-                    except (http.client.HTTPException, OSError) as err:
-                        raise _unavailable(missing, f"downloading {url} failed: {_describe(err)}") from err
-                    if not chunk:
-                        break
-                    hasher.update(chunk)
-                    size += len(chunk)
-                    out.write(chunk)
-        if announced is not None and announced.isdigit() and size != int(announced):
-            raise _integrity(missing, f"{url} sent {size} bytes but announced {announced}")
-        digest = hasher.hexdigest()
-        if file_hash and digest != file_hash.lower():
-            raise _integrity(missing, f"the {algorithm} of {url} is {digest}, expected {file_hash.lower()}")
-        if validate is not None:
-            try:
-                validate(tmp)
-            except DatasetFormatError as err:
-                raise _integrity(missing, f"{url} is not a valid {fname}: {err}") from err
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(tmp)
-        raise
+        fetch(url, target, file_hash=file_hash, algorithm=algorithm, validate=validate)
+    except FetchRejected as err:
+        raise _integrity(missing, err.reason) from err
+    except FetchError as err:
+        raise _unavailable(missing, err.reason) from err
 
 
 _Missing = tuple[str, str, "str | None", "str | None"]

@@ -59,12 +59,15 @@ def predict_arrays(
     fn = _forward_fn(model)
     trainable, non_trainable = model.weight_lists()
     placement = _placement.current()
+
+    def weights() -> tuple[list, list]:
+        if placement is None:
+            return [v.value for v in trainable], [v.value for v in non_trainable]
+        return placement.place_weights(trainable), placement.place_weights(non_trainable)
+
     if placement is None:
-        tv = [v.value for v in trainable]
-        ntv = [v.value for v in non_trainable]
         put, to_host = None, np.asarray
     else:
-        tv, ntv = placement.place_weights(trainable), placement.place_weights(non_trainable)
         if n > batch_size:  # several batches: split each evenly (a single batch of any size runs replicated)
             placement.check_batch_size(batch_size, "predict")
         put = placement.put_batch
@@ -74,13 +77,14 @@ def predict_arrays(
         total_steps = min(int(steps), total_steps)
     if verbose == 0 and callbacks is None and total_steps == 1:
         xs = data.x if put is None else put(data.x)
-        out, assigned = fn(tv, ntv, xs)  # the one-batch fast path
+        out, assigned = fn(*weights(), xs)  # the one-batch fast path
         _layer.Layer.write_assigned(non_trainable, assigned)
         return jax.tree_util.tree_map(to_host, out)
     from kerax.trainers._trainer import callback_list  # _trainer imports this module
 
     cbs = callback_list(model, callbacks, verbose, epochs=1, steps=total_steps)
     cbs.on_predict_begin()
+    tv, ntv = weights()  # a callback may have set the weights (SwapEMAWeights)
     outputs = []
     ntv, updated = list(ntv), [None] * len(ntv)  # the state a batch assigned feeds the next batch
     for step in range(total_steps):
