@@ -1,5 +1,14 @@
-"""Keras 3's ``keras.preprocessing`` namespace: ``sequence.pad_sequences``."""
+"""Keras 3's ``keras.preprocessing`` namespace: ``image``, ``sequence`` and the dataset-building functions."""
 
-from kerax.preprocessing import sequence
+from kerax.preprocessing import image, sequence
+from kerax.utils._image_dataset import image_dataset_from_directory
+from kerax.utils._text_dataset import text_dataset_from_directory
+from kerax.utils._timeseries_dataset import timeseries_dataset_from_array
 
-__all__ = ["sequence"]
+__all__ = [
+    "image",
+    "image_dataset_from_directory",
+    "sequence",
+    "text_dataset_from_directory",
+    "timeseries_dataset_from_array",
+]
