@@ -36,7 +36,13 @@ class HostLayer(Layer):
             self._record_node(args, kwargs, outputs)
             return outputs
         if not self.built:
-            self._maybe_build(jax.tree_util.tree_map(_host_shape_spec, args[0]))
+            first = args[0]
+            if isinstance(first, str | bytes) or (
+                isinstance(first, list | tuple)
+                and not any(hasattr(x, "shape") for x in jax.tree_util.tree_leaves(first))
+            ):
+                first = np.asarray(first)  # a (nested) list of strings is one input, not one per string
+            self._maybe_build(jax.tree_util.tree_map(_host_shape_spec, first))
         return self.host_call(*args, **kwargs)
 
     def host_call(self, inputs: Any, **kwargs: Any) -> Any:
