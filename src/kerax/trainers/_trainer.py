@@ -33,8 +33,7 @@ from kerax.trainers import _compile, _predict
 from kerax.trainers._data import (
     ArrayBatches,
     ArrayData,
-    Prefetcher,
-    as_batch_iterable,
+    BatchStream,
     check_lengths,
     flatten_structure,
     is_batch_iterable,
@@ -523,13 +522,17 @@ class Trainer:
         return _ArraySource(self, steps, data, batch_size, shuffle)
 
     def _iterable_source(
-        self, data: Any, what: str, class_weight: Any = None, training: bool = False
+        self, data: Any, what: str, class_weight: Any = None, training: bool = False, shuffle: bool = False
     ) -> _IterableSource:
-        source = _IterableSource(self, data, what, class_weight)
-        if self._steps is None:
-            first = source.peek()
-            self._ensure_steps(first, training=training)
-            self._validate_targets(first)
+        source = _IterableSource(self, data, what, class_weight, shuffle)
+        try:
+            if self._steps is None:
+                first = source.peek()
+                self._ensure_steps(first, training=training)
+                self._validate_targets(first)
+        except BaseException:
+            source.close(None)  # no reader outlives a call that fails here
+            raise
         return source
 
     # -- fit -----------------------------------------------------------------------------------------
@@ -568,17 +571,17 @@ class Trainer:
             x, y, sample_weight, batch_size, shuffle, class_weight, validation_split, validation_data,
             validation_batch_size,
         )  # fmt: skip
-        steps_per_epoch = _config.capped_steps(steps_per_epoch, source.steps_per_epoch(steps_per_epoch))
-        if val_source is not None:
-            validation_steps = _config.capped_steps(validation_steps, val_source.steps_per_epoch(validation_steps))
-        steps = self._steps
-        total = source.steps_per_epoch(steps_per_epoch)
-        cbs = callback_list(self, callbacks, verbose, epochs=epochs, steps=total, history=True)
-        self.stop_training = False
-        self._initial_epoch = None
         state = None
         epoch_logs: dict[str, Any] = {}
-        try:
+        try:  # from here on, the sources' readers are closed however fit ends
+            steps_per_epoch = _config.capped_steps(steps_per_epoch, source.steps_per_epoch(steps_per_epoch))
+            if val_source is not None:
+                validation_steps = _config.capped_steps(validation_steps, val_source.steps_per_epoch(validation_steps))
+            steps = self._steps
+            total = source.steps_per_epoch(steps_per_epoch)
+            cbs = callback_list(self, callbacks, verbose, epochs=epochs, steps=total, history=True)
+            self.stop_training = False
+            self._initial_epoch = None
             cbs.on_train_begin()  # before the state is read: BackupAndRestore may restore weights and epoch here
             initial_epoch = self._initial_epoch or initial_epoch
             state = steps.initial_state()
@@ -636,11 +639,12 @@ class Trainer:
         """The training data source and the validation one (or None), from ``fit``'s arguments."""
         val_source = None
         if is_batch_iterable(x):
+            _refuse_targets_beside_batches(x, y, sample_weight, "fit")
             if validation_split:
                 raise ValueError(
                     "fit: `validation_split` needs arrays; with a generator or data loader pass `validation_data`."
                 )
-            source = self._iterable_source(as_batch_iterable(x), "fit", class_weight, training=True)
+            source = self._iterable_source(x, "fit", class_weight, training=True, shuffle=shuffle)
         else:
             batch_size = batch_size or 32
             data = self._prepare_arrays(x, y, sample_weight, "fit")
@@ -660,12 +664,16 @@ class Trainer:
             if val is not None:
                 val_source = self._array_source(val, validation_batch_size or batch_size, False, "fit", False)
         if validation_data is not None:
-            val_source = self._validation_source(validation_data, validation_batch_size or batch_size or 32)
+            try:
+                val_source = self._validation_source(validation_data, validation_batch_size or batch_size or 32)
+            except BaseException:
+                source.close(None)
+                raise
         return source, val_source
 
     def _validation_source(self, validation_data: Any, batch_size: int) -> _ArraySource | _IterableSource:
         if is_batch_iterable(validation_data):
-            return self._iterable_source(as_batch_iterable(validation_data), "fit: validation_data")
+            return self._iterable_source(validation_data, "fit: validation_data")
         if not isinstance(validation_data, tuple | list) or len(validation_data) not in (2, 3):
             raise ValueError(
                 "fit: `validation_data` must be a tuple (x_val, y_val) or (x_val, y_val, val_sample_weight), or a "
@@ -697,13 +705,14 @@ class Trainer:
         _check_count("evaluate", "batch_size", batch_size)
         _check_count("evaluate", "steps", steps)
         if is_batch_iterable(x):
-            source = self._iterable_source(as_batch_iterable(x), "evaluate")
+            _refuse_targets_beside_batches(x, y, sample_weight, "evaluate")
+            source = self._iterable_source(x, "evaluate")
         else:
             data = self._prepare_arrays(x, y, sample_weight, "evaluate")
             source = self._array_source(data, batch_size or 32, False, "evaluate", False)
-        steps = _config.capped_steps(steps, source.steps_per_epoch(steps))
-        cbs = callback_list(self, callbacks, verbose, epochs=1, steps=source.steps_per_epoch(steps))
         try:
+            steps = _config.capped_steps(steps, source.steps_per_epoch(steps))
+            cbs = callback_list(self, callbacks, verbose, epochs=1, steps=source.steps_per_epoch(steps))
             logs = self._run_test(source, steps, cbs)
         finally:
             source.close(None)
@@ -711,8 +720,8 @@ class Trainer:
 
     def _run_test(self, source: Any, steps: int | None, cbs: Any) -> dict[str, Any]:
         fns = self._steps
+        cbs.on_test_begin()  # first: a callback may set the weights the test reads (SwapEMAWeights)
         state = fns.reset_metrics(fns.test_state())
-        cbs.on_test_begin()
         per_batch = cbs.needs_test_batch_hooks
         logs: dict[str, Any] = {}
         try:
@@ -756,28 +765,40 @@ class Trainer:
             if out is not None:
                 return out
         if is_batch_iterable(x):
-            batches = as_batch_iterable(x)
-            steps = _config.capped_steps(steps, steps if steps is not None else _length(batches))
-            return self._predict_iterable(batches, steps, verbose, callbacks)
+            stream = BatchStream(x, "predict")
+            try:
+                _check_endless(stream, steps, "steps")
+                steps = _config.capped_steps(steps, steps if steps is not None else stream.num_batches)
+                return self._predict_iterable(stream, steps, verbose, callbacks)
+            finally:
+                stream.close()
         batch_size = batch_size or 32
         data = self._prepare_arrays(x, None, None, "predict")
         total = -(-data.num_samples // batch_size)
         steps = _config.capped_steps(steps, total if steps is None else min(steps, total))
         return _predict.predict_arrays(self, data, batch_size, data.num_samples, verbose, callbacks, steps)
 
-    def _predict_iterable(self, data: Any, steps: int | None, verbose: int, callbacks: Any) -> Any:
+    def _predict_iterable(self, stream: BatchStream, steps: int | None, verbose: int, callbacks: Any) -> Any:
         cbs = callback_list(self, callbacks, verbose, epochs=1, steps=steps)
         cbs.on_predict_begin()
         outs = []
-        with Prefetcher(iter(data)) as batches:
-            for i, batch in enumerate(batches):
-                if steps is not None and i >= steps:
-                    break
-                cbs.on_predict_batch_begin(i)
+        stream.epoch_begin()
+        batches = stream.open()
+        while steps is None or len(outs) < steps:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                break
+            i = len(outs)
+            cbs.on_predict_batch_begin(i)
+            try:
                 xb, _, _ = unpack_batch(batch)
                 out = self.predict_on_batch(xb)
-                outs.append(out)
-                cbs.on_predict_batch_end(i, {"outputs": out})
+            except (ValueError, TypeError) as e:
+                raise type(e)(f"{e} (in batch {batches.index} of the {stream.name})") from e
+            outs.append(out)
+            cbs.on_predict_batch_end(i, {"outputs": out})
+        stream.epoch_end()
         if not outs:
             raise ValueError("predict: the data set yielded no batches.")
         result = jax.tree_util.tree_map(lambda *a: np.concatenate(a), *outs)
@@ -908,28 +929,37 @@ class _ArraySource:
 
 
 class _IterableSource:
-    """Batches read ahead from an iterable (generator, data loader, ``PyDataset``), one step per batch."""
+    """Batches read from a ``BatchStream`` (``PyDataset``, generator, data loader), one step per batch.
 
-    def __init__(self, model: Any, data: Any, what: str, class_weight: Any = None) -> None:
+    A pass over the data is one epoch, or, with ``steps_per_epoch``, runs on over several epochs; the data
+    set's ``on_epoch_begin``/``on_epoch_end`` run around every epoch.
+    """
+
+    def __init__(self, model: Any, data: Any, what: str, class_weight: Any = None, shuffle: bool = False) -> None:
         self.model = model
-        self.data = data
+        self.stream = data if isinstance(data, BatchStream) else BatchStream(data, what, shuffle)
         self.what = what
         self.class_weight = class_weight
-        self.reader: Prefetcher | None = None
+        self.reader: Any = None
         self.pending: Any = None
         self.key: Any = None
-        self._first: ArrayData | None = None
+        self._first: Any = None
 
     def _arrays(self, batch: Any) -> ArrayData:
-        xb, yb, swb = unpack_batch(batch)
-        arrays = self.model._prepare_arrays(xb, yb, swb, self.what)
-        if self.class_weight is not None:
-            arrays = _apply_class_weight(arrays, self.class_weight)
+        try:
+            xb, yb, swb = unpack_batch(batch)
+            arrays = self.model._prepare_arrays(xb, yb, swb, self.what)
+            if self.class_weight is not None:
+                arrays = _apply_class_weight(arrays, self.class_weight)
+        except (ValueError, TypeError) as e:
+            index = getattr(self.reader, "index", None)
+            raise type(e)(f"{e} (in batch {index} of the {self.stream.name})") from e
         return arrays
 
-    def _open(self) -> Prefetcher:
+    def _open(self) -> Any:
         if self.reader is None:
-            self.reader = Prefetcher(iter(self.data))
+            self.stream.epoch_begin()
+            self.reader = self.stream.open()
         return self.reader
 
     def peek(self) -> ArrayData:
@@ -944,16 +974,16 @@ class _IterableSource:
     def steps_per_epoch(self, limit: int | None) -> int | None:
         if limit is not None:
             return int(limit)
-        try:
-            return len(self.data)
-        except TypeError:
-            return None
+        _check_endless(self.stream, None, _STEPS_ARGUMENT.get(self.what, "steps"))
+        return self.stream.num_batches
 
     def prepare(self, state: tuple) -> None:
         del state
 
     def chunks(self, limit: int | None, per_batch: bool, verbose: int, test: bool = False) -> Any:
         del per_batch, verbose
+        fresh = self.reader is None or self._first is not None
+        self.stream.epoch_begin()
         reader = self._open()
         self.key = _random.draw_key()
         step = 0
@@ -964,6 +994,11 @@ class _IterableSource:
                 try:
                     batch = next(reader)
                 except StopIteration:
+                    if step == 0 and not fresh and self.stream.reiterable:
+                        # The last epoch ended with the data: this one starts a new pass.
+                        self.release(None)
+                        reader, fresh = self._open(), True
+                        continue
                     break
             self.pending = self._arrays(batch)
             yield step, 1
@@ -977,11 +1012,20 @@ class _IterableSource:
             self.release(None)  # the pass is over: the next epoch reads the data again
         elif step < limit:
             warnings.warn(
-                f"{self.what}: the data ran out after {step} of {limit} steps; training stops here. Make the data "
-                "repeat, or lower `steps_per_epoch`.",
+                f"{self.what}: the data ran out after {step} of {limit} steps; "
+                + (
+                    "the next epoch reads it again from the start. Make `steps_per_epoch` at most the number of "
+                    "batches."
+                    if self.stream.reiterable
+                    else "training stops here. Make the data repeat, or lower `steps_per_epoch`."
+                ),
                 stacklevel=4,
             )
-            self.model.stop_training = True
+            if self.stream.reiterable:
+                self.release(None)
+            else:
+                self.model.stop_training = True
+        self.stream.epoch_end()
 
     def train(self, state: tuple, first: int, count: int) -> tuple:
         state, logs = self.model._steps.train_batch(state, self.pending, jax.random.fold_in(self.key, first))
@@ -992,6 +1036,7 @@ class _IterableSource:
         return state, logs, 1
 
     def release(self, state: Any) -> None:
+        """End the current pass: its reader stops reading (the workers stay for the next pass)."""
         del state
         if self.reader is not None:
             self.reader.close()
@@ -999,7 +1044,32 @@ class _IterableSource:
         self._first = None
 
     def close(self, state: Any) -> None:
+        """Stop reading for good: the stream's worker threads or processes end."""
         self.release(state)
+        self.stream.close()
+
+
+# The argument that bounds the steps of an endless data set, by caller.
+_STEPS_ARGUMENT = {"fit": "steps_per_epoch", "fit: validation_data": "validation_steps"}
+
+
+def _refuse_targets_beside_batches(x: Any, y: Any, sample_weight: Any, what: str) -> None:
+    """A source of batches carries its own targets and weights: refuse ``y``/``sample_weight`` beside it."""
+    for name, value, part in (("y", y, "targets"), ("sample_weight", sample_weight, "sample weights")):
+        if value is not None:
+            raise ValueError(
+                f"{what}: `{name}` cannot be passed with `x` a {type(x).__name__}, which yields batches; put the "
+                f"{part} in its batches instead: (x, y) or (x, y, sample_weight)."
+            )
+
+
+def _check_endless(stream: BatchStream, steps: int | None, argument: str) -> None:
+    """Refuse to read an endless ``PyDataset`` (``num_batches`` None) without a number of steps."""
+    if steps is None and stream.indexed and stream.num_batches is None:
+        raise ValueError(
+            f"{stream.what}: the {stream.name} is endless (its num_batches is None), so `{argument}` is required; "
+            f"pass `{argument}=` the number of batches to read."
+        )
 
 
 def callback_list(
@@ -1059,10 +1129,3 @@ def _apply_class_weight(data: ArrayData, class_weight: dict[int, float]) -> Arra
 
 def _specs(arrays: list[Any]) -> list[jax.ShapeDtypeStruct]:
     return [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in arrays]
-
-
-def _length(data: Any) -> int | None:
-    try:
-        return len(data)
-    except TypeError:
-        return None
