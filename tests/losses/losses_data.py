@@ -54,6 +54,18 @@ def make(kind: str, seed: int = 0, lead: tuple[int, ...] = (B,)) -> tuple[np.nda
         y_true = _softmax(rng.normal(size=(*lead, D))).astype(f32)
         y_true.reshape(-1)[0] = 0.0
         return y_true, _softmax(rng.normal(size=(*lead, D))).astype(f32)
+    if kind == "embeddings":  # labels with repeats and one singleton (its loss is 0), unit-norm embeddings
+        n = int(np.prod(lead))
+        labels = np.append(np.resize(np.arange((n - 1) // 2), n - 1), n)  # label n: no other embedding has it
+        emb = rng.normal(size=(n, D))
+        return labels.reshape(lead).astype(f32), (emb / np.linalg.norm(emb, axis=-1, keepdims=True)).astype(f32)
+    if kind == "ctc":  # zero-padded label sequences (one empty) and per-step logits
+        n = int(np.prod(lead))
+        labels = rng.integers(1, C, (n, 3))
+        for i, length in enumerate(rng.integers(0, 4, n)):
+            labels[i, length:] = 0
+        labels[0, :] = 0
+        return labels.astype(f32), (2.0 * rng.normal(size=(n, 5, C))).astype(f32)
     raise ValueError(f"unknown data kind {kind!r}")
 
 
@@ -101,6 +113,15 @@ CLASS_CASES = [
     ("SparseCategoricalCrossentropy", {}, "sparse_col"),
     ("SparseCategoricalCrossentropy", {"from_logits": True}, "sparse_logits"),
     ("SparseCategoricalCrossentropy", {"ignore_class": 1}, "sparse"),
+    ("Dice", {}, "soft_binary"),
+    ("Dice", {"axis": (1,)}, "binary"),
+    ("Tversky", {"alpha": 0.3, "beta": 0.7}, "soft_binary"),
+    ("Tversky", {"axis": (1,)}, "binary"),
+    ("Circle", {}, "embeddings"),
+    ("Circle", {"gamma": 4.0, "margin": 0.25, "remove_diagonal": False}, "embeddings"),
+    ("CTC", {}, "ctc"),
+    ("CategoricalGeneralizedCrossEntropy", {}, "sparse"),
+    ("CategoricalGeneralizedCrossEntropy", {"q": 0.2}, "sparse"),
 ]
 
 

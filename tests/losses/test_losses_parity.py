@@ -54,6 +54,16 @@ FUNCTION_CASES = [
     ("sparse_categorical_crossentropy", {"from_logits": True}, "sparse_logits"),
     ("sparse_categorical_crossentropy", {"ignore_class": 2}, "sparse"),
     ("sparse_categorical_crossentropy", {"from_logits": True, "ignore_class": 0}, "sparse_logits"),
+    ("dice", {}, "soft_binary"),
+    ("dice", {"axis": (1,)}, "binary"),
+    ("dice", {"axis": 0}, "soft_binary"),
+    ("tversky", {}, "soft_binary"),
+    ("tversky", {"alpha": 0.2, "beta": 0.8, "axis": (1,)}, "soft_binary"),
+    ("circle", {}, "embeddings"),
+    ("circle", {"gamma": 2.0, "margin": 0.1, "remove_diagonal": False}, "embeddings"),
+    ("ctc", {}, "ctc"),
+    ("categorical_generalized_cross_entropy", {"q": 0.5}, "sparse"),
+    ("categorical_generalized_cross_entropy", {"q": 0.7}, "sparse"),
 ]
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from metrics_cases import BATCHES, CASES, DATA, THRESHOLDS, C, Case, batches
 
 import kerax.metrics as km
+from kerax.losses._common import to_snake_case
 
 keras = pytest.importorskip("keras")
 
@@ -25,6 +26,9 @@ JIT_CASE_IDS = [
     "Precision-topk",  # confusion counts, threshold comparison path
     "AUC",  # confusion counts, bucketing path
     "F1Score-weighted",  # lazily built state
+    "R2Score",  # lazily built state, rank matching
+    "MeanIoU-f32",  # confusion matrix scatter-add
+    "PrecisionAtRecall",  # confusion counts with class_id, best rate under a constraint
 ]
 
 
@@ -115,7 +119,7 @@ def test_config_round_trip_gives_same_results(case: Case):
 def test_config_keys_include_keras_keys(case: Case):
     ours, theirs = _fresh(case).get_config(), case.make_keras(keras).get_config()
     assert set(theirs) <= set(ours)
-    assert ours["dtype"] == "float32"
+    assert ours["dtype"] == theirs["dtype"] == case.kwargs.get("dtype", "int32" if "IoU" in case.id else "float32")
 
 
 def test_serialize_matches_keras_layout():
@@ -127,12 +131,33 @@ def test_serialize_matches_keras_layout():
 # ------------------------------------------------------------------------------------------ get
 
 
+# Classes with required constructor arguments: `get` cannot instantiate them by name, in Keras either.
+NEED_ARGUMENTS = {
+    "IoU", "MeanIoU", "OneHotIoU", "OneHotMeanIoU", "PrecisionAtRecall", "RecallAtPrecision",
+    "SensitivityAtSpecificity", "SpecificityAtSensitivity",
+}  # fmt: skip
+NEED_ARGUMENTS |= {to_snake_case(name) for name in NEED_ARGUMENTS}
+
+
 @pytest.mark.parametrize(
     "name",
-    sorted(n for n in km.ALL_OBJECTS if n not in {"Metric", "metric", "MeanMetricWrapper", "mean_metric_wrapper"}),
+    sorted(
+        n
+        for n in km.ALL_OBJECTS
+        if n not in {"Metric", "metric", "MeanMetricWrapper", "mean_metric_wrapper"} | NEED_ARGUMENTS
+    ),
 )
 def test_get_by_name_gives_the_keras_class(name):
     assert type(km.get(name)).__name__ == type(keras.metrics.get(name)).__name__
+
+
+@pytest.mark.parametrize("name", sorted(NEED_ARGUMENTS))
+def test_get_by_name_of_a_class_needing_arguments_fails_like_keras(name):
+    assert km.ALL_OBJECTS[name].__name__ == keras.src.metrics.ALL_OBJECTS_DICT[name].__name__
+    with pytest.raises(TypeError):
+        keras.metrics.get(name)
+    with pytest.raises(TypeError, match="required positional argument"):
+        km.get(name)
 
 
 def test_get_passes_through_instances_callables_dicts_and_none():

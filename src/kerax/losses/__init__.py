@@ -4,6 +4,8 @@ Functions return per-sample losses (the last axis reduced); classes add sample w
 and a reduction. Everything is pure `jax.numpy` and can be traced by `jax.jit`.
 """
 
+from kerax.losses._circle import Circle as Circle
+from kerax.losses._circle import circle as circle
 from kerax.losses._classes import BinaryCrossentropy as BinaryCrossentropy
 from kerax.losses._classes import BinaryFocalCrossentropy as BinaryFocalCrossentropy
 from kerax.losses._classes import CategoricalCrossentropy as CategoricalCrossentropy
@@ -22,6 +24,12 @@ from kerax.losses._classes import Poisson as Poisson
 from kerax.losses._classes import SparseCategoricalCrossentropy as SparseCategoricalCrossentropy
 from kerax.losses._classes import SquaredHinge as SquaredHinge
 from kerax.losses._common import EPSILON as EPSILON
+from kerax.losses._generalized_crossentropy import (
+    CategoricalGeneralizedCrossEntropy as CategoricalGeneralizedCrossEntropy,
+)
+from kerax.losses._generalized_crossentropy import (
+    categorical_generalized_cross_entropy as categorical_generalized_cross_entropy,
+)
 from kerax.losses._hinge import categorical_hinge as categorical_hinge
 from kerax.losses._hinge import hinge as hinge
 from kerax.losses._hinge import squared_hinge as squared_hinge
@@ -48,6 +56,31 @@ from kerax.losses._regression import mean_absolute_error as mean_absolute_error
 from kerax.losses._regression import mean_absolute_percentage_error as mean_absolute_percentage_error
 from kerax.losses._regression import mean_squared_error as mean_squared_error
 from kerax.losses._regression import mean_squared_logarithmic_error as mean_squared_logarithmic_error
+from kerax.losses._segmentation import Dice as Dice
+from kerax.losses._segmentation import Tversky as Tversky
+from kerax.losses._segmentation import dice as dice
+from kerax.losses._segmentation import tversky as tversky
+from kerax.losses._sequence import CTC as CTC
+from kerax.losses._sequence import ctc as ctc
+
+# The losses defined outside `_registry` are registered with `get`/`deserialize` here.
+ALL_OBJECTS.update(
+    {
+        obj.__name__: obj
+        for obj in (
+            CTC,
+            Circle,
+            CategoricalGeneralizedCrossEntropy,
+            Dice,
+            Tversky,
+            categorical_generalized_cross_entropy,
+            circle,
+            ctc,
+            dice,
+            tversky,
+        )
+    }
+)
 
 # Keras-style short aliases.
 mse = MSE = mean_squared_error
@@ -70,10 +103,14 @@ __all__ = [
     "REDUCTIONS",
     "BinaryCrossentropy",
     "BinaryFocalCrossentropy",
+    "CTC",
     "CategoricalCrossentropy",
     "CategoricalFocalCrossentropy",
+    "CategoricalGeneralizedCrossEntropy",
     "CategoricalHinge",
+    "Circle",
     "CosineSimilarity",
+    "Dice",
     "Hinge",
     "Huber",
     "KLDivergence",
@@ -87,14 +124,19 @@ __all__ = [
     "Poisson",
     "SparseCategoricalCrossentropy",
     "SquaredHinge",
+    "Tversky",
     "bce",
     "binary_crossentropy",
     "binary_focal_crossentropy",
     "categorical_crossentropy",
     "categorical_focal_crossentropy",
+    "categorical_generalized_cross_entropy",
     "categorical_hinge",
+    "circle",
     "cosine_similarity",
+    "ctc",
     "deserialize",
+    "dice",
     "get",
     "hinge",
     "huber",
@@ -117,4 +159,5 @@ __all__ = [
     "serialize",
     "sparse_categorical_crossentropy",
     "squared_hinge",
+    "tversky",
 ]

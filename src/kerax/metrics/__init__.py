@@ -7,6 +7,7 @@ jit-traceable). Metrics also expose a pure core on a dict of named arrays:
 `init_state() -> state`, `update(state, ...) -> state` and `compute(state) -> value`.
 """
 
+from kerax.losses._common import to_snake_case as _to_snake_case
 from kerax.losses._hinge import categorical_hinge as categorical_hinge
 from kerax.losses._hinge import hinge as hinge
 from kerax.losses._hinge import squared_hinge as squared_hinge
@@ -23,6 +24,7 @@ from kerax.losses._regression import mean_absolute_error as mean_absolute_error
 from kerax.losses._regression import mean_absolute_percentage_error as mean_absolute_percentage_error
 from kerax.losses._regression import mean_squared_error as mean_squared_error
 from kerax.losses._regression import mean_squared_logarithmic_error as mean_squared_logarithmic_error
+from kerax.metrics import _registry
 from kerax.metrics._accuracy import Accuracy as Accuracy
 from kerax.metrics._accuracy import BinaryAccuracy as BinaryAccuracy
 from kerax.metrics._accuracy import CategoricalAccuracy as CategoricalAccuracy
@@ -37,8 +39,17 @@ from kerax.metrics._accuracy import top_k_categorical_accuracy as top_k_categori
 from kerax.metrics._auc import AUC as AUC
 from kerax.metrics._base import Metric as Metric
 from kerax.metrics._base import State as State
+from kerax.metrics._correlation import ConcordanceCorrelation as ConcordanceCorrelation
+from kerax.metrics._correlation import PearsonCorrelation as PearsonCorrelation
+from kerax.metrics._correlation import concordance_correlation as concordance_correlation
+from kerax.metrics._correlation import pearson_correlation as pearson_correlation
 from kerax.metrics._f_score import F1Score as F1Score
 from kerax.metrics._f_score import FBetaScore as FBetaScore
+from kerax.metrics._iou import BinaryIoU as BinaryIoU
+from kerax.metrics._iou import IoU as IoU
+from kerax.metrics._iou import MeanIoU as MeanIoU
+from kerax.metrics._iou import OneHotIoU as OneHotIoU
+from kerax.metrics._iou import OneHotMeanIoU as OneHotMeanIoU
 from kerax.metrics._precision_recall import FalseNegatives as FalseNegatives
 from kerax.metrics._precision_recall import FalsePositives as FalsePositives
 from kerax.metrics._precision_recall import Precision as Precision
@@ -53,6 +64,7 @@ from kerax.metrics._probabilistic import KLDivergence as KLDivergence
 from kerax.metrics._probabilistic import Poisson as Poisson
 from kerax.metrics._probabilistic import SparseCategoricalCrossentropy as SparseCategoricalCrossentropy
 from kerax.metrics._probabilistic import SquaredHinge as SquaredHinge
+from kerax.metrics._r2_score import R2Score as R2Score
 from kerax.metrics._reduction import Mean as Mean
 from kerax.metrics._reduction import MeanMetricWrapper as MeanMetricWrapper
 from kerax.metrics._reduction import Sum as Sum
@@ -68,6 +80,34 @@ from kerax.metrics._regression import MeanAbsolutePercentageError as MeanAbsolut
 from kerax.metrics._regression import MeanSquaredError as MeanSquaredError
 from kerax.metrics._regression import MeanSquaredLogarithmicError as MeanSquaredLogarithmicError
 from kerax.metrics._regression import RootMeanSquaredError as RootMeanSquaredError
+from kerax.metrics._sensitivity_specificity import PrecisionAtRecall as PrecisionAtRecall
+from kerax.metrics._sensitivity_specificity import RecallAtPrecision as RecallAtPrecision
+from kerax.metrics._sensitivity_specificity import SensitivityAtSpecificity as SensitivityAtSpecificity
+from kerax.metrics._sensitivity_specificity import SpecificityAtSensitivity as SpecificityAtSensitivity
+
+# The metrics defined outside `_registry` are registered with `get`/`deserialize` here (by class
+# name and snake_case name, as Keras does), and the correlation functions for `MeanMetricWrapper` configs.
+_registry.ALL_OBJECTS.update(
+    {
+        key: cls
+        for cls in (
+            BinaryIoU,
+            ConcordanceCorrelation,
+            IoU,
+            MeanIoU,
+            OneHotIoU,
+            OneHotMeanIoU,
+            PearsonCorrelation,
+            PrecisionAtRecall,
+            R2Score,
+            RecallAtPrecision,
+            SensitivityAtSpecificity,
+            SpecificityAtSensitivity,
+        )
+        for key in (cls.__name__, _to_snake_case(cls.__name__))
+    }
+)
+_registry.FUNCTIONS.update({fn.__name__: fn for fn in (concordance_correlation, pearson_correlation)})
 
 __all__ = [
     "ALL_OBJECTS",
@@ -75,31 +115,43 @@ __all__ = [
     "Accuracy",
     "BinaryAccuracy",
     "BinaryCrossentropy",
+    "BinaryIoU",
     "CategoricalAccuracy",
     "CategoricalCrossentropy",
     "CategoricalHinge",
+    "ConcordanceCorrelation",
     "CosineSimilarity",
     "F1Score",
     "FBetaScore",
     "FalseNegatives",
     "FalsePositives",
     "Hinge",
+    "IoU",
     "KLDivergence",
     "LogCoshError",
     "Mean",
     "MeanAbsoluteError",
     "MeanAbsolutePercentageError",
+    "MeanIoU",
     "MeanMetricWrapper",
     "MeanSquaredError",
     "MeanSquaredLogarithmicError",
     "Metric",
+    "OneHotIoU",
+    "OneHotMeanIoU",
+    "PearsonCorrelation",
     "Poisson",
     "Precision",
+    "PrecisionAtRecall",
+    "R2Score",
     "Recall",
+    "RecallAtPrecision",
     "RootMeanSquaredError",
+    "SensitivityAtSpecificity",
     "SparseCategoricalAccuracy",
     "SparseCategoricalCrossentropy",
     "SparseTopKCategoricalAccuracy",
+    "SpecificityAtSensitivity",
     "SquaredHinge",
     "State",
     "Sum",
@@ -113,6 +165,7 @@ __all__ = [
     "categorical_crossentropy",
     "categorical_focal_crossentropy",
     "categorical_hinge",
+    "concordance_correlation",
     "deserialize",
     "get",
     "hinge",
@@ -123,6 +176,7 @@ __all__ = [
     "mean_absolute_percentage_error",
     "mean_squared_error",
     "mean_squared_logarithmic_error",
+    "pearson_correlation",
     "poisson",
     "resolve_accuracy",
     "serialize",
