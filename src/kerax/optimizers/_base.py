@@ -263,6 +263,20 @@ class Optimizer:
             self._tx = optax.with_extra_args_support(self.build_transform())
         return self._tx
 
+    def _slot_transform(self, index: int) -> optax.GradientTransformationExtraArgs:
+        """Returns the transformation of the ``index``-th variable (one shared by all, by default).
+
+        Optimizers that treat variables differently (``Muon``) override this and
+        :meth:`_weight_decay_rate`; ``init`` and the update step call both per variable.
+        """
+        del index
+        return self._transform()
+
+    def _weight_decay_rate(self, index: int) -> float | None:
+        """Returns the decoupled weight-decay rate of the ``index``-th variable (``weight_decay`` by default)."""
+        del index
+        return self.weight_decay
+
     # ------------------------------------------------------------------ learning rate
     @staticmethod
     def _check_learning_rate(value: Any) -> Any:
@@ -365,7 +379,6 @@ class Optimizer:
             params: The trainable parameters, e.g. a list of arrays.
         """
         leaves = [jnp.asarray(p) for p in jax.tree.leaves(params)]
-        tx = self._transform()
         stub = self._initial_state_stub()
         # Separate buffers for every leaf, so a donated state never donates one buffer twice.
         return OptimizerState(
@@ -373,7 +386,7 @@ class Optimizer:
             learning_rate=self._learning_rate_at(stub),
             ema=tuple(jnp.zeros_like(p) for p in leaves) if self.use_ema else None,
             accumulators=tuple(jnp.zeros_like(p) for p in leaves) if self.gradient_accumulation_steps else None,
-            slots=tuple(tx.init(p) for p in leaves),
+            slots=tuple(self._slot_transform(i).init(p) for i, p in enumerate(leaves)),
         )
 
     def update(self, grads: Any, opt_state: OptimizerState, params: Any) -> tuple[Any, OptimizerState]:
@@ -468,16 +481,16 @@ class Optimizer:
         decay_mask: tuple[bool, ...],
     ) -> tuple[list[jax.Array], tuple[Any, ...]]:
         grads = self._clip(grads)
-        tx = self._transform()
         new_params, new_slots = [], []
-        for g, p, s, keep, decay in zip(grads, params, slots, present, decay_mask, strict=True):
+        for i, (g, p, s, keep, decay) in enumerate(zip(grads, params, slots, present, decay_mask, strict=True)):
             if not keep:
                 new_params.append(p)
                 new_slots.append(s)
                 continue
-            if self.weight_decay is not None and decay:
-                p = p - p * jnp.asarray(self.weight_decay, p.dtype) * lr.astype(p.dtype)
-            delta, new_s = tx.update(g.astype(p.dtype), s, p, learning_rate=lr)
+            weight_decay = self._weight_decay_rate(i)
+            if weight_decay is not None and decay:
+                p = p - p * jnp.asarray(weight_decay, p.dtype) * lr.astype(p.dtype)
+            delta, new_s = self._slot_transform(i).update(g.astype(p.dtype), s, p, learning_rate=lr)
             new_params.append(optax.apply_updates(p, delta))
             # Keep slot dtypes fixed (e.g. bfloat16 params) so the state never forces a retrace.
             new_slots.append(optax.tree.cast_like(new_s, s))

@@ -5,19 +5,44 @@ from __future__ import annotations
 from typing import Any
 
 from kerax.optimizers._adadelta import Adadelta
+from kerax.optimizers._adafactor import Adafactor
 from kerax.optimizers._adagrad import Adagrad
 from kerax.optimizers._adam import Adam, AdamW
 from kerax.optimizers._adamax import Adamax
 from kerax.optimizers._base import Optimizer
+from kerax.optimizers._ftrl import Ftrl
+from kerax.optimizers._lamb import Lamb
 from kerax.optimizers._lion import Lion
 from kerax.optimizers._loss_scale_optimizer import LossScaleOptimizer
+from kerax.optimizers._multi_optimizer import MultiOptimizer
+from kerax.optimizers._muon import Muon
 from kerax.optimizers._nadam import Nadam
 from kerax.optimizers._rmsprop import RMSprop
+from kerax.optimizers._schedule_free_adamw import ScheduleFreeAdamW
 from kerax.optimizers._sgd import SGD
 
 BUILTIN_OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.__name__.lower(): cls for cls in (SGD, Adam, AdamW, Adamax, Nadam, RMSprop, Adagrad, Adadelta, Lion)
+    cls.__name__.lower(): cls
+    for cls in (
+        SGD,
+        Adam,
+        AdamW,
+        Adamax,
+        Nadam,
+        RMSprop,
+        Adagrad,
+        Adadelta,
+        Lion,
+        Adafactor,
+        Ftrl,
+        Lamb,
+        Muon,
+        ScheduleFreeAdamW,
+        MultiOptimizer,
+    )
 }
+# Wrappers of other optimizers: listed above so that saved configs resolve, but never made from a bare name.
+_CONFIG_ONLY = frozenset({"multioptimizer"})
 
 
 def serialize(optimizer: Optimizer) -> dict[str, Any]:
@@ -75,6 +100,11 @@ def get(identifier: Any) -> Optimizer | None:
     if identifier is None or isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, str):
+        if identifier.lower() in _CONFIG_ONLY:
+            raise ValueError(
+                f"Optimizer '{identifier}' wraps other optimizers and cannot be made from its name: create it "
+                "with its constructor, e.g. MultiOptimizer(OptimizerMap(default_optimizer, {...}))."
+            )
         cls = BUILTIN_OPTIMIZERS.get(identifier.lower())
         if cls is None:
             raise ValueError(f"Unknown optimizer name: '{identifier}'. Valid names are {sorted(BUILTIN_OPTIMIZERS)}.")
