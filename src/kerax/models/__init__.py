@@ -1,8 +1,9 @@
-"""Models: ``Model`` (Functional or subclassed) and ``Sequential``; ``load_model`` (see ``kerax.saving``)."""
+"""Models: ``Model`` (Functional or subclassed) and ``Sequential``; cloning, JSON, and saving (see ``kerax.saving``)."""
 
+from kerax.models._cloning import clone_model, model_from_json
 from kerax.models._functional import Functional
 from kerax.models._model import Model
 from kerax.models._sequential import Sequential
-from kerax.saving._api import load_model
+from kerax.saving._api import load_model, save_model
 
-__all__ = ["Functional", "Model", "Sequential", "load_model"]
+__all__ = ["Functional", "Model", "Sequential", "clone_model", "load_model", "model_from_json", "save_model"]

@@ -337,6 +337,18 @@ class Model(Trainer, Layer):
         known = {"optimizer", "loss", "loss_weights", "metrics", "weighted_metrics", "steps_per_execution"}
         self.compile(**{k: v for k, v in arguments.items() if k in known})
 
+    def to_json(self, **kwargs: Any) -> str:
+        """The model's architecture (its config, no weights) as JSON; ``models.model_from_json`` reads it back.
+
+        Args:
+            **kwargs: passed to ``json.dumps`` (e.g. ``indent=2``).
+        """
+        import json
+
+        from kerax.saving._serialize import serialize_keras_object
+
+        return json.dumps(serialize_keras_object(self), **kwargs)
+
     def save(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
         """Save the architecture, weights and optimizer state: ``.kerax`` (kerax's zip) or ``.keras`` (Keras 3).
 
