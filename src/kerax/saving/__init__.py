@@ -6,6 +6,7 @@ unpickles, or runs bytecode.
 """
 
 from kerax.saving._api import load_model, load_weights, save_model, save_weights
+from kerax.saving._file_editor import KerasFileEditor
 from kerax.saving._registry import (
     CustomObjectScope,
     UnsafeConfigError,
@@ -20,6 +21,7 @@ from kerax.saving._zip import UnsafeArchiveError
 
 __all__ = [
     "CustomObjectScope",
+    "KerasFileEditor",
     "UnsafeArchiveError",
     "UnsafeConfigError",
     "custom_object_scope",
