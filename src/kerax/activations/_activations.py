@@ -251,10 +251,11 @@ def serialize(activation: Callable[..., Any]) -> str:
     for name, fn in _BY_NAME.items():
         if fn is activation:
             return name
-    from kerax.saving._registry import _GLOBAL_CUSTOM_NAMES
+    from kerax.saving._registry import registered_name_of
 
-    if id(activation) in _GLOBAL_CUSTOM_NAMES:
-        return _GLOBAL_CUSTOM_NAMES[id(activation)]
+    registered = registered_name_of(activation)
+    if registered is not None:
+        return registered
     name = getattr(activation, "__name__", None)
     if name is None:
         raise ValueError(f"Cannot serialize activation {activation!r}: it has no name.")

@@ -25,6 +25,44 @@ def values_version() -> int:
     return _values_version[0]
 
 
+class AllocationBudget:
+    """A limit on the bytes of the Variables created inside a ``with`` block, checked before each allocation.
+
+    Loading a saved model builds its layers from the sizes in its config; under a budget set from the
+    weights the file actually holds, a config asking for far more (``units=10**7`` in a 9 KB file) is
+    refused before the memory is taken.
+
+    Args:
+        limit: the most bytes that the Variables created in the block may hold together.
+        what: how to name the source of the sizes in the error (e.g. the file).
+        held: the bytes of weights the file holds, for the message.
+    """
+
+    _active: list[AllocationBudget] = []
+
+    def __init__(self, limit: int, what: str, held: int) -> None:
+        self.limit, self.what, self.held, self.used = int(limit), what, int(held), 0
+
+    def charge(self, name: str, shape: tuple[int, ...], dtype: Any) -> None:
+        count = 1
+        for d in shape:
+            count *= int(d)
+        self.used += count * jnp.dtype(dtype).itemsize
+        if self.used > self.limit:
+            raise ValueError(
+                f"{self.what}: the model's config asks for weights of more than {self.used:,} bytes (at variable "
+                f"'{name}' of shape {tuple(shape)}), but the file holds {self.held:,} bytes of weights; the config "
+                "does not fit the weights, so the model is not built."
+            )
+
+    def __enter__(self) -> AllocationBudget:
+        AllocationBudget._active.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        AllocationBudget._active.remove(self)
+
+
 class Variable:
     """A layer's weight: a named array, trainable or not.
 
@@ -82,6 +120,8 @@ class Variable:
             if shape is None:
                 raise ValueError(f"Variable '{name}': a callable initializer needs a `shape`.")
             self._dtype = jnp.dtype(dtype or _config.floatx())
+            for budget in AllocationBudget._active:
+                budget.charge(name or "variable", tuple(shape), self._dtype)
             value = initializer(tuple(shape), self._dtype)
         else:
             value = initializer.value if isinstance(initializer, Variable) else initializer

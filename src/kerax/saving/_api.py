@@ -14,6 +14,7 @@ import os
 import warnings
 from typing import Any
 
+from kerax.backend._variables import AllocationBudget
 from kerax.saving import _assets, _keras_dialect, _weights, _zip
 from kerax.saving._registry import UnsafeConfigError
 from kerax.saving._serialize import deserialize_keras_object, serialize_keras_object
@@ -21,6 +22,10 @@ from kerax.saving._serialize import deserialize_keras_object, serialize_keras_ob
 _KERAX_WEIGHTS = "model.weights.safetensors"
 _KERAS_WEIGHTS = "model.weights.h5"
 _MEMBERS = {"metadata.json", "config.json", _KERAX_WEIGHTS, _KERAS_WEIGHTS}
+# Building a loaded model may create at most this many bytes of weights per byte of weights in its file
+# (a file may store float16 weights for a float32 model), plus a little for state no file holds.
+BUILD_BYTES_PER_WEIGHT_BYTE = 2
+BUILD_SLACK_BYTES = 16 << 20
 # Keras 3 checks this to accept a file; it is the version whose format kerax writes.
 KERAS_FORMAT_VERSION = "3.15.1"
 
@@ -186,28 +191,34 @@ def load_model(
     if not isinstance(config, dict):
         raise ValueError(f"load_model: {path}: config.json must hold an object, received {type(config).__name__}.")
     compile_config = config.pop("compile_config", None)
-    model = deserialize_keras_object(config, custom_objects)
+    # The weights are read (within bounds set by the file's size) before the model is built, so that
+    # building is held to what they need: a config asking for more is refused before it allocates.
+    optimizer_vars = arrays = groups = None
+    if _KERAX_WEIGHTS in members:
+        arrays, metadata = _weights.decode(members[_KERAX_WEIGHTS], f"{path}: {_KERAX_WEIGHTS}")
+        held = sum(a.nbytes for a in arrays.values())
+    elif _KERAS_WEIGHTS in members:
+        groups = _h5().read_h5_stores(io.BytesIO(members[_KERAS_WEIGHTS]))
+        optimizer_vars = groups.pop("optimizer/vars", None)
+        optimizer_vars = None if optimizer_vars is None else list(optimizer_vars.values())
+        held = sum(a.nbytes for store in groups.values() for a in store.values())
+    else:
+        raise ValueError(f"load_model: {path} holds no weights ({_KERAX_WEIGHTS} or {_KERAS_WEIGHTS}).")
+    with AllocationBudget(BUILD_BYTES_PER_WEIGHT_BYTE * held + BUILD_SLACK_BYTES, f"load_model: {path}", held):
+        model = deserialize_keras_object(config, custom_objects)
     from kerax.models import Model
 
     if not isinstance(model, Model):
         raise ValueError(f"load_model: {path} describes a {type(model).__name__}, not a model.")
     if not model.built:
         raise ValueError(f"load_model: {path}: model '{model.name}' could not be built from its build_config.")
-    optimizer_vars = None
-    if _KERAX_WEIGHTS in members:
-        arrays, metadata = _weights.decode(members[_KERAX_WEIGHTS], f"{path}: {_KERAX_WEIGHTS}")
+    if arrays is not None:
         _weights.assign(model, arrays, metadata, path)
-    elif _KERAS_WEIGHTS in members:
-        groups = _h5().read_h5_stores(io.BytesIO(members[_KERAS_WEIGHTS]))
-        optimizer_vars = groups.pop("optimizer/vars", None)
-        optimizer_vars = None if optimizer_vars is None else list(optimizer_vars.values())
-        _keras_paths().load_keras_h5_into(model, groups)
     else:
-        raise ValueError(f"load_model: {path} holds no weights ({_KERAX_WEIGHTS} or {_KERAS_WEIGHTS}).")
+        _keras_paths().load_keras_h5_into(model, groups)
     if compile and compile_config:
-        with warnings.catch_warnings():
-            model.compile_from_config(compile_config)
-        if _KERAX_WEIGHTS in members:
+        model.compile_from_config(compile_config)
+        if arrays is not None:
             _weights.restore_optimizer(model, arrays, path)
         elif optimizer_vars:
             _restore_keras_optimizer(model, optimizer_vars, path)

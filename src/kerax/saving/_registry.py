@@ -20,7 +20,9 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 _GLOBAL_CUSTOM_OBJECTS: dict[str, Any] = {}
-_GLOBAL_CUSTOM_NAMES: dict[int, str] = {}
+# Registered object -> its registered name. Keyed by the object itself (a strong reference, as Keras
+# keeps): a key by id() would name a later object that reuses a collected one's id.
+_GLOBAL_CUSTOM_NAMES: dict[Any, str] = {}
 _scope = threading.local()
 
 # Keras writes these modules (and ``keras.src.<family>...``); kerax writes ``kerax.<family>``.
@@ -73,7 +75,7 @@ def register_keras_serializable(package: str = "Custom", name: str | None = None
         if existing is not None and existing is not obj and _qualname(existing) != _qualname(obj):
             raise ValueError(f"register_keras_serializable: {registered!r} is already registered to {existing!r}.")
         _GLOBAL_CUSTOM_OBJECTS[registered] = obj
-        _GLOBAL_CUSTOM_NAMES[id(obj)] = registered
+        _GLOBAL_CUSTOM_NAMES[obj] = registered
         return obj
 
     return decorator
@@ -90,7 +92,15 @@ def get_custom_objects() -> dict[str, Any]:
 
 def get_registered_name(obj: Any) -> str:
     """The name ``obj`` was registered under, or its ``__name__`` if it was not registered."""
-    return _GLOBAL_CUSTOM_NAMES.get(id(obj)) or getattr(obj, "__name__", type(obj).__name__)
+    return registered_name_of(obj) or getattr(obj, "__name__", type(obj).__name__)
+
+
+def registered_name_of(obj: Any) -> str | None:
+    """The ``"package>name"`` that ``obj`` was registered under, or None."""
+    try:
+        return _GLOBAL_CUSTOM_NAMES.get(obj)
+    except TypeError:  # an unhashable object cannot have been registered
+        return None
 
 
 def get_registered_object(name: str, custom_objects: Mapping[str, Any] | None = None) -> Any:

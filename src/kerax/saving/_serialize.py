@@ -59,7 +59,7 @@ def serialize_keras_object(obj: Any) -> Any:
         if builtin is not None:
             family, name = builtin
             return {"module": f"kerax.{family}", "class_name": "function", "config": name, "registered_name": name}
-        registered = _registry._GLOBAL_CUSTOM_NAMES.get(id(obj))
+        registered = _registry.registered_name_of(obj)
         if registered is None:
             raise ValueError(
                 f"Cannot serialize the function {obj!r}: kerax saves functions by name only. Register it with "
@@ -73,7 +73,7 @@ def serialize_keras_object(obj: Any) -> Any:
         }
     if not hasattr(obj, "get_config"):
         raise ValueError(f"Cannot serialize {obj!r} of type {type(obj).__name__}: it has no get_config().")
-    registered = _registry._GLOBAL_CUSTOM_NAMES.get(id(type(obj)))
+    registered = _registry.registered_name_of(type(obj))
     entry: dict[str, Any] = {
         "module": module_of(obj),
         "class_name": type(obj).__name__,

@@ -25,10 +25,10 @@ def _known_functions() -> dict[str, Callable[..., Any]]:
 
 def _function_name(function: Callable[..., Any]) -> str:
     """The name a config records for ``function``: kerax's own name, or the registered one."""
-    from kerax.saving._registry import _GLOBAL_CUSTOM_NAMES
+    from kerax.saving._registry import registered_name_of
 
     name = next((key for key, fn in _known_functions().items() if fn is function), None)
-    name = name or _GLOBAL_CUSTOM_NAMES.get(id(function))
+    name = name or registered_name_of(function)
     if name is None:
         module = getattr(function, "__module__", "?")
         name = f"{module}.{getattr(function, '__qualname__', repr(function))}"
