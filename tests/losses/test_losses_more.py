@@ -142,3 +142,16 @@ def test_fit_with_the_loss_matches_keras(make_loss, kind):
     np.testing.assert_allclose(histories[1]["loss"], histories[0]["loss"], rtol=1e-4, atol=1e-5)
     for got, want in zip(x_model.get_weights(), k_model.get_weights(), strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+
+
+def test_circle_by_name_leaves_out_zero_loss_queries_as_keras_does():
+    import keras
+
+    from kerax.losses._loss import LossFunctionWrapper
+
+    rng = np.random.default_rng(0)
+    labels = np.array([0, 0, 1, 1, 2, 2, 7, 8], "int32")  # the last two queries have no positive pair
+    embeddings = rng.normal(size=(8, 4)).astype("float32")
+    want = float(keras.losses.Circle()(labels, embeddings))
+    by_name = LossFunctionWrapper(kerax.losses.get("circle"))
+    assert float(by_name(labels, embeddings)) == pytest.approx(want, rel=1e-5)

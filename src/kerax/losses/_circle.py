@@ -97,6 +97,11 @@ def circle(
     return jax.nn.softplus(pos_lse + neg_lse)
 
 
+# As in Keras, the queries whose loss is zero (no positive or no negative pair) are left out of the mean,
+# whether the loss is `Circle()` or the function given by name to `compile`.
+circle.loss_mask = lambda losses: losses > 0  # type: ignore[attr-defined]
+
+
 class Circle(_BuiltinLoss):
     """Circle loss between integer labels and L2-normalised embeddings (see `kerax.losses.circle`).
 
@@ -122,15 +127,3 @@ class Circle(_BuiltinLoss):
         dtype: Any = None,
     ) -> None:
         super().__init__(circle, reduction, name, dtype, gamma=gamma, margin=margin, remove_diagonal=remove_diagonal)
-
-    def compute_mask(self, y_true: jax.Array, y_pred: jax.Array) -> jax.Array:
-        """Keep the queries with a positive loss.
-
-        Args:
-            y_true: Integer labels.
-            y_pred: Embeddings.
-
-        Returns:
-            A boolean mask of shape `(batch,)`.
-        """
-        return self.call(y_true, y_pred) > 0

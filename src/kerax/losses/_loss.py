@@ -139,6 +139,19 @@ class LossFunctionWrapper(Loss):
         y_true, y_pred = match_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
+    def compute_mask(self, y_true: jax.Array, y_pred: jax.Array) -> jax.Array | None:
+        """The mask the wrapped function gives for its losses (its ``loss_mask`` attribute), if it has one.
+
+        Keras attaches such a mask to the losses array itself (the ``circle`` loss leaves out the queries
+        whose loss is zero); a JAX array carries no mask, so the function names it beside itself.
+
+        Args:
+            y_true: Targets.
+            y_pred: Predictions.
+        """
+        loss_mask = getattr(self.fn, "loss_mask", None)
+        return None if loss_mask is None else loss_mask(self.call(y_true, y_pred))
+
     def get_config(self) -> dict[str, Any]:
         """Return the config, with `fn` stored by its registered name."""
         from kerax.losses._registry import serialize
