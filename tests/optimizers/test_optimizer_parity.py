@@ -342,3 +342,26 @@ def test_multi_optimizer_pure_core_on_a_pytree():
         [grads["dense"]["kernel"]], ko.Lamb(0.01).init([params["dense"]["kernel"]]), [params["dense"]["kernel"]]
     )
     np.testing.assert_allclose(new["dense"]["kernel"], expected_kernel[0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("writer", ["kerax", "keras"])
+def test_a_multi_optimizer_keras_file_crosses_both_ways_with_its_state(tmp_path, writer):
+    import warnings
+
+    import keras
+
+    libs = {"kerax": kerax, "keras": keras}
+    write, read = libs[writer], libs["keras" if writer == "kerax" else "kerax"]
+    model = write.Sequential([write.Input((3,)), write.layers.Dense(2, name="a"), write.layers.Dense(1, name="b")])
+    mapping = write.optimizers.OptimizerMap(default_optimizer=write.optimizers.SGD(momentum=0.9))
+    mapping[".*a/.*"] = write.optimizers.Adam()
+    model.compile(write.optimizers.MultiOptimizer(mapping), "mse")
+    model.fit(np.ones((4, 3)), np.ones((4, 1)), epochs=2, verbose=0)
+    path = str(tmp_path / "multi.keras")
+    model.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Keras warns when it skips optimizer state it cannot place
+        loaded = read.models.load_model(path)
+    assert len(loaded.optimizer.variables) == len(model.optimizer.variables) == 12
+    for ours, theirs in zip(loaded.optimizer.variables, model.optimizer.variables, strict=True):
+        np.testing.assert_allclose(np.asarray(ours), np.asarray(theirs), rtol=1e-6)

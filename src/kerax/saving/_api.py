@@ -14,6 +14,7 @@ import os
 import warnings
 from typing import Any
 
+from kerax.backend._naming import to_snake_case
 from kerax.backend._variables import AllocationBudget
 from kerax.saving import _assets, _keras_dialect, _weights, _zip
 from kerax.saving._registry import UnsafeConfigError
@@ -108,6 +109,10 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, **kwargs: Any)
             # Keras 3 refuses a compiled model's file whose optimizer variables are missing.
             model.optimizer.build(model.trainable_weights)
             groups["optimizer/vars"] = [_weights._host(v) for v in model.optimizer.variables]
+            used: dict[str, int] = {}
+            for inner in getattr(model.optimizer, "optimizers", ()):  # a MultiOptimizer's, as Keras also lists them
+                name = _keras_paths().unique_name(to_snake_case(type(inner).__name__), used)
+                groups[f"optimizer/optimizers/{name}/vars"] = [_weights._host(v) for v in inner.variables]
         weights = io.BytesIO()
         _h5().write_h5_weights(weights, groups)
         metadata = {"keras_version": KERAS_FORMAT_VERSION, "date_saved": saved, "saved_by": f"kerax {_version()}"}
