@@ -120,7 +120,7 @@ def test_errors():
         layers.BatchNormalization(axis=3, name="bn")(np.zeros((2, 3), "float32"))
     with pytest.raises(ValueError, match="`axis` must be an integer"):
         layers.BatchNormalization(axis=[1, 2])
-    with pytest.raises(NotImplementedError, match="renorm"):
+    with pytest.raises(ValueError, match="renorm"):
         layers.BatchNormalization(renorm=True)
     built = layers.BatchNormalization(name="built")
     built(np.zeros((2, 3), "float32"))

@@ -1,4 +1,4 @@
-"""Preprocessing layers (issue 6): the layer contract, parity with Keras for the deterministic layers and
+"""Preprocessing layers: the layer contract, parity with Keras for the deterministic layers and
 for the affine warp, and training-only randomness for the augmentation layers."""
 
 from __future__ import annotations

@@ -237,8 +237,9 @@ class Layer(Operation):
         """Refuse, naming it, the first Keras argument given that kerax does not implement yet."""
         for name, value in arguments.items():
             if value is not None:
-                raise NotImplementedError(
-                    f"{type(self).__name__} '{self.name}': `{name}` is not supported yet (see issue 6)."
+                raise ValueError(
+                    f"{type(self).__name__} '{self.name}': kerax does not implement the argument `{name}` "
+                    f"(received {value!r}); leave it unset."
                 )
 
     # -- attributes ----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Configs of Functional and Sequential models in Keras 3's schema, and rebuilding models from them.
 
 A Functional config lists every operation of the graph (Input layers, layers, ``kerax.ops`` nodes such as
-seed 003's ``relu``) with its ``inbound_nodes``: the arguments of each call, symbolic tensors written as
+``ops.relu(x)``) with its ``inbound_nodes``: the arguments of each call, symbolic tensors written as
 ``__keras_tensor__`` entries that name the producing operation, its node and its output index. Loading
 creates the operations, then replays the calls in an order where every argument exists.
 """

@@ -74,7 +74,7 @@ class BatchNormalization(Layer):
         )
         self._refuse_unsupported(renorm_clipping=renorm_clipping)
         if renorm:
-            raise NotImplementedError(f"{who}: `renorm=True` (batch renormalization) is not supported yet.")
+            raise ValueError(f"{who}: kerax does not implement batch renormalization; `renorm` must be False.")
         if synchronized:
             raise ValueError(f"{who}: `synchronized=True` is only supported by Keras's TensorFlow backend.")
         if isinstance(axis, bool) or not isinstance(axis, int):

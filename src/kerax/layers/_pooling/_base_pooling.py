@@ -44,7 +44,7 @@ def _max_pool_tiles(inputs: jax.Array, pool_size: tuple[int, ...], axes: list[in
     """Max pooling over windows that tile the input (``strides == pool_size``, ``"valid"``) by a reshape.
 
     The same values and gradients as ``reduce_window``, but the backward pass is a masked broadcast where
-    XLA's select-and-scatter costs about three times as much (seed 003's 3x3 pooling, on CPU).
+    XLA's select-and-scatter costs about three times as much (a 3x3 pooling of a small CNN, on CPU).
     """
     index: list[Any] = [slice(None)] * inputs.ndim
     split: list[int] = []
