@@ -333,6 +333,54 @@ def test_mha_lazy_build_and_explicit_build():
     assert layer(np.zeros((1, 4, 5), "float32"), np.zeros((1, 6, 7), "float32")).shape == (1, 4, 5)
 
 
+MHA_PENALTIES = {
+    "kernel_regularizer": "l2",
+    "bias_regularizer": {"class_name": "L1", "config": {"l1": 0.05}},
+    "activity_regularizer": "l2",
+    "kernel_constraint": "non_neg",
+    "bias_constraint": {"class_name": "MaxNorm", "config": {"max_value": 0.5, "axis": 0}},
+}
+
+
+@pytest.mark.parametrize("use_gate", [False, True])
+def test_mha_regularizers_and_constraints_match_keras(keras, use_gate):
+    rng = np.random.default_rng(5)
+    q = rng.standard_normal((2, 3, 5)).astype("float32")
+    v = rng.standard_normal((2, 4, 5)).astype("float32")
+    ours, theirs = _mha_pair(keras, {"num_heads": 2, "key_dim": 3, "use_gate": use_gate, **MHA_PENALTIES}, q, v)
+    _assert_close(ours(q, v), theirs(q, v))
+    # One penalty per kernel and bias, one activity penalty per projection output (not the layer output).
+    n_projections = 5 if use_gate else 4
+    assert len(ours.losses) == len(theirs.losses) == 3 * n_projections
+    np.testing.assert_allclose(
+        sorted(float(x) for x in ours.losses), sorted(float(x) for x in theirs.losses), rtol=1e-5, atol=1e-7
+    )
+    assert ours.activity_regularizer is None  # as in Keras, the layer's own output is not penalised
+    assert [type(w.constraint).__name__ for w in ours.weights[:2]] == ["NonNeg", "MaxNorm"]
+    config, theirs_config = ours.get_config(), theirs.get_config()
+    for key in ("kernel_regularizer", "activity_regularizer", "kernel_constraint"):
+        assert config[key]["class_name"] == theirs_config[key]["class_name"]
+        assert config[key]["config"] == theirs_config[key]["config"]
+    assert MultiHeadAttention.from_config(config).get_config() == config
+
+
+def test_mha_penalties_and_constraints_act_in_training():
+    q = Input(shape=(3, 4))
+    layer = MultiHeadAttention(2, 2, kernel_regularizer="l2", kernel_constraint="non_neg", activity_regularizer="l1")
+    model = kerax.Model(q, layer(q, q))
+    model.compile(optimizer=kerax.optimizers.SGD(0.5), loss="mse")
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((4, 3, 4)).astype("float32")
+    y = rng.standard_normal((4, 3, 4)).astype("float32")
+    penalized = model.evaluate(x, y, verbose=0)
+    plain = float(np.mean((np.asarray(model.predict(x, verbose=0)) - y) ** 2))
+    assert penalized > plain + 1e-4  # the regularizers add to the loss
+    model.fit(x, y, epochs=2, batch_size=4, verbose=0)
+    for weight in layer.weights:
+        if weight.name == "kernel":
+            assert np.all(np.asarray(weight.value) >= 0), weight.path
+
+
 # -- Attention and AdditiveAttention -------------------------------------------------------------------
 
 ATTENTION_CASES = [

@@ -144,6 +144,10 @@ def op_call_from_keras(
 _MODEL_MODULES = {"Functional": "keras.src.models.functional", "Model": "keras.src.models.model"}
 
 
+# Classes Keras serializes under their public (exported) name rather than their class name.
+_KERAS_CLASS_NAMES = {"GroupedQueryAttention": "GroupQueryAttention"}
+
+
 def _module(module: Any, class_name: Any = None) -> Any:
     if module == "kerax":
         return _MODEL_MODULES.get(class_name, "keras")
@@ -167,4 +171,6 @@ def to_keras(config: Any, top_level: bool = False) -> Any:
     out = {k: to_keras(v) for k, v in config.items()}
     if "module" in out and "class_name" in out:
         out["module"] = _module(out["module"], out["class_name"])
+        if out["module"] == "keras.layers":
+            out["class_name"] = _KERAS_CLASS_NAMES.get(out["class_name"], out["class_name"])
     return out

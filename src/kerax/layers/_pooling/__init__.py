@@ -1,5 +1,11 @@
 """Pooling layers."""
 
+from kerax.layers._pooling.adaptive_average_pooling1d import AdaptiveAveragePooling1D
+from kerax.layers._pooling.adaptive_average_pooling2d import AdaptiveAveragePooling2D
+from kerax.layers._pooling.adaptive_average_pooling3d import AdaptiveAveragePooling3D
+from kerax.layers._pooling.adaptive_max_pooling1d import AdaptiveMaxPooling1D
+from kerax.layers._pooling.adaptive_max_pooling2d import AdaptiveMaxPooling2D
+from kerax.layers._pooling.adaptive_max_pooling3d import AdaptiveMaxPooling3D
 from kerax.layers._pooling.average_pooling1d import AveragePooling1D
 from kerax.layers._pooling.average_pooling2d import AveragePooling2D
 from kerax.layers._pooling.average_pooling3d import AveragePooling3D
@@ -28,6 +34,12 @@ GlobalAvgPool2D = GlobalAveragePooling2D
 GlobalAvgPool3D = GlobalAveragePooling3D
 
 __all__ = [
+    "AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D",
+    "AdaptiveMaxPooling3D",
     "AveragePooling1D",
     "AveragePooling2D",
     "AveragePooling3D",

@@ -1,0 +1,38 @@
+"""``AdaptiveMaxPooling2D``: the maximum over 2 spatial axes, to a fixed output size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kerax.layers._pooling._base_adaptive_pooling import BaseAdaptivePooling
+
+
+class AdaptiveMaxPooling2D(BaseAdaptivePooling):
+    """Adaptive maximum pooling over (height, width): the window sizes follow from the input and output sizes.
+
+    Output bin ``i`` of an axis of length ``L`` pooled to ``n`` bins takes the maximum of inputs
+    ``floor(i * L / n)`` up to ``ceil((i + 1) * L / n)`` (exclusive), so bins may overlap by one element.
+
+    Args:
+        output_size: an int (used for every spatial axis) or a tuple of 2 ints.
+        data_format: ``"channels_last"`` (default: ``kerax.config.image_data_format()``) or
+            ``"channels_first"``.
+        **kwargs: base layer arguments (``name``, ``dtype``, ``trainable``).
+
+    Raises:
+        TypeError: if ``output_size`` is neither an int nor a tuple of 2.
+        ValueError: if a size is not positive, or ``data_format`` is unknown.
+
+    Shapes:
+        ``(batch, height, width, channels)`` -> ``(batch, output_height, output_width, channels)``
+        (channels first: the channels axis follows the batch).
+
+    Example:
+        >>> AdaptiveMaxPooling2D((3, 4))(jnp.ones((2, 9, 9, 3))).shape
+        (2, 3, 4, 3)
+    """
+
+    _reduce = "max"
+
+    def __init__(self, output_size: Any, data_format: str | None = None, **kwargs: Any) -> None:
+        super().__init__(output_size, data_format, pool_dimensions=2, **kwargs)
