@@ -8,7 +8,7 @@ import jax
 
 from kerax.backend._masking import get_keras_mask
 from kerax.layers._layer import Layer
-from kerax.layers._rnn._wrapper_utils import deserialize_layer, serialize_layer
+from kerax.layers._nested import deserialize_layer, serialize_layer
 
 
 class Pipeline(Layer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kerax.layers._layer import Layer
-from kerax.layers._rnn._wrapper_utils import deserialize_layer, serialize_layer
+from kerax.layers._nested import deserialize_layer, serialize_layer
 
 
 class Wrapper(Layer):

@@ -8,7 +8,7 @@ import jax
 import jax.numpy as jnp
 
 from kerax.layers._layer import Layer
-from kerax.layers._rnn._wrapper_utils import deserialize_layer, serialize_layer
+from kerax.layers._nested import deserialize_layer, serialize_layer
 from kerax.layers._rnn.rnn import RNN
 
 _MERGE_MODES = ("concat", "sum", "mul", "ave", None)

@@ -15,8 +15,8 @@ from kerax.backend._naming import name_scope
 from kerax.backend._variables import Variable
 from kerax.layers._input_spec import InputSpec
 from kerax.layers._layer import Layer
+from kerax.layers._nested import deserialize_layer, serialize_layer
 from kerax.layers._rnn._cell_base import BuiltinCell
-from kerax.layers._rnn._wrapper_utils import deserialize_layer, serialize_layer
 from kerax.layers._rnn.stacked_rnn_cells import StackedRNNCells
 
 Step = Callable[[Any, Any], tuple[Any, Any]]

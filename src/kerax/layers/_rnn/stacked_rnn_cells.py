@@ -9,7 +9,7 @@ import jax.numpy as jnp
 from kerax import tree
 from kerax.backend._naming import name_scope
 from kerax.layers._layer import Layer
-from kerax.layers._rnn._wrapper_utils import deserialize_layer, serialize_layer
+from kerax.layers._nested import deserialize_layer, serialize_layer
 
 
 def _output_size(cell: Any) -> Any:

@@ -7,11 +7,12 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from kerax.layers._core.wrapper import Wrapper
 from kerax.layers._layer import Layer
-from kerax.layers._rnn._wrapper_utils import deserialize_layer, serialize_layer
+from kerax.layers._nested import deserialize_layer
 
 
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     """Apply ``layer`` to each slice ``inputs[:, t]`` of a ``(batch, time, ...)`` input, sharing its weights.
 
     Args:
@@ -32,10 +33,9 @@ class TimeDistributed(Layer):
 
     def __init__(self, layer: Any, **kwargs: Any) -> None:
         layer = deserialize_layer(layer)
-        super().__init__(**kwargs)
         if not isinstance(layer, Layer):
-            raise ValueError(f"TimeDistributed '{self.name}': `layer` must be a Layer, received {layer!r}.")
-        self.layer = layer
+            raise ValueError(f"TimeDistributed: `layer` must be a Layer, received {layer!r}.")
+        super().__init__(layer, **kwargs)
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
         if len(input_shape) < 3:
@@ -68,5 +68,3 @@ class TimeDistributed(Layer):
         out = self.layer(flat, training=training, **kwargs)
         return jax.tree_util.tree_map(lambda y: jnp.reshape(y, (batch, steps, *y.shape[1:])), out)
 
-    def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "layer": serialize_layer(self.layer)}
