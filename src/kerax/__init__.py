@@ -6,6 +6,7 @@ evaluate and predict with them. ``import kerax as keras`` gives Keras 3's public
 
 from kerax import (
     activations,
+    applications,
     backend,
     callbacks,
     config,
@@ -78,6 +79,7 @@ __all__ = [
     "Variable",
     "__version__",
     "activations",
+    "applications",
     "backend",
     "callbacks",
     "config",

@@ -23,7 +23,16 @@ import numpy as np
 
 from kerax.saving._zip import atomic_path
 
-__all__ = ["read_h5_stores", "read_h5_weights", "write_h5_weights", "MAX_DEPTH", "MAX_OBJECTS", "ABSOLUTE_MAX_BYTES"]
+__all__ = [
+    "read_h5_stores",
+    "read_h5_weights",
+    "write_h5_weights",
+    "read_legacy_h5_weights",
+    "is_legacy_h5_weights",
+    "MAX_DEPTH",
+    "MAX_OBJECTS",
+    "ABSOLUTE_MAX_BYTES",
+]
 
 MAX_DEPTH = 64
 """Deepest group nesting accepted (the root is depth 0)."""
@@ -31,7 +40,9 @@ MAX_OBJECTS = 100_000
 """Most groups and datasets accepted in one file."""
 ABSOLUTE_MAX_BYTES = 8 * 1024**3
 """Cap on the default byte budget when compressed datasets allow more than the file's size."""
-_COMPRESSED_RATIO = 1024
+_COMPRESSED_RATIO = 8
+# Compressed datasets may declare this many times the file's size: deflated float weights gain a few percent,
+# constant ones (zero biases, BatchNormalization statistics) far more, but they are a small part of a model.
 # The names a layer may give the arrays it saves itself (``save_own_variables``), besides 0, 1, ...
 _STORE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,127}")
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
@@ -229,7 +240,7 @@ def read_h5_stores(source: Source, *, max_bytes: int | None = None) -> dict[str,
             ``model.weights.h5`` member of a ``.keras`` archive).
         max_bytes: the most bytes that all datasets may declare together. Default: 4 times the file's
             size plus 1 MiB; when some datasets are compressed (they may legitimately expand past the
-            file's size), 1024 times the file's size plus 1 MiB, at most ``ABSOLUTE_MAX_BYTES``.
+            file's size), 8 times the file's size plus 1 MiB, at most ``ABSOLUTE_MAX_BYTES``.
 
     Returns:
         ``{"layers/dense/vars": {"0": kernel, "1": bias}, ...}``: each ``vars`` group's path (``"vars"``
@@ -350,3 +361,155 @@ def write_h5_weights(
         return
     with atomic_path(target) as tmp, h5py.File(tmp, "w") as h5file:
         _write(h5file, prepared, names)
+
+
+# -- Keras's legacy HDF5 weights layout (``save_weights`` to ``.h5`` in Keras 2, the ImageNet files) --------
+#
+# The root (or its ``model_weights`` group, in a whole-model ``.h5``) has the attribute ``layer_names``
+# (possibly split into ``layer_names0``, ``layer_names1``, ... when long); each named layer has a group
+# with the attribute ``weight_names``, the paths of its weight datasets inside that group (for example
+# ``conv1_conv/kernel:0``, stored as a subgroup ``conv1_conv`` holding the dataset ``kernel:0``).
+
+MAX_LEGACY_NAME_CHUNKS = 1024
+"""Most parts a split ``layer_names``/``weight_names`` attribute may have."""
+_LEGACY_NAME = re.compile(r"[^/\x00]{1,512}")
+
+
+def _legacy_strings(group: Any, attr: str, where: str) -> list[str]:
+    """A legacy string-list attribute (``layer_names`` or ``weight_names``), joined from its parts."""
+    if attr in group.attrs:
+        parts = [group.attrs[attr]]
+    else:
+        parts = []
+        while f"{attr}{len(parts)}" in group.attrs:
+            if len(parts) >= MAX_LEGACY_NAME_CHUNKS:
+                raise _refuse(where, f"attribute {attr!r} split into more than {MAX_LEGACY_NAME_CHUNKS} parts")
+            parts.append(group.attrs[f"{attr}{len(parts)}"])
+        if not parts:
+            raise _refuse(where, f"no {attr!r} attribute (not a legacy Keras weights group)")
+    names: list[str] = []
+    for part in parts:
+        array = np.asarray(part)
+        if array.size == 0:
+            continue  # Keras stores an empty name list as an empty float array
+        if array.ndim > 1 or array.dtype.kind not in "SUO":
+            raise _refuse(where, f"attribute {attr!r} is not a list of strings (dtype {array.dtype})")
+        for item in array.reshape(-1):
+            if isinstance(item, bytes | np.bytes_):
+                try:
+                    item = bytes(item).decode("utf8")
+                except UnicodeDecodeError as err:
+                    raise _refuse(where, f"attribute {attr!r} holds a name that is not UTF-8: {item!r}") from err
+            if not isinstance(item, str):
+                raise _refuse(where, f"attribute {attr!r} holds a {type(item).__name__}, not a string")
+            names.append(str(item))
+        if len(names) > MAX_OBJECTS:
+            raise _refuse(where, f"attribute {attr!r} lists more than {MAX_OBJECTS} names")
+    return names
+
+
+def _legacy_member(group: Any, path: str, where: str, h5py: Any, kind: Any) -> Any:
+    """``group[path]``, a ``kind`` reached by plain names (no ``..``, no absolute path)."""
+    parts = path.split("/")
+    if any(p in (".", "..") or not _LEGACY_NAME.fullmatch(p) for p in parts):
+        raise _refuse(where, f"member name {path!r} is not a plain relative name")
+    node = group
+    for index, part in enumerate(parts):
+        if part not in node:
+            raise _refuse(where, f"member {path!r} is listed but missing")
+        found = node.get(part, getclass=True)
+        last = index == len(parts) - 1
+        if (found is not kind) if last else (found is not h5py.Group):
+            raise _refuse(where, f"member {path!r} is not a {'dataset' if kind is h5py.Dataset else 'group'}")
+        node = node[part]
+    return node
+
+
+def read_legacy_h5_weights(source: Source, *, max_bytes: int | None = None) -> list[tuple[str, list[tuple[str, Any]]]]:
+    """Read a weights file in Keras's legacy HDF5 layout (the layout of Keras's published ImageNet files).
+
+    Args:
+        source: a path, or a readable and seekable binary file object.
+        max_bytes: the most bytes that all weight datasets may declare together; the default is as
+            for ``read_h5_stores``.
+
+    Returns:
+        ``[(layer name, [(weight name, array), ...]), ...]`` for every layer in the file's
+        ``layer_names`` order, layers without weights included (with an empty list).
+
+    Raises:
+        ValueError: the file is not HDF5, is truncated or corrupt, is not in the legacy layout (no
+            ``layer_names``), or holds something refused (a link, external storage, a virtual or
+            non-numeric dataset, too much declared data, a listed member that is missing or not a
+            plain relative name); the message names the offending member. Nothing is read before the
+            whole file has been checked.
+        ImportError: h5py is missing.
+    """
+    h5py = _import_h5py()
+    size = _source_size(source)
+    if size == 0 or not _has_signature(source, size):
+        raise ValueError(f"Not an HDF5 file: {source!r} (no HDF5 signature found; size {size} bytes).")
+    try:
+        h5file = h5py.File(source, "r")
+    except OSError as err:
+        if "truncated" in str(err):
+            raise ValueError(f"Truncated HDF5 file {source!r}: {err}") from err
+        raise ValueError(f"Corrupt HDF5 file {source!r} (cannot open it): {err}") from err
+    with h5file:
+        try:
+            _walk(h5file, h5py)  # refuses links, cycles, deep nesting and too many objects anywhere
+            root, where = h5file, ""
+            if not any(k.startswith("layer_names") for k in root.attrs) and "model_weights" in root:
+                root, where = _legacy_member(root, "model_weights", "model_weights", h5py, h5py.Group), "model_weights"
+            layer_names = _legacy_strings(root, "layer_names", where or "(root)")
+            entries: list[tuple[str, list[tuple[str, Any, np.dtype, int, bool]]]] = []
+            for layer_name in layer_names:
+                layer_where = f"{where}/{layer_name}" if where else layer_name
+                group = _legacy_member(root, layer_name, layer_where, h5py, h5py.Group)
+                weights = []
+                for weight_name in _legacy_strings(group, "weight_names", layer_where):
+                    weight_where = f"{layer_where}/{weight_name}"
+                    dset = _legacy_member(group, weight_name, weight_where, h5py, h5py.Dataset)
+                    weights.append(_check_dataset(weight_where, weight_name, dset, h5py))
+                entries.append((layer_name, weights))
+            flat = [(layer_where, entry) for layer_where, items in entries for entry in items]
+            if max_bytes is None:
+                budget = 4 * size + 2**20
+                if any(entry[4] for _, entry in flat):
+                    budget = max(budget, min(_COMPRESSED_RATIO * size + 2**20, ABSOLUTE_MAX_BYTES))
+            else:
+                budget = int(max_bytes)
+            total = 0
+            for layer_name, (name, _, _, declared, _) in flat:
+                total += declared
+                if total > budget:
+                    raise _refuse(
+                        f"{layer_name}/{name}",
+                        f"datasets declare {total} bytes in total, over the limit of {budget} bytes",
+                    )
+            return [
+                (layer_name, [(name, _read(dset, dtype)) for name, dset, dtype, _, _ in items])
+                for layer_name, items in entries
+            ]
+        except (OSError, RuntimeError, KeyError) as err:
+            raise ValueError(f"Corrupt or truncated HDF5 file {source!r}: {err}") from err
+
+
+def is_legacy_h5_weights(source: Source) -> bool:
+    """Whether ``source`` is an HDF5 file in Keras's legacy weights layout (``layer_names`` at the root
+    or in ``model_weights``); False for anything else, Keras 3's ``.weights.h5`` layout included."""
+    h5py = _import_h5py()
+    try:
+        size = _source_size(source)
+        if size == 0 or not _has_signature(source, size):
+            return False
+        with h5py.File(source, "r") as h5file:
+            if any(k.startswith("layer_names") for k in h5file.attrs):
+                return True
+            if h5file.get("model_weights", getclass=True, getlink=False) is h5py.Group:
+                link = h5file.get("model_weights", getlink=True)
+                if isinstance(link, h5py.HardLink):
+                    return any(k.startswith("layer_names") for k in h5file["model_weights"].attrs)
+            return False
+    except (OSError, RuntimeError, KeyError, ValueError):
+        return False

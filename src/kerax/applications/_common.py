@@ -1,0 +1,161 @@
+"""Pieces every application builder shares: argument checks, the input, the top, the model and its weights."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from kerax.applications import _weights, imagenet_utils
+
+_POOLINGS = (None, "avg", "max")
+
+
+def channel_axis() -> int:
+    """The channel axis of a 4D image tensor under the current ``image_data_format``."""
+    from kerax.backend import image_data_format
+
+    return 1 if image_data_format() == "channels_first" else 3
+
+
+def check_arguments(weights: Any, include_top: Any, classes: Any, pooling: Any, input_tensor: Any, model: str) -> None:
+    """Check the arguments all applications take.
+
+    Args:
+        weights: ``"imagenet"``, ``None`` or the path of an existing weights file.
+        include_top: Whether the classifier top is included.
+        classes: The number of classes of the top.
+        pooling: ``None``, ``"avg"`` or ``"max"``.
+        input_tensor: ``None`` or a symbolic tensor.
+        model: The application's name, for the messages.
+
+    Raises:
+        ValueError: If ``weights`` is none of the accepted values, ``classes`` is not 1000 with
+            ImageNet weights and a top, or ``pooling`` is unknown.
+        TypeError: If ``input_tensor`` is not a symbolic tensor or ``classes`` not an integer.
+    """
+    from kerax.backend import is_keras_tensor
+
+    if not (
+        weights is None
+        or (isinstance(weights, str) and weights == "imagenet")
+        or (isinstance(weights, str | os.PathLike) and os.path.isfile(weights))
+    ):
+        raise ValueError(
+            f"{model}: the `weights` argument should be either `None` (random initialization), 'imagenet' "
+            f"(pre-training on ImageNet), or the path to the weights file to be loaded. Received: weights={weights!r}"
+        )
+    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 1:
+        raise TypeError(f"{model}: `classes` must be a positive integer. Received: classes={classes!r}")
+    if weights == "imagenet" and include_top and classes != 1000:
+        raise ValueError(
+            f"{model}: if using `weights='imagenet'` with `include_top=True`, `classes` should be 1000. "
+            f"Received classes={classes}"
+        )
+    if not include_top and pooling not in _POOLINGS:
+        raise ValueError(f"{model}: `pooling` must be None, 'avg' or 'max'. Received: pooling={pooling!r}")
+    if input_tensor is not None and not is_keras_tensor(input_tensor):
+        raise TypeError(
+            f"{model}: `input_tensor` must be a symbolic tensor (the output of `kerax.Input` or of a layer "
+            f"called on one). Received: {type(input_tensor).__name__}"
+        )
+
+
+def image_input(input_tensor: Any, input_shape: tuple[int | None, ...]) -> Any:
+    """The model's image input: ``input_tensor`` itself, or a new ``Input`` of ``input_shape``."""
+    from kerax.layers import Input
+
+    return Input(shape=input_shape) if input_tensor is None else input_tensor
+
+
+def top(
+    x: Any,
+    *,
+    include_top: bool,
+    pooling: str | None,
+    classes: int,
+    classifier_activation: Any,
+    weights: Any,
+    avg_name: str | None = "avg_pool",
+    max_name: str | None = "max_pool",
+    top_avg_name: str | None = "avg_pool",
+    dropout: tuple[float, str] | None = None,
+    dense_initializer: Any = "glorot_uniform",
+) -> Any:
+    """The end of a convolutional classifier: global pooling, optional dropout, and the softmax layer.
+
+    Without the top, ``pooling`` picks global average or max pooling (or none). ``None`` for a name
+    lets the layer take its automatic name, as some Keras applications do.
+    """
+    from kerax import layers
+
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name=top_avg_name)(x)
+        if dropout is not None and dropout[0] > 0:
+            x = layers.Dropout(dropout[0], name=dropout[1])(x)
+        imagenet_utils.validate_activation(classifier_activation, weights)
+        return layers.Dense(
+            classes, activation=classifier_activation, kernel_initializer=dense_initializer, name="predictions"
+        )(x)
+    if pooling == "avg":
+        return layers.GlobalAveragePooling2D(name=avg_name)(x)
+    if pooling == "max":
+        return layers.GlobalMaxPooling2D(name=max_name)(x)
+    return x
+
+
+def finish(
+    img_input: Any,
+    outputs: Any,
+    *,
+    input_tensor: Any,
+    name: str,
+    weights: Any,
+    imagenet_file: Callable[[], tuple[str, str, str | None]] | None,
+) -> Any:
+    """Make the functional model and load its weights.
+
+    Args:
+        img_input: The image input the layers were applied to.
+        outputs: The model's output tensor.
+        input_tensor: The user's ``input_tensor`` (the model then starts from its source inputs).
+        name: The model's name.
+        weights: ``"imagenet"``, ``None`` or a weights file's path.
+        imagenet_file: Returns ``(file name, address, hash)`` of the ImageNet weights to use.
+
+    Returns:
+        The model.
+    """
+    from kerax.models import Model
+    from kerax.utils import get_source_inputs
+
+    inputs = get_source_inputs(input_tensor) if input_tensor is not None else img_input
+    if isinstance(inputs, list) and len(inputs) == 1:
+        inputs = inputs[0]
+    model = Model(inputs, outputs, name=name)
+    if weights is None:
+        return model
+    if isinstance(weights, str) and weights == "imagenet":
+        if imagenet_file is None:
+            raise ValueError(f"{name}: no ImageNet weights are published for this configuration.")
+        fname, origin, file_hash = imagenet_file()
+        _weights.load_legacy_weights(model, _weights.download(fname, origin, file_hash))
+    else:
+        _weights.load_weights(model, weights)
+    return model
+
+
+APPLICATION_ARGS_DOC = """
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes).
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D).
+        classes: Number of classes of the top; 1000 with ImageNet weights.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``.
+        name: The model's name."""

@@ -1,0 +1,5 @@
+"""``kerax.applications.resnet50``: ResNet50 with its preprocessing and decoding (as in ``resnet``)."""
+
+from kerax.applications.resnet import ResNet50, decode_predictions, preprocess_input
+
+__all__ = ["ResNet50", "decode_predictions", "preprocess_input"]

@@ -1,0 +1,82 @@
+"""VGG19 (Simonyan and Zisserman, 2014): 19 weight layers of 3x3 convolutions and max pooling.
+
+Inputs are expected in ``caffe`` mode: use ``kerax.applications.vgg19.preprocess_input``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kerax.applications import _common, imagenet_utils
+from kerax.applications._vgg import build_vgg
+
+__all__ = ["VGG19", "decode_predictions", "preprocess_input"]
+
+WEIGHTS_PATH = (
+    "https://storage.googleapis.com/tensorflow/keras-applications/vgg19/vgg19_weights_tf_dim_ordering_tf_kernels.h5"
+)
+WEIGHTS_PATH_NO_TOP = "https://storage.googleapis.com/tensorflow/keras-applications/vgg19/vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
+WEIGHTS_HASHES = ("cbe5617147190e668d6c5d5026f83318", "253f8cb515780f3b799900260a226db6")
+_FILES = (
+    (WEIGHTS_PATH.rsplit("/", 1)[1], WEIGHTS_PATH, WEIGHTS_HASHES[0]),
+    (WEIGHTS_PATH_NO_TOP.rsplit("/", 1)[1], WEIGHTS_PATH_NO_TOP, WEIGHTS_HASHES[1]),
+)
+
+
+def VGG19(  # noqa: N802 - Keras's name
+    include_top: bool = True,
+    weights: Any = "imagenet",
+    input_tensor: Any = None,
+    input_shape: Any = None,
+    pooling: str | None = None,
+    classes: int = 1000,
+    classifier_activation: Any = "softmax",
+    name: str = "vgg19",
+) -> Any:
+    """Build VGG19 (default input 224x224x3, at least 32x32).
+
+    Args:{args}
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
+    return build_vgg((2, 2, 4, 4, 4), _FILES, **locals())
+
+
+VGG19.__doc__ = VGG19.__doc__.replace("{args}", _common.APPLICATION_ARGS_DOC)
+
+
+def preprocess_input(x: Any, data_format: str | None = None) -> Any:
+    """Preprocess images for VGG19: RGB to BGR, then minus the ImageNet mean pixel (``caffe`` mode).
+
+    Args:
+        x: Images with values in ``[0, 255]``: a NumPy array or a tensor, 3D or 4D.
+        data_format: ``"channels_last"``, ``"channels_first"``, or ``None`` for the global setting.
+
+    Returns:
+        The preprocessed images (float).
+
+    Raises:
+        ValueError: If ``data_format`` is unknown or ``x`` is not an image batch with 3 channels.
+    """
+    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
+
+
+def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, Any]]]:
+    """Decode ImageNet predictions into ``(wordnet id, label, score)`` tuples, best first.
+
+    Args:
+        preds: Scores of shape ``(samples, 1000)``.
+        top: How many classes to return per sample.
+
+    Returns:
+        One list of ``top`` tuples per sample.
+
+    Raises:
+        ValueError: If ``preds`` is not of shape ``(samples, 1000)`` or ``top`` is invalid.
+    """
+    return imagenet_utils.decode_predictions(preds, top=top)
