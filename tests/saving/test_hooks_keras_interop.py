@@ -62,3 +62,29 @@ def test_save_own_variables_and_assets_cross_the_two_libraries(direction, tmp_pa
     np.testing.assert_allclose(np.asarray(restored(x)), expected, rtol=1e-6)
     np.testing.assert_array_equal(restored.layers[0].extra, [1.0, 2.0, 3.0])
     assert restored.layers[0].tag == "ABC"  # the asset file, written upper-case, was read back
+
+
+def _square(x):
+    return x * x
+
+
+def _half(x):
+    return x * 0.5
+
+
+for _lib in (kerax, keras):
+    _lib.saving.register_keras_serializable(package="interop")(_square)
+    _lib.saving.register_keras_serializable(package="interop")(_half)
+
+
+@pytest.mark.parametrize("direction", ["kerax_to_keras", "keras_to_kerax"])
+def test_registered_functions_cross_the_two_libraries(direction, tmp_path):
+    writer, reader = (kerax, keras) if direction == "kerax_to_keras" else (keras, kerax)
+    inputs = writer.Input((3,))
+    hidden = writer.layers.Dense(2, activation=_square)(inputs)
+    model = writer.Model(inputs, writer.layers.Lambda(_half)(hidden))
+    path = str(tmp_path / "functions.keras")
+    model.save(path)
+    restored = reader.models.load_model(path)
+    x = np.random.default_rng(1).random((4, 3)).astype("float32")
+    np.testing.assert_allclose(np.asarray(restored(x)), np.asarray(model(x)), rtol=1e-6)

@@ -156,6 +156,16 @@ def _module(module: Any, class_name: Any = None) -> Any:
     return module
 
 
+def _function_entry(value: Any) -> Any:
+    """A registered function's name (``"package>name"``) as Keras writes a function: an entry it looks up."""
+    if isinstance(value, str) and ">" in value:
+        from kerax.saving._registry import get_registered_object
+
+        if inspect.isfunction(get_registered_object(value)):
+            return {"module": "builtins", "class_name": "function", "config": value, "registered_name": "function"}
+    return value
+
+
 def to_keras(config: Any, top_level: bool = False) -> Any:
     """The same config with Keras 3's module names and op layout."""
     if top_level and isinstance(config.get("compile_config"), dict):
@@ -165,10 +175,12 @@ def to_keras(config: Any, top_level: bool = False) -> Any:
     if isinstance(config, list):
         return [to_keras(v) for v in config]
     if not isinstance(config, dict):
-        return config
+        return _function_entry(config)
     if config.get("module") == "kerax.ops" and "class_name" in config:
         config = _op_entry(config)
-    out = {k: to_keras(v) for k, v in config.items()}
+    if config.get("class_name") == "function" and ">" in str(config.get("registered_name")):
+        return _function_entry(config["registered_name"])  # Keras looks a function up by its `config`
+    out = {k: v if k in ("module", "class_name", "registered_name") else to_keras(v) for k, v in config.items()}
     if "module" in out and "class_name" in out:
         out["module"] = _module(out["module"], out["class_name"])
         if out["module"] == "keras.layers":

@@ -36,7 +36,13 @@ def _function_name(function: Callable[..., Any]) -> str:
 
 
 def _resolve_function(name: Any, what: str) -> Callable[..., Any]:
-    """The function a config names: kerax's own or a registered one; never code carried by the file."""
+    """The function a config names: kerax's own or a registered one; never code carried by the file.
+
+    The name is a string, or Keras's entry for a registered function (``{"class_name": "function",
+    "config": "package>name"}``); Keras's ``__lambda__`` entries carry bytecode and are refused.
+    """
+    if isinstance(name, dict) and name.get("class_name") == "function":
+        name = name.get("config")
     if not isinstance(name, str):
         raise ValueError(
             f"Lambda config must name its {what} by a string; received {type(name).__name__}. kerax never "
