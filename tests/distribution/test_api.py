@@ -42,6 +42,21 @@ def test_list_devices_names_the_default_backend():
         dist.list_devices("npu")
 
 
+def test_get_device_count_and_distribute_tensor(mesh):
+    assert dist.get_device_count() == len(jax.devices())
+    assert dist.get_device_count("cpu") == len(jax.devices("cpu"))
+    layout = dist.TensorLayout(("batch", None), mesh)
+    placed = dist.distribute_tensor(np.ones((2, 3), "float32"), layout)
+    assert placed.sharding == layout.sharding()
+    assert dist.distribute_tensor(placed, layout) is placed  # already laid out: unchanged
+    traced = jax.jit(lambda x: dist.distribute_tensor(x * 2, layout))(placed)
+    np.testing.assert_allclose(traced, np.full((2, 3), 2.0))
+    symbolic = kerax.Input((3,))
+    assert dist.distribute_tensor(symbolic, layout) is symbolic
+    with pytest.raises(TypeError, match="TensorLayout or a jax.sharding.Sharding"):
+        dist.distribute_tensor(placed, ("batch", None))
+
+
 def test_device_mesh_accepts_names_and_devices(mesh):
     by_name = dist.DeviceMesh((1,), ("batch",), dist.list_devices()[:1])
     assert by_name.devices.tolist() == [jax.devices()[0]]

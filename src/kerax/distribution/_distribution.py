@@ -44,6 +44,43 @@ def list_devices(device_type: str | None = None) -> list[str]:
     return [f"{d.platform}:{d.id}" for d in devices]
 
 
+def get_device_count(device_type: str | None = None) -> int:
+    """The number of devices of one type (all processes'); by default of JAX's default backend.
+
+    Args:
+        device_type: ``"cpu"``, ``"gpu"`` or ``"tpu"``, or None.
+    """
+    return len(list_devices(device_type))
+
+
+def distribute_tensor(tensor: Any, layout: Any) -> Any:
+    """``tensor`` laid out as ``layout`` says: placed on the mesh eagerly, a sharding constraint when traced.
+
+    Args:
+        tensor: an array (a symbolic tensor is returned unchanged, as in Keras).
+        layout: a ``TensorLayout`` with its mesh set, or a ``jax.sharding.Sharding``.
+
+    Raises:
+        TypeError: ``layout`` is neither.
+    """
+    from kerax.backend._symbolic import SymbolicTensor
+
+    if isinstance(tensor, SymbolicTensor):
+        return tensor
+    if isinstance(layout, TensorLayout):
+        layout = layout.sharding()
+    if not isinstance(layout, jax.sharding.Sharding):
+        raise TypeError(
+            f"distribute_tensor: `layout` must be a TensorLayout or a jax.sharding.Sharding, received "
+            f"{type(layout).__name__}."
+        )
+    if isinstance(tensor, jax.core.Tracer):
+        return jax.lax.with_sharding_constraint(tensor, layout)
+    if isinstance(tensor, jax.Array) and tensor.sharding == layout:
+        return tensor
+    return jax.device_put(tensor, layout)
+
+
 def _resolve_device(device: Any, where: str) -> jax.Device:
     if isinstance(device, jax.Device):
         return device
