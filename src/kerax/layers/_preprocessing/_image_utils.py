@@ -5,6 +5,7 @@ Images are channels-last: ``(batch, height, width, channels)`` or one image ``(h
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from typing import Any
@@ -18,7 +19,32 @@ AFFINE_INTERPOLATIONS = ("nearest", "bilinear")
 RESIZE_INTERPOLATIONS = ("bilinear", "nearest", "lanczos3", "lanczos5", "bicubic")
 
 
+def compiled(method: Any) -> Any:
+    """Run a layer method ``f(self, *arrays)`` as one compiled program per layer (and input shapes).
+
+    The augmentation layers draw and apply dozens of small operations; dispatched one by one in an eager
+    call they cost far more than the work. Inside a traced step the compiled function is simply inlined.
+    The method must depend on nothing but its array arguments and the layer's fixed configuration.
+    """
+    attribute = f"_compiled_{method.__name__}"
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any) -> Any:
+        function = self.__dict__.get(attribute)
+        if function is None:
+            function = jax.jit(functools.partial(method, self))
+            object.__setattr__(self, attribute, function)
+        return function(*args)
+
+    return wrapper
+
+
 def check_image_rank(x: Any, who: str) -> None:
+    if isinstance(x, dict):
+        raise ValueError(
+            f"{who}: expected an image tensor, received a dict with keys {sorted(map(str, x))}. Dict inputs "
+            "(images with bounding boxes, segmentation masks or labels) are not supported: pass the images alone."
+        )
     if x.ndim not in (3, 4):
         raise ValueError(
             f"{who}: expected images of rank 3 (height, width, channels) or 4 (batch, height, width, "
@@ -107,6 +133,12 @@ def _fix_index(index: jax.Array, size: int, fill_mode: str) -> jax.Array:
         return jnp.clip(index, 0, size - 1)
     if fill_mode == "wrap":
         return jnp.mod(index, size)
+    if fill_mode == "mirror":
+        # Whole-sample symmetric reflection: (d c b | a b c d | c b a).
+        if size == 1:
+            return jnp.zeros_like(index)
+        span = size - 1
+        return jnp.abs(jnp.mod(index + span, 2 * span) - span)
     if fill_mode == "reflect":
         # Half-sample symmetric reflection: (d c b a | a b c d | d c b a).
         period = 2 * size
@@ -224,3 +256,158 @@ def to_list(value: Any) -> Any:
     if isinstance(value, np.ndarray | jax.Array):
         return np.asarray(value).tolist()
     return value
+
+
+def sample_at(
+    images: jax.Array,
+    ys: jax.Array,
+    xs: jax.Array,
+    interpolation: str = "bilinear",
+    fill_mode: str = "constant",
+    fill_value: float = 0.0,
+) -> jax.Array:
+    """Sample a ``(batch, H, W, C)`` batch at float coordinates ``ys``, ``xs`` (each ``(batch, H', W')``).
+
+    Points outside the image follow ``fill_mode`` as in ``affine_transform`` (``"mirror"`` is accepted
+    too: d c b | a b c d | c b a); integer images are sampled in float32 and rounded back.
+    """
+    work = images if jnp.issubdtype(images.dtype, jnp.floating) else images.astype(jnp.float32)
+    out = jax.vmap(lambda im, y, x: _sample(im, y, x, interpolation, fill_mode, fill_value))(work, ys, xs)
+    if not jnp.issubdtype(images.dtype, jnp.floating):
+        out = jax.lax.round(out).astype(images.dtype)
+    return out
+
+
+# -- colour and filtering helpers of the colour augmentation layers ------------------------------------
+
+
+def check_value_range(value_range: Any, who: str, sort: bool = True) -> Any:
+    """A ``(min, max)`` pair of numbers: a sorted list (as Keras stores it) or, with ``sort=False``, as given."""
+    if (
+        not isinstance(value_range, list | tuple)
+        or len(value_range) != 2
+        or not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value_range)
+    ):
+        raise ValueError(f"{who}: `value_range` must be a pair of numbers (min, max), received {value_range!r}.")
+    return sorted(value_range) if sort else value_range
+
+
+def check_range_factor(factor: Any, arg: str, bounds: tuple[float, float], who: str) -> tuple:
+    """Keras's factor rule: a number ``f`` -> ``(max(-|f|, low), |f|)``; a pair -> sorted; all within ``bounds``."""
+    low, high = bounds
+    message = f"{who}: `{arg}` must be a number or a pair of numbers in [{low}, {high}], received {arg}={factor!r}."
+    if isinstance(factor, list | tuple):
+        if len(factor) != 2 or not all(_is_real(v) for v in factor) or any(v < low or v > high for v in factor):
+            raise ValueError(message)
+        lower, upper = sorted(factor)
+        return lower, upper
+    if not _is_real(factor) or factor < low or factor > high:
+        raise ValueError(message)
+    return max(-abs(factor), low), abs(factor)
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def check_channels(images: Any, who: str, allowed: tuple[int, ...] = (3,)) -> None:
+    channels = images.shape[-1]
+    if channels is not None and channels not in allowed:
+        expected = " or ".join(map(str, allowed))
+        raise ValueError(
+            f"{who}: expected images with {expected} channels (channels-last), received inputs of shape "
+            f"{tuple(images.shape)}."
+        )
+
+
+def transform_value_range(images: jax.Array, source: Any, target: Any) -> jax.Array:
+    """Map values linearly from the ``source`` range ``(min, max)`` to the ``target`` range."""
+    if source[0] == target[0] and source[1] == target[1]:
+        return images
+    dtype = images.dtype
+    unit = (images - jnp.asarray(source[0], dtype)) / (jnp.asarray(source[1], dtype) - jnp.asarray(source[0], dtype))
+    return unit * (jnp.asarray(target[1], dtype) - jnp.asarray(target[0], dtype)) + jnp.asarray(target[0], dtype)
+
+
+GRAYSCALE_WEIGHTS = (0.2989, 0.5870, 0.1140)
+
+
+def rgb_to_grayscale(images: jax.Array) -> jax.Array:
+    """The luma of RGB images, ``(..., 3)`` -> ``(..., 1)`` (ITU-R 601 weights, as Keras uses)."""
+    weights = jnp.asarray(GRAYSCALE_WEIGHTS, images.dtype)
+    return jnp.tensordot(images, weights, axes=((-1,), (0,)))[..., None]
+
+
+def rgb_to_hsv(images: jax.Array) -> jax.Array:
+    """RGB -> HSV on the last axis; hue, saturation and value each in [0, 1] for RGB in [0, 1]."""
+    tiny = jnp.finfo(images.dtype).eps
+    images = jnp.where(jnp.abs(images) < tiny, 0.0, images).astype(images.dtype)
+    r, g, b = images[..., 0], images[..., 1], images[..., 2]
+    value = jnp.maximum(jnp.maximum(r, g), b)
+    chroma = value - jnp.minimum(jnp.minimum(r, g), b)
+    saturation = jnp.where(value > 0, chroma / jnp.where(value > 0, value, 1.0), 0.0)
+    inverse = 1.0 / (6.0 * jnp.where(chroma > 0, chroma, 1.0))
+    hue = jnp.where(value == g, (b - r) * inverse + 2.0 / 6.0, (r - g) * inverse + 4.0 / 6.0)
+    hue = jnp.where(value == r, (g - b) * inverse, hue)
+    hue = jnp.where(chroma > 0, hue, 0.0) + (hue < 0.0).astype(hue.dtype)
+    return jnp.stack([hue, saturation, value], axis=-1).astype(images.dtype)
+
+
+def hsv_to_rgb(images: jax.Array) -> jax.Array:
+    """HSV -> RGB on the last axis (the inverse of ``rgb_to_hsv``; hue wraps around)."""
+    hue, saturation, value = images[..., 0], images[..., 1], images[..., 2]
+    sector = jnp.mod(hue, 1.0) * 6.0
+    red = jnp.clip(jnp.abs(sector - 3.0) - 1.0, 0.0, 1.0)
+    green = jnp.clip(2.0 - jnp.abs(sector - 2.0), 0.0, 1.0)
+    blue = jnp.clip(2.0 - jnp.abs(sector - 4.0), 0.0, 1.0)
+    grey = 1.0 - saturation
+    planes = [value * (grey + saturation * p) for p in (red, green, blue)]
+    return jnp.stack(planes, axis=-1).astype(images.dtype)
+
+
+def depthwise_filter(images: jax.Array, kernel: jax.Array) -> jax.Array:
+    """Convolve every channel of a ``(batch, H, W, C)`` batch with one 2-D ``kernel`` ("same", zero padding)."""
+    channels = images.shape[-1]
+    kernel = jnp.tile(kernel.astype(images.dtype)[:, :, None, None], (1, 1, 1, channels))
+    return jax.lax.conv_general_dilated(
+        images,
+        kernel,
+        window_strides=(1, 1),
+        padding="SAME",
+        dimension_numbers=("NHWC", "HWIO", "NHWC"),
+        feature_group_count=channels,
+    )
+
+
+def gaussian_kernel(size_x: int, size_y: int, sigma_x: jax.Array, sigma_y: jax.Array, dtype: Any) -> jax.Array:
+    """A normalised ``(size_y, size_x)`` Gaussian kernel, the outer product of two 1-D ones."""
+
+    def one_d(size: int, sigma: jax.Array) -> jax.Array:
+        offsets = jnp.arange(size, dtype=dtype) - jnp.asarray((size - 1) / 2, dtype)
+        weights = jnp.exp(-0.5 * jnp.square(offsets / sigma))
+        return weights / jnp.sum(weights)
+
+    return jnp.outer(one_d(size_y, sigma_y), one_d(size_x, sigma_x))
+
+
+def gaussian_blur(images: jax.Array, kernel_size: tuple[int, int], sigma: jax.Array) -> jax.Array:
+    """Blur a ``(batch, H, W, C)`` batch with a Gaussian of ``kernel_size = (kx, ky)``, ``sigma = (sx, sy)``."""
+    sigma = jnp.asarray(sigma, images.dtype)
+    kernel = gaussian_kernel(int(kernel_size[0]), int(kernel_size[1]), sigma[0], sigma[1], images.dtype)
+    return depthwise_filter(images, kernel)
+
+
+def homography(start_points: jax.Array, end_points: jax.Array) -> jax.Array:
+    """Rows ``[a0, ..., c1]`` (as ``affine_transform`` takes) mapping each ``end_points`` quad to ``start_points``.
+
+    Both are ``(batch, 4, 2)`` ``(x, y)`` corners; the output pixel at an end point samples the input at
+    the matching start point, so the image's ``start_points`` move to ``end_points``.
+    """
+    sx, sy = start_points[..., 0], start_points[..., 1]
+    ex, ey = end_points[..., 0], end_points[..., 1]
+    zero, one = jnp.zeros_like(ex), jnp.ones_like(ex)
+    x_rows = jnp.stack([ex, ey, one, zero, zero, zero, -sx * ex, -sx * ey], axis=-1)
+    y_rows = jnp.stack([zero, zero, zero, ex, ey, one, -sy * ex, -sy * ey], axis=-1)
+    system = jnp.concatenate([x_rows, y_rows], axis=1)
+    rhs = jnp.concatenate([sx, sy], axis=-1)[..., None]
+    return jnp.linalg.solve(system, rhs)[..., 0]
