@@ -7,18 +7,20 @@ zip, with ``model.weights.h5`` (read and written through ``_h5``, which needs th
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import json
 import os
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 from kerax.backend._naming import to_snake_case
 from kerax.backend._variables import AllocationBudget
 from kerax.saving import _assets, _keras_dialect, _weights, _zip
 from kerax.saving._registry import UnsafeConfigError
-from kerax.saving._serialize import deserialize_keras_object, serialize_keras_object
+from kerax.saving._serialize import check_config_depth, deserialize_keras_object, serialize_keras_object
 
 _KERAX_WEIGHTS = "model.weights.safetensors"
 _KERAS_WEIGHTS = "model.weights.h5"
@@ -85,7 +87,19 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, **kwargs: Any)
     """Save ``model`` to ``filepath``: ``.kerax`` (kerax's format) or ``.keras`` (a file Keras 3 loads).
 
     The file is written to a temporary name and renamed into place, so an interrupted save leaves any
-    previous file intact.
+    previous file intact (see ``_zip.atomic_path``).
+
+    Args:
+        model: the built model.
+        filepath: the file to write.
+        overwrite: whether an existing file may be replaced.
+        **kwargs: ``include_optimizer`` (default True) saves the optimizer's state; ``save_format`` is
+            accepted and ignored, as in Keras.
+
+    Raises:
+        ValueError: the name ends in neither ``.kerax`` nor ``.keras``, the model is not built, or the path
+            is a directory (``PathIsADirectoryError``, an ``IsADirectoryError`` too).
+        FileExistsError: the file exists and ``overwrite`` is False.
     """
     path = as_path(filepath, "save")
     _check_model(model, "save")
@@ -131,7 +145,17 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, **kwargs: Any)
 
 
 def save_weights(model: Any, filepath: Any, overwrite: bool = True) -> None:
-    """Save ``model``'s weights: ``.weights.safetensors`` (kerax) or ``.weights.h5`` (Keras 3's layout)."""
+    """Save ``model``'s weights: ``.weights.safetensors`` (kerax) or ``.weights.h5`` (Keras 3's layout).
+
+    Args:
+        model: the built model.
+        filepath: the file to write (atomically, as ``save_model``).
+        overwrite: whether an existing file may be replaced.
+
+    Raises:
+        ValueError: the name has neither suffix, the model is not built, or the path is a directory.
+        FileExistsError: the file exists and ``overwrite`` is False.
+    """
     path = as_path(filepath, "save_weights")
     _check_model(model, "save_weights")
     if path.endswith(".safetensors"):
@@ -155,11 +179,51 @@ def _open_archive(path: str, who: str) -> dict[str, bytes]:
     return _zip.read_archive(path, _MEMBERS, path, prefixes=(_assets.PREFIX,))
 
 
+def _archive_budget(path: str) -> int:
+    """The most bytes the weights inside an archive may declare: as much as the archive's members may inflate to.
+
+    A deflated member holding compressed HDF5 datasets would otherwise compound the two ratios.
+    """
+    return _zip.MAX_TOTAL_EXPANSION * os.path.getsize(path) + _zip.SMALL_MEMBER_BYTES
+
+
+def _read_h5(source: Any, where: str, max_bytes: int | None = None) -> dict[str, Any]:
+    """``read_h5_stores``, its refusals prefixed with the file (and member) they concern."""
+    try:
+        return _h5().read_h5_stores(source, max_bytes=max_bytes)
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}") from err
+
+
 def _json(data: bytes, what: str) -> Any:
     try:
-        return json.loads(data)
+        value = json.loads(data)
     except (ValueError, RecursionError) as err:
         raise ValueError(f"{what} is not valid JSON: {str(err)[:200]}") from None
+    check_config_depth(value, what)
+    return value
+
+
+# What reading a hostile file may still raise from deep inside NumPy, JAX, h5py or a class's from_config
+# (a size of 2**62, a list where a dict belongs): each becomes a ValueError naming the file and the member.
+_ESCAPES = (
+    ArithmeticError,
+    AttributeError,
+    LookupError,
+    MemoryError,
+    NotImplementedError,
+    RecursionError,
+    TypeError,
+)
+
+
+@contextlib.contextmanager
+def _refusing(where: str) -> Iterator[None]:
+    """Turn what a malformed file makes escape (see ``_ESCAPES``) into a ValueError naming ``where``."""
+    try:
+        yield
+    except _ESCAPES as err:
+        raise ValueError(f"{where} cannot be loaded: {type(err).__name__}: {str(err)[:300]}") from err
 
 
 def load_model(
@@ -175,6 +239,16 @@ def load_model(
         custom_objects: your classes and functions the file names (name to object).
         compile: compile the model as it was saved (optimizer state included), if it was compiled.
         safe_mode: accepted for Keras compatibility; kerax has no unsafe mode, and ``False`` is refused.
+
+    Returns:
+        The model, built, with its weights (and, with ``compile``, its optimizer's state).
+
+    Raises:
+        FileNotFoundError: there is no file at ``filepath``.
+        TypeError: ``custom_objects`` is not a dict.
+        ValueError: the file is refused: malformed, beyond the bounds of ``docs/saving_bounds.md``, naming
+            what kerax does not build (``UnsafeConfigError``), or holding weights that do not fit (a lossy
+            change of dtype included). The message names the file and the member.
     """
     path = as_path(filepath, "load_model")
     if safe_mode is not True:
@@ -189,7 +263,8 @@ def load_model(
             f"load_model: {path!r} is a legacy HDF5 model file, which kerax does not read (its Lambda layers "
             "carry bytecode). Load it in Keras and re-save it as '.keras', or use load_weights() for weights."
         )
-    members = _open_archive(path, "load_model")
+    with _refusing(path):
+        members = _open_archive(path, "load_model")
     if "config.json" not in members:
         raise ValueError(f"load_model: {path} has no config.json; it is not a saved model.")
     config = _json(members["config.json"], f"{path}: config.json")
@@ -200,16 +275,23 @@ def load_model(
     # building is held to what they need: a config asking for more is refused before it allocates.
     optimizer_vars = arrays = groups = None
     if _KERAX_WEIGHTS in members:
-        arrays, metadata = _weights.decode(members[_KERAX_WEIGHTS], f"{path}: {_KERAX_WEIGHTS}")
+        where = f"{path}: {_KERAX_WEIGHTS}"
+        with _refusing(where):
+            arrays, metadata = _weights.decode(members[_KERAX_WEIGHTS], where)
         held = sum(a.nbytes for a in arrays.values())
     elif _KERAS_WEIGHTS in members:
-        groups = _h5().read_h5_stores(io.BytesIO(members[_KERAS_WEIGHTS]))
+        where = f"{path}: {_KERAS_WEIGHTS}"
+        with _refusing(where):
+            groups = _read_h5(io.BytesIO(members[_KERAS_WEIGHTS]), where, max_bytes=_archive_budget(path))
         optimizer_vars = groups.pop("optimizer/vars", None)
         optimizer_vars = None if optimizer_vars is None else list(optimizer_vars.values())
         held = sum(a.nbytes for store in groups.values() for a in store.values())
     else:
         raise ValueError(f"load_model: {path} holds no weights ({_KERAX_WEIGHTS} or {_KERAS_WEIGHTS}).")
-    with AllocationBudget(BUILD_BYTES_PER_WEIGHT_BYTE * held + BUILD_SLACK_BYTES, f"load_model: {path}", held):
+    with (
+        _refusing(f"{path}: config.json"),
+        AllocationBudget(BUILD_BYTES_PER_WEIGHT_BYTE * held + BUILD_SLACK_BYTES, f"load_model: {path}", held),
+    ):
         model = deserialize_keras_object(config, custom_objects)
     from kerax.models import Model
 
@@ -217,17 +299,26 @@ def load_model(
         raise ValueError(f"load_model: {path} describes a {type(model).__name__}, not a model.")
     if not model.built:
         raise ValueError(f"load_model: {path}: model '{model.name}' could not be built from its build_config.")
-    if arrays is not None:
-        _weights.assign(model, arrays, metadata, path)
-    else:
-        _keras_paths().load_keras_h5_into(model, groups)
-    if compile and compile_config:
-        model.compile_from_config(compile_config)
+    with _refusing(where):
         if arrays is not None:
-            _weights.restore_optimizer(model, arrays, path)
-        elif optimizer_vars:
-            _restore_keras_optimizer(model, optimizer_vars, path)
-    _assets.restore(model, members)
+            _weights.assign(model, arrays, metadata, path)
+        else:
+            _keras_paths().load_keras_h5_into(model, _weights.cast_h5_groups(model, groups, where))
+    if compile and compile_config:
+        if not isinstance(compile_config, dict):
+            raise ValueError(
+                f"load_model: {path}: config.json's 'compile_config' must be an object, "
+                f"received {type(compile_config).__name__}."
+            )
+        with _refusing(f"{path}: config.json (compile_config)"):
+            model.compile_from_config(compile_config)
+        with _refusing(where):
+            if arrays is not None:
+                _weights.restore_optimizer(model, arrays, path)
+            elif optimizer_vars:
+                _restore_keras_optimizer(model, optimizer_vars, path)
+    with _refusing(f"{path}: assets"):
+        _assets.restore(model, members)
     return model
 
 
@@ -236,6 +327,14 @@ def _restore_keras_optimizer(model: Any, values: list[Any], path: str) -> None:
         return  # Keras saved an optimizer that never stepped: its iteration (0) and learning rate only
     optimizer = model.optimizer
     optimizer.build(model.trainable_weights)
+    variables = optimizer.variables
+    if len(variables) == len(values):  # a lossy change of dtype is refused; other misfits are warned about
+        values = [
+            _weights.lossless_cast(value, var.dtype, f"{path}: optimizer/vars/{i}")
+            if tuple(value.shape) == tuple(var.shape)
+            else value
+            for i, (value, var) in enumerate(zip(values, variables, strict=True))
+        ]
     try:
         optimizer.set_weights(values)
     except (ValueError, TypeError) as err:
@@ -245,12 +344,35 @@ def _restore_keras_optimizer(model: Any, values: list[Any], path: str) -> None:
 def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, by_name: bool = False) -> None:
     """Load weights into ``model`` from a ``.weights.safetensors``, ``.weights.h5``, ``.kerax`` or ``.keras`` file.
 
-    Every shape is checked before anything is assigned: a file that does not fit leaves the model unchanged.
+    Every shape and dtype is checked before anything is assigned: a file that does not fit leaves the model
+    unchanged.
+
+    Args:
+        model: the built model.
+        filepath: the file.
+        skip_mismatch: skip (with a warning) weights whose shape does not fit or whose dtype change would
+            lose values, instead of raising.
+        by_name: match the weights of kerax's safetensors files by layer name rather than by position.
+
+    Raises:
+        FileNotFoundError: there is no file at ``filepath``.
+        ValueError: the file is refused (malformed, beyond the bounds of ``docs/saving_bounds.md``) or its
+            weights do not fit the model; the message names the file, the member and the weight.
     """
     path = as_path(filepath, "load_weights")
     _check_model(model, "load_weights")
     if not os.path.isfile(path):
         raise FileNotFoundError(f"load_weights: no file at {path!r}.")
+    if not path.endswith((".safetensors", ".h5", ".hdf5", ".kerax", ".keras")):
+        raise ValueError(
+            "load_weights: expected a '.weights.safetensors', '.weights.h5', '.kerax' or '.keras' file; "
+            f"received {path!r}."
+        )
+    with _refusing(path):
+        _load_weights_from(model, path, skip_mismatch, by_name)
+
+
+def _load_weights_from(model: Any, path: str, skip_mismatch: bool, by_name: bool) -> None:
     if path.endswith(".safetensors"):
         with open(path, "rb") as f:
             arrays, metadata = _weights.decode(f.read(), path)
@@ -258,25 +380,23 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, by_name
     elif path.endswith(".h5") or path.endswith(".hdf5"):
         if by_name:
             raise ValueError("load_weights: by_name=True applies to kerax's safetensors files only.")
-        groups = _h5().read_h5_stores(path)
+        groups = _read_h5(path, path)
         groups.pop("optimizer/vars", None)
+        groups = _weights.cast_h5_groups(model, groups, path, skip_mismatch=skip_mismatch)
         _keras_paths().load_keras_h5_into(model, groups, skip_mismatch=skip_mismatch)
-    elif path.endswith(".kerax") or path.endswith(".keras"):
+    else:
         members = _open_archive(path, "load_weights")
         if _KERAX_WEIGHTS in members:
             arrays, metadata = _weights.decode(members[_KERAX_WEIGHTS], f"{path}: {_KERAX_WEIGHTS}")
             _weights.assign(model, arrays, metadata, path, skip_mismatch=skip_mismatch, by_name=by_name)
         elif _KERAS_WEIGHTS in members:
-            groups = _h5().read_h5_stores(io.BytesIO(members[_KERAS_WEIGHTS]))
+            where = f"{path}: {_KERAS_WEIGHTS}"
+            groups = _read_h5(io.BytesIO(members[_KERAS_WEIGHTS]), where, max_bytes=_archive_budget(path))
             groups.pop("optimizer/vars", None)
+            groups = _weights.cast_h5_groups(model, groups, where, skip_mismatch=skip_mismatch)
             _keras_paths().load_keras_h5_into(model, groups, skip_mismatch=skip_mismatch)
         else:
             raise ValueError(f"load_weights: {path} holds no weights.")
-    else:
-        raise ValueError(
-            "load_weights: expected a '.weights.safetensors', '.weights.h5', '.kerax' or '.keras' file; "
-            f"received {path!r}."
-        )
 
 
 __all__ = ["UnsafeConfigError", "load_model", "load_weights", "save_model", "save_weights"]

@@ -41,8 +41,10 @@ MAX_OBJECTS = 100_000
 ABSOLUTE_MAX_BYTES = 8 * 1024**3
 """Cap on the default byte budget when compressed datasets allow more than the file's size."""
 _COMPRESSED_RATIO = 8
-# Compressed datasets may declare this many times the file's size: deflated float weights gain a few percent,
-# constant ones (zero biases, BatchNormalization statistics) far more, but they are a small part of a model.
+_COMPRESSED_FLOOR = 16 << 20
+# Compressed datasets may declare this many times the file's size plus the floor: deflated float weights gain
+# a few percent, constant ones (zero biases, BatchNormalization statistics, a zero-initialised kernel) far
+# more, but a model's constant weights are a small part of it or small in bytes. See docs/saving_bounds.md.
 # The names a layer may give the arrays it saves itself (``save_own_variables``), besides 0, 1, ...
 _STORE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,127}")
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
@@ -240,7 +242,7 @@ def read_h5_stores(source: Source, *, max_bytes: int | None = None) -> dict[str,
             ``model.weights.h5`` member of a ``.keras`` archive).
         max_bytes: the most bytes that all datasets may declare together. Default: 4 times the file's
             size plus 1 MiB; when some datasets are compressed (they may legitimately expand past the
-            file's size), 8 times the file's size plus 1 MiB, at most ``ABSOLUTE_MAX_BYTES``.
+            file's size), 8 times the file's size plus 16 MiB, at most ``ABSOLUTE_MAX_BYTES``.
 
     Returns:
         ``{"layers/dense/vars": {"0": kernel, "1": bias}, ...}``: each ``vars`` group's path (``"vars"``
@@ -270,7 +272,7 @@ def read_h5_stores(source: Source, *, max_bytes: int | None = None) -> dict[str,
             if max_bytes is None:
                 budget = 4 * size + 2**20
                 if any(entry[4] for _, entry in entries):
-                    budget = max(budget, min(_COMPRESSED_RATIO * size + 2**20, ABSOLUTE_MAX_BYTES))
+                    budget = max(budget, min(_COMPRESSED_RATIO * size + _COMPRESSED_FLOOR, ABSOLUTE_MAX_BYTES))
             else:
                 budget = int(max_bytes)
             total = 0
@@ -476,7 +478,7 @@ def read_legacy_h5_weights(source: Source, *, max_bytes: int | None = None) -> l
             if max_bytes is None:
                 budget = 4 * size + 2**20
                 if any(entry[4] for _, entry in flat):
-                    budget = max(budget, min(_COMPRESSED_RATIO * size + 2**20, ABSOLUTE_MAX_BYTES))
+                    budget = max(budget, min(_COMPRESSED_RATIO * size + _COMPRESSED_FLOOR, ABSOLUTE_MAX_BYTES))
             else:
                 budget = int(max_bytes)
             total = 0

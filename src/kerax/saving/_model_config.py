@@ -218,6 +218,11 @@ def sequential_from_config(cls: type, config: Mapping[str, Any], custom_objects:
     entries = config.get("layers")
     if not isinstance(entries, list):
         raise ValueError(f"A Sequential config needs a 'layers' list, received {type(entries).__name__}.")
+    for entry in entries:
+        if not isinstance(entry, Mapping):
+            raise ValueError(
+                f"Each entry of a Sequential config's 'layers' must be a dict, received {type(entry).__name__}."
+            )
     layers = [deserialize_keras_object(dict(entry), custom_objects) for entry in entries]
     model = cls(layers, name=config.get("name"), trainable=config.get("trainable", True))
     shape = config.get("build_input_shape")

@@ -8,6 +8,7 @@ others by name, so a file is either rebuilt faithfully or refused with the reaso
 
 from __future__ import annotations
 
+import contextvars
 import inspect
 from collections.abc import Mapping
 from typing import Any
@@ -21,6 +22,38 @@ _ARRAY_DTYPES = frozenset(
     {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "float16", "float32", "float64"}
 )
 _PLAIN = (str, int, float, bool, type(None))
+MAX_CONFIG_DEPTH = 100
+"""Deepest nesting of lists and dicts accepted in a config (real models stay under 30, even nested ones)."""
+_DESERIALIZING = contextvars.ContextVar("kerax_deserializing", default=False)
+
+
+class ConfigTooDeepError(ValueError):
+    """A config nests lists and dicts deeper than ``MAX_CONFIG_DEPTH``: refused before it is walked."""
+
+
+def check_config_depth(config: Any, where: str = "The config", limit: int = MAX_CONFIG_DEPTH) -> None:
+    """Refuse ``config`` if its lists and dicts nest deeper than ``limit``, without recursing.
+
+    Args:
+        config: a JSON-like value.
+        where: how to name the config in the error (e.g. ``"model.keras: config.json"``).
+        limit: the deepest nesting accepted.
+
+    Raises:
+        ConfigTooDeepError: (a ValueError) the config is nested deeper than ``limit``.
+    """
+    stack = [(config, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, Mapping):
+            children = value.values()
+        elif isinstance(value, list | tuple):
+            children = value
+        else:
+            continue
+        if depth >= limit:
+            raise ConfigTooDeepError(f"{where} nests lists and dicts more than {limit} levels deep; refused.")
+        stack.extend((child, depth + 1) for child in children)
 
 
 def module_of(obj: Any) -> str:
@@ -94,20 +127,44 @@ def deserialize_keras_object(config: Any, custom_objects: Mapping[str, Any] | No
     Args:
         config: the description (a plain value, a list, a dict, or a serialized object).
         custom_objects: extra classes and functions that the config may name, by name.
+
+    Returns:
+        The rebuilt object.
+
+    Raises:
+        ValueError: the config is malformed, nested more than ``MAX_CONFIG_DEPTH`` levels deep, or a class
+            refuses its config (``RebuildError``); ``UnsafeConfigError`` (a ValueError) when it names
+            something kerax does not build.
     """
+    if _DESERIALIZING.get():
+        return _deserialize(config, custom_objects)
+    check_config_depth(config)
+    token = _DESERIALIZING.set(True)
+    try:
+        return _deserialize(config, custom_objects)
+    except RecursionError:
+        raise ConfigTooDeepError("The config nests objects too deeply to rebuild; refused.") from None
+    finally:
+        _DESERIALIZING.reset(token)
+
+
+def _deserialize(config: Any, custom_objects: Mapping[str, Any] | None) -> Any:
     if isinstance(config, _PLAIN):
         return config
     if isinstance(config, list):
         return [deserialize_keras_object(x, custom_objects) for x in config]
     if not isinstance(config, Mapping):
-        raise ValueError(f"Cannot deserialize {config!r} of type {type(config).__name__}.")
+        raise ValueError(f"Cannot deserialize {_short(config)} of type {type(config).__name__}.")
     class_name = config.get("class_name")
     if class_name is None:
         return {k: deserialize_keras_object(v, custom_objects) for k, v in config.items()}
     if class_name == "__numpy__":
         return _numpy_value(config.get("config"))
     if class_name in ("__tuple__", "__list__"):
-        value = (config.get("config") or {}).get("value", [])
+        inner = config.get("config") or {}
+        value = inner.get("value", []) if isinstance(inner, Mapping) else None
+        if not isinstance(value, list):
+            raise ValueError(f"A {class_name!r} value needs a 'config' with a 'value' list; received {_short(inner)}.")
         items = deserialize_keras_object(list(value), custom_objects)
         return tuple(items) if class_name == "__tuple__" else items
     if class_name == "__slice__":
@@ -151,24 +208,52 @@ def instantiate(
             obj = cls.from_config(config)
         else:
             obj = cls(**config)
-    except (_registry.UnsafeConfigError, RebuildError):
+        if isinstance(obj, Layer) and build_config and not obj.built:
+            if not isinstance(build_config, Mapping):
+                raise ValueError(f"its 'build_config' must be a dict, received {_short(build_config)}")
+            obj.build_from_config(build_config)
+    except (_registry.UnsafeConfigError, RebuildError, ConfigTooDeepError):
         raise  # already names the culprit
-    except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError) as err:
+    except _REBUILD_ERRORS as err:
         # A config the class cannot take: report the class, the layer name and the class's own message.
         detail = f"{type(err).__name__}: {err}" if not isinstance(err, ValueError | TypeError) else str(err)
         name = config.get("name", "?")
-        raise RebuildError(f"Could not rebuild {cls.__name__} '{name}' from its config: {detail}") from err
-    if isinstance(obj, Layer) and build_config and not obj.built:
-        obj.build_from_config(build_config)
+        raise RebuildError(f"Could not rebuild {cls.__name__} {_short(name)} from its config: {detail}") from err
     return obj
+
+
+# What a class's from_config or build may raise on values it cannot take (a size of 2**62, a list where a
+# dict belongs): each becomes a RebuildError (a ValueError) naming the class.
+_REBUILD_ERRORS = (
+    TypeError,
+    ValueError,
+    LookupError,
+    AttributeError,
+    ArithmeticError,
+    NotImplementedError,
+    MemoryError,
+    RecursionError,
+)
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    """``repr(value)``, cut to ``limit`` characters for an error message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _numpy_value(config: Any) -> np.ndarray:
     if not isinstance(config, Mapping) or config.get("dtype") not in _ARRAY_DTYPES:
         raise _registry.UnsafeConfigError(
-            f"A '__numpy__' value must name one of the dtypes {sorted(_ARRAY_DTYPES)}; received {config!r}."
+            f"A '__numpy__' value must name one of the dtypes {sorted(_ARRAY_DTYPES)}; received {_short(config)}."
         )
-    return np.asarray(config.get("value"), dtype=config["dtype"])
+    value = config.get("value")
+    if not isinstance(value, _PLAIN + (list,)):
+        raise ValueError(f"A '__numpy__' value needs a number or a nested list of numbers; received {_short(value)}.")
+    try:
+        return np.asarray(value, dtype=config["dtype"])
+    except (TypeError, ValueError, OverflowError) as err:
+        raise ValueError(f"A '__numpy__' value does not fit dtype {config['dtype']}: {err}") from None
 
 
 class RebuildError(ValueError):
@@ -256,6 +341,7 @@ def _clean_config(cls: type, config: dict[str, Any]) -> dict[str, Any]:
     config = dict(config)
     dtype = config.get("dtype")
     if isinstance(dtype, Mapping) and dtype.get("class_name") in ("DTypePolicy", "FloatDTypePolicy"):
-        config["dtype"] = (dtype.get("config") or {}).get("name")
+        inner = dtype.get("config") or {}
+        config["dtype"] = inner.get("name") if isinstance(inner, Mapping) else inner
     model_config = "from_config" in cls.__dict__ and cls.__module__.startswith("kerax.models")
     return _drop_neutral(cls, config, strict=issubclass(cls, Layer) and not model_config)

@@ -10,6 +10,7 @@ are kept in the metadata for ``by_name`` loading.
 from __future__ import annotations
 
 import json
+import math
 import struct
 import warnings
 from typing import Any
@@ -21,8 +22,29 @@ from kerax.backend._naming import to_snake_case
 from kerax.saving._keras_paths import unique_name
 
 _FORMAT = "kerax.weights"
-_DTYPES = {"BOOL", "U8", "I8", "I16", "U16", "I32", "U32", "I64", "F16", "BF16", "F32", "F64"}
+# safetensors dtype names and the little-endian NumPy dtypes they hold ("BF16" is ml_dtypes' bfloat16).
+_DTYPES = {
+    "BOOL": "bool",
+    "U8": "uint8",
+    "I8": "int8",
+    "I16": "<i2",
+    "U16": "<u2",
+    "I32": "<i4",
+    "U32": "<u4",
+    "I64": "<i8",
+    "U64": "<u8",
+    "F16": "<f2",
+    "BF16": "bfloat16",
+    "F32": "<f4",
+    "F64": "<f8",
+}
 _MAX_HEADER = 100 << 20
+MAX_TENSORS = 100_000
+"""Most tensors one safetensors file may hold (a model with Adam's state holds three per weight)."""
+MAX_RANK = 64
+"""Most dimensions a tensor may have."""
+# The metadata fields kerax reads, and the JSON type each must decode to.
+_METADATA_FIELDS = {"layer_names": dict, "bfloat16": list, "order": list, "training": dict}
 
 
 def weight_entries(model: Any) -> list[tuple[str, str, Any]]:
@@ -77,47 +99,192 @@ def encode(model: Any, include_optimizer: bool = False, extra: dict[str, Any] | 
     return save(tensors, metadata=metadata)
 
 
-def decode(data: bytes, where: str) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Parse a safetensors file defensively: ``(arrays by key, metadata)``; ValueError if malformed."""
-    from safetensors.numpy import load
+def _numpy_dtype(name: str) -> np.dtype:
+    if name == "bfloat16":
+        import ml_dtypes
 
+        return np.dtype(ml_dtypes.bfloat16)
+    return np.dtype(name)
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _check_entry(key: str, info: Any, body: int, where: str) -> tuple[int, int, np.dtype, tuple[int, ...]]:
+    """``(start, end, dtype, shape)`` of one header entry, or ValueError naming the tensor and the fault."""
+    if not isinstance(info, dict) or info.get("dtype") not in _DTYPES:
+        raise ValueError(f"{where}: tensor {key!r} has an unsupported entry {str(info)[:200]}.")
+    if key.startswith("optimizer/") and not (key[10:].isdigit() and key[10:].isascii()):
+        raise ValueError(f"{where}: tensor {key!r}: optimizer state is stored as 'optimizer/<index>'.")
+    shape, offsets = info.get("shape"), info.get("data_offsets")
+    if not (isinstance(shape, list) and len(shape) <= MAX_RANK and all(_is_count(d) for d in shape)):
+        raise ValueError(
+            f"{where}: tensor {key!r} has shape {str(shape)[:200]}; expected a list of at most {MAX_RANK} "
+            "non-negative integers."
+        )
+    if not (isinstance(offsets, list) and len(offsets) == 2 and all(_is_count(o) for o in offsets)):
+        raise ValueError(f"{where}: tensor {key!r} has data_offsets {str(offsets)[:200]}; expected [start, end].")
+    start, end = offsets
+    if not start <= end <= body:
+        raise ValueError(f"{where}: tensor {key!r} points outside the file's {body} data bytes.")
+    dtype = _numpy_dtype(_DTYPES[info["dtype"]])
+    declared = math.prod(shape) * dtype.itemsize
+    if declared != end - start:
+        raise ValueError(
+            f"{where} is not a valid safetensors file: tensor {key!r} of shape {shape} ({info['dtype']}) needs "
+            f"{declared} bytes, but its data_offsets hold {end - start}."
+        )
+    return start, end, dtype, tuple(shape)
+
+
+def _metadata(raw: Any, where: str) -> dict[str, Any]:
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        raise ValueError(f"{where}: its '__metadata__' must map names to strings, received {str(raw)[:200]}.")
+    metadata: dict[str, Any] = {}
+    for field, kind in _METADATA_FIELDS.items():
+        try:
+            value = json.loads(raw.get(field, "null"))
+        except (ValueError, RecursionError):
+            raise ValueError(f"{where}: its metadata field {field!r} is not valid JSON.") from None
+        if value is not None and not isinstance(value, kind):
+            raise ValueError(
+                f"{where}: its metadata field {field!r} must hold a JSON {'object' if kind is dict else 'array'}, "
+                f"received {type(value).__name__}."
+            )
+        metadata[field] = value
+    names, bfloat16 = metadata["layer_names"] or {}, metadata["bfloat16"] or []
+    if not all(isinstance(v, str) for v in names.values()) or not all(isinstance(v, str) for v in bfloat16):
+        raise ValueError(f"{where}: its metadata fields 'layer_names' and 'bfloat16' must hold strings.")
+    return metadata
+
+
+def decode(data: bytes, where: str) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Parse a safetensors file defensively: ``(arrays by key, metadata)``.
+
+    The whole header is checked before any array is made: at most ``MAX_TENSORS`` tensors, each with a
+    known dtype, a shape of non-negative sizes whose bytes equal its ``data_offsets``, and the tensors'
+    data tiling the data section exactly (no overlap, no gap), so they declare no more bytes than the file
+    holds. The arrays are read-only views of ``data``.
+
+    Args:
+        data: the file's bytes.
+        where: how to name the file in errors.
+
+    Returns:
+        The arrays by key, and kerax's metadata fields (``layer_names``, ``bfloat16``, ``order``,
+        ``training``; None where absent).
+
+    Raises:
+        ValueError: the file is malformed or declares more than it holds; the message names the tensor.
+    """
     if len(data) < 8:
         raise ValueError(f"{where} is not a safetensors file: it has {len(data)} bytes.")
     (header_size,) = struct.unpack("<Q", data[:8])
     if header_size > min(_MAX_HEADER, len(data) - 8):
         raise ValueError(f"{where} is not a valid safetensors file: its header declares {header_size} bytes.")
+    # Every tensor entry names its data_offsets: counting them (a bound from above) refuses a header of a
+    # million tiny tensors before the JSON is parsed.
+    if data.count(b'"data_offsets"', 8, 8 + header_size) > MAX_TENSORS:
+        raise ValueError(f"{where}: its header lists more than {MAX_TENSORS} tensors, over the limit.")
     try:
         header = json.loads(data[8 : 8 + header_size])
     except (ValueError, RecursionError) as err:
-        raise ValueError(f"{where} has a corrupt safetensors header: {err}") from None
+        raise ValueError(f"{where} has a corrupt safetensors header: {str(err)[:200]}") from None
     if not isinstance(header, dict):
         raise ValueError(f"{where} has a corrupt safetensors header (not a JSON object).")
+    count = len(header) - ("__metadata__" in header)
+    if count > MAX_TENSORS:
+        raise ValueError(f"{where}: its header lists {count} tensors, over the limit of {MAX_TENSORS}.")
     body = len(data) - 8 - header_size
-    for key, info in header.items():
-        if key == "__metadata__":
-            continue
-        if not isinstance(info, dict) or info.get("dtype") not in _DTYPES:
-            raise ValueError(f"{where}: tensor {key!r} has an unsupported entry {info!r}.")
-        offsets = info.get("data_offsets")
-        if not (isinstance(offsets, list) and len(offsets) == 2 and 0 <= offsets[0] <= offsets[1] <= body):
-            raise ValueError(f"{where}: tensor {key!r} points outside the file's {body} data bytes.")
-    try:
-        arrays = load(bytes(data))
-    except Exception as err:  # safetensors raises its own SafetensorError for every malformed file
-        raise ValueError(f"{where} is not a valid safetensors file: {err}") from None
-    raw_meta = header.get("__metadata__") or {}
-    metadata: dict[str, Any] = {}
-    for field in ("layer_names", "bfloat16", "order", "training"):
-        try:
-            metadata[field] = json.loads(raw_meta.get(field, "null"))
-        except (ValueError, TypeError, RecursionError):
-            raise ValueError(f"{where}: its metadata field {field!r} is corrupt.") from None
-    for key in metadata.get("bfloat16") or []:
+    entries = {key: _check_entry(key, info, body, where) for key, info in header.items() if key != "__metadata__"}
+    spans = sorted((start, end, key) for key, (start, end, _, _) in entries.items())
+    covered = 0
+    for start, end, key in spans:
+        if start != covered:
+            reason = "overlaps another tensor's data" if start < covered else f"leaves bytes {covered}..{start} unused"
+            raise ValueError(f"{where} is not a valid safetensors file: tensor {key!r} {reason}.")
+        covered = end
+    if covered != body:
+        raise ValueError(f"{where} is not a valid safetensors file: {body - covered} data bytes belong to no tensor.")
+    metadata = _metadata(header.get("__metadata__"), where)
+    offset = 8 + header_size
+    arrays: dict[str, np.ndarray] = {}
+    for key, (start, end, dtype, shape) in entries.items():
+        array = np.frombuffer(data, dtype=dtype, count=(end - start) // dtype.itemsize, offset=offset + start)
+        if dtype.kind == "b" and array.size and array.view(np.uint8).max() > 1:
+            raise ValueError(f"{where}: tensor {key!r} is BOOL but holds bytes other than 0 and 1.")
+        arrays[key] = array.reshape(shape)
+    for key in metadata["bfloat16"] or []:
         if key in arrays and arrays[key].dtype == np.uint16:
-            import ml_dtypes
-
-            arrays[key] = arrays[key].view(ml_dtypes.bfloat16)
+            arrays[key] = arrays[key].view(_numpy_dtype("bfloat16"))
     return arrays, metadata
+
+
+def _is_float(dtype: np.dtype) -> bool:
+    return bool(jax.numpy.issubdtype(dtype, jax.numpy.floating))
+
+
+def lossless_cast(value: Any, dtype: Any, what: str) -> np.ndarray:
+    """``value`` as ``dtype``, or a ValueError when the change of dtype would change a value.
+
+    A float array may become another float dtype (rounding, as Keras does it: ``float64`` weights load into
+    ``float32`` ones), unless a finite value would overflow to infinity. An integer or bool array may
+    become any dtype that holds every one of its values exactly (``2**24 + 1`` does not fit ``float32``,
+    ``-1`` does not fit ``uint8``, ``2`` does not fit ``bool``). A float array never becomes an integer
+    or bool one: its fractions would be cut.
+
+    Args:
+        value: the saved array.
+        dtype: the dtype of the weight it loads into.
+        what: how to name the weight in the error (file and weight key).
+
+    Returns:
+        The array in ``dtype`` (``value`` itself when the dtype already matches).
+
+    Raises:
+        ValueError: the change would lose information; the message names the weight and a value.
+    """
+    value = np.asarray(value)
+    source, target = value.dtype, np.dtype(jax.numpy.dtype(dtype))
+    if source == target:
+        return value
+    if _is_float(source) and not _is_float(target):
+        raise ValueError(
+            f"{what}: the file holds {source} values, but the weight is {target}: a float would lose its fraction "
+            "or range; refusing a lossy change of dtype."
+        )
+    with np.errstate(invalid="ignore", over="ignore"):
+        cast = value.astype(target)
+        if _is_float(source):
+            lost = np.isfinite(value) & ~np.isfinite(cast)
+            reason = "overflows"
+        elif source.kind == "b":
+            lost = np.zeros(value.shape, bool)
+            reason = ""
+        elif target.kind == "b":
+            lost = (value != 0) & (value != 1)
+            reason = "is not 0 or 1"
+        elif not _is_float(target):  # integer to integer: the value must be in the target's range
+            limits = np.iinfo(target)
+            lost = (value < int(limits.min)) | (value > int(limits.max))
+            reason = f"is outside {target}'s range"
+        else:  # integer to float: converting back must give the value (checked in float64, which is exact here)
+            info = np.iinfo(source)
+            wide = cast.astype(np.float64)
+            bound = 2.0 ** (info.bits - (info.min < 0))
+            fits = np.isfinite(wide) & (wide >= float(info.min)) & (wide < bound)
+            lost = ~fits | (np.where(fits, wide, 0).astype(source) != value)
+            reason = "cannot be represented exactly"
+    if lost.any():
+        example = value[lost].reshape(-1)[0].item()
+        raise ValueError(
+            f"{what}: the file holds {source} values that {target} cannot hold (the value {example!r} {reason}); "
+            "refusing a lossy change of dtype."
+        )
+    return cast
 
 
 def assign(
@@ -158,7 +325,13 @@ def assign(
                 continue
             problems.append(message)
             continue
-        plan.append((var, value))
+        try:
+            plan.append((var, lossless_cast(value, var.dtype, f"weight {key} ('{owner}')")))
+        except ValueError as err:
+            if skip_mismatch:
+                warnings.warn(f"Skipping {err}", stacklevel=3)
+            else:
+                problems.append(str(err).rstrip("."))
     unexpected = sorted(set(saved) - used) if not by_name else []
     if unexpected and not skip_mismatch:
         problems.append(f"the file holds weights the model does not have: {unexpected[:10]}")
@@ -167,7 +340,7 @@ def assign(
     if problems:
         warnings.warn(f"Skipping weights missing from {where}: " + "; ".join(problems), stacklevel=3)
     for var, value in plan:
-        var.assign(value.astype(var.dtype, copy=False))
+        var.assign(value)
 
 
 def restore_optimizer(model: Any, arrays: dict[str, np.ndarray], where: str) -> bool:
@@ -189,6 +362,55 @@ def restore_optimizer(model: Any, arrays: dict[str, np.ndarray], where: str) -> 
         value = arrays[key]
         if tuple(value.shape) != tuple(np.shape(leaf)):
             raise ValueError(f"{where}: optimizer array {key} has shape {value.shape}, expected {np.shape(leaf)}.")
-        restored.append(jax.numpy.asarray(value, dtype=getattr(leaf, "dtype", None)))
+        dtype = getattr(leaf, "dtype", None)
+        restored.append(jax.numpy.asarray(value if dtype is None else lossless_cast(value, dtype, f"{where}: {key}")))
     optimizer.set_state(jax.tree_util.tree_unflatten(treedef, restored))
     return True
+
+
+def cast_h5_groups(model: Any, groups: dict[str, Any], where: str, skip_mismatch: bool = False) -> dict[str, Any]:
+    """``groups`` (as ``read_h5_stores`` returns them) with each array that fits a weight cast losslessly to it.
+
+    Arrays are matched to ``model``'s weights as ``load_keras_h5_into`` matches them (a group per object,
+    numbered arrays in weight order); groups whose shapes do not fit are left for it to report.
+
+    Args:
+        model: the built model the weights are for.
+        groups: ``{vars path: {name: array}}``.
+        where: how to name the file in errors.
+        skip_mismatch: warn about a group holding a lossy change of dtype and leave it out (the model
+            keeps those weights), instead of raising.
+
+    Returns:
+        The groups, cast (a new dict; ``groups`` is not changed).
+
+    Raises:
+        ValueError: an array's dtype change would lose information (see ``lossless_cast``).
+    """
+    from kerax.saving import _keras_paths
+
+    out = dict(groups)
+    for path, obj in _keras_paths.keras_objects(model).items():
+        key = _keras_paths._vars_key(path)
+        store = _keras_paths._as_store(groups.get(key))
+        if store is None or _keras_paths._saves_own_way(obj, "load_own_variables"):
+            continue
+        variables = obj._own_weights()
+        numbered = [k for k in store if k.isdigit()]
+        if len(numbered) != len(variables) or any(
+            tuple(np.shape(store[k])) != tuple(v.shape) for k, v in zip(numbered, variables, strict=True)
+        ):
+            continue
+        try:
+            cast = {
+                k: lossless_cast(store[k], v.dtype, f"{where}: weight {key}/{k} ('{v.path}')")
+                for k, v in zip(numbered, variables, strict=True)
+            }
+        except ValueError as err:
+            if not skip_mismatch:
+                raise
+            warnings.warn(f"Skipping {err}", stacklevel=3)
+            del out[key]
+            continue
+        out[key] = {**store, **cast}
+    return out
