@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
+# Hypothesis keeps a cache of its own; it belongs in a temporary folder, not in the checkout.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "kerax-hypothesis"))
 
 import pytest  # noqa: E402
 
