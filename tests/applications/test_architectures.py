@@ -4,6 +4,11 @@
 without the top) in a fresh session and records its name, shapes, parameter counts, and every layer's
 name, class and parameter count in order; each kerax model must reproduce all of them. The deepest
 models take several seconds each to build on a 2-core machine and are marked ``slow``.
+
+Building costs about 2-5 ms of CPU per layer (every layer's output shape is traced), and kerax
+creates every weight concretely, even inside ``jax.eval_shape``; to keep the suite's time, the newer
+families' larger variants are compared with the top only (their no-top models share the builder), and
+the smallest variant of each newer family with and without it.
 """
 
 from __future__ import annotations
@@ -36,9 +41,42 @@ SLOW = [
     "EfficientNetB6",
     "EfficientNetB7",
 ]
-CASES = [pytest.param(name, id=name) for name in FAST] + [
-    pytest.param(name, id=name, marks=pytest.mark.slow) for name in SLOW
+# the newer families: (name, also compared without the top)
+NEW_FAST = [
+    ("MobileNet", True),
+    ("MobileNetV3Small", True),
+    ("EfficientNetV2B0", True),
+    ("ConvNeXtTiny", True),
+    ("MobileNetV3Large", False),
+    ("InceptionV3", False),
+    ("DenseNet121", False),
+    ("EfficientNetV2B3", False),
+    ("ConvNeXtSmall", False),
 ]
+NEW_SLOW = [
+    ("NASNetMobile", False),
+    ("DenseNet169", False),
+    ("DenseNet201", False),
+    ("InceptionResNetV2", False),
+    ("EfficientNetV2B1", False),
+    ("EfficientNetV2B2", False),
+    ("EfficientNetV2S", False),
+    ("EfficientNetV2M", False),
+    ("EfficientNetV2L", False),
+    ("ConvNeXtBase", False),
+    ("ConvNeXtLarge", False),
+    ("ConvNeXtXLarge", False),
+    ("NASNetLarge", False),
+]
+CASES = (
+    [pytest.param(name, (True, False), id=name) for name in FAST]
+    + [pytest.param(name, (True, False), id=name, marks=pytest.mark.slow) for name in SLOW]
+    + [pytest.param(name, (True, False) if notop else (True,), id=name) for name, notop in NEW_FAST]
+    + [
+        pytest.param(name, (True, False) if notop else (True,), id=name, marks=pytest.mark.slow)
+        for name, notop in NEW_SLOW
+    ]
+)
 
 
 def describe(model: kerax.Model) -> dict:
@@ -53,18 +91,25 @@ def describe(model: kerax.Model) -> dict:
     }
 
 
+def build_and_describe(name: str, include_top: bool) -> dict:
+    """Build ``applications.<name>`` (weights=None) in a fresh session and describe it."""
+    kerax.utils.clear_session(free_memory=False)  # automatic names count from scratch, as recorded
+    return describe(getattr(applications, name)(weights=None, include_top=include_top))
+
+
 def test_reference_covers_every_kerax_application() -> None:
-    for name in FAST + SLOW:
+    names = FAST + SLOW + [name for name, _ in NEW_FAST + NEW_SLOW]
+    assert len(set(names)) == len(names)
+    for name in names:
         assert callable(getattr(applications, name))
         assert f"{name}/top" in REFERENCE and f"{name}/notop" in REFERENCE
+    assert sorted(names) == sorted(name for name in applications.__all__ if name[0].isupper())
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_matches_keras(name: str) -> None:
-    for include_top in (True, False):
-        kerax.utils.clear_session(free_memory=False)  # automatic names count from scratch, as recorded
-        model = getattr(applications, name)(weights=None, include_top=include_top)
-        got = describe(model)
+@pytest.mark.parametrize(("name", "tops"), CASES)
+def test_matches_keras(name: str, tops: tuple[bool, ...]) -> None:
+    for include_top in tops:
+        got = build_and_describe(name, include_top)
         expected = REFERENCE[f"{name}/{'top' if include_top else 'notop'}"]
         for key in ("model_name", "input_shape", "output_shape", "params", "trainable", "non_trainable"):
             assert got[key] == expected[key], (name, include_top, key)
