@@ -108,7 +108,7 @@ def serialize_keras_object(obj: Any) -> Any:
         raise ValueError(f"Cannot serialize {obj!r} of type {type(obj).__name__}: it has no get_config().")
     registered = _registry.registered_name_of(type(obj))
     entry: dict[str, Any] = {
-        "module": module_of(obj),
+        "module": None if registered is not None else module_of(obj),  # as Keras: found by its registered name
         "class_name": type(obj).__name__,
         "config": serialize_keras_object(obj.get_config()),
         "registered_name": registered,
