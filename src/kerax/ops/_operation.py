@@ -1,8 +1,9 @@
 """``Operation`` and ``Node``: how calls on symbolic tensors become a graph.
 
 Every layer is an Operation; so is each ``kerax.ops`` function applied to symbolic tensors (a
-``kerax.ops.relu(x)`` between two layers is a row of ``summary()``). Calling an Operation on symbolic tensors infers the output spec with ``jax.eval_shape``
-(no FLOPs spent) and records a Node that remembers the call's arguments with the tensors in place.
+``kerax.ops.relu(x)`` between two layers is a row of ``summary()``). Calling an Operation on symbolic
+tensors infers the output spec with ``jax.eval_shape`` (no FLOPs spent) and records a Node that remembers
+the call's arguments with the tensors in place.
 """
 
 from __future__ import annotations

@@ -67,4 +67,3 @@ class TimeDistributed(Wrapper):
             kwargs["mask"] = jnp.reshape(mask, (batch * steps, *mask.shape[2:]))
         out = self.layer(flat, training=training, **kwargs)
         return jax.tree_util.tree_map(lambda y: jnp.reshape(y, (batch, steps, *y.shape[1:])), out)
-
