@@ -55,6 +55,9 @@ class StringDType:
     def __repr__(self) -> str:
         return "dtype('string')"
 
+    def __str__(self) -> str:
+        return "string"
+
 
 STRING = StringDType()
 

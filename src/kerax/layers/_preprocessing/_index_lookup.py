@@ -287,9 +287,8 @@ class IndexLookup(Layer):
         if not vocabulary:
             raise ValueError(f"{who}: cannot set an empty vocabulary.")
         token_start = self._token_start_index()
-        special = [self.mask_token] * self._oov_start_index() + [self.oov_token] * self.num_oov_indices
-        found_special = vocabulary[:token_start] == special
-        tokens = vocabulary[token_start:] if found_special else vocabulary
+        tokens, special = self._without_special_tokens(vocabulary)
+        found_special = len(tokens) != len(vocabulary)
         self._check_tokens(tokens, vocabulary, special)
         if self.max_tokens is not None and token_start + len(tokens) > self.max_tokens:
             raise ValueError(
@@ -333,6 +332,29 @@ class IndexLookup(Layer):
                 f"{len(vocabulary) - 1 - vocabulary[::-1].index(self.oov_token)}. Leave the mask and OOV tokens "
                 f"out of `vocabulary`, or put them only at its start in this order: {special}."
             )
+
+    def _without_special_tokens(self, vocabulary: list[Any]) -> tuple[list[Any], list[Any]]:
+        """The tokens of ``vocabulary`` without its leading special tokens (mask, then OOV), if it has them."""
+        special = [self.mask_token] * self._oov_start_index() + [self.oov_token] * self.num_oov_indices
+        if vocabulary[: self._token_start_index()] == special:
+            return vocabulary[self._token_start_index() :], special
+        return vocabulary, special
+
+    def load_assets(self, dir_path: str | None) -> None:
+        """Read the vocabulary Keras saves beside an adapted layer (``vocabulary.txt``), when the config has none.
+
+        Args:
+            dir_path: the folder of this layer's assets in a ``.keras`` file, or None if it has none.
+        """
+        if dir_path is None or self._has_input_vocabulary or self._tokens:
+            return
+        path = os.path.join(dir_path, "vocabulary.txt")
+        if not os.path.isfile(path):
+            return
+        vocabulary = self._read_vocabulary_file(path)
+        tokens, special = self._without_special_tokens(vocabulary)
+        self._check_tokens(tokens, vocabulary, special)
+        self._install(tokens)
 
     def _install(self, tokens: list[Any]) -> None:
         """Make ``tokens`` the vocabulary (after the special indices) and record its size."""

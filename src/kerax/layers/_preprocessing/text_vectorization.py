@@ -392,3 +392,11 @@ class TextVectorization(HostLayer):
     def load_own_variables(self, store: dict[str, Any]) -> None:
         """Restore the idf weights saved by ``save_own_variables``."""
         self._lookup_layer.load_own_variables(store)
+
+    def load_assets(self, dir_path: str | None) -> None:
+        """Read the vocabulary Keras saves beside an adapted layer (``vocabulary.txt``), when the config has none.
+
+        Args:
+            dir_path: the folder of this layer's assets in a ``.keras`` file, or None if it has none.
+        """
+        self._lookup_layer.load_assets(dir_path)
