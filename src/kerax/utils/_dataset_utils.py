@@ -232,20 +232,18 @@ def encode_labels(labels: np.ndarray, label_mode: str, num_classes: int) -> np.n
 
 
 # -- Grain pipelines ---------------------------------------------------------------------------------
-def cpu_count() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def read_options(batch_size: int | None) -> Any:
-    """Threads and buffer that keep every core decoding files ahead of the consumer."""
+    """One thread reading a few batches ahead of the consumer.
+
+    Loading runs in Python (Pillow's decoding, NumPy's conversions) and holds the GIL most of the time, so
+    more threads only contend for it: on 2 cores, 5,000 64x64 JPEGs read at 5,600 images/s with one thread
+    and 4,600 to 4,900 with two to four (measured 2026-12-07). The one thread overlaps reading with the
+    training step, which runs without the GIL.
+    """
     import grain
 
-    threads = min(16, 2 * cpu_count())
-    buffer = min(512, max(4 * threads, 2 * (batch_size or 16)))
-    return grain.ReadOptions(num_threads=threads, prefetch_buffer_size=buffer)
+    del batch_size
+    return grain.ReadOptions(num_threads=1, prefetch_buffer_size=4)
 
 
 def _stack(values: Sequence[Any]) -> Any:
@@ -279,11 +277,18 @@ def make_pipeline(
     ds = grain.MapDataset.range(count)
     if shuffle:
         ds = ds.shuffle(seed=int(seed))
-    ds = ds.map(load)
+    if batch_size is None:
+        ds = ds.map(load)
+    else:
+        # One element per batch: loading a batch in one call spares Grain's per-element bookkeeping, which
+        # cost as much as decoding a small JPEG. The batches hold the same samples in the same order.
+        ds = ds.batch(int(batch_size), batch_fn=np.asarray).map(
+            lambda indices: batch_fn([load(int(i)) for i in indices])
+        )
     options = read_options(batch_size) if parallel else grain.ReadOptions(num_threads=0, prefetch_buffer_size=0)
     ds = ds.to_iter_dataset(read_options=options)
     if batch_size is not None:
-        ds = ds.batch(int(batch_size), batch_fn=batch_fn)
+        ds._kerax_batch_size = int(batch_size)  # noqa: SLF001 - read back by split_dataset
     return ds
 
 
@@ -367,7 +372,7 @@ def _grain_batch_size(dataset: Any) -> int | None:
     """The batch size of a batched Grain dataset (its last transformation is ``batch``), else None."""
     if type(dataset).__name__ in ("BatchIterDataset", "BatchMapDataset"):
         return int(dataset._batch_size)  # noqa: SLF001 - Grain keeps it there
-    return None
+    return getattr(dataset, "_kerax_batch_size", None)  # a pipeline of make_pipeline's
 
 
 def _unbatch(batch: Any) -> list[Any]:
