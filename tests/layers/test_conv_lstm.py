@@ -216,6 +216,9 @@ def test_input_projection_is_hoisted():
     assert len(scans) == 1
     assert convs(jaxpr) == 1  # the inputs' convolution, over all time steps at once
     assert convs(scans[0].params["jaxpr"].jaxpr) == 1  # the recurrent convolution, per step
+    # On the CPU a short time loop of convolutions is unrolled (its gradient runs ~10x faster unrolled).
+    assert scans[0].params["unroll"] == (5 if jax.default_backend() == "cpu" else 1)
+    assert not layer.unroll  # the argument, and with it the masking rules, stay the user's
 
 
 def test_keras_files_both_ways(tmp_path):

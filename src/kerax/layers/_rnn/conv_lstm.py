@@ -327,6 +327,8 @@ class ConvLSTM(BuiltinRNN):
         **kwargs: ``unroll``, ``zero_output_for_mask`` (as for ``RNN``) and base layer arguments.
     """
 
+    _unroll_steps_on_cpu = 32  # see RNN._unroll_steps_on_cpu
+
     def __init__(
         self,
         rank: int,
