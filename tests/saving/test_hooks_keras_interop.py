@@ -88,3 +88,30 @@ def test_registered_functions_cross_the_two_libraries(direction, tmp_path):
     restored = reader.models.load_model(path)
     x = np.random.default_rng(1).random((4, 3)).astype("float32")
     np.testing.assert_allclose(np.asarray(restored(x)), np.asarray(model(x)), rtol=1e-6)
+
+
+def _scaled_mse(y_true, y_pred):
+    return kerax.ops.mean(kerax.ops.square(y_true - y_pred), axis=-1) * 2.0
+
+
+def _scaled_mse_keras(y_true, y_pred):
+    return keras.ops.mean(keras.ops.square(y_true - y_pred), axis=-1) * 2.0
+
+
+kerax.saving.register_keras_serializable(package="interop", name="scaled_mse")(_scaled_mse)
+keras.saving.register_keras_serializable(package="interop", name="scaled_mse")(_scaled_mse_keras)
+
+
+@pytest.mark.parametrize("direction", ["kerax_to_keras", "keras_to_kerax"])
+def test_a_compiled_model_with_a_registered_loss_crosses_the_two_libraries(direction, tmp_path):
+    writer, reader = (kerax, keras) if direction == "kerax_to_keras" else (keras, kerax)
+    loss = _scaled_mse if writer is kerax else _scaled_mse_keras
+    x = np.random.default_rng(0).random((16, 3)).astype("float32")
+    y = x.sum(axis=1, keepdims=True)
+    model = writer.Sequential([writer.Input((3,)), writer.layers.Dense(1)])
+    model.compile(optimizer="adam", loss=loss, metrics=["mae"])
+    model.fit(x, y, epochs=2, verbose=0)
+    path = str(tmp_path / "loss.keras")
+    model.save(path)
+    restored = reader.models.load_model(path)  # compiled with the registered loss of the reading library
+    np.testing.assert_allclose(restored.evaluate(x, y, verbose=0), model.evaluate(x, y, verbose=0), rtol=1e-5)
