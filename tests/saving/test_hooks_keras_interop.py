@@ -115,3 +115,21 @@ def test_a_compiled_model_with_a_registered_loss_crosses_the_two_libraries(direc
     model.save(path)
     restored = reader.models.load_model(path)  # compiled with the registered loss of the reading library
     np.testing.assert_allclose(restored.evaluate(x, y, verbose=0), model.evaluate(x, y, verbose=0), rtol=1e-5)
+
+
+def test_save_own_variables_and_assets_round_trip_through_kerax_files(tmp_path):
+    Tagged = _tagged(kerax)
+    model = kerax.Sequential([kerax.Input((4,)), Tagged(2, tag="abc"), kerax.layers.Dense(1)])
+    model.layers[0].extra = np.array([1.0, 2.0, 3.0], "float32")
+    x = np.random.default_rng(0).random((5, 4)).astype("float32")
+    for path in (tmp_path / "tagged.kerax", tmp_path / "tagged.weights.safetensors"):
+        if path.suffix == ".kerax":
+            model.save(path)
+            restored = kerax.models.load_model(path)
+        else:
+            model.save_weights(path)
+            restored = kerax.Sequential([kerax.Input((4,)), Tagged(2, tag="abc"), kerax.layers.Dense(1)])
+            restored.load_weights(path)
+        np.testing.assert_allclose(np.asarray(restored(x)), np.asarray(model(x)), rtol=1e-6)
+        np.testing.assert_array_equal(restored.layers[0].extra, [1.0, 2.0, 3.0])
+    assert kerax.models.load_model(tmp_path / "tagged.kerax").layers[0].tag == "ABC"  # the asset, read back

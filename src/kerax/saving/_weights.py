@@ -81,6 +81,9 @@ def encode(model: Any, include_optimizer: bool = False, extra: dict[str, Any] | 
     for key, owner, var in weight_entries(model):
         tensors[key] = _host(var.value)
         names[key.rsplit("/vars/", 1)[0]] = owner
+    for path, store in _own_way_stores(model).items():
+        for name, value in store.items():
+            tensors[f"{_HOOKS}/{path}/{name}" if path else f"{_HOOKS}/{name}"] = _host(value)
     optimizer = getattr(model, "optimizer", None)
     if include_optimizer and optimizer is not None and optimizer.built:
         for i, leaf in enumerate(jax.tree_util.tree_leaves(optimizer.state)):
@@ -297,7 +300,7 @@ def assign(
 ) -> None:
     """Assign saved arrays to ``model``'s weights; every check runs before the first assignment."""
     entries = weight_entries(model)
-    saved = {k: v for k, v in arrays.items() if not k.startswith("optimizer/")}
+    saved = {k: v for k, v in arrays.items() if not k.startswith(("optimizer/", f"{_HOOKS}/"))}
     plan: list[tuple[Any, np.ndarray]] = []
     problems: list[str] = []
     if by_name:
@@ -341,6 +344,49 @@ def assign(
         warnings.warn(f"Skipping weights missing from {where}: " + "; ".join(problems), stacklevel=3)
     for var, value in plan:
         var.assign(value)
+    _load_own_way(model, arrays)
+
+
+# What layers that save their own state their own way (``save_own_variables``) stored, by object path.
+_HOOKS = "hooks"
+
+
+def _own_way_objects(model: Any, hook: str) -> dict[str, Any]:
+    from kerax.layers._layer import Layer
+    from kerax.saving._keras_paths import keras_objects
+
+    return {
+        path: obj for path, obj in keras_objects(model).items() if getattr(type(obj), hook) is not getattr(Layer, hook)
+    }
+
+
+def _own_way_stores(model: Any) -> dict[str, dict[str, Any]]:
+    stores = {}
+    for path, obj in _own_way_objects(model, "save_own_variables").items():
+        store: dict[str, Any] = {}
+        obj.save_own_variables(store)
+        for name in store:
+            if not isinstance(name, str) or not name or "/" in name:
+                raise ValueError(
+                    f"{type(obj).__name__} '{obj.name}'.save_own_variables stored under {name!r}; keys are names "
+                    "without '/'."
+                )
+        stores[path] = store
+    return stores
+
+
+def _load_own_way(model: Any, arrays: dict[str, np.ndarray]) -> None:
+    """Hand each layer with its own ``load_own_variables`` what its ``save_own_variables`` stored."""
+    if not any(k.startswith(f"{_HOOKS}/") for k in arrays):
+        return
+    stores: dict[str, dict[str, np.ndarray]] = {}
+    for key, value in arrays.items():
+        if key.startswith(f"{_HOOKS}/"):
+            path, _, name = key[len(_HOOKS) + 1 :].rpartition("/")
+            stores.setdefault(path, {})[name] = value
+    for path, obj in _own_way_objects(model, "load_own_variables").items():
+        if path in stores:
+            obj.load_own_variables(stores[path])
 
 
 def restore_optimizer(model: Any, arrays: dict[str, np.ndarray], where: str) -> bool:
