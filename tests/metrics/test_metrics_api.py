@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from metrics_cases import BATCHES, CASES, DATA, THRESHOLDS, C, Case, batches
 
 import kerax.metrics as km
-from kerax.losses._common import to_snake_case
+from kerax.backend._naming import to_snake_case
 
 keras = pytest.importorskip("keras")
 

@@ -11,7 +11,11 @@ _counts: collections.Counter[str] = collections.Counter()
 
 
 def to_snake_case(name: str) -> str:
-    """``BatchNormalization`` -> ``batch_normalization``; ``Conv2D`` -> ``conv2d``."""
+    """``BatchNormalization`` -> ``batch_normalization``; ``Conv2D`` -> ``conv2d``; ``F1Score`` -> ``f1_score``.
+
+    As Keras: characters that cannot be in a name are dropped first.
+    """
+    name = re.sub(r"\W+", "", name)
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
     name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name)
     return name.lower()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -86,14 +84,3 @@ def divide_no_nan(numerator: ArrayLike, denominator: ArrayLike) -> jax.Array:
     is_zero = denominator == 0
     safe = jnp.where(is_zero, jnp.ones_like(denominator), denominator)
     return jnp.where(is_zero, jnp.zeros_like(numerator / safe), numerator / safe)
-
-
-def to_snake_case(name: str) -> str:
-    """Convert a CamelCase class name into snake_case (`"F1Score"` -> `"f1_score"`).
-
-    Args:
-        name: The name to convert.
-    """
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()

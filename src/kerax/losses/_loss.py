@@ -9,7 +9,8 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from kerax.losses._common import match_rank, standardize_dtype, to_snake_case
+from kerax.backend._naming import to_snake_case
+from kerax.losses._common import match_rank, standardize_dtype
 from kerax.losses._reduction import reduce_weighted_values, standardize_reduction
 
 

@@ -7,7 +7,7 @@ jit-traceable). Metrics also expose a pure core on a dict of named arrays:
 `init_state() -> state`, `update(state, ...) -> state` and `compute(state) -> value`.
 """
 
-from kerax.losses._common import to_snake_case as _to_snake_case
+from kerax.backend._naming import to_snake_case as _to_snake_case
 from kerax.losses._hinge import categorical_hinge as categorical_hinge
 from kerax.losses._hinge import hinge as hinge
 from kerax.losses._hinge import squared_hinge as squared_hinge

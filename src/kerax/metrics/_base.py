@@ -10,9 +10,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from kerax.backend._config import floatx
+from kerax.backend._naming import to_snake_case
 from kerax.backend._scope import StatelessScope
 from kerax.backend._variables import Variable
-from kerax.losses._common import standardize_dtype, to_snake_case
+from kerax.losses._common import standardize_dtype
 
 #: A metric's state: a flat dict of named jax arrays (a valid pytree).
 State = dict[str, jax.Array]

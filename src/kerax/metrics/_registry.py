@@ -6,9 +6,9 @@ import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from kerax.backend._naming import to_snake_case
 from kerax.losses import _hinge, _probabilistic
 from kerax.losses import _regression as loss_fns
-from kerax.losses._common import to_snake_case
 from kerax.losses._registry import binary_or_sparse, lookup, serialize_object
 from kerax.metrics import _accuracy, _auc, _f_score, _precision_recall
 from kerax.metrics import _probabilistic as prob
