@@ -56,7 +56,7 @@ def _import_h5py() -> Any:
     try:
         import h5py
     except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError('Reading and writing Keras HDF5 weights needs h5py: pip install "kerax[keras]"') from err
+        raise ImportError("Reading and writing Keras HDF5 weights needs h5py: pip install h5py") from err
     return h5py
 
 
