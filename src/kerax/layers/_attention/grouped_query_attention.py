@@ -11,14 +11,10 @@ import jax.numpy as jnp
 
 from kerax import constraints, initializers, regularizers
 from kerax.backend import _config
-from kerax.backend._masking import get_keras_mask, set_keras_mask
+from kerax.layers._attention._base import QueryValueKeyLayer
 from kerax.layers._core.einsum_dense import EinsumDense
 from kerax.layers._layer import Layer
 from kerax.layers._regularization.dropout import Dropout
-
-
-def _shape(x: Any) -> tuple | None:
-    return None if x is None else tuple(x.shape)
 
 
 def _large_negative(dtype: Any) -> float:
@@ -30,7 +26,7 @@ def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
-class GroupedQueryAttention(Layer):
+class GroupedQueryAttention(QueryValueKeyLayer):
     """Grouped-query attention (Ainslie et al., 2023), with Keras 3's weights, arguments and masking.
 
     ``query`` is projected to ``num_query_heads`` heads, ``key`` and ``value`` to ``num_key_value_heads``
@@ -195,19 +191,6 @@ class GroupedQueryAttention(Layer):
         self._output_dense.build((None, None, heads, dim))
 
     # -- calling -------------------------------------------------------------------------------------
-    def __call__(self, query: Any, value: Any, key: Any = None, **kwargs: Any) -> Any:
-        # Conversion may make new arrays: they keep the masks the given ones carry.
-        value_mask, key_mask = get_keras_mask(value), get_keras_mask(key)
-        value = self._convert_input(value)
-        key = self._convert_input(key)
-        if value_mask is not None:
-            set_keras_mask(value, value_mask)
-        if key_mask is not None:
-            set_keras_mask(key, key_mask)
-        if not self.built:
-            self.build(_shape(query), _shape(value), _shape(key))
-        return super().__call__(query, value, key, **kwargs)
-
     def call(
         self,
         query: jax.Array,

@@ -12,13 +12,9 @@ import jax.numpy as jnp
 
 from kerax import initializers, regularizers
 from kerax.backend import _config
-from kerax.backend._masking import get_keras_mask, set_keras_mask
+from kerax.layers._attention._base import QueryValueKeyLayer
 from kerax.layers._layer import Layer
 from kerax.layers._regularization.dropout import Dropout
-
-
-def _shape(x: Any) -> tuple | None:
-    return None if x is None else tuple(x.shape)
 
 
 class _Projection(Layer):
@@ -105,7 +101,7 @@ def _attention_equations(rank: int, attn_axes: tuple[int, ...]) -> tuple[str, st
     return f"{key_sub},{query_sub}->{scores_sub}", f"{scores_sub},{key_sub}->{query_sub}", len(scores_sub)
 
 
-class MultiHeadAttention(Layer):
+class MultiHeadAttention(QueryValueKeyLayer):
     """Multi-head attention (Vaswani et al., 2017) with Keras 3's weights, arguments and masking.
 
     ``query``, ``key`` and ``value`` are projected to ``num_heads`` heads, each query attends to the keys
@@ -292,19 +288,6 @@ class MultiHeadAttention(Layer):
         self.output_dense.build((*query_shape[:-1], heads, self._value_dim))
 
     # -- calling -------------------------------------------------------------------------------------
-    def __call__(self, query: Any, value: Any, key: Any = None, **kwargs: Any) -> Any:
-        # Conversion may make new arrays: they keep the masks the given ones carry.
-        value_mask, key_mask = get_keras_mask(value), get_keras_mask(key)
-        value = self._convert_input(value)
-        key = self._convert_input(key)
-        if value_mask is not None:
-            set_keras_mask(value, value_mask)
-        if key_mask is not None:
-            set_keras_mask(key, key_mask)
-        if not self.built:
-            self.build(_shape(query), _shape(value), _shape(key))
-        return super().__call__(query, value, key, **kwargs)
-
     def call(
         self,
         query: jax.Array,
