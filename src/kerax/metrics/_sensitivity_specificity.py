@@ -24,8 +24,10 @@ _VARIABLES = {"true_positives": "tp", "false_positives": "fp", "true_negatives":
 class _RateAtRate(Metric):
     """Confusion counts at evenly spaced thresholds; subclasses pick the two rates."""
 
-    #: Name of the constrained rate's constructor argument (`"specificity"`, ...).
+    #: Name of the constrained rate, also its constructor argument (`"specificity"`, ...).
     _value_name = "value"
+    #: Name of the rate the metric reports (`"sensitivity"`, ...).
+    _reported = "value"
 
     def __init__(
         self,
@@ -97,10 +99,18 @@ class _RateAtRate(Metric):
             "precision": divide_no_nan(tp, tp + fp),
         }
 
-    def _best(self, state: State, constrained: str, reported: str) -> jax.Array:
+    def compute(self, state: State) -> jax.Array:
+        """Return the best ``_reported`` rate among the thresholds where ``_value_name`` reaches the value.
+
+        Args:
+            state: Accumulated state.
+
+        Returns:
+            A scalar.
+        """
         rates = self._rates(state)
-        feasible = rates[constrained] >= self.value
-        return jnp.max(jnp.where(feasible, rates[reported], 0.0), initial=0.0)
+        feasible = rates[self._value_name] >= self.value
+        return jnp.max(jnp.where(feasible, rates[self._reported], 0.0), initial=0.0)
 
     def get_config(self) -> dict[str, Any]:
         """Return the constructor arguments."""
@@ -127,6 +137,7 @@ class SensitivityAtSpecificity(_RateAtRate):
     """
 
     _value_name = "specificity"
+    _reported = "sensitivity"
 
     def __init__(
         self,
@@ -137,17 +148,6 @@ class SensitivityAtSpecificity(_RateAtRate):
         dtype: Any = None,
     ) -> None:
         super().__init__(specificity, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
-
-    def compute(self, state: State) -> jax.Array:
-        """Return the best feasible sensitivity.
-
-        Args:
-            state: Accumulated state.
-
-        Returns:
-            A scalar.
-        """
-        return self._best(state, "specificity", "sensitivity")
 
 
 class SpecificityAtSensitivity(_RateAtRate):
@@ -165,6 +165,7 @@ class SpecificityAtSensitivity(_RateAtRate):
     """
 
     _value_name = "sensitivity"
+    _reported = "specificity"
 
     def __init__(
         self,
@@ -175,17 +176,6 @@ class SpecificityAtSensitivity(_RateAtRate):
         dtype: Any = None,
     ) -> None:
         super().__init__(sensitivity, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
-
-    def compute(self, state: State) -> jax.Array:
-        """Return the best feasible specificity.
-
-        Args:
-            state: Accumulated state.
-
-        Returns:
-            A scalar.
-        """
-        return self._best(state, "sensitivity", "specificity")
 
 
 class PrecisionAtRecall(_RateAtRate):
@@ -203,6 +193,7 @@ class PrecisionAtRecall(_RateAtRate):
     """
 
     _value_name = "recall"
+    _reported = "precision"
 
     def __init__(
         self,
@@ -213,17 +204,6 @@ class PrecisionAtRecall(_RateAtRate):
         dtype: Any = None,
     ) -> None:
         super().__init__(recall, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
-
-    def compute(self, state: State) -> jax.Array:
-        """Return the best feasible precision.
-
-        Args:
-            state: Accumulated state.
-
-        Returns:
-            A scalar.
-        """
-        return self._best(state, "recall", "precision")
 
 
 class RecallAtPrecision(_RateAtRate):
@@ -241,6 +221,7 @@ class RecallAtPrecision(_RateAtRate):
     """
 
     _value_name = "precision"
+    _reported = "recall"
 
     def __init__(
         self,
@@ -251,14 +232,3 @@ class RecallAtPrecision(_RateAtRate):
         dtype: Any = None,
     ) -> None:
         super().__init__(precision, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
-
-    def compute(self, state: State) -> jax.Array:
-        """Return the best feasible recall.
-
-        Args:
-            state: Accumulated state.
-
-        Returns:
-            A scalar.
-        """
-        return self._best(state, "precision", "recall")
