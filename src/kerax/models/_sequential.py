@@ -17,10 +17,13 @@ class Sequential(Model):
 
     Args:
         layers: the layers, in order; the first may be an ``Input`` or carry ``input_shape=``.
+        trainable: whether the model's weights are trained (default ``True``).
         name: the model's name (default ``sequential``, ``sequential_1``...).
 
     Example:
-        >>> model = Sequential([Input((28, 28)), Flatten(), Dense(10)])
+        >>> model = Sequential([kerax.Input((28, 28)), kerax.layers.Flatten(), kerax.layers.Dense(10)])
+        >>> model.output_shape
+        (None, 10)
     """
 
     _masks_from_call = True

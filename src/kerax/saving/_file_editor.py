@@ -63,10 +63,21 @@ class KerasFileEditor:
         filepath: a ``.keras`` file or a ``.weights.h5`` file.
 
     Example:
-        >>> editor = KerasFileEditor("model.weights.h5")  # doctest: +SKIP
-        >>> editor.delete_object("layers/dense_2")  # doctest: +SKIP
-        >>> editor.add_object("layers/einsum_dense", weights={"0": kernel, "1": bias})  # doctest: +SKIP
-        >>> editor.save("edited.weights.h5")  # doctest: +SKIP
+        >>> import os, tempfile
+        >>> folder = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(folder.name, "model.weights.h5")
+        >>> model = kerax.Sequential([kerax.Input((3,)), kerax.layers.Dense(4), kerax.layers.Dense(2)])
+        >>> model.save_weights(path)
+        >>> editor = KerasFileEditor(path)
+        >>> sorted(editor.weights_dict["layers"])
+        ['dense', 'dense_1']
+        >>> editor.delete_object("layers/dense_1")
+        >>> editor.add_object("layers/dense_1", weights={"0": np.zeros((4, 2)), "1": np.zeros(2)})
+        >>> editor.save(os.path.join(folder.name, "edited.weights.h5"))
+        >>> model.load_weights(os.path.join(folder.name, "edited.weights.h5"))
+        >>> float(np.abs(model.layers[1].get_weights()[0]).sum())
+        0.0
+        >>> folder.cleanup()
 
     Raises:
         ValueError: the file is neither ``.keras`` nor ``.weights.h5``, or is not a valid one.

@@ -54,7 +54,10 @@ def register_keras_serializable(package: str = "Custom", name: str | None = None
 
     Example:
         >>> @kerax.saving.register_keras_serializable(package="my_lib")
-        ... class Residual(kerax.layers.Layer): ...
+        ... class Residual(kerax.layers.Layer):
+        ...     pass
+        >>> kerax.saving.get_registered_name(Residual)
+        'my_lib>Residual'
     """
     if not isinstance(package, str) or not package or ">" in package:
         raise ValueError(

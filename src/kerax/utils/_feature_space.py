@@ -152,7 +152,8 @@ class FeatureSpace(Layer):
     Example:
         >>> space = FeatureSpace({"age": "float_normalized", "city": "string_categorical"})
         >>> space.adapt({"age": np.array([20.0, 40.0]), "city": np.array(["Paris", "Rome"])})
-        >>> space({"age": np.array([30.0]), "city": np.array(["Rome"])})  # [[0., 0., 0., 1.]]
+        >>> space({"age": np.array([30.0]), "city": np.array(["Rome"])})  # age, then [OOV, Rome, Paris]
+        array([[0., 0., 1., 0.]], dtype=float32)
     """
 
     # -- feature constructors --------------------------------------------------------------------------
