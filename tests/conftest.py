@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -12,6 +13,15 @@ os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gett
 import pytest  # noqa: E402
 
 import kerax  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def keras():
+    """The Keras 3 module on the JAX backend; the test is skipped when keras is not installed."""
+    module = pytest.importorskip("keras")
+    if "keras" in sys.modules and module.backend.backend() != "jax":  # pragma: no cover
+        pytest.skip("keras was imported with another backend before the tests set KERAS_BACKEND=jax")
+    return module
 
 
 @pytest.fixture(autouse=True)

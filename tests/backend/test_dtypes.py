@@ -1,4 +1,4 @@
-"""kerax.backend's Keras names: dtype rules, uids, sessions, symbolic-tensor checks."""
+"""kerax.backend's dtype rules and names against Keras's: result types, standardized names, kinds, refusals."""
 
 from __future__ import annotations
 
@@ -58,22 +58,3 @@ def test_invalid_dtypes_and_float8_promotion_are_refused() -> None:
         kerax.backend.standardize_dtype("float128")
     with pytest.raises(ValueError):
         kerax.backend.result_type("float8_e4m3fn", "float32")
-
-
-def test_get_uid_shares_the_layer_name_counters() -> None:
-    assert kerax.backend.get_uid("thing") == 1
-    assert kerax.backend.get_uid("thing") == 2
-    assert kerax.layers.Dense(1).name == "dense"
-    assert kerax.backend.get_uid("dense") == 2
-    kerax.backend.clear_session(free_memory=False)
-    assert kerax.backend.get_uid("thing") == 1
-    assert kerax.layers.Dense(1).name == "dense"
-
-
-def test_is_keras_tensor_and_backend_name() -> None:
-    symbolic = kerax.Input((2,))
-    assert kerax.backend.is_keras_tensor(symbolic) and kerax.utils.is_keras_tensor(symbolic)
-    assert isinstance(symbolic, kerax.KerasTensor)
-    assert not kerax.backend.is_keras_tensor(np.ones(2))
-    assert kerax.backend.backend() == "jax" == kerax.config.backend()
-    assert kerax.utils.clear_session is kerax.backend.clear_session

@@ -1,0 +1,1 @@
+"""Tests of kerax.backend: variables, scopes, masks, naming, dtypes, staging, the compilation cache."""
