@@ -1,10 +1,12 @@
-"""The activation layers ReLU, LeakyReLU, PReLU, ELU and Softmax: contract, Keras parity, errors."""
+"""The activation layers Activation, ReLU, LeakyReLU, PReLU, ELU and Softmax: contract, Keras parity, errors."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from kerax import activations
+from kerax.layers import Activation
 from kerax.layers._activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
 
 from .harness import assert_keras_parity, random_data, run_layer_test
@@ -133,3 +135,26 @@ def test_errors():
     built(np.zeros((2, 3), "float32"))
     with pytest.raises(ValueError, match=r"'built'.*axis 1"):
         built(np.zeros((2, 4), "float32"))
+
+
+# -- Activation: any activation function by name or callable -------------------------------------------------------
+@pytest.mark.parametrize("activation", ["relu", "softmax", "linear"])
+def test_activation_contract(activation):
+    run_layer_test(Activation, {"activation": activation}, (2, 3, 4), (2, 3, 4))
+
+
+@pytest.mark.parametrize("activation", ["relu", "softmax"])
+def test_activation_matches_keras(keras, activation):
+    assert_keras_parity(Activation(activation), keras.layers.Activation(activation), random_data((2, 5)))
+
+
+def test_activation_callable_and_config():
+    layer = Activation(activations.sigmoid)
+    assert layer.get_config()["activation"] == "sigmoid"
+    np.testing.assert_allclose(layer(np.zeros((1, 2), "float32")), [[0.5, 0.5]])
+    assert Activation(None).get_config()["activation"] == "linear"
+
+
+def test_activation_unknown_name():
+    with pytest.raises(ValueError, match="Unknown activation 'rleu'.*Did you mean 'relu'"):
+        Activation("rleu")
