@@ -1,5 +1,5 @@
-"""The convolution family beyond Conv2D: Conv1D/Conv3D (with causal padding and groups), the transposed
-convolutions, depthwise and separable convolutions. Layer contract, parity with Keras 3, argument errors."""
+"""The convolution layers: Conv1D/2D/3D (with causal padding and groups), the transposed convolutions, depthwise
+and separable convolutions. Layer contract, parity with Keras 3, argument errors."""
 
 from __future__ import annotations
 
@@ -38,6 +38,36 @@ CONTRACT_CASES = [
         (2, 9, 6),
         (2, 5, 4),
         [(3, 3, 4), (4,)],
+    ),
+    (conv.Conv2D, {"filters": 4, "kernel_size": 3}, (2, 7, 7, 3), (2, 5, 5, 4), [(3, 3, 3, 4), (4,)]),
+    (
+        conv.Conv2D,
+        {"filters": 4, "kernel_size": (3, 2), "strides": 2, "padding": "same", **ONES},
+        (2, 7, 8, 3),
+        (2, 4, 4, 4),
+        [(3, 2, 3, 4), (4,)],
+    ),
+    (
+        conv.Conv2D,
+        {
+            "filters": 2,
+            "kernel_size": 3,
+            "dilation_rate": 2,
+            "padding": "same",
+            "use_bias": False,
+            "activation": "relu",
+            **ONES,
+        },
+        (2, 9, 9, 1),
+        (2, 9, 9, 2),
+        [(3, 3, 1, 2)],
+    ),
+    (
+        conv.Conv2D,
+        {"filters": 6, "kernel_size": (1, 3), "strides": (1, 2), "groups": 3, **ONES},
+        (2, 5, 9, 6),
+        (2, 5, 4, 6),
+        [(1, 3, 2, 6), (6,)],
     ),
     (conv.Conv3D, {"filters": 2, "kernel_size": 2, **ONES}, (1, 4, 4, 4, 3), (1, 3, 3, 3, 2), [(2, 2, 2, 3, 2), (2,)]),
     (
@@ -129,6 +159,13 @@ PARITY_CASES = [
     (conv.Conv1D, {"filters": 4, "kernel_size": 2, "padding": "causal", "dilation_rate": 3}, (2, 10, 3)),
     (conv.Conv1D, {"filters": 4, "kernel_size": 3, "padding": "causal", "strides": 2, "groups": 2}, (2, 11, 4)),
     (conv.Conv1D, {"filters": 6, "kernel_size": 4, "strides": 3, "padding": "same", "groups": 3}, (2, 10, 3)),
+    *[(c[0], c[1], c[2]) for c in CONTRACT_CASES if c[0] is conv.Conv2D],
+    (
+        conv.Conv2D,
+        {"filters": 3, "kernel_size": 4, "strides": 3, "padding": "same", "activation": "tanh"},
+        (2, 10, 11, 2),
+    ),
+    (conv.Conv2D, {"filters": 2, "kernel_size": (2, 3), "dilation_rate": (2, 1)}, (1, 8, 8, 3)),
     (conv.Conv2D, {"filters": 6, "kernel_size": (2, 3), "strides": 2, "padding": "same", "groups": 2}, (2, 7, 6, 4)),
     (conv.Conv2D, {"filters": 4, "kernel_size": 3, "dilation_rate": 2, "groups": 4}, (1, 8, 8, 8)),
     (conv.Conv3D, {"filters": 2, "kernel_size": (2, 3, 2), "strides": 2, "padding": "same"}, (1, 5, 6, 7, 3)),
@@ -227,6 +264,13 @@ def test_causal_padding_by_hand():
     np.testing.assert_array_equal(np.asarray(layer(x))[0, :, 0], [1, 3, 6, 9, 12])
 
 
+def test_convolution_arithmetic_by_hand():
+    # A 2x2 kernel of ones sums each window: a direct check independent of Keras.
+    layer = conv.Conv2D(1, 2, use_bias=False, kernel_initializer="ones")
+    x = np.arange(9, dtype="float32").reshape(1, 3, 3, 1)
+    np.testing.assert_array_equal(np.asarray(layer(x))[0, :, :, 0], [[8, 12], [20, 24]])
+
+
 def test_transpose_is_the_gradient_of_the_convolution():
     # Conv1DTranspose(kernel) is the adjoint of Conv1D(kernel with its channel axes swapped), same
     # strides and padding, when the sizes line up: <conv(x), y> == <x, conv_transpose(y)>.
@@ -257,6 +301,14 @@ def test_aliases():
 
 
 def test_configs_use_keras_names_and_normalised_tuples():
+    config = conv.Conv2D(8, 3, padding="SAME", name="c").get_config()
+    assert config["kernel_size"] == (3, 3)
+    assert config["strides"] == (1, 1)
+    assert config["dilation_rate"] == (1, 1)
+    assert config["padding"] == "same"
+    assert config["data_format"] == "channels_last"
+    assert config["activation"] == "linear"
+    assert config["kernel_initializer"]["class_name"] == "GlorotUniform"
     config = conv.Conv1D(8, 3, padding="CAUSAL", name="c").get_config()
     assert (config["kernel_size"], config["strides"], config["padding"]) == ((3,), (1,), "causal")
     config = conv.Conv2DTranspose(4, 3, strides=2, output_padding=1).get_config()
@@ -269,74 +321,101 @@ def test_configs_use_keras_names_and_normalised_tuples():
     assert config["pointwise_initializer"]["class_name"] == "GlorotUniform"
 
 
+INVALID_CASES = [
+    (
+        conv.Conv2D,
+        {"filters": 4, "kernel_size": 3, "padding": "full"},
+        r"Conv2D 'bad'.*`padding` must be one of 'valid', 'same'.*'full'",
+    ),
+    (conv.Conv2D, {"filters": 0, "kernel_size": 3}, r"`filters` must be a positive integer, received 0"),
+    (
+        conv.Conv2D,
+        {"filters": 4, "kernel_size": (3, 3, 3)},
+        r"`kernel_size` must be an integer or a tuple of 2 integers",
+    ),
+    (conv.Conv2D, {"filters": 4, "kernel_size": 0}, r"`kernel_size`.*received 0"),
+    (
+        conv.Conv2D,
+        {"filters": 4, "kernel_size": 3, "strides": 2, "dilation_rate": 2},
+        r"`strides` > 1 cannot be combined",
+    ),
+    (conv.Conv2D, {"filters": 5, "kernel_size": 3, "groups": 2}, r"`filters` must be divisible by `groups`"),
+    (
+        conv.Conv2D,
+        {"filters": 4, "kernel_size": 3, "data_format": "channels_first"},
+        r"data_format='channels_first' is not supported",
+    ),
+    (
+        conv.Conv1D,
+        {"filters": 5, "kernel_size": 3, "groups": 2},
+        r"Conv1D 'bad'.*`filters` must be divisible by `groups`.*filters=5, groups=2",
+    ),
+    (
+        conv.Conv3D,
+        {"filters": 6, "kernel_size": 3, "groups": 4},
+        r"Conv3D 'bad'.*`filters` must be divisible by `groups`.*filters=6, groups=4",
+    ),
+    (conv.Conv1D, {"filters": 4, "kernel_size": 3, "groups": 0}, r"Conv1D 'bad'.*`groups`.*received 0"),
+    (
+        conv.Conv1D,
+        {"filters": 4, "kernel_size": 3, "padding": "full"},
+        r"Conv1D 'bad'.*`padding` must be one of 'valid', 'same', 'causal'.*'full'",
+    ),
+    (
+        conv.Conv3D,
+        {"filters": 4, "kernel_size": 3, "padding": "causal"},
+        r"Conv3D 'bad'.*`padding` must be one of 'valid', 'same', received 'causal'",
+    ),
+    (
+        conv.DepthwiseConv1D,
+        {"kernel_size": 3, "padding": "causal"},
+        r"DepthwiseConv1D 'bad'.*`padding`.*'causal'",
+    ),
+    (conv.Conv3D, {"filters": 4, "kernel_size": (3, 3)}, r"Conv3D 'bad'.*`kernel_size`.*tuple of 3 integers"),
+    (
+        conv.Conv2DTranspose,
+        {"filters": 4, "kernel_size": 3, "strides": 2, "output_padding": 2},
+        r"Conv2DTranspose 'bad'.*`output_padding` must be smaller than.*`strides`.*2 >= 2",
+    ),
+    (
+        conv.Conv1DTranspose,
+        {"filters": 4, "kernel_size": 3, "output_padding": -1},
+        r"Conv1DTranspose 'bad'.*`output_padding` must be an integer.*>= 0, received -1",
+    ),
+    (
+        conv.Conv3DTranspose,
+        {"filters": 4, "kernel_size": 3, "strides": 2, "dilation_rate": 2},
+        r"Conv3DTranspose 'bad'.*`strides` > 1 cannot be combined",
+    ),
+    (conv.Conv1DTranspose, {"filters": 0, "kernel_size": 3}, r"`filters` must be a positive integer, received 0"),
+    (
+        conv.DepthwiseConv2D,
+        {"kernel_size": 3, "depth_multiplier": 0},
+        r"DepthwiseConv2D 'bad'.*`depth_multiplier` must be a positive integer, received 0",
+    ),
+    (
+        conv.SeparableConv2D,
+        {"filters": 4, "kernel_size": 3, "depth_multiplier": 1.5},
+        r"SeparableConv2D 'bad'.*`depth_multiplier`.*1.5",
+    ),
+    (conv.SeparableConv1D, {"filters": -1, "kernel_size": 3}, r"SeparableConv1D 'bad'.*`filters`.*-1"),
+    (
+        conv.Conv2DTranspose,
+        {"filters": 4, "kernel_size": 3, "data_format": "channels_first"},
+        r"data_format='channels_first' is not supported",
+    ),
+    (
+        conv.SeparableConv2D,
+        {"filters": 4, "kernel_size": 3, "data_format": "channels_first"},
+        r"data_format='channels_first' is not supported",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("cls", "kwargs", "message"),
-    [
-        (
-            conv.Conv1D,
-            {"filters": 5, "kernel_size": 3, "groups": 2},
-            r"Conv1D 'bad'.*`filters` must be divisible by `groups`.*filters=5, groups=2",
-        ),
-        (
-            conv.Conv3D,
-            {"filters": 6, "kernel_size": 3, "groups": 4},
-            r"Conv3D 'bad'.*`filters` must be divisible by `groups`.*filters=6, groups=4",
-        ),
-        (conv.Conv1D, {"filters": 4, "kernel_size": 3, "groups": 0}, r"Conv1D 'bad'.*`groups`.*received 0"),
-        (
-            conv.Conv1D,
-            {"filters": 4, "kernel_size": 3, "padding": "full"},
-            r"Conv1D 'bad'.*`padding` must be one of 'valid', 'same', 'causal'.*'full'",
-        ),
-        (
-            conv.Conv3D,
-            {"filters": 4, "kernel_size": 3, "padding": "causal"},
-            r"Conv3D 'bad'.*`padding` must be one of 'valid', 'same', received 'causal'",
-        ),
-        (
-            conv.DepthwiseConv1D,
-            {"kernel_size": 3, "padding": "causal"},
-            r"DepthwiseConv1D 'bad'.*`padding`.*'causal'",
-        ),
-        (conv.Conv3D, {"filters": 4, "kernel_size": (3, 3)}, r"Conv3D 'bad'.*`kernel_size`.*tuple of 3 integers"),
-        (
-            conv.Conv2DTranspose,
-            {"filters": 4, "kernel_size": 3, "strides": 2, "output_padding": 2},
-            r"Conv2DTranspose 'bad'.*`output_padding` must be smaller than.*`strides`.*2 >= 2",
-        ),
-        (
-            conv.Conv1DTranspose,
-            {"filters": 4, "kernel_size": 3, "output_padding": -1},
-            r"Conv1DTranspose 'bad'.*`output_padding` must be an integer.*>= 0, received -1",
-        ),
-        (
-            conv.Conv3DTranspose,
-            {"filters": 4, "kernel_size": 3, "strides": 2, "dilation_rate": 2},
-            r"Conv3DTranspose 'bad'.*`strides` > 1 cannot be combined",
-        ),
-        (conv.Conv1DTranspose, {"filters": 0, "kernel_size": 3}, r"`filters` must be a positive integer, received 0"),
-        (
-            conv.DepthwiseConv2D,
-            {"kernel_size": 3, "depth_multiplier": 0},
-            r"DepthwiseConv2D 'bad'.*`depth_multiplier` must be a positive integer, received 0",
-        ),
-        (
-            conv.SeparableConv2D,
-            {"filters": 4, "kernel_size": 3, "depth_multiplier": 1.5},
-            r"SeparableConv2D 'bad'.*`depth_multiplier`.*1.5",
-        ),
-        (conv.SeparableConv1D, {"filters": -1, "kernel_size": 3}, r"SeparableConv1D 'bad'.*`filters`.*-1"),
-        (
-            conv.Conv2DTranspose,
-            {"filters": 4, "kernel_size": 3, "data_format": "channels_first"},
-            r"data_format='channels_first' is not supported",
-        ),
-        (
-            conv.SeparableConv2D,
-            {"filters": 4, "kernel_size": 3, "data_format": "channels_first"},
-            r"data_format='channels_first' is not supported",
-        ),
-    ],
+    INVALID_CASES,
+    ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(INVALID_CASES)],
 )
 def test_invalid_arguments(cls, kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -344,6 +423,16 @@ def test_invalid_arguments(cls, kwargs, message):
 
 
 def test_input_errors_name_the_layer_and_the_numbers():
+    with pytest.raises(ValueError, match=r"Conv2D 'grouped'.*divisible by `groups`.*groups=2.*3 channels"):
+        conv.Conv2D(4, 3, groups=2, name="grouped")(np.zeros((1, 5, 5, 3), "float32"))
+    with pytest.raises(ValueError, match=r"Conv2D 'tiny'.*output would be empty.*\(1, 2, 2, 3\)"):
+        conv.Conv2D(4, 3, name="tiny")(np.zeros((1, 2, 2, 3), "float32"))
+    with pytest.raises(ValueError, match=r"Conv2D 'rank'.*rank 4.*\(None, 5, 3\)"):
+        conv.Conv2D(4, 3, name="rank")(Input((5, 3)))
+    built = conv.Conv2D(4, 3, name="built2d")
+    built(np.zeros((1, 5, 5, 3), "float32"))
+    with pytest.raises(ValueError, match=r"'built2d'.*expected axis -1 of input shape to have value 3"):
+        built(np.zeros((1, 5, 5, 2), "float32"))
     with pytest.raises(ValueError, match=r"Conv1D 'grouped'.*divisible by `groups`.*groups=2.*3 channels"):
         conv.Conv1D(4, 3, groups=2, name="grouped")(np.zeros((1, 5, 3), "float32"))
     with pytest.raises(ValueError, match=r"Conv3D 'g3'.*groups=4.*6 channels"):
@@ -384,7 +473,17 @@ def test_regularizers_and_constraints_reach_their_weight(cls, args, unsupported)
     assert layer.get_config()[unsupported]["class_name"] == ("L2" if kind == "regularizer" else "NonNeg")
 
 
-def test_unknown_lengths_stay_unknown():
+def test_kernel_regularizer_reaches_the_kernel():
+    layer = conv.Conv2D(4, 3, kernel_regularizer="l2")
+    layer(np.zeros((1, 5, 5, 2), "float32"))
+    assert type(layer.kernel.regularizer).__name__ == "L2"
+    assert layer.losses and float(layer.losses[0]) > 0
+
+
+def test_unknown_sizes_stay_unknown():
+    layer = conv.Conv2D(4, 3, strides=2, padding="same", kernel_initializer="zeros")
+    assert layer(Input((None, None, 3))).shape == (None, None, None, 4)
+    assert layer.compute_output_shape((None, None, 10, 3)) == (None, None, 5, 4)
     causal = conv.Conv1D(4, 3, padding="causal", kernel_initializer="zeros")
     assert causal(Input((None, 3))).shape == (None, None, 4)
     transpose = conv.Conv2DTranspose(2, 3, strides=2, padding="same", kernel_initializer="zeros")
