@@ -1,4 +1,4 @@
-"""Merge layers (Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum) and their functions."""
+"""Merge layers (Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum, Dot) and their functions."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from kerax import layers
+from kerax.layers._merging.dot import Dot, dot
 
 from .harness import assert_keras_parity, random_data, run_layer_test
 
@@ -140,3 +141,71 @@ def test_config_round_trip_keeps_axis():
     layer = layers.Concatenate(axis=1, name="c")
     clone = layers.Concatenate.from_config(layer.get_config())
     assert clone.axis == 1 and clone.name == "c"
+
+
+# -- Dot ---------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("kwargs", "input_shapes", "output_shape"),
+    [({"axes": 1}, [(2, 3), (2, 3)], (2, 1)), ({"axes": (1, 2), "normalize": True}, [(2, 3, 4), (2, 5, 3)], (2, 4, 5))],
+)
+def test_dot_contract(kwargs, input_shapes, output_shape):
+    run_layer_test(Dot, kwargs, input_shapes, output_shape)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "input_shapes"),
+    [
+        ({"axes": 1}, [(2, 3), (2, 3)]),
+        ({"axes": -1}, [(2, 3, 4), (2, 5, 4)]),
+        ({"axes": (1, 2)}, [(2, 3, 4), (2, 5, 3)]),
+        ({"axes": [2, 1], "normalize": True}, [(2, 3, 4), (2, 4, 5)]),
+        ({"axes": (1, 1), "normalize": True}, [(2, 4), (2, 4, 3)]),
+        ({"axes": (2, 1)}, [(2, 3, 4, 2), (2, 4, 3)]),
+        ({"axes": 2}, [(2, 3, 4), (2, 3, 4, 5)]),
+    ],
+)
+def test_dot_matches_keras(keras, kwargs, input_shapes):
+    data = random_data(input_shapes)
+    assert_keras_parity(Dot(**kwargs), keras.layers.Dot(**kwargs), data)
+    assert Dot(**kwargs).compute_output_shape([tuple(s) for s in input_shapes]) == keras.layers.Dot(
+        **kwargs
+    ).compute_output_shape(input_shapes)
+
+
+def test_dot_functional_form_and_cosine():
+    x = np.array([[3.0, 4.0]], "float32")
+    y = np.array([[4.0, 3.0]], "float32")
+    np.testing.assert_allclose(dot([x, y], axes=1), [[24.0]])
+    np.testing.assert_allclose(dot([x, y], axes=-1, normalize=True), [[24.0 / 25.0]], rtol=1e-6)
+    np.testing.assert_allclose(dot([x, np.zeros_like(y)], axes=1, normalize=True), [[0.0]])
+
+
+def test_dot_config_matches_keras(keras):
+    kwargs = {"axes": (1, 2), "normalize": True}
+    ours = Dot(name="x", **kwargs).get_config()
+    theirs = keras.layers.Dot(name="x", **kwargs).get_config()
+    own_keys = set(ours) - {"name", "trainable", "dtype"}
+    assert own_keys == set(theirs) - {"name", "trainable", "dtype"}
+    for key in own_keys:
+        assert ours[key] == theirs[key], key
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (lambda: Dot(axes="1", name="d"), TypeError, r"Dot layer 'd'.*`axes`"),
+        (lambda: Dot(axes=(1, 2, 3), name="d"), ValueError, r"Dot layer 'd'.*`axes`"),
+    ],
+)
+def test_dot_bad_arguments(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_dot_input_errors():
+    with pytest.raises(ValueError, match=r"Dot layer 'd'.*axis 1 of the first input has size 3.*size 4"):
+        Dot(1, name="d")([np.zeros((2, 3), "float32"), np.zeros((2, 4), "float32")])
+    with pytest.raises(ValueError, match=r"Dot layer 'd0'.*non-batch axis"):
+        Dot(0, name="d0")([np.zeros((2, 3), "float32"), np.zeros((2, 3), "float32")])
+    with pytest.raises(ValueError, match=r"Dot layer 'd3'.*exactly 2 inputs"):
+        Dot(1, name="d3")([np.zeros((2, 3), "float32")] * 3)
