@@ -8,15 +8,37 @@ import jax
 
 
 class InputSpec:
-    """Constraints on one input of a layer.
+    """Constraints on one input of a layer, checked when the layer is called.
+
+    A layer sets ``self.input_spec`` (one ``InputSpec``, or a list with one per input); a call on an input
+    that breaks it raises a ``ValueError`` naming the layer, the expected and the received shape. kerax
+    checks the rank, the sizes and the shape.
 
     Args:
-        ndim: exact rank required.
-        min_ndim: minimum rank.
-        max_ndim: maximum rank.
-        axes: ``{axis: size}`` that the input's dimensions must have.
-        shape: full shape (``None`` entries match anything).
-        dtype: required dtype.
+        ndim: the exact rank required, or ``None`` (default).
+        min_ndim: the minimum rank, or ``None`` (default).
+        max_ndim: the maximum rank, or ``None`` (default).
+        axes: ``{axis: size}`` that the input's dimensions must have, or ``None`` (default).
+        shape: the full shape required (``None`` entries match anything); it also sets ``ndim``.
+        dtype: the expected dtype, kept on the spec (kerax does not check it), or ``None`` (default).
+        allow_last_axis_squeeze: accepted for Keras compatibility and ignored (default ``False``).
+        name: the name of the input, or ``None`` (default).
+
+    Example:
+        >>> import numpy as np
+        >>> import kerax
+        >>> class Pairwise(kerax.layers.Layer):
+        ...     def __init__(self, **kwargs):
+        ...         super().__init__(**kwargs)
+        ...         self.input_spec = kerax.layers.InputSpec(ndim=3, axes={-1: 2})
+        ...     def call(self, inputs):
+        ...         return inputs[..., 0] * inputs[..., 1]
+        >>> Pairwise()(np.ones((4, 5, 2))).shape
+        (4, 5)
+        >>> Pairwise()(np.ones((4, 2)))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: Input 0 of layer ... is incompatible with the layer: expected ndim=3, found ndim=2. ...
     """
 
     def __init__(

@@ -90,12 +90,35 @@ def _is_tensor_argument(value: Any) -> bool:
 class Layer(Operation):
     """Base class of every layer.
 
+    A subclass creates its weights in ``build(input_shape)`` with ``add_weight`` and computes its outputs
+    in ``call(inputs)``; kerax builds the layer on the first call, from the input's shape.
+
     Args:
-        name: unique name; by default the snake_case class name made unique (``dense``, ``dense_1``).
+        name: a unique name, or ``None`` (default) for the snake_case class name made unique (``dense``,
+            ``dense_1``).
         dtype: a dtype policy: a name (``"float32"``, ``"mixed_bfloat16"``), a ``DTypePolicy``, its config
-            dict, or a dtype; default the global policy (``mixed_precision.set_global_policy``).
-        trainable: whether the layer's weights are updated by training.
-        input_shape: for the first layer of a ``Sequential`` model, the shape of one sample.
+            dict, or a dtype; ``None`` (default) for the global policy (``mixed_precision.set_global_policy``).
+        trainable: whether the layer's weights are updated by training (default ``True``).
+        autocast: whether floating inputs are cast to the layer's input dtype, and, under a mixed
+            precision policy, floating weights are read in the compute dtype (default ``True``).
+        activity_regularizer: a regularizer applied to the layer's output, or ``None`` (default).
+        **kwargs: for the first layer of a ``Sequential`` model, the shape of one sample as ``input_shape``
+            (or ``input_dim`` for a 1-D sample), with an optional ``batch_size``, or the full
+            ``batch_input_shape``; other names raise a ``TypeError``.
+
+    Example:
+        >>> import numpy as np
+        >>> import kerax
+        >>> class Scale(kerax.layers.Layer):
+        ...     def build(self, input_shape):
+        ...         self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="scale")
+        ...     def call(self, inputs):
+        ...         return inputs * self.scale
+        >>> layer = Scale()
+        >>> layer(np.ones((2, 3))).shape
+        (2, 3)
+        >>> [weight.name for weight in layer.weights]
+        ['scale']
     """
 
     def __init__(

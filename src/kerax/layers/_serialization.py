@@ -22,6 +22,12 @@ def serialize(layer: Layer) -> dict[str, Any]:
 
     Raises:
         TypeError: ``layer`` is not a layer.
+
+    Example:
+        >>> import kerax
+        >>> config = kerax.layers.serialize(kerax.layers.Dense(4, activation="relu"))
+        >>> config["class_name"], config["config"]["units"]
+        ('Dense', 4)
     """
     from kerax.saving import serialize_keras_object
 
@@ -47,6 +53,13 @@ def deserialize(config: Mapping[str, Any], custom_objects: Mapping[str, Any] | N
 
     Raises:
         ValueError: ``config`` is not a serialized object, or it describes something that is not a layer.
+
+    Example:
+        >>> import kerax
+        >>> config = kerax.layers.serialize(kerax.layers.Dense(4, activation="relu"))
+        >>> layer = kerax.layers.deserialize(config)
+        >>> type(layer).__name__, layer.units, layer.built
+        ('Dense', 4, False)
     """
     from kerax.saving import deserialize_keras_object
 

@@ -15,14 +15,20 @@ class ELU(Layer):
     """``x`` for positive inputs, ``alpha * (exp(x) - 1)`` otherwise.
 
     Args:
-        alpha: the scale of the negative part (default 1.0).
+        alpha: the scale of the negative part, a number (default 1.0).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        Any shape -> the same shape.
+    Input shape:
+        Any shape.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> ELU()(jnp.array([1.0])).tolist()
-        [1.0]
+        >>> import numpy as np
+        >>> import kerax
+        >>> np.asarray(kerax.layers.ELU()(np.array([-1.0, 0.0, 2.0]))).round(3)
+        array([-0.632,  0.   ,  2.   ], dtype=float32)
     """
 
     supports_masking = True

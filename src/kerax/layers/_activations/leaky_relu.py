@@ -18,12 +18,18 @@ class LeakyReLU(Layer):
     Args:
         negative_slope: the slope for negative inputs, non-negative (default 0.3). Keras's deprecated
             name ``alpha`` is accepted with a warning.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        Any shape -> the same shape.
+    Input shape:
+        Any shape.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> LeakyReLU(0.5)(jnp.array([-2.0, 2.0]))
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.LeakyReLU(negative_slope=0.5)(np.array([-2.0, 2.0]))
         Array([-1.,  2.], dtype=float32)
     """
 

@@ -15,18 +15,32 @@ from kerax.layers._layer import Layer
 class PReLU(Layer):
     """Parametric ReLU: ``x`` for positive inputs, ``alpha * x`` otherwise, with ``alpha`` a weight.
 
-    Args:
-        alpha_initializer: the initializer of ``alpha`` (default zeros: a plain ReLU at first).
-        shared_axes: axes (counting the batch as 0) along which one ``alpha`` is shared, e.g. ``[1, 2]``
-            for one slope per channel of ``(batch, height, width, channels)`` images.
+    The weight ``alpha`` has the shape ``input_shape[1:]``, with 1 on the shared axes.
 
-    Shapes:
-        Any shape -> the same shape; weight ``alpha`` of shape ``input_shape[1:]``, with 1 on the
-        shared axes.
+    Args:
+        alpha_initializer: the initializer of ``alpha``, a name or an initializer (default ``"Zeros"``: a
+            plain ReLU at first).
+        alpha_regularizer: a regularizer applied to ``alpha``, or ``None`` (default).
+        alpha_constraint: a constraint applied to ``alpha`` after each optimizer update, or ``None`` (default).
+        shared_axes: axes (counting the batch as 0) along which one ``alpha`` is shared, an int or a list
+            of ints, e.g. ``[1, 2]`` for one slope per channel of ``(batch, height, width, channels)``
+            images; ``None`` (default) learns one slope per input element.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        Any shape with a known size on every axis that is not shared.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> PReLU(shared_axes=[1])(jnp.ones((2, 3, 4))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.PReLU(shared_axes=[1])
+        >>> layer(np.ones((2, 3, 4))).shape
         (2, 3, 4)
+        >>> layer.alpha.shape
+        (1, 4)
     """
 
     supports_masking = True

@@ -23,15 +23,21 @@ class ReLU(Layer):
     ``negative_slope * (x - threshold)`` below it.
 
     Args:
-        max_value: the largest output, or ``None`` for no cap.
-        negative_slope: the slope below ``threshold`` (default 0).
-        threshold: inputs at or below it are damped (default 0).
+        max_value: the largest output, a non-negative number, or ``None`` (default) for no cap.
+        negative_slope: the slope below ``threshold``, a non-negative number (default 0).
+        threshold: inputs at or below it are damped, a non-negative number (default 0).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        Any shape -> the same shape.
+    Input shape:
+        Any shape.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> ReLU(max_value=1.0)(jnp.array([-1.0, 0.5, 3.0]))
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.ReLU(max_value=1.0)(np.array([-1.0, 0.5, 3.0]))
         Array([0. , 0.5, 1. ], dtype=float32)
     """
 

@@ -21,6 +21,7 @@ class Softmax(Layer):
 
     Args:
         axis: the axis, or list of axes, that each sum to 1 (default -1).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Call arguments:
         inputs: the logits.
@@ -28,11 +29,16 @@ class Softmax(Layer):
             (or above 0.5 for numeric masks) keeps a position. Masked logits are replaced by a large
             negative number (-1e9, or -3e4 in float16) before the softmax, and masked outputs are 0.
 
-    Shapes:
-        Any shape -> the same shape.
+    Input shape:
+        Any shape.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> Softmax()(jnp.zeros((1, 2)), mask=jnp.array([[True, False]]))
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.Softmax()(np.zeros((1, 2)), mask=np.array([[True, False]]))
         Array([[1., 0.]], dtype=float32)
     """
 

@@ -11,18 +11,38 @@ from kerax.layers._attention.attention import Attention
 
 
 class AdditiveAttention(Attention):
-    """Additive attention with Keras 3's arguments and weights.
+    """Additive (Bahdanau-style) attention with Keras 3's arguments and weights.
 
     ``scores[i, j] = sum(scale * tanh(query[i] + key[j]))`` with a learned per-feature ``scale``
     (``use_scale=True``, initialised Glorot-uniform) or 1; ``output = softmax(scores) @ value``.
 
     Args:
-        use_scale: learn the ``(dim,)`` scale vector.
-        dropout: the dropout rate on the attention distribution (training only).
-        seed: (keyword) the dropout seed.
+        use_scale: whether to learn the ``(dim,)`` scale vector (default ``True``).
+        dropout: the dropout rate on the attention distribution, in ``[0, 1]``, applied in training only
+            (default 0).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``, and ``seed``, the seed of
+            the dropout.
 
-    Call arguments, shapes: as for ``Attention`` (``[query, value]`` or ``[query, value, key]``, the
-    query and key sharing their last dimension).
+    Call arguments:
+        inputs: ``[query, value]`` or ``[query, value, key]``, as for ``Attention``; the query and the key
+            share their last dimension.
+        mask: ``[query_mask, value_mask]``, as for ``Attention``.
+        training: whether the dropout applies.
+        return_attention_scores: also return the ``(batch, Tq, Tv)`` attention scores.
+        use_causal_mask: whether query step ``i`` only sees value steps up to ``i``.
+
+    Input shape:
+        query ``(batch, Tq, dim)``, value ``(batch, Tv, dim)`` and key ``(batch, Tv, dim)``.
+
+    Output shape:
+        ``(batch, Tq, dim)``.
+
+    Example:
+        >>> import numpy as np
+        >>> import kerax
+        >>> query, value = np.ones((2, 3, 4)), np.ones((2, 5, 4))
+        >>> kerax.layers.AdditiveAttention()([query, value]).shape
+        (2, 3, 4)
     """
 
     def __init__(self, use_scale: bool = True, dropout: float = 0.0, **kwargs: Any) -> None:

@@ -13,27 +13,44 @@ from kerax.layers._regularization.dropout import Dropout
 
 
 class Attention(Layer):
-    """Attention of each query step over the value steps, with Keras 3's arguments and weights.
+    """Dot-product (Luong-style) or concat attention of each query step over the value steps.
 
     ``scores = query @ key^T`` (``score_mode="dot"``, times a learned scalar ``scale`` if ``use_scale``),
     or ``scores = concat_score_weight * sum(tanh(scale * (query + key)))`` (``score_mode="concat"``);
-    ``output = softmax(scores) @ value``.
+    ``output = softmax(scores) @ value``. Arguments and weights are Keras 3's.
 
     Args:
-        use_scale: learn a scalar ``scale`` (initialised to 1) multiplying the scores.
-        score_mode: ``"dot"`` or ``"concat"``.
-        dropout: the dropout rate on the attention distribution (training only).
-        seed: the dropout seed.
+        use_scale: whether to learn a scalar ``scale`` (initialised to 1) multiplying the scores (default
+            ``False``).
+        score_mode: how scores are computed, ``"dot"`` (default) or ``"concat"``.
+        dropout: the dropout rate on the attention distribution, in ``[0, 1]``, applied in training only
+            (default 0).
+        seed: the seed of the dropout, an int or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Call arguments:
-        inputs: ``[query, value]`` or ``[query, value, key]``; query ``(B, Tq, dim)``, value
-            ``(B, Tv, dim)``, key ``(B, Tv, dim)`` (default ``value``).
-        mask: ``[query_mask, value_mask]`` (boolean ``(B, Tq)`` and ``(B, Tv)``, either may be ``None``):
-            masked values get no attention, masked query steps output zeros.
-        training, return_attention_scores, use_causal_mask: as in Keras.
+        inputs: ``[query, value]`` or ``[query, value, key]``; ``key`` defaults to ``value``.
+        mask: ``[query_mask, value_mask]``, boolean ``(batch, Tq)`` and ``(batch, Tv)``, either may be
+            ``None``: masked values get no attention, masked query steps output zeros.
+        training: whether the dropout applies.
+        return_attention_scores: also return the ``(batch, Tq, Tv)`` attention scores (default ``False``).
+        use_causal_mask: whether query step ``i`` only sees value steps up to ``i`` (default ``False``).
 
-    Shapes:
-        Output ``(B, Tq, dim)``; scores ``(B, Tq, Tv)``.
+    Input shape:
+        query ``(batch, Tq, dim)``, value ``(batch, Tv, dim)`` and key ``(batch, Tv, dim)``.
+
+    Output shape:
+        ``(batch, Tq, dim)``, and the scores ``(batch, Tq, Tv)`` with ``return_attention_scores=True``.
+
+    Example:
+        >>> import numpy as np
+        >>> import kerax
+        >>> query, value = np.ones((2, 3, 4)), np.ones((2, 5, 4))
+        >>> outputs, scores = kerax.layers.Attention()([query, value], return_attention_scores=True)
+        >>> outputs.shape, scores.shape
+        ((2, 3, 4), (2, 3, 5))
+        >>> np.asarray(scores[0, 0]).round(2)  # equal keys: equal attention
+        array([0.2, 0.2, 0.2, 0.2, 0.2], dtype=float32)
     """
 
     def __init__(

@@ -32,40 +32,68 @@ class GroupedQueryAttention(QueryValueKeyLayer):
     ``query`` is projected to ``num_query_heads`` heads, ``key`` and ``value`` to ``num_key_value_heads``
     heads, each repeated to serve ``num_query_heads // num_key_value_heads`` query heads; each query head
     attends with ``softmax(q . k / sqrt(head_dim))`` and the heads are projected back to the query's width.
-    One key/value head is multi-query attention; as many as query heads is multi-head attention.
+    One key/value head is multi-query attention; as many as query heads is multi-head attention. The
+    weights are the ``query``, ``key``, (``gate``), ``value`` and ``attention_output`` kernels and biases,
+    in that order. Also exported as ``GroupQueryAttention``, Keras's name.
 
     Args:
         head_dim: the size of each head.
         num_query_heads: the number of query heads.
         num_key_value_heads: the number of key and value heads; must divide ``num_query_heads``.
-        dropout: the dropout rate on the attention probabilities (training only).
-        use_bias: whether the projections have biases.
-        sliding_window: if set, each query only sees keys less than this many positions away.
-        flash_attention: accepted for compatibility; the computation is the same.
-        kernel_initializer: the projections' kernel initializer (a fresh copy for each projection).
-        bias_initializer: the projections' bias initializer.
-        kernel_regularizer: a penalty on the projections' kernels.
-        bias_regularizer: a penalty on the projections' biases.
-        activity_regularizer: a penalty on the output of each projection and on this layer's outputs, as
-            Keras applies it.
-        kernel_constraint: a constraint on the projections' kernels.
-        bias_constraint: a constraint on the projections' biases.
-        use_gate: multiply the attention output by a sigmoid gate projected from the query.
-        seed: the dropout seed.
-        **kwargs: base layer arguments (``name``, ``dtype``, ``trainable``).
+        dropout: the dropout rate on the attention probabilities, in ``[0, 1)``, applied in training only
+            (default 0).
+        use_bias: whether the projections have biases (default ``True``).
+        sliding_window: a positive int: each query only sees keys less than this many positions away; or
+            ``None`` (default) for no window.
+        flash_attention: ``True``, ``False`` or ``None`` (default: follow ``kerax.config``); the
+            computation is the same either way, and, as in Keras, flash attention refuses dropout and
+            returning the scores.
+        kernel_initializer: the projections' kernel initializer, a fresh copy for each projection (default
+            ``"glorot_uniform"``).
+        bias_initializer: the projections' bias initializer (default ``"zeros"``).
+        kernel_regularizer: a regularizer on the projections' kernels, or ``None`` (default).
+        bias_regularizer: a regularizer on the projections' biases, or ``None`` (default).
+        activity_regularizer: a regularizer on the output of each projection and on this layer's outputs,
+            as Keras applies it, or ``None`` (default).
+        kernel_constraint: a constraint on the projections' kernels, or ``None`` (default).
+        bias_constraint: a constraint on the projections' biases, or ``None`` (default).
+        use_gate: whether to multiply the attention output by a sigmoid gate projected from the query
+            (default ``False``).
+        seed: the seed of the dropout, an int or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Call arguments:
-        query ``(B, T, dim)``, value ``(B, S, dim)``, key ``(B, S, dim)`` (default ``value``),
-        query_mask ``(B, T)``, value_mask ``(B, S)``, key_mask ``(B, S)``, attention_mask ``(B, T, S)``
-        (``True`` = may attend), return_attention_scores, training, use_causal_mask.
+        query: the query ``(batch, T, query_dim)``.
+        value: the value ``(batch, S, value_dim)``.
+        key: the key ``(batch, S, key_dim)``; defaults to ``value``.
+        query_mask: a boolean ``(batch, T)`` mask of the query steps, or ``None``; taken from the mask the
+            query carries (``Embedding(mask_zero=True)``, ``Masking``) when not given.
+        value_mask: a boolean ``(batch, S)`` mask of the value steps, or ``None``; taken from the value's
+            mask when not given.
+        key_mask: a boolean ``(batch, S)`` mask of the key steps, or ``None``; taken from the key's mask
+            when not given.
+        attention_mask: a boolean ``(batch, T, S)`` mask, ``True`` where a query step may attend to a key
+            step, or ``None``.
+        return_attention_scores: also return the attention scores (default ``False``).
+        training: whether the dropout applies.
+        use_causal_mask: whether query step ``i`` only sees key steps up to ``i`` (default ``False``).
+
+    Returns:
+        The attention output ``(batch, T, query_dim)``, and with ``return_attention_scores=True`` also the
+        scores ``(batch, num_query_heads, T, S)``.
 
     Raises:
         ValueError: for a non-positive size, ``num_query_heads`` not divisible by ``num_key_value_heads``, a
             dropout outside ``[0, 1)``, a bad ``sliding_window``, or dropout together with flash attention.
 
-    Shapes:
-        Output ``(B, T, dim)``; scores ``(B, num_query_heads, T, S)``. Weights: ``query``, ``key``,
-        (``gate``), ``value``, ``attention_output`` kernels and biases, in that order.
+    Example:
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.GroupedQueryAttention(head_dim=4, num_query_heads=4, num_key_value_heads=2)
+        >>> query, value = np.ones((2, 3, 8)), np.ones((2, 5, 8))
+        >>> outputs, scores = layer(query, value, return_attention_scores=True)
+        >>> outputs.shape, scores.shape
+        ((2, 3, 8), (2, 4, 3, 5))
     """
 
     supports_masking = True

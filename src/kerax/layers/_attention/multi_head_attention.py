@@ -105,36 +105,64 @@ class MultiHeadAttention(QueryValueKeyLayer):
     """Multi-head attention (Vaswani et al., 2017) with Keras 3's weights, arguments and masking.
 
     ``query``, ``key`` and ``value`` are projected to ``num_heads`` heads, each query attends to the keys
-    with ``softmax(q . k / sqrt(key_dim))``, the weighted values of all heads are projected back.
+    with ``softmax(q . k / sqrt(key_dim))``, the weighted values of all heads are projected back. The
+    query's mask passes to the output.
 
     Args:
         num_heads: the number of heads.
         key_dim: the size of each head for query and key.
-        value_dim: the size of each head for value (default ``key_dim``).
-        dropout: the dropout rate on the attention probabilities (training only).
-        use_bias: whether the projections have biases.
-        output_shape: the last dimension(s) of the output (default the query's last dimension).
-        attention_axes: the axes attention runs over (default all but batch, heads and features).
-        sliding_window: if set, each query only sees keys less than this many positions away.
-        flash_attention: accepted for compatibility; the computation is the same.
-        kernel_initializer, bias_initializer: initializers of the projections.
-        kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: penalties and
-            constraints on the projections' kernels and biases.
-        activity_regularizer: a penalty on the output of each projection (query, key, value, gate,
-            output), as Keras applies it.
-        use_gate: multiply the attention output by a sigmoid gate projected from the query.
-        seed: the dropout seed.
+        value_dim: the size of each head for value, or ``None`` (default) for ``key_dim``.
+        dropout: the dropout rate on the attention probabilities, applied in training only (default 0).
+        use_bias: whether the projections have biases (default ``True``).
+        output_shape: the last dimension(s) of the output, an int or a tuple, or ``None`` (default) for the
+            query's last dimension.
+        attention_axes: the axes attention runs over, or ``None`` (default) for all axes but batch, heads
+            and features.
+        sliding_window: a positive int: each query only sees keys less than this many positions away; or
+            ``None`` (default) for no window.
+        flash_attention: ``True``, ``False`` or ``None`` (default: follow ``kerax.config``); the
+            computation is the same either way, and, as in Keras, flash attention refuses dropout.
+        kernel_initializer: the initializer of the projections' kernels (default ``"glorot_uniform"``).
+        bias_initializer: the initializer of the projections' biases (default ``"zeros"``).
+        kernel_regularizer: a regularizer on the projections' kernels, or ``None`` (default).
+        bias_regularizer: a regularizer on the projections' biases, or ``None`` (default).
+        activity_regularizer: a regularizer on the output of each projection (query, key, value, gate,
+            output), as Keras applies it, or ``None`` (default).
+        kernel_constraint: a constraint on the projections' kernels, or ``None`` (default).
+        bias_constraint: a constraint on the projections' biases, or ``None`` (default).
+        use_gate: whether to multiply the attention output by a sigmoid gate projected from the query
+            (default ``False``).
+        seed: the seed of the dropout, an int or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Call arguments:
-        query ``(B, T, dim)``, value ``(B, S, dim)``, key ``(B, S, dim)`` (default ``value``),
-        query_mask ``(B, T)``, value_mask ``(B, S)``, key_mask ``(B, S)``, attention_mask ``(B, T, S)``
-        (``True`` = may attend), return_attention_scores, training, use_causal_mask.
+        query: the query ``(batch, T, query_dim)``.
+        value: the value ``(batch, S, value_dim)``.
+        key: the key ``(batch, S, key_dim)``; defaults to ``value``.
+        query_mask: a boolean ``(batch, T)`` mask of the query steps, or ``None``; taken from the mask the
+            query carries (``Embedding(mask_zero=True)``, ``Masking``) when not given.
+        value_mask: a boolean ``(batch, S)`` mask of the value steps, or ``None``; taken from the value's
+            mask when not given.
+        key_mask: a boolean ``(batch, S)`` mask of the key steps, or ``None``; taken from the key's mask
+            when not given.
+        attention_mask: a boolean ``(batch, T, S)`` mask, ``True`` where a query step may attend to a key
+            step, or ``None``.
+        return_attention_scores: also return the attention scores (default ``False``).
+        training: whether the dropout applies.
+        use_causal_mask: whether query step ``i`` only sees key steps up to ``i`` (default ``False``).
 
-    Shapes:
-        Output ``(B, T, dim)`` (or ``output_shape``); scores ``(B, num_heads, T, S)``.
+    Returns:
+        The attention output ``(batch, T, query_dim)`` (or ``output_shape``), and with
+        ``return_attention_scores=True`` also the scores ``(batch, num_heads, T, S)``.
 
-    Masks carried by ``query``, ``value`` and ``key`` (from ``Embedding(mask_zero=True)``, ``Masking``) fill
-    ``query_mask``, ``value_mask`` and ``key_mask``; the query's mask passes to the output.
+    Example:
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.MultiHeadAttention(num_heads=2, key_dim=4)
+        >>> query, value = np.ones((2, 3, 8)), np.ones((2, 5, 6))
+        >>> outputs, scores = layer(query, value, return_attention_scores=True)
+        >>> outputs.shape, scores.shape
+        ((2, 3, 8), (2, 2, 3, 5))
     """
 
     supports_masking = True

@@ -36,7 +36,8 @@ class BaseSeparableConv(Layer):
         dilation_rate: an int or a tuple of ``rank`` ints, of the depthwise step.
         activation: a name or callable; default none (linear).
         use_bias: whether to add a bias.
-        depthwise_initializer, pointwise_initializer: default ``"glorot_uniform"``.
+        depthwise_initializer: default ``"glorot_uniform"``.
+        pointwise_initializer: default ``"glorot_uniform"``.
         bias_initializer: default ``"zeros"``.
     """
 

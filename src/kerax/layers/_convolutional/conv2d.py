@@ -8,28 +8,46 @@ from kerax.layers._convolutional._base_conv import BaseConv
 
 
 class Conv2D(BaseConv):
-    """2-D convolution: ``activation(conv2d(inputs, kernel) + bias)``.
+    """2-D convolution (spatial convolution over images): ``activation(conv2d(inputs, kernel) + bias)``.
+
+    The weights are ``kernel``, of shape ``(*kernel_size, channels // groups, filters)``, and ``bias``,
+    of shape ``(filters,)``.
 
     Args:
-        filters: the number of output channels.
+        filters: the number of output channels, a positive int.
         kernel_size: an int or a tuple ``(height, width)``.
         strides: an int or a tuple of 2 ints (default ``(1, 1)``).
-        padding: ``"valid"`` (no padding) or ``"same"`` (output size ``ceil(input / stride)``).
-        data_format: ``"channels_last"`` or ``None`` (kerax convolutions are channels-last only).
-        dilation_rate: an int or a tuple of 2 ints, for atrous convolution.
-        groups: split the input channels and filters into this many independent groups.
-        activation: a name (``"relu"``) or callable; default none (linear).
-        use_bias: whether to add a bias.
-        kernel_initializer: default ``"glorot_uniform"``.
-        bias_initializer: default ``"zeros"``.
+        padding: ``"valid"`` (default, no padding) or ``"same"`` (output size ``ceil(input / stride)``).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); kerax convolutions are channels-last only.
+        dilation_rate: an int or a tuple of 2 ints (default ``(1, 1)``), for dilated (atrous) convolution;
+            cannot exceed 1 together with strides.
+        groups: split the input channels and the filters into this many independent groups (default 1);
+            both must be divisible by it.
+        activation: the activation, a name (``"relu"``) or a callable, or ``None`` (default) for none
+            (linear).
+        use_bias: whether to add a bias (default ``True``).
+        kernel_initializer: the initializer of the kernel (default ``"glorot_uniform"``).
+        bias_initializer: the initializer of the bias (default ``"zeros"``).
+        kernel_regularizer: a regularizer applied to the kernel, or ``None`` (default).
+        bias_regularizer: a regularizer applied to the bias, or ``None`` (default).
+        activity_regularizer: a regularizer applied to the layer's output, or ``None`` (default).
+        kernel_constraint: a constraint applied to the kernel after each update, or ``None`` (default).
+        bias_constraint: a constraint applied to the bias after each update, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, height, width, channels)`` -> ``(batch, new_height, new_width, filters)``; weights
-        ``kernel`` of shape ``(*kernel_size, channels // groups, filters)`` and ``bias`` ``(filters,)``.
+    Input shape:
+        ``(batch, height, width, channels)``.
+
+    Output shape:
+        ``(batch, new_height, new_width, filters)``.
 
     Example:
-        >>> Conv2D(8, 3, padding="same")(jnp.ones((2, 28, 28, 1))).shape
-        (2, 28, 28, 8)
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.Conv2D(8, 3, strides=2, padding="same")
+        >>> layer(np.ones((2, 28, 28, 1))).shape
+        (2, 14, 14, 8)
     """
 
     def __init__(

@@ -11,30 +11,46 @@ class Conv2DTranspose(BaseConvTranspose):
     """2-D transposed convolution (sometimes called deconvolution): each input position spreads over a
     window of outputs, upsampling by ``strides``.
 
+    The weights are ``kernel``, of shape ``(*kernel_size, filters, channels)`` as in Keras, and ``bias``,
+    of shape ``(filters,)``.
+
     Args:
-        filters: the number of output channels.
+        filters: the number of output channels, a positive int.
         kernel_size: an int or a tuple ``(height, width)``.
         strides: an int or a tuple of 2 ints (default ``(1, 1)``): the upsampling factor.
-        padding: ``"valid"`` or ``"same"``, the padding of the convolution this layer transposes.
-        output_padding: ``None`` (the default) or an int or tuple of 2 int(s), each smaller than its
-            stride, the extra size added at the end of each spatial dimension. Output size per dimension,
-            with ``k = dilation_rate * (kernel_size - 1) + 1``: ``"same"``: ``input * stride`` when
-            ``None``, else ``(input - 1) * stride + k % 2 + output_padding``; ``"valid"``:
-            ``(input - 1) * stride + k + output_padding``, ``None`` meaning ``max(k, stride) - k``.
-        data_format: ``"channels_last"`` or ``None`` (kerax convolutions are channels-last only).
-        dilation_rate: an int or a tuple of 2 ints; cannot exceed 1 together with strides.
-        activation: a name (``"relu"``) or callable; default none (linear).
-        use_bias: whether to add a bias.
-        kernel_initializer: default ``"glorot_uniform"``.
-        bias_initializer: default ``"zeros"``.
+        padding: ``"valid"`` (default) or ``"same"``, the padding of the convolution this layer transposes.
+        output_padding: ``None`` (default) or an int or a tuple of 2 ints, each smaller than its stride: the
+            extra size added at the end of each spatial dimension. Output size per dimension, with
+            ``k = dilation_rate * (kernel_size - 1) + 1``: ``"same"``: ``input * stride`` when ``None``, else
+            ``(input - 1) * stride + k % 2 + output_padding``; ``"valid"``: ``(input - 1) * stride + k +
+            output_padding``, ``None`` meaning ``max(k, stride) - k``.
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); kerax convolutions are channels-last only.
+        dilation_rate: an int or a tuple of 2 ints (default ``(1, 1)``); cannot exceed 1 together with
+            strides.
+        activation: the activation, a name (``"relu"``) or a callable, or ``None`` (default) for none
+            (linear).
+        use_bias: whether to add a bias (default ``True``).
+        kernel_initializer: the initializer of the kernel (default ``"glorot_uniform"``).
+        bias_initializer: the initializer of the bias (default ``"zeros"``).
+        kernel_regularizer: a regularizer applied to the kernel, or ``None`` (default).
+        bias_regularizer: a regularizer applied to the bias, or ``None`` (default).
+        activity_regularizer: a regularizer applied to the layer's output, or ``None`` (default).
+        kernel_constraint: a constraint applied to the kernel after each update, or ``None`` (default).
+        bias_constraint: a constraint applied to the bias after each update, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, height, width, channels)`` -> ``(batch, new_height, new_width, filters)``;
-        weights ``kernel`` of shape ``(*kernel_size, filters, channels)`` (as Keras) and ``bias``
-        ``(filters,)``.
+    Input shape:
+        ``(batch, height, width, channels)``.
+
+    Output shape:
+        ``(batch, new_height, new_width, filters)``.
 
     Example:
-        >>> Conv2DTranspose(8, 3, strides=2, padding="same")(jnp.ones((2, 7, 7, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.Conv2DTranspose(8, 3, strides=2, padding="same")
+        >>> layer(np.ones((2, 7, 7, 3))).shape
         (2, 14, 14, 8)
     """
 

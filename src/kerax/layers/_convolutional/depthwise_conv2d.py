@@ -11,27 +11,41 @@ class DepthwiseConv2D(BaseDepthwiseConv):
     """2-D depthwise convolution: each input channel is convolved with its own ``depth_multiplier``
     filters (no mixing across channels), then bias and activation.
 
+    Output channel ``c * depth_multiplier + m`` comes from input channel ``c``. The weights are ``kernel``
+    (Keras's name), of shape ``(*kernel_size, channels, depth_multiplier)``, and ``bias``, of shape
+    ``(channels * depth_multiplier,)``.
+
     Args:
         kernel_size: an int or a tuple ``(height, width)``.
         strides: an int or a tuple of 2 ints (default ``(1, 1)``).
-        padding: ``"valid"`` (no padding) or ``"same"`` (output size ``ceil(input / stride)``).
-        depth_multiplier: the number of filters per input channel (default 1).
-        data_format: ``"channels_last"`` or ``None`` (kerax convolutions are channels-last only).
-        dilation_rate: an int or a tuple of 2 ints.
-        activation: a name (``"relu"``) or callable; default none (linear).
-        use_bias: whether to add a bias.
-        depthwise_initializer: default ``"glorot_uniform"``.
-        bias_initializer: default ``"zeros"``.
+        padding: ``"valid"`` (default, no padding) or ``"same"`` (output size ``ceil(input / stride)``).
+        depth_multiplier: the number of filters per input channel, a positive int (default 1).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); kerax convolutions are channels-last only.
+        dilation_rate: an int or a tuple of 2 ints (default ``(1, 1)``).
+        activation: the activation, a name (``"relu"``) or a callable, or ``None`` (default) for none
+            (linear).
+        use_bias: whether to add a bias (default ``True``).
+        depthwise_initializer: the initializer of the kernel (default ``"glorot_uniform"``).
+        bias_initializer: the initializer of the bias (default ``"zeros"``).
+        depthwise_regularizer: a regularizer applied to the kernel, or ``None`` (default).
+        bias_regularizer: a regularizer applied to the bias, or ``None`` (default).
+        activity_regularizer: a regularizer applied to the layer's output, or ``None`` (default).
+        depthwise_constraint: a constraint applied to the kernel after each update, or ``None`` (default).
+        bias_constraint: a constraint applied to the bias after each update, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, height, width, channels)`` ->
-        ``(batch, new_height, new_width, channels * depth_multiplier)``, output channel
-        ``c * depth_multiplier + m`` coming from input channel ``c``;
-        weights ``kernel`` (Keras's name) of shape ``(*kernel_size, channels, depth_multiplier)`` and
-        ``bias`` ``(channels * depth_multiplier,)``.
+    Input shape:
+        ``(batch, height, width, channels)``.
+
+    Output shape:
+        ``(batch, new_height, new_width, channels * depth_multiplier)``.
 
     Example:
-        >>> DepthwiseConv2D(3, depth_multiplier=2, padding="same")(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.DepthwiseConv2D(3, depth_multiplier=2, padding="same")
+        >>> layer(np.ones((2, 8, 8, 3))).shape
         (2, 8, 8, 6)
     """
 

@@ -12,27 +12,44 @@ class SeparableConv1D(BaseSeparableConv):
     followed by a pointwise convolution mixing the channels into ``filters`` outputs, then bias and
     activation.
 
-    Args:
-        filters: the number of output channels.
-        kernel_size: an int or a tuple of 1 int, the window length, the depthwise window.
-        strides: an int or a tuple of 1 int (default 1).
-        padding: ``"valid"`` (no padding) or ``"same"`` (output size ``ceil(input / stride)``).
-        data_format: ``"channels_last"`` or ``None`` (kerax convolutions are channels-last only).
-        dilation_rate: an int or a tuple of 1 int.
-        depth_multiplier: the number of depthwise filters per input channel (default 1).
-        activation: a name (``"relu"``) or callable; default none (linear).
-        use_bias: whether to add a bias.
-        depthwise_initializer, pointwise_initializer: default ``"glorot_uniform"``.
-        bias_initializer: default ``"zeros"``.
+    The weights are ``depthwise_kernel``, of shape ``(*kernel_size, channels, depth_multiplier)``,
+    ``pointwise_kernel``, of shape ``(1, channels * depth_multiplier, filters)``, and ``bias``, of shape
+    ``(filters,)``.
 
-    Shapes:
-        ``(batch, steps, channels)`` -> ``(batch, new_steps, filters)``;
-        weights ``depthwise_kernel`` of shape
-        ``(*kernel_size, channels, depth_multiplier)``, ``pointwise_kernel``
-        ``(1, channels * depth_multiplier, filters)`` and ``bias`` ``(filters,)``.
+    Args:
+        filters: the number of output channels, a positive int.
+        kernel_size: an int or a tuple of 1 int, the window length, the depthwise window.
+        strides: an int or a tuple of 1 int (default 1), of the depthwise step.
+        padding: ``"valid"`` (default, no padding) or ``"same"`` (output size ``ceil(input / stride)``).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); kerax convolutions are channels-last only.
+        dilation_rate: an int or a tuple of 1 int (default 1), of the depthwise step.
+        depth_multiplier: the number of depthwise filters per input channel, a positive int (default 1).
+        activation: the activation, a name (``"relu"``) or a callable, or ``None`` (default) for none
+            (linear).
+        use_bias: whether to add a bias (default ``True``).
+        depthwise_initializer: the initializer of the depthwise kernel (default ``"glorot_uniform"``).
+        pointwise_initializer: the initializer of the pointwise kernel (default ``"glorot_uniform"``).
+        bias_initializer: the initializer of the bias (default ``"zeros"``).
+        depthwise_regularizer: a regularizer applied to the depthwise kernel, or ``None`` (default).
+        pointwise_regularizer: a regularizer applied to the pointwise kernel, or ``None`` (default).
+        bias_regularizer: a regularizer applied to the bias, or ``None`` (default).
+        activity_regularizer: a regularizer applied to the layer's output, or ``None`` (default).
+        depthwise_constraint: a constraint applied to the depthwise kernel after each update, or ``None`` (default).
+        pointwise_constraint: a constraint applied to the pointwise kernel after each update, or ``None`` (default).
+        bias_constraint: a constraint applied to the bias after each update, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        ``(batch, steps, channels)``.
+
+    Output shape:
+        ``(batch, new_steps, filters)``.
 
     Example:
-        >>> SeparableConv1D(8, 3, padding="same")(jnp.ones((2, 10, 4))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.SeparableConv1D(8, 3, padding="same")(np.ones((2, 10, 4))).shape
         (2, 10, 8)
     """
 

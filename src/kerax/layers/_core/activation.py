@@ -14,13 +14,19 @@ class Activation(Layer):
     """Apply an activation function element-wise (or along an axis, for ``softmax``).
 
     Args:
-        activation: a name (``"relu"``, ``"softmax"``) or a callable.
+        activation: the activation, a name (``"relu"``, ``"softmax"``) or a callable.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        Any shape -> the same shape.
+    Input shape:
+        Any shape.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> Activation("relu")(jnp.array([[-1.0, 2.0]]))
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.Activation("relu")(np.array([[-1.0, 2.0]]))
         Array([[0., 2.]], dtype=float32)
     """
 

@@ -15,19 +15,37 @@ from kerax.layers._layer import Layer
 class Dense(Layer):
     """A densely connected layer: ``activation(inputs @ kernel + bias)`` on the last axis.
 
-    Args:
-        units: the output width.
-        activation: a name (``"relu"``) or callable; default none (linear).
-        use_bias: whether to add a bias.
-        kernel_initializer: default ``"glorot_uniform"``.
-        bias_initializer: default ``"zeros"``.
+    The weights are ``kernel``, of shape ``(input_dim, units)``, and ``bias``, of shape ``(units,)``.
+    Inputs of rank above 2 are multiplied along their last axis.
 
-    Shapes:
-        ``(..., input_dim)`` -> ``(..., units)``.
+    Args:
+        units: the output width, a positive int.
+        activation: the activation, a name (``"relu"``) or a callable, or ``None`` (default) for none
+            (linear).
+        use_bias: whether to add a bias (default ``True``).
+        kernel_initializer: the initializer of the kernel (default ``"glorot_uniform"``).
+        bias_initializer: the initializer of the bias (default ``"zeros"``).
+        kernel_regularizer: a regularizer applied to the kernel, or ``None`` (default).
+        bias_regularizer: a regularizer applied to the bias, or ``None`` (default).
+        activity_regularizer: a regularizer applied to the layer's output, or ``None`` (default).
+        kernel_constraint: a constraint applied to the kernel after each update, or ``None`` (default).
+        bias_constraint: a constraint applied to the bias after each update, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        ``(batch, ..., input_dim)``, at least 2-D.
+
+    Output shape:
+        ``(batch, ..., units)``.
 
     Example:
-        >>> Dense(4)(jnp.ones((2, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.Dense(4, activation="relu")
+        >>> layer(np.ones((2, 3))).shape
         (2, 4)
+        >>> [weight.shape for weight in layer.weights]
+        [(3, 4), (4,)]
     """
 
     supports_masking = True

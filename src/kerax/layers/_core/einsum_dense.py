@@ -164,31 +164,40 @@ class EinsumDense(Layer):
             tuple; ``None`` entries are taken from the input's shared axis.
         activation: a name (``"relu"``) or callable; default none (linear).
         bias_axes: the output subscripts that get a bias (e.g. ``"c"``); default no bias.
-        kernel_initializer: default ``"glorot_uniform"``; a variance-scaling initializer counts its fans
-            over the kernel's input and output axes.
-        bias_initializer: default ``"zeros"``.
-        kernel_regularizer: a penalty on the kernel.
-        bias_regularizer: a penalty on the bias.
-        kernel_constraint: a constraint on the kernel.
-        bias_constraint: a constraint on the bias.
-        lora_rank: if set, the layer is built with LoRA enabled at this rank (see ``enable_lora``).
-        lora_alpha: the LoRA scale numerator: the update is ``(lora_alpha / lora_rank) * (A @ B)``; default
-            ``lora_rank``.
-        gptq_unpacked_column_size: accepted for Keras compatibility; must be None (quantized kernels are
-            not supported).
-        quantization_config: accepted for Keras compatibility; must be None.
-        **kwargs: base layer arguments (``name``, ``dtype``, ``activity_regularizer``...).
+        kernel_initializer: the initializer of the kernel (default ``"glorot_uniform"``); a
+            variance-scaling initializer counts its fans over the kernel's input and output axes.
+        bias_initializer: the initializer of the bias (default ``"zeros"``).
+        kernel_regularizer: a regularizer applied to the kernel, or ``None`` (default).
+        bias_regularizer: a regularizer applied to the bias, or ``None`` (default).
+        kernel_constraint: a constraint applied to the kernel after each update, or ``None`` (default).
+        bias_constraint: a constraint applied to the bias after each update, or ``None`` (default).
+        lora_rank: a positive int: the layer is built with LoRA enabled at this rank (see
+            ``enable_lora``); ``None`` (default) for no LoRA.
+        lora_alpha: the LoRA scale numerator: the update is ``(lora_alpha / lora_rank) * (A @ B)``;
+            ``None`` (default) for ``lora_rank``.
+        gptq_unpacked_column_size: accepted for Keras compatibility; must be ``None`` (quantized kernels
+            are not supported).
+        quantization_config: accepted for Keras compatibility; must be ``None``.
+        **kwargs: base layer keyword arguments such as ``name``, ``dtype`` and ``activity_regularizer``.
 
     Raises:
         TypeError: if ``equation`` is not a str or ``output_shape`` neither an int nor a tuple.
         ValueError: for an equation of an unsupported form, a bad ``lora_rank``, or a quantization argument.
 
-    Shapes:
-        Inputs of the rank the equation names (or more with an ellipsis) -> the output subscripts' shape.
+    Input shape:
+        The rank the equation's input subscripts name (or more, with an ellipsis).
+
+    Output shape:
+        The shape of the output subscripts: the batch axis, then ``output_shape``.
 
     Example:
-        >>> EinsumDense("abc,cd->abd", output_shape=(None, 8), bias_axes="d")(jnp.ones((2, 5, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.EinsumDense("abc,cd->abd", output_shape=(None, 8), bias_axes="d")
+        >>> layer(np.ones((2, 5, 3))).shape
         (2, 5, 8)
+        >>> layer.kernel.shape, layer.bias.shape
+        ((3, 8), (8,))
     """
 
     def __init__(

@@ -20,19 +20,39 @@ def _check_positive_int(value: Any, what: str, who: str) -> None:
 class Embedding(Layer):
     """Map each non-negative integer index to a row of a trainable ``(input_dim, output_dim)`` matrix.
 
-    Args:
-        input_dim: the vocabulary size (largest index + 1).
-        output_dim: the width of each embedding vector.
-        embeddings_initializer: default ``"uniform"`` (uniform in ``[-0.05, 0.05]``).
-        mask_zero: whether index 0 is padding; ``compute_mask`` then returns ``inputs != 0``.
-        weights: an optional initial ``(input_dim, output_dim)`` matrix (the layer is built at once).
+    The weight is ``embeddings``, of shape ``(input_dim, output_dim)``. Float inputs are truncated to int32.
 
-    Shapes:
-        ``(...)`` integer indices -> ``(..., output_dim)``. Float inputs are truncated to int32.
+    Args:
+        input_dim: the vocabulary size (largest index + 1), a positive int.
+        output_dim: the width of each embedding vector, a positive int.
+        embeddings_initializer: the initializer of the matrix (default ``"uniform"``: uniform in
+            ``[-0.05, 0.05]``).
+        embeddings_regularizer: a regularizer applied to the matrix, or ``None`` (default).
+        embeddings_constraint: a constraint applied to the matrix after each update, or ``None`` (default).
+        mask_zero: whether index 0 is padding (default ``False``); the output then carries the mask
+            ``inputs != 0`` to the layers that consume masks.
+        weights: an initial ``(input_dim, output_dim)`` matrix (the layer is then built at once), or ``None``
+            (default).
+        lora_rank: accepted for Keras compatibility; kerax's ``Embedding`` has no LoRA, so it must be ``None``.
+        lora_alpha: accepted for Keras compatibility; must be ``None``.
+        quantization_config: accepted for Keras compatibility; must be ``None``.
+        **kwargs: base layer keyword arguments such as ``name``, ``dtype`` and ``activity_regularizer``;
+            Keras 2's ``input_length`` is accepted with a warning and ignored.
+
+    Input shape:
+        Integer indices of any shape ``(batch, ...)``.
+
+    Output shape:
+        ``(batch, ..., output_dim)``.
 
     Example:
-        >>> Embedding(10, 4)(jnp.array([[1, 2, 3]])).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.Embedding(10, 4, mask_zero=True)
+        >>> layer(np.array([[1, 2, 0]])).shape
         (1, 3, 4)
+        >>> layer.compute_mask(np.array([[1, 2, 0]]))
+        Array([[ True,  True, False]], dtype=bool)
     """
 
     def __init__(

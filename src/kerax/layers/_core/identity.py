@@ -10,11 +10,19 @@ from kerax.layers._layer import Layer
 class Identity(Layer):
     """A placeholder layer that returns its input (any structure of arrays) as it is.
 
-    Shapes:
-        Any shape -> the same shape.
+    Args:
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        Any shape, or any nested structure of arrays.
+
+    Output shape:
+        The same as the input.
 
     Example:
-        >>> Identity()(jnp.ones((2, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.Identity()(np.ones((2, 3))).shape
         (2, 3)
     """
 

@@ -34,12 +34,25 @@ def _standardize_shape(shape: Any, who: str) -> tuple[int | None, ...]:
 class InputLayer(Layer):
     """The layer behind ``Input``: it holds the symbolic tensor that a graph starts from.
 
+    Use ``kerax.Input`` to start a functional model; an ``InputLayer`` can also begin a ``Sequential``.
+
     Args:
         shape: the shape of one sample, without the batch size, e.g. ``(28, 28)``.
-        batch_size: optional fixed batch size.
-        dtype: the input's dtype (default float32).
-        batch_shape: the full shape including the batch size, instead of ``shape``/``batch_size``.
-        name: optional name; by default ``input_layer``, ``input_layer_1``...
+        batch_size: a fixed batch size, or ``None`` (default).
+        dtype: the input's dtype, or ``None`` (default) for ``kerax.config.floatx()``; ``"string"`` for text.
+        sparse: accepted for Keras compatibility; kerax has no sparse inputs, so it must be falsy.
+        batch_shape: the full shape including the batch size, instead of ``shape`` and ``batch_size``.
+        input_tensor: an existing symbolic tensor to start from, instead of a new one.
+        optional: whether the input may be given as ``None`` when the model is called (default ``False``).
+        name: the layer's name, or ``None`` (default) for ``input_layer``, ``input_layer_1``...
+        **kwargs: other base layer keyword arguments; Keras 2's ``input_shape`` and ``batch_input_shape``
+            are accepted for ``shape`` and ``batch_shape``.
+
+    Example:
+        >>> import kerax
+        >>> model = kerax.Sequential([kerax.layers.InputLayer(shape=(3,)), kerax.layers.Dense(2)])
+        >>> model.output_shape
+        (None, 2)
     """
 
     def __init__(
@@ -115,12 +128,30 @@ def Input(  # noqa: N802 - Keras's name
     """A symbolic input for a functional model: ``inputs = Input(shape=(28, 28))``.
 
     Args:
-        shape: the shape of one sample, without the batch size.
-        batch_size: optional fixed batch size.
-        dtype: the dtype of the data (default float32); ``"string"`` for text, which the model's first
-            layers (``TextVectorization``, ``StringLookup``, ``Hashing``...) turn into numbers on the host.
+        shape: the shape of one sample, without the batch size; ``None`` entries are unknown sizes.
+        batch_size: a fixed batch size, or ``None`` (default).
+        dtype: the dtype of the data, or ``None`` (default) for ``kerax.config.floatx()``; ``"string"`` for
+            text, which the model's first layers (``TextVectorization``, ``StringLookup``, ``Hashing``...)
+            turn into numbers on the host.
+        sparse: accepted for Keras compatibility; kerax has no sparse inputs, so it must be falsy.
         batch_shape: the full shape, batch size included, instead of ``shape``.
-        name: optional name, also the key of this input when data is passed as a dict.
+        name: the input's name, also the key of this input when data is passed as a dict; ``None``
+            (default) for ``input_layer``, ``input_layer_1``...
+        tensor: an existing symbolic tensor to use instead of a new one, or ``None`` (default).
+        optional: whether the input may be given as ``None`` when the model is called (default ``False``).
+
+    Returns:
+        A ``SymbolicTensor`` with ``shape`` ``(batch_size, *shape)`` and the given dtype.
+
+    Example:
+        >>> import kerax
+        >>> inputs = kerax.Input(shape=(28, 28))
+        >>> inputs.shape
+        (None, 28, 28)
+        >>> outputs = kerax.layers.Dense(10)(kerax.layers.Flatten()(inputs))
+        >>> outputs.shape
+        (None, 10)
+        >>> model = kerax.Model(inputs, outputs)
     """
     layer = InputLayer(
         shape=shape,

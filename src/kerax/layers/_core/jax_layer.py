@@ -77,7 +77,7 @@ class JaxLayer(SeededNoiseMixin, Layer):
             generator, or the training step's key).
         native_serialization_platforms: accepted for Keras compatibility (it only concerns the
             TensorFlow backend's export) and kept in the config.
-        **kwargs: base layer arguments (``name``, ``dtype``, ``trainable``).
+        **kwargs: base layer keyword arguments such as ``name``, ``dtype`` and ``trainable``.
 
     Raises:
         ValueError: an unsupported or missing argument in ``call_fn`` or ``init_fn``, or ``call_fn``
@@ -85,12 +85,19 @@ class JaxLayer(SeededNoiseMixin, Layer):
         TypeError: ``call_fn`` or ``init_fn`` not callable.
 
     Example:
+        >>> import jax
+        >>> import jax.numpy as jnp
+        >>> import numpy as np
+        >>> import kerax
         >>> def call_fn(params, inputs):
         ...     return inputs @ params["w"] + params["b"]
         >>> def init_fn(rng, inputs):
         ...     return {"w": jax.random.normal(rng, (inputs.shape[-1], 4)), "b": jnp.zeros((4,))}
-        >>> JaxLayer(call_fn, init_fn)(jnp.ones((2, 3))).shape
+        >>> layer = kerax.layers.JaxLayer(call_fn, init_fn)
+        >>> layer(np.ones((2, 3))).shape
         (2, 4)
+        >>> sorted(tuple(weight.shape) for weight in layer.trainable_weights)
+        [(3, 4), (4,)]
     """
 
     def __init__(
@@ -269,7 +276,8 @@ class FlaxLayer(JaxLayer):
             for both ``init`` and ``apply``); default ``__call__``.
         variables: the module's variables as ``module.init`` returns them (``{"params": ...,
             "batch_stats": ...}``), or None to initialize them when the layer is built.
-        **kwargs: ``seed`` and the base layer arguments (``name``, ``dtype``, ``trainable``).
+        **kwargs: ``seed``, the seed of the keys given to the module, and base layer keyword arguments
+            such as ``name`` and ``dtype``.
 
     Raises:
         ImportError: flax is not installed.
@@ -277,7 +285,9 @@ class FlaxLayer(JaxLayer):
 
     Example:
         >>> import flax.linen as nn
-        >>> FlaxLayer(nn.Dense(4))(jnp.ones((2, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.FlaxLayer(nn.Dense(4))(np.ones((2, 3))).shape
         (2, 4)
     """
 
@@ -403,7 +413,7 @@ class EquinoxLayer(SeededNoiseMixin, Layer):
         batched: whether the module takes whole batches itself (default False: it is mapped over axis 0).
         seed: the seed of the keys given to the module in training (default: kerax's global generator,
             or the training step's key).
-        **kwargs: base layer arguments (``name``, ``dtype``, ``trainable``).
+        **kwargs: base layer keyword arguments such as ``name``, ``dtype`` and ``trainable``.
 
     Raises:
         ImportError: equinox is not installed.
@@ -411,7 +421,11 @@ class EquinoxLayer(SeededNoiseMixin, Layer):
 
     Example:
         >>> import equinox as eqx
-        >>> EquinoxLayer(eqx.nn.Linear(3, 4, key=jax.random.key(0)))(jnp.ones((2, 3))).shape
+        >>> import jax
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.EquinoxLayer(eqx.nn.Linear(3, 4, key=jax.random.key(0)))
+        >>> layer(np.ones((2, 3))).shape
         (2, 4)
     """
 

@@ -71,13 +71,28 @@ class Lambda(Layer):
 
     Args:
         function: the function to apply.
-        output_shape: accepted for Keras compatibility; shapes are inferred from the function.
-        mask: the output mask: None (the layer does not support masking), a function
+        output_shape: accepted for Keras compatibility (and kept in the config); shapes are inferred from
+            the function.
+        mask: the output mask: ``None`` (default: the layer does not support masking), a function
             ``mask(inputs, previous_mask)``, or a fixed array returned whatever the input.
-        arguments: extra keyword arguments passed to ``function``.
+        arguments: extra keyword arguments passed to ``function``, a dict, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        Whatever ``function`` takes.
+
+    Output shape:
+        Whatever ``function`` returns.
 
     Example:
-        >>> double = Lambda(lambda x: x * 2.0)
+        >>> import numpy as np
+        >>> import kerax
+        >>> double = kerax.layers.Lambda(lambda x: x * 2.0)
+        >>> double(np.array([1.0, 2.0]))
+        Array([2., 4.], dtype=float32)
+        >>> inputs = kerax.Input(shape=(3,))
+        >>> kerax.layers.Lambda(lambda x: kerax.ops.sum(x, axis=-1, keepdims=True))(inputs).shape
+        (None, 1)
     """
 
     def __init__(

@@ -18,13 +18,23 @@ class Masking(Layer):
 
     Args:
         mask_value: the padding value (default ``0.0``).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, steps, features)`` -> the same; the mask is ``(batch, steps)``.
+    Input shape:
+        ``(batch, steps, features)``.
+
+    Output shape:
+        The same as the input; the mask is ``(batch, steps)``.
 
     Example:
-        >>> Masking()(jnp.array([[[1.0], [0.0]]])).tolist()
-        [[[1.0], [0.0]]]
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.Masking(mask_value=-1.0)
+        >>> inputs = np.array([[[1.0, 2.0], [-1.0, -1.0]]])
+        >>> layer(inputs).tolist()
+        [[[1.0, 2.0], [0.0, 0.0]]]
+        >>> layer.compute_mask(inputs)
+        Array([[ True, False]], dtype=bool)
     """
 
     supports_masking = True

@@ -21,13 +21,18 @@ class Pipeline(Layer):
 
     Args:
         layers: the list of layers (or their serialized configs).
-        name: the layer's name.
+        name: the layer's name, or ``None`` (default) for ``pipeline``, ``pipeline_1``...
 
     Raises:
         ValueError: if ``layers`` is not a list or tuple of layers.
 
     Example:
-        >>> Pipeline([Rescaling(1 / 255), RandomFlip()])(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> augment = kerax.layers.Pipeline(
+        ...     [kerax.layers.Rescaling(1 / 255), kerax.layers.RandomFlip(seed=0)]
+        ... )
+        >>> augment(np.full((2, 8, 8, 3), 255.0)).shape
         (2, 8, 8, 3)
     """
 

@@ -17,17 +17,22 @@ class ReversibleEmbedding(Embedding):
     Wolf, 2016), or with a separate ``reverse_embeddings`` weight.
 
     Args:
-        input_dim: the vocabulary size (largest index + 1).
-        output_dim: the width of each embedding vector.
-        tie_weights: whether the reverse projection uses the transposed ``embeddings`` (default) or a
-            separate trainable ``(output_dim, input_dim)`` matrix ``reverse_embeddings``.
-        embeddings_initializer: default ``"uniform"``; also initializes ``reverse_embeddings``.
-        embeddings_regularizer: a penalty on ``embeddings``.
-        embeddings_constraint: a constraint on ``embeddings``.
-        mask_zero: whether index 0 is padding (forward calls only; the output carries the mask).
-        reverse_dtype: the dtype of the reverse projection (default the compute dtype).
-        logit_soft_cap: if set, reverse logits become ``tanh(logits / cap) * cap``.
-        **kwargs: other ``Embedding`` and base layer arguments (``name``, ``dtype``...).
+        input_dim: the vocabulary size (largest index + 1), a positive int.
+        output_dim: the width of each embedding vector, a positive int.
+        tie_weights: whether the reverse projection uses the transposed ``embeddings`` (default ``True``)
+            or a separate trainable ``(output_dim, input_dim)`` matrix ``reverse_embeddings``.
+        embeddings_initializer: the initializer of ``embeddings`` (default ``"uniform"``); also
+            initializes ``reverse_embeddings``.
+        embeddings_regularizer: a regularizer applied to ``embeddings``, or ``None`` (default).
+        embeddings_constraint: a constraint applied to ``embeddings`` after each update, or ``None``
+            (default).
+        mask_zero: whether index 0 is padding (default ``False``; forward calls only, the output carries
+            the mask).
+        reverse_dtype: the dtype of the reverse projection, or ``None`` (default) for the compute dtype.
+        logit_soft_cap: a positive number: reverse logits become ``tanh(logits / cap) * cap``; ``None``
+            (default) for no cap.
+        **kwargs: other ``Embedding`` arguments (``weights``) and base layer keyword arguments such as
+            ``name`` and ``dtype``.
 
     Call arguments:
         inputs: integer indices (forward) or hidden states (reverse).
@@ -36,12 +41,20 @@ class ReversibleEmbedding(Embedding):
     Raises:
         ValueError: if ``logit_soft_cap`` is not positive.
 
-    Shapes:
-        Forward ``(...)`` -> ``(..., output_dim)``; reverse ``(..., output_dim)`` -> ``(..., input_dim)``.
+    Input shape:
+        Forward: integer indices ``(batch, ...)``; reverse: ``(batch, ..., output_dim)``.
+
+    Output shape:
+        Forward: ``(batch, ..., output_dim)``; reverse: ``(batch, ..., input_dim)``.
 
     Example:
-        >>> layer = ReversibleEmbedding(10, 4)
-        >>> layer(layer(jnp.array([[1, 2]])), reverse=True).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.ReversibleEmbedding(10, 4)
+        >>> hidden = layer(np.array([[1, 2]]))
+        >>> hidden.shape
+        (1, 2, 4)
+        >>> layer(hidden, reverse=True).shape
         (1, 2, 10)
     """
 

@@ -17,10 +17,22 @@ class Wrapper(Layer):
 
     Args:
         layer: the layer to wrap (a ``Layer`` instance, or its serialized config).
-        **kwargs: base layer arguments (``name``, ``dtype``, ``trainable``).
+        **kwargs: base layer keyword arguments such as ``name``, ``dtype`` and ``trainable``.
 
     Raises:
         ValueError: if ``layer`` is not a layer.
+
+    Example:
+        >>> import numpy as np
+        >>> import kerax
+        >>> class Doubled(kerax.layers.Wrapper):
+        ...     def call(self, inputs):
+        ...         return 2 * self.layer(inputs)
+        >>> layer = Doubled(kerax.layers.Dense(3))
+        >>> layer(np.ones((2, 4))).shape
+        (2, 3)
+        >>> len(layer.weights)
+        2
     """
 
     def __init__(self, layer: Any, **kwargs: Any) -> None:

@@ -13,14 +13,25 @@ from kerax.layers._merging._base_merge import Merge
 class Average(Merge):
     """Average a list of inputs element-wise.
 
-    Inputs must have the same batch size; other dimensions broadcast (see ``Merge``).
+    Inputs must have the same batch size; the other dimensions broadcast as in NumPy, right-aligned, after
+    size-1 axes are inserted behind the batch axis of the lower-rank inputs.
 
-    Shapes:
-        A list of inputs ``[(batch, ...), ...]`` -> their broadcast shape.
+    Args:
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        A list of inputs ``[(batch, ...), (batch, ...), ...]``.
+
+    Output shape:
+        The inputs' broadcast shape.
 
     Example:
-        >>> Average()([jnp.full((2, 3), 4.0), jnp.full((2, 3), 2.0)])[0, 0]
-        Array(3., dtype=float32)
+        >>> import numpy as np
+        >>> import kerax
+        >>> x, y = np.full((2, 3), 4.0), np.full((2, 3), 2.0)
+        >>> kerax.layers.Average()([x, y])
+        Array([[3., 3., 3.],
+               [3., 3., 3.]], dtype=float32)
     """
 
     def _merge_function(self, inputs: list[jax.Array]) -> jax.Array:
@@ -31,7 +42,16 @@ def average(inputs: Sequence[Any], **kwargs: Any) -> Any:
     """Functional form of ``Average``: ``average([x, y])`` is ``Average()([x, y])``.
 
     Args:
-        inputs: a list of inputs (arrays or symbolic tensors).
-        **kwargs: layer arguments such as ``name``.
+        inputs: a list of at least 2 inputs (arrays or symbolic tensors).
+        **kwargs: ``Average`` keyword arguments such as ``name``.
+
+    Returns:
+        The merged tensor, symbolic when the inputs are.
+
+    Example:
+        >>> import kerax
+        >>> x, y = kerax.Input(shape=(3,)), kerax.Input(shape=(3,))
+        >>> kerax.layers.average([x, y]).shape
+        (None, 3)
     """
     return Average(**kwargs)(inputs)

@@ -16,13 +16,21 @@ class Concatenate(Merge):
 
     Args:
         axis: the concatenation axis (default -1, the features/channels axis).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``[(batch, ..., d1), (batch, ..., d2), ...]`` -> ``(batch, ..., d1 + d2 + ...)`` for ``axis=-1``.
+    Input shape:
+        A list of inputs ``[(batch, ..., d1), (batch, ..., d2), ...]`` (for ``axis=-1``).
+
+    Output shape:
+        ``(batch, ..., d1 + d2 + ...)`` (for ``axis=-1``).
 
     Example:
-        >>> Concatenate()([jnp.ones((2, 3)), jnp.ones((2, 5))]).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.Concatenate()([np.ones((2, 3)), np.ones((2, 5))]).shape
         (2, 8)
+        >>> kerax.layers.Concatenate(axis=1)([np.ones((2, 3, 4)), np.ones((2, 1, 4))]).shape
+        (2, 4, 4)
     """
 
     def __init__(self, axis: int = -1, **kwargs: Any) -> None:
@@ -85,8 +93,17 @@ def concatenate(inputs: Sequence[Any], axis: int = -1, **kwargs: Any) -> Any:
     """Functional form of ``Concatenate``: ``concatenate([x, y], axis=-1)``.
 
     Args:
-        inputs: a list of inputs (arrays or symbolic tensors).
-        axis: the concatenation axis.
-        **kwargs: layer arguments such as ``name``.
+        inputs: a list of at least 2 inputs (arrays or symbolic tensors).
+        axis: the concatenation axis (default -1).
+        **kwargs: ``Concatenate`` keyword arguments such as ``name``.
+
+    Returns:
+        The concatenated tensor, symbolic when the inputs are.
+
+    Example:
+        >>> import kerax
+        >>> x, y = kerax.Input(shape=(3,)), kerax.Input(shape=(5,))
+        >>> kerax.layers.concatenate([x, y]).shape
+        (None, 8)
     """
     return Concatenate(axis=axis, **kwargs)(inputs)

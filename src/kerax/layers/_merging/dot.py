@@ -27,15 +27,23 @@ class Dot(Merge):
             values count from the end; the batch axis 0 cannot be used. The two axes must have the same size.
         normalize: L2-normalise both inputs along their axis first, so that the result is the cosine
             similarity (default ``False``).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``[x, y]`` -> ``x``'s shape without ``axes[0]``, followed by ``y``'s shape without its batch axis
-        and ``axes[1]``; a result with only the batch axis gets a trailing axis of size 1.
+    Input shape:
+        A list of 2 inputs ``[x, y]``, each at least 2-D.
+
+    Output shape:
+        ``x``'s shape without ``axes[0]``, followed by ``y``'s shape without its batch axis and ``axes[1]``;
+        a result with only the batch axis gets a trailing axis of size 1.
 
     Example:
-        >>> Dot(axes=1)([jnp.ones((2, 3)), jnp.ones((2, 3))])
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.Dot(axes=1)([np.ones((2, 3)), np.ones((2, 3))])
         Array([[3.],
                [3.]], dtype=float32)
+        >>> kerax.layers.Dot(axes=(2, 2))([np.ones((2, 4, 3)), np.ones((2, 5, 3))]).shape
+        (2, 4, 5)
     """
 
     _min_inputs = 2
@@ -106,8 +114,17 @@ def dot(inputs: Sequence[Any], axes: int | Sequence[int] = -1, normalize: bool =
 
     Args:
         inputs: a list of 2 inputs (arrays or symbolic tensors).
-        axes: the axis of each input to contract (see ``Dot``).
-        normalize: L2-normalise both inputs first (cosine similarity).
-        **kwargs: layer arguments such as ``name``.
+        axes: the axis of each input to contract, an int or a pair (default -1; see ``Dot``).
+        normalize: L2-normalise both inputs first, for the cosine similarity (default ``False``).
+        **kwargs: ``Dot`` keyword arguments such as ``name``.
+
+    Returns:
+        The dot products, symbolic when the inputs are.
+
+    Example:
+        >>> import kerax
+        >>> x, y = kerax.Input(shape=(3,)), kerax.Input(shape=(3,))
+        >>> kerax.layers.dot([x, y], axes=1, normalize=True).shape
+        (None, 1)
     """
     return Dot(axes=axes, normalize=normalize, **kwargs)(inputs)

@@ -14,14 +14,25 @@ from kerax.layers._merging._base_merge import Merge
 class Minimum(Merge):
     """The element-wise minimum of a list of inputs.
 
-    Inputs must have the same batch size; other dimensions broadcast (see ``Merge``).
+    Inputs must have the same batch size; the other dimensions broadcast as in NumPy, right-aligned, after
+    size-1 axes are inserted behind the batch axis of the lower-rank inputs.
 
-    Shapes:
-        A list of inputs ``[(batch, ...), ...]`` -> their broadcast shape.
+    Args:
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        A list of inputs ``[(batch, ...), (batch, ...), ...]``.
+
+    Output shape:
+        The inputs' broadcast shape.
 
     Example:
-        >>> Minimum()([jnp.full((2, 3), 4.0), jnp.full((2, 3), 2.0)])[0, 0]
-        Array(2., dtype=float32)
+        >>> import numpy as np
+        >>> import kerax
+        >>> x, y = np.full((2, 3), 4.0), np.full((2, 3), 2.0)
+        >>> kerax.layers.Minimum()([x, y])
+        Array([[2., 2., 2.],
+               [2., 2., 2.]], dtype=float32)
     """
 
     def _merge_function(self, inputs: list[jax.Array]) -> jax.Array:
@@ -38,7 +49,16 @@ def minimum(inputs: Sequence[Any], **kwargs: Any) -> Any:
     """Functional form of ``Minimum``: ``minimum([x, y])`` is ``Minimum()([x, y])``.
 
     Args:
-        inputs: a list of inputs (arrays or symbolic tensors).
-        **kwargs: layer arguments such as ``name``.
+        inputs: a list of at least 2 inputs (arrays or symbolic tensors).
+        **kwargs: ``Minimum`` keyword arguments such as ``name``.
+
+    Returns:
+        The merged tensor, symbolic when the inputs are.
+
+    Example:
+        >>> import kerax
+        >>> x, y = kerax.Input(shape=(3,)), kerax.Input(shape=(3,))
+        >>> kerax.layers.minimum([x, y]).shape
+        (None, 3)
     """
     return Minimum(**kwargs)(inputs)

@@ -13,15 +13,25 @@ from kerax.layers._merging._base_merge import Merge
 class Subtract(Merge):
     """Subtract the second input from the first, element-wise.
 
-    Inputs must have the same batch size; other dimensions broadcast (see ``Merge``).
-    It takes exactly two inputs.
+    Inputs must have the same batch size; the other dimensions broadcast as in NumPy, right-aligned, after
+    size-1 axes are inserted behind the batch axis of the lower-rank inputs. It takes exactly two inputs.
 
-    Shapes:
-        A list of inputs ``[(batch, ...), ...]`` -> their broadcast shape.
+    Args:
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        A list of inputs ``[(batch, ...), (batch, ...), ...]``.
+
+    Output shape:
+        The inputs' broadcast shape.
 
     Example:
-        >>> Subtract()([jnp.full((2, 3), 4.0), jnp.full((2, 3), 2.0)])[0, 0]
-        Array(2., dtype=float32)
+        >>> import numpy as np
+        >>> import kerax
+        >>> x, y = np.full((2, 3), 4.0), np.full((2, 3), 2.0)
+        >>> kerax.layers.Subtract()([x, y])
+        Array([[2., 2., 2.],
+               [2., 2., 2.]], dtype=float32)
     """
 
     _max_inputs = 2
@@ -34,7 +44,16 @@ def subtract(inputs: Sequence[Any], **kwargs: Any) -> Any:
     """Functional form of ``Subtract``: ``subtract([x, y])`` is ``Subtract()([x, y])``.
 
     Args:
-        inputs: a list of inputs (arrays or symbolic tensors).
-        **kwargs: layer arguments such as ``name``.
+        inputs: a list of 2 inputs (arrays or symbolic tensors).
+        **kwargs: ``Subtract`` keyword arguments such as ``name``.
+
+    Returns:
+        The merged tensor, symbolic when the inputs are.
+
+    Example:
+        >>> import kerax
+        >>> x, y = kerax.Input(shape=(3,)), kerax.Input(shape=(3,))
+        >>> kerax.layers.subtract([x, y]).shape
+        (None, 3)
     """
     return Subtract(**kwargs)(inputs)
