@@ -242,13 +242,16 @@ class RNN(Layer):
         states = self._initial_states(batch, initial_state)
         if isinstance(mask, list | tuple):
             mask = next((m for m in tree.flatten(mask) if m is not None), None)
+        # Time-major, in processing order (reversed with go_backwards: before the input projection, which
+        # is narrower than the projected sequence in the common case).
+        time_major = self._time_major
         if mask is not None:
-            mask = jnp.swapaxes(jnp.asarray(mask).astype(bool).reshape(batch, -1), 0, 1)
+            mask = time_major(jnp.asarray(mask).astype(bool).reshape(batch, -1))
         training = bool(training)
         cell = self.cell
         if _is_fused(cell):
             masks = cell._draw_masks(batch, first.dtype) if training else (None, None)
-            xs = cell._project(jnp.swapaxes(sequences, 0, 1), masks[0])
+            xs = cell._project(time_major(sequences), masks[0])
 
             def fused_step(x_t: jax.Array, carry: tuple) -> tuple:
                 return cell._recurrent_step(x_t, carry, masks[1])
@@ -256,7 +259,7 @@ class RNN(Layer):
             final, outputs = self._time_loop(fused_step, xs, tuple(states), mask, fused=True)
             final = list(final)
         else:
-            xs = jax.tree_util.tree_map(lambda x: jnp.swapaxes(x, 0, 1), sequences)
+            xs = jax.tree_util.tree_map(time_major, sequences)
             with _dropout_masks(cell, batch, first.dtype, training):
                 final, outputs = self._time_loop(self._cell_step(states, training), xs, states, mask)
         dtype = self.compute_dtype
@@ -308,18 +311,19 @@ class RNN(Layer):
         steps = jax.tree_util.tree_leaves(xs)[0].shape[0]
         return 0 < steps <= self._unroll_steps_on_cpu and jax.default_backend() == "cpu"
 
+    def _time_major(self, x: jax.Array) -> jax.Array:
+        """A batch-major sequence as the loop reads it: time first, reversed with ``go_backwards``."""
+        x = jnp.swapaxes(x, 0, 1)
+        return jnp.flip(x, 0) if self.go_backwards else x
+
     def _time_loop(self, step: Step, xs: Any, states: Any, mask: Any, fused: bool = False) -> tuple[Any, Any]:
-        """Scan ``step`` over time-major ``xs``: ``(final_states, time-major outputs)``.
+        """Scan ``step`` over time-major ``xs`` (and ``mask``), in processing order: ``(final_states, outputs)``.
 
         Masked steps keep the states; their output is, as in Keras's JAX backend, zeros with
         ``zero_output_for_mask``, else the first state (the last cell's when the states nest). When that
         state cannot stand for the output (another shape, nested outputs), and always with ``unroll`` (as
         Keras's unrolled loop does), it is the previous step's output, zeros before the first.
         """
-        if self.go_backwards:
-            xs = jax.tree_util.tree_map(lambda x: jnp.flip(x, 0), xs)
-            if mask is not None:
-                mask = jnp.flip(mask, 0)
         if mask is None:
 
             def plain(carry: Any, x_t: Any) -> tuple:
