@@ -22,6 +22,7 @@ Progress goes to stderr. The exit status is 1 if a workload failed (the others s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -44,10 +45,23 @@ import workloads as W  # noqa: E402
 # float32 sgemm ran at about 197 GFLOP/s. "reference" is the hand-written JAX figure on that machine,
 # which lets us translate our same-process ratio onto that machine.
 PEER_MACHINE_SGEMM_GFLOPS = 197.0
+# "n" is the number of samples those epochs trained on (figures are scaled to this run's size); for the
+# text workloads the figures are the medians of the recorded ranges.
 PEERS: dict[str, dict[str, Any]] = {
-    "mlp": {"reference": 0.32, "peers": {"Keras 3.15 / JAX": 0.79, "Keras 3.15 / TensorFlow": 4.4}},
-    "cnn": {"reference": 4.6, "peers": {"Keras 3.15 / JAX": 4.5, "PyTorch 2.13 eager": 3.8}},
+    "mlp": {"n": W.MLP_N, "reference": 0.32, "peers": {"Keras 3.15 / JAX": 0.79, "Keras 3.15 / TensorFlow": 4.4}},
+    "cnn": {"n": W.CNN_N, "reference": 4.6, "peers": {"Keras 3.15 / JAX": 4.5, "PyTorch 2.13 eager": 3.8}},
+    "lstm": {
+        "n": W.LSTM_N,
+        "reference": 9.2,
+        "peers": {"Keras 3.15 / JAX": 16.8, "Keras 3.15 / TensorFlow": 19.8, "PyTorch 2.13 eager": 15.8},
+    },
+    "transformer": {
+        "n": W.TRANSFORMER_N,
+        "reference": 5.5,
+        "peers": {"Keras 3.15 / JAX": 11.6, "Keras 3.15 / TensorFlow": 7.0, "PyTorch 2.13 eager": 5.4},
+    },
 }
+PARAMS = {"mlp": W.MLP_PARAMS, "cnn": W.CNN_PARAMS, "lstm": W.LSTM_PARAMS, "transformer": W.TRANSFORMER_PARAMS}
 PEER_PREDICT_MS = {
     "Keras/JAX predict": 0.64,
     "Keras/JAX direct call": 0.93,
@@ -196,6 +210,63 @@ def kerax_cnn(spe: int | str = "auto") -> Any:
     return model
 
 
+def kerax_lstm(spe: int | str = "auto") -> Any:
+    """keras.io's bidirectional LSTM classifier, as ``shared/bench/peers/keras_lstm.py`` builds it."""
+    inputs = kerax.Input(shape=(None,), dtype="int32")
+    x = layers.Embedding(W.TEXT_VOCAB, 128)(inputs)
+    x = layers.Bidirectional(layers.LSTM(64, return_sequences=True))(x)
+    x = layers.Bidirectional(layers.LSTM(64))(x)
+    model = kerax.Model(inputs, layers.Dense(1, activation="sigmoid")(x))
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"], steps_per_execution=spe)
+    return model
+
+
+class TransformerBlock(layers.Layer):
+    """keras.io's Transformer block (``shared/bench/peers/keras_transformer.py``)."""
+
+    def __init__(self, embed_dim: int, num_heads: int, ff_dim: int, rate: float = 0.1) -> None:
+        super().__init__()
+        self.att = layers.MultiHeadAttention(num_heads=num_heads, key_dim=embed_dim)
+        self.ffn = kerax.Sequential([layers.Dense(ff_dim, activation="relu"), layers.Dense(embed_dim)])
+        self.layernorm1 = layers.LayerNormalization(epsilon=1e-6)
+        self.layernorm2 = layers.LayerNormalization(epsilon=1e-6)
+        self.dropout1 = layers.Dropout(rate)
+        self.dropout2 = layers.Dropout(rate)
+
+    def call(self, inputs: Any) -> Any:
+        out1 = self.layernorm1(inputs + self.dropout1(self.att(inputs, inputs)))
+        return self.layernorm2(out1 + self.dropout2(self.ffn(out1)))
+
+
+class TokenAndPositionEmbedding(layers.Layer):
+    def __init__(self, maxlen: int, vocab_size: int, embed_dim: int) -> None:
+        super().__init__()
+        self.token_emb = layers.Embedding(input_dim=vocab_size, output_dim=embed_dim)
+        self.pos_emb = layers.Embedding(input_dim=maxlen, output_dim=embed_dim)
+
+    def call(self, x: Any) -> Any:
+        return self.token_emb(x) + self.pos_emb(ops.arange(start=0, stop=ops.shape(x)[-1], step=1))
+
+
+def kerax_transformer(spe: int | str = "auto") -> Any:
+    """keras.io's Transformer text classifier, as ``shared/bench/peers/keras_transformer.py`` builds it."""
+    inputs = layers.Input(shape=(W.TEXT_MAXLEN,))
+    x = TokenAndPositionEmbedding(W.TEXT_MAXLEN, W.TEXT_VOCAB, 32)(inputs)
+    x = TransformerBlock(32, 2, 32)(x)
+    x = layers.GlobalAveragePooling1D()(x)
+    x = layers.Dropout(0.1)(x)
+    x = layers.Dense(20, activation="relu")(x)
+    x = layers.Dropout(0.1)(x)
+    model = kerax.Model(inputs=inputs, outputs=layers.Dense(2, activation="softmax")(x))
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], steps_per_execution=spe
+    )
+    return model
+
+
+BUILDERS = {"mlp": kerax_mlp, "cnn": kerax_cnn, "lstm": kerax_lstm, "transformer": kerax_transformer}
+
+
 class EpochTimer(kerax.callbacks.Callback):
     """Seconds per epoch, from on_epoch_begin to on_epoch_end."""
 
@@ -272,8 +343,8 @@ def paired_rounds(ref: Any, model: Any, x: np.ndarray, y: np.ndarray, rounds: in
     }
 
 
-def compare(name: str, ref: dict, kx: dict, paired: dict | None) -> dict[str, Any]:
-    """Ratios kerax / reference, and kerax against the peers' recorded figures."""
+def compare(name: str, n: int, ref: dict, kx: dict, paired: dict | None) -> dict[str, Any]:
+    """Ratios kerax / reference, and kerax against the peers' recorded figures (scaled to ``n`` samples)."""
     r_steady = ratio(kx["steady_s"], ref["steady_s"])
     r_paired = paired["ratio_median"] if paired else None
     # kerax's steady epoch: the median over the fit() run's later epochs and the paired epochs.
@@ -281,11 +352,13 @@ def compare(name: str, ref: dict, kx: dict, paired: dict | None) -> dict[str, An
     kx_steady = round(statistics.median(kx_all), 4) if kx_all else None
     best_ratio = r_paired if r_paired is not None else r_steady
     rec = PEERS[name]
+    scale = n / rec["n"]  # the recorded epochs trained on rec["n"] samples
     peers = {}
-    for peer, secs in rec["peers"].items():
-        normalised_kerax = None if best_ratio is None else best_ratio * rec["reference"]
+    for peer, recorded in rec["peers"].items():
+        secs = recorded * scale
+        normalised_kerax = None if best_ratio is None else best_ratio * rec["reference"] * scale
         peers[peer] = {
-            "recorded_steady_s": secs,
+            "recorded_steady_s": round(secs, 4),
             "speedup_raw": ratio(secs, kx_steady),
             "speedup_normalised": ratio(secs, normalised_kerax),
         }
@@ -303,11 +376,18 @@ def bench_training(
     name: str, ref: Any, build: Any, x: np.ndarray, y: np.ndarray, epochs: int, paired: int, spe: int | str
 ) -> tuple[dict[str, Any], Any]:
     label = name.upper()
+
+    def checked_build(spe: int | str) -> Any:
+        model = build(spe)
+        if model.count_params() != PARAMS[name]:
+            raise SystemExit(f"kerax {name} has {model.count_params()} params, expected {PARAMS[name]}")
+        return model
+
     res: dict[str, Any] = {
         "n": int(x.shape[0]),
         "epochs": epochs,
         "batch": W.BATCH,
-        "params": W.MLP_PARAMS if name == "mlp" else W.CNN_PARAMS,
+        "params": PARAMS[name],
         "steps_per_execution": spe,
         "loadavg_start": loadavg(),
     }
@@ -315,14 +395,14 @@ def bench_training(
     res["reference"] = time_ref(ref, x, y, epochs)
     log(f"{label}: reference epochs {res['reference']['epoch_s']}")
     log(f"{label}: kerax fit, steps_per_execution={spe!r}")
-    model, res["kerax"] = time_kerax(lambda: build(spe), x, y, epochs)
+    model, res["kerax"] = time_kerax(lambda: checked_build(spe), x, y, epochs)
     log(f"{label}: kerax epochs {res['kerax']['epoch_s']}")
     res["paired"] = None
     if paired > 0:
         log(f"{label}: {paired} paired rounds (reference epoch, kerax epoch)")
         res["paired"] = paired_rounds(ref, model, x, y, paired)
         log(f"{label}: paired {res['paired']}")
-    res["compare"] = compare(name, res["reference"], res["kerax"], res["paired"])
+    res["compare"] = compare(name, res["n"], res["reference"], res["kerax"], res["paired"])
     return res, model
 
 
@@ -347,6 +427,35 @@ def bench_cnn(n: int, epochs: int, paired: int, with_scan: bool, spe: int | str 
         log(f"CNN: reference scan epochs {res['reference_scan']['epoch_s']}")
     res["loadavg_end"] = loadavg()
     return res
+
+
+def bench_text(name: str, n: int, epochs: int, paired: int, spe: int | str = "auto") -> tuple[dict[str, Any], Any]:
+    """The LSTM or Transformer classifier against its hand-written reference."""
+    x, y = W.text_like(n)
+    ref = W.LSTMReference() if name == "lstm" else W.TransformerReference()
+    res, model = bench_training(name, ref, BUILDERS[name], x, y, epochs, paired, spe)
+    res["loadavg_end"] = loadavg()
+    return res, model
+
+
+def bench_verbose(model: Any, n: int, rounds: int) -> dict[str, Any]:
+    """One model's epochs with the progress bar (``verbose=1``, written to stderr) and without, alternating."""
+    x, y = W.text_like(n)
+    times: dict[str, list[float]] = {"verbose0": [], "verbose1": []}
+    for r in range(rounds):
+        order = (0, 1) if r % 2 == 0 else (1, 0)
+        for verbose in order:
+            timer = EpochTimer()
+            with contextlib.redirect_stdout(sys.stderr):
+                model.fit(x, y, batch_size=W.BATCH, epochs=1, verbose=verbose, callbacks=[timer])
+            times[f"verbose{verbose}"].append(timer.times[0])
+    ratios = [a / b for a, b in zip(times["verbose1"], times["verbose0"], strict=True)]
+    return {
+        "n": n,
+        "verbose0_s": [round(t, 4) for t in times["verbose0"]],
+        "verbose1_s": [round(t, 4) for t in times["verbose1"]],
+        "ratio_median": round(statistics.median(ratios), 3),
+    }
 
 
 def _latency(fns: dict[str, Any], calls: int) -> dict[str, dict[str, float]]:
@@ -481,7 +590,11 @@ def table_predict(res: dict[str, Any]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small data and 2 epochs: a smoke test of the harness")
-    ap.add_argument("--only", help="comma-separated workloads to run: mlp, cnn, predict, override (default: all)")
+    ap.add_argument(
+        "--only",
+        help="comma-separated workloads to run: mlp, cnn, predict, override, lstm, transformer, verbose (the "
+        "Transformer with and without the progress bar) (default: all)",
+    )
     ap.add_argument(
         "--spe",
         default="auto",
@@ -490,6 +603,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int, help="epochs per run (default 3; 2 with --quick)")
     ap.add_argument("--n-mlp", type=int, help=f"MLP samples (default {W.MLP_N:,}; 6,400 with --quick)")
     ap.add_argument("--n-cnn", type=int, help=f"CNN samples (default {W.CNN_N:,}; 256 with --quick)")
+    ap.add_argument("--n-lstm", type=int, help=f"LSTM sequences (default {W.LSTM_N:,}; 256 with --quick)")
+    ap.add_argument(
+        "--n-transformer", type=int, help=f"Transformer sequences (default {W.TRANSFORMER_N:,}; 512 with --quick)"
+    )
     ap.add_argument(
         "--cnn-scan",
         action="store_true",
@@ -510,7 +627,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--epochs must be >= 1")
     n_mlp = args.n_mlp or (6_400 if args.quick else W.MLP_N)
     n_cnn = args.n_cnn or (256 if args.quick else W.CNN_N)
-    workloads = {"mlp", "cnn", "predict", "override"}
+    n_lstm = args.n_lstm or (256 if args.quick else W.LSTM_N)
+    n_transformer = args.n_transformer or (512 if args.quick else W.TRANSFORMER_N)
+    workloads = {"mlp", "cnn", "predict", "override", "lstm", "transformer", "verbose"}
     run = set(args.only.split(",")) if args.only else workloads
     if not run <= workloads:
         ap.error(f"--only: unknown workload(s) {sorted(run - workloads)}")
@@ -580,6 +699,28 @@ def main(argv: list[str] | None = None) -> int:
         if r is not None:
             out["cnn"] = r
             lines += table_training("CNN", "cnn", r, "JAX reference, one jit per step") + [""]
+    if "lstm" in run:
+        r = attempt("lstm", lambda: bench_text("lstm", n_lstm, epochs, args.paired, spe))
+        if r is not None:
+            out["lstm"] = r[0]
+            lines += table_training("LSTM", "lstm", r[0], "JAX reference, one jit(lax.scan) per epoch") + [""]
+    transformer = None
+    if "transformer" in run:
+        r = attempt("transformer", lambda: bench_text("transformer", n_transformer, epochs, args.paired, spe))
+        if r is not None:
+            out["transformer"], transformer = r
+            lines += table_training("TRANSFORMER", "transformer", r[0], "JAX reference, one jit(lax.scan) per epoch")
+            lines += [""]
+    if "verbose" in run:
+        model = transformer or kerax_transformer(spe)
+        r = attempt("verbose", lambda: bench_verbose(model, n_transformer, max(args.paired, 3)))
+        if r is not None:
+            out["verbose"] = r
+            lines += [
+                f"Transformer epochs with the progress bar (verbose=1) / without (verbose=0), alternating: "
+                f"median {r['ratio_median']:.3f}x (verbose=1 {r['verbose1_s']} s, verbose=0 {r['verbose0_s']} s)",
+                "",
+            ]
     out["failed"] = failed
     out["machine"]["loadavg_end"] = loadavg()
     out["wall_s"] = round(time.perf_counter() - t_start, 2)

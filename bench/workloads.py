@@ -11,7 +11,7 @@ Workloads (the same as the peer benchmarks in ``shared/bench/peers``):
   loss from logits, while the kerax model ends in a softmax and uses the probability form of the loss
   (seed 001); the difference is a softmax and a log over 10 classes per sample, negligible next to the
   784x128 matmuls.
-* CNN: seed 003's inception-block CNN (277,258 weights, 276,554 of them trainable); Adam(1e-3);
+* CNN: the inception-block CNN of the seeds (277,258 weights, 276,554 of them trainable); Adam(1e-3);
   cross-entropy from logits; 4,096 samples of 28x28x1, batch 32. Two references: one jitted call per
   step, and a whole epoch in one ``jit(lax.scan)`` (very slow on XLA:CPU: convolution gradients inside
   a loop body, see jax-ml/jax#12868).
@@ -91,23 +91,56 @@ def count(tree: Any) -> int:
 
 
 # -- MLP reference ------------------------------------------------------------------------------------
-class MLPReference:
-    """The MLP in plain JAX + optax: one jitted ``lax.scan`` runs a whole (shuffled) epoch."""
+class _ScanReference:
+    """A whole (shuffled) epoch in one jitted ``lax.scan``; subclasses give ``params`` and ``_loss``."""
 
     name = "jax-scan"
 
+    def __init__(self, params: dict, n_params: int) -> None:
+        assert count(params) == n_params, count(params)
+        self.params = params
+        self.opt = optax.adam(LEARNING_RATE)
+        self.opt_state = self.opt.init(params)
+        self._epoch = jax.jit(self._epoch_fn, donate_argnums=(0, 1))
+
+    def _loss(self, p: dict, xb: jax.Array, yb: jax.Array, key: jax.Array) -> jax.Array:
+        raise NotImplementedError
+
+    def _epoch_fn(self, params: dict, opt_state: Any, X: jax.Array, Y: jax.Array, key: jax.Array) -> tuple:
+        steps = X.shape[0] // BATCH
+        k_perm, k_drop = jax.random.split(key)
+        idx = jax.random.permutation(k_perm, X.shape[0])[: steps * BATCH].reshape(steps, BATCH)
+
+        def step(carry: tuple, inp: tuple) -> tuple:
+            p, s = carry
+            i, k = inp
+            loss, g = jax.value_and_grad(self._loss)(p, X[i], Y[i], k)
+            u, s = self.opt.update(g, s, p)
+            return (optax.apply_updates(p, u), s), loss
+
+        (params, opt_state), losses = lax.scan(step, (params, opt_state), (idx, jax.random.split(k_drop, steps)))
+        return params, opt_state, losses.mean()
+
+    def put(self, x: np.ndarray, y: np.ndarray) -> tuple[jax.Array, jax.Array]:
+        return jax.device_put(x), jax.device_put(y)
+
+    def run_epoch(self, X: jax.Array, Y: jax.Array, epoch: int) -> float:
+        self.params, self.opt_state, loss = self._epoch(self.params, self.opt_state, X, Y, jax.random.PRNGKey(epoch))
+        return float(loss)
+
+
+class MLPReference(_ScanReference):
+    """The MLP in plain JAX + optax: one jitted ``lax.scan`` runs a whole (shuffled) epoch."""
+
     def __init__(self, seed: int = 0) -> None:
         k1, k2 = jax.random.split(jax.random.PRNGKey(seed))
-        self.params = {
+        params = {
             "w1": _glorot(k1, (784, 128), 784, 128),
             "b1": jnp.zeros(128, jnp.float32),
             "w2": _glorot(k2, (128, 10), 128, 10),
             "b2": jnp.zeros(10, jnp.float32),
         }
-        assert count(self.params) == MLP_PARAMS, count(self.params)
-        self.opt = optax.adam(LEARNING_RATE)
-        self.opt_state = self.opt.init(self.params)
-        self._epoch = jax.jit(self._epoch_fn, donate_argnums=(0, 1))
+        super().__init__(params, MLP_PARAMS)
         self.forward = jax.jit(self._logits)
 
     @staticmethod
@@ -115,29 +148,8 @@ class MLPReference:
         h = jax.nn.relu(x.reshape(x.shape[0], -1) @ p["w1"] + p["b1"])
         return h @ p["w2"] + p["b2"]
 
-    def _loss(self, p: dict, xb: jax.Array, yb: jax.Array) -> jax.Array:
+    def _loss(self, p: dict, xb: jax.Array, yb: jax.Array, key: jax.Array) -> jax.Array:
         return optax.softmax_cross_entropy_with_integer_labels(self._logits(p, xb), yb).mean()
-
-    def _epoch_fn(self, params: dict, opt_state: Any, X: jax.Array, Y: jax.Array, key: jax.Array) -> tuple:
-        steps = X.shape[0] // BATCH
-        idx = jax.random.permutation(key, X.shape[0])[: steps * BATCH].reshape(steps, BATCH)
-
-        def step(carry: tuple, i: jax.Array) -> tuple:
-            p, s = carry
-            loss, g = jax.value_and_grad(self._loss)(p, X[i], Y[i])
-            u, s = self.opt.update(g, s, p)
-            return (optax.apply_updates(p, u), s), loss
-
-        (params, opt_state), losses = lax.scan(step, (params, opt_state), idx)
-        return params, opt_state, losses.mean()
-
-    def put(self, x: np.ndarray, y: np.ndarray) -> tuple[jax.Array, jax.Array]:
-        return jax.device_put(x), jax.device_put(y)
-
-    def run_epoch(self, X: jax.Array, Y: jax.Array, epoch: int) -> float:
-        """Train one epoch and wait for it; returns the mean loss."""
-        self.params, self.opt_state, loss = self._epoch(self.params, self.opt_state, X, Y, jax.random.PRNGKey(epoch))
-        return float(loss)
 
 
 # -- CNN reference ------------------------------------------------------------------------------------
@@ -279,3 +291,151 @@ def time_reference(ref: Any, x: np.ndarray, y: np.ndarray, epochs: int) -> dict[
         losses.append(ref.run_epoch(X, Y, e))
         times.append(time.perf_counter() - t)
     return {"epoch_s": times, "loss": losses, "setup_s": put_s, "total_s": time.perf_counter() - t0}
+
+
+# -- text workloads (keras.io's bidirectional LSTM and Transformer classifiers) ------------------------
+TEXT_MAXLEN, TEXT_VOCAB = 200, 20_000
+LSTM_N, TRANSFORMER_N = 4_096, 8_192
+LSTM_PARAMS, TRANSFORMER_PARAMS = 2_757_761, 657_758
+
+
+def text_like(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` int32 sequences of 200 tokens and 0/1 labels, learnable like sentiment but not perfectly.
+
+    The peers' data (``shared/bench/peers/common.py``): ten random positions per sequence hold a token from
+    1..99 (leaning to label 0) or 100..198 (label 1), the right set with probability 0.6; the other
+    tokens are drawn from 200..19,999.
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.integers(200, TEXT_VOCAB, size=(n, TEXT_MAXLEN)).astype(np.int32)
+    y = rng.integers(0, 2, size=n).astype(np.int32)
+    pos = rng.integers(0, TEXT_MAXLEN, size=(n, 10))
+    lean = y[:, None] ^ (rng.random((n, 10)) < 0.4)
+    x[np.arange(n)[:, None], pos] = rng.integers(1, 100, size=(n, 10)) + 99 * lean
+    return x, y
+
+
+_LSTM_UNITS = 64
+
+
+def _bilstm_params(key: jax.Array, fan_in: int) -> dict:
+    """Keras's initializers for both directions: kernel glorot, recurrent orthogonal, forget bias 1."""
+    glorot, ortho = jax.nn.initializers.glorot_uniform(), jax.nn.initializers.orthogonal()
+    u = _LSTM_UNITS
+    k = jax.random.split(key, 4)
+    bias = jnp.zeros(4 * u).at[u : 2 * u].set(1.0)
+    return {
+        "k": jnp.stack([glorot(k[0], (fan_in, 4 * u)), glorot(k[1], (fan_in, 4 * u))]),
+        "r": jnp.stack([ortho(k[2], (u, 4 * u)), ortho(k[3], (u, 4 * u))]),
+        "b": jnp.stack([bias, bias]),
+    }
+
+
+def _lstm_direction(p: dict, x: jax.Array, d: int) -> jax.Array:
+    """Time-major ``x`` through direction ``d`` (1: backward); outputs in processing order.
+
+    The input projection runs once over the whole sequence, outside the time loop."""
+    zs = (x[::-1] if d else x) @ p["k"][d] + p["b"][d]
+
+    def step(carry: tuple, z: jax.Array) -> tuple:
+        h, c = carry
+        zi, zf, zc, zo = jnp.split(z + h @ p["r"][d], 4, -1)
+        c = jax.nn.sigmoid(zf) * c + jax.nn.sigmoid(zi) * jnp.tanh(zc)
+        h = jax.nn.sigmoid(zo) * jnp.tanh(c)
+        return (h, c), h
+
+    zero = jnp.zeros((x.shape[1], _LSTM_UNITS), x.dtype)
+    return lax.scan(step, (zero, zero), zs)[1]
+
+
+def _bilstm(p: dict, x: jax.Array) -> tuple[jax.Array, jax.Array]:
+    f, b = _lstm_direction(p, x, 0), _lstm_direction(p, x, 1)
+    return jnp.concatenate([f, b[::-1]], -1), jnp.concatenate([f[-1], b[-1]], -1)
+
+
+class LSTMReference(_ScanReference):
+    """keras.io's bidirectional LSTM classifier (``shared/bench/peers/jax_lstm.py``) in plain JAX + optax."""
+
+    def __init__(self, seed: int = 0) -> None:
+        k = jax.random.split(jax.random.PRNGKey(seed), 4)
+        params = {
+            "emb": jax.random.uniform(k[0], (TEXT_VOCAB, 128), minval=-0.05, maxval=0.05),
+            "l1": _bilstm_params(k[1], 128),
+            "l2": _bilstm_params(k[2], 128),
+            "w": jax.nn.initializers.glorot_uniform()(k[3], (128, 1)),
+            "wb": jnp.zeros(1),
+        }
+        super().__init__(params, LSTM_PARAMS)
+        self.forward = jax.jit(lambda p, xb: jax.nn.sigmoid(self._logits(p, xb)))
+
+    @staticmethod
+    def _logits(p: dict, xb: jax.Array) -> jax.Array:
+        seq, _ = _bilstm(p["l1"], p["emb"][xb.T])
+        _, last = _bilstm(p["l2"], seq)
+        return (last @ p["w"] + p["wb"])[:, 0]
+
+    def _loss(self, p: dict, xb: jax.Array, yb: jax.Array, key: jax.Array) -> jax.Array:
+        return optax.sigmoid_binary_cross_entropy(self._logits(p, xb), yb.astype(jnp.float32)).mean()
+
+
+class TransformerReference(_ScanReference):
+    """keras.io's Transformer text classifier (``shared/bench/peers/jax_transformer.py``) in plain JAX."""
+
+    E, H, D, FF = 32, 2, 32, 32
+
+    def __init__(self, seed: int = 0) -> None:
+        glorot = jax.nn.initializers.glorot_uniform()
+        keys = iter(jax.random.split(jax.random.PRNGKey(seed), 16))
+        E, H, D, FF = self.E, self.H, self.D, self.FF
+
+        def dense(fan_in: int, fan_out: int) -> dict:
+            return {"w": glorot(next(keys), (fan_in, fan_out)), "b": jnp.zeros(fan_out)}
+
+        def emb(rows: int) -> jax.Array:
+            return jax.random.uniform(next(keys), (rows, E), minval=-0.05, maxval=0.05)
+
+        params = {
+            "tok": emb(TEXT_VOCAB),
+            "pos": emb(TEXT_MAXLEN),
+            **{name: dense(E, H * D) for name in ("q", "k", "v")},
+            "o": dense(H * D, E),
+            "ln1": {"g": jnp.ones(E), "b": jnp.zeros(E)},
+            "ln2": {"g": jnp.ones(E), "b": jnp.zeros(E)},
+            "f1": dense(E, FF),
+            "f2": dense(FF, E),
+            "d1": dense(E, 20),
+            "d2": dense(20, 2),
+        }
+        super().__init__(params, TRANSFORMER_PARAMS)
+        self.forward = jax.jit(lambda p, xb: jax.nn.softmax(self._logits(p, xb)))
+
+    @classmethod
+    def _logits(cls, p: dict, xb: jax.Array, key: jax.Array | None = None) -> jax.Array:
+        H, D = cls.H, cls.D
+        B, T = xb.shape
+
+        def lin(q: dict, x: jax.Array) -> jax.Array:
+            return x @ q["w"] + q["b"]
+
+        def norm(q: dict, x: jax.Array) -> jax.Array:
+            m = x.mean(-1, keepdims=True)
+            v = ((x - m) ** 2).mean(-1, keepdims=True)
+            return (x - m) * lax.rsqrt(v + 1e-6) * q["g"] + q["b"]
+
+        def drop(i: int, x: jax.Array) -> jax.Array:
+            if key is None:
+                return x
+            keep = jax.random.bernoulli(jax.random.fold_in(key, i), 0.9, x.shape)
+            return jnp.where(keep, x / 0.9, 0.0)
+
+        h = p["tok"][xb] + p["pos"][:T]
+        q, k, v = (lin(p[name], h).reshape(B, T, H, D) for name in ("q", "k", "v"))
+        a = jax.nn.softmax(jnp.einsum("bqhd,bkhd->bhqk", q, k) / D**0.5, -1)
+        att = lin(p["o"], jnp.einsum("bhqk,bkhd->bqhd", a, v).reshape(B, T, H * D))
+        h = norm(p["ln1"], h + drop(0, att))
+        h = norm(p["ln2"], h + drop(1, lin(p["f2"], jax.nn.relu(lin(p["f1"], h)))))
+        h = drop(3, jax.nn.relu(lin(p["d1"], drop(2, h.mean(1)))))
+        return lin(p["d2"], h)
+
+    def _loss(self, p: dict, xb: jax.Array, yb: jax.Array, key: jax.Array) -> jax.Array:
+        return optax.softmax_cross_entropy_with_integer_labels(self._logits(p, xb, key), yb).mean()
