@@ -29,9 +29,6 @@ EXCEPTIONS: dict[str, set[str]] = {
     "layers": {"TFSMLayer", "TorchModuleWrapper"},
     # Keras 2 (TensorFlow) optimizers.
     "optimizers": {"legacy"},
-    # Keras 3.15's OrbaxCheckpoint needs orbax-checkpoint's `v1` API, which no release for Python 3.11 has
-    # (0.12.8 is the newest); Keras's own callback cannot run here either.
-    "callbacks": {"OrbaxCheckpoint"},
     # Quantization policies (int4/int8/float8, GPTQ, AWQ): kerax has no quantization.
     "dtype_policies": {
         "AWQDTypePolicy",

@@ -9,6 +9,7 @@ from kerax.callbacks._history import History
 from kerax.callbacks._lambda_callback import LambdaCallback
 from kerax.callbacks._learning_rate_scheduler import LearningRateScheduler
 from kerax.callbacks._model_checkpoint import ModelCheckpoint
+from kerax.callbacks._orbax_checkpoint import OrbaxCheckpoint
 from kerax.callbacks._progbar_logger import ProgbarLogger
 from kerax.callbacks._reduce_lr_on_plateau import ReduceLROnPlateau
 from kerax.callbacks._remote_monitor import RemoteMonitor
@@ -26,6 +27,7 @@ __all__ = [
     "LambdaCallback",
     "LearningRateScheduler",
     "ModelCheckpoint",
+    "OrbaxCheckpoint",
     "ProgbarLogger",
     "ReduceLROnPlateau",
     "RemoteMonitor",

@@ -30,6 +30,7 @@ class SaveFrequency:
         """Start of training: no batch seen, none counted."""
         self._last_batch: int | None = None
         self._since_save = 0
+        self.batches_seen = 0  # every batch counted since `reset`, for callbacks that number saves by batch
 
     def new_epoch(self) -> None:
         """Batch indices restart; the batches counted since the last save carry over."""
@@ -40,7 +41,9 @@ class SaveFrequency:
         if self.per_epoch:
             return False
         last = self._last_batch
-        self._since_save += batch + 1 if last is None or batch <= last else batch - last
+        ran = batch + 1 if last is None or batch <= last else batch - last
+        self._since_save += ran
+        self.batches_seen += ran
         self._last_batch = batch
         if self._since_save >= self.value:
             self._since_save = 0

@@ -231,6 +231,8 @@ def load_model(
 ) -> Any:  # noqa: A002, E501
     """Load a model saved with ``save()``: a ``.kerax`` file, or a ``.keras`` file written by Keras 3.
 
+    A directory written by ``callbacks.OrbaxCheckpoint`` loads too (its newest step, or the step folder given).
+
     Loading builds objects only from kerax's own classes, registered classes and ``custom_objects``:
     it never imports a module, calls a function named by the file, unpickles or runs bytecode.
 
@@ -258,6 +260,10 @@ def load_model(
         )
     if custom_objects is not None and not isinstance(custom_objects, dict):
         raise TypeError(f"load_model: `custom_objects` must be a dict, received {type(custom_objects).__name__}.")
+    from kerax.saving import _orbax
+
+    if _orbax.is_checkpoint(path):  # a directory OrbaxCheckpoint wrote (or one of its steps)
+        return _orbax.load_model(path, custom_objects, compile)
     if path.endswith(".h5") or path.endswith(".hdf5"):
         raise ValueError(
             f"load_model: {path!r} is a legacy HDF5 model file, which kerax does not read (its Lambda layers "
@@ -344,6 +350,9 @@ def _restore_keras_optimizer(model: Any, values: list[Any], path: str) -> None:
 def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, by_name: bool = False) -> None:
     """Load weights into ``model`` from a ``.weights.safetensors``, ``.weights.h5``, ``.kerax`` or ``.keras`` file.
 
+    A directory written by ``callbacks.OrbaxCheckpoint`` (its newest step, or the step folder given) restores
+    the variables and, for a compiled model, the optimizer's state as well, as Keras does.
+
     Every shape and dtype is checked before anything is assigned: a file that does not fit leaves the model
     unchanged.
 
@@ -361,6 +370,13 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, by_name
     """
     path = as_path(filepath, "load_weights")
     _check_model(model, "load_weights")
+    from kerax.saving import _orbax
+
+    if _orbax.is_checkpoint(path):  # a directory OrbaxCheckpoint wrote (or one of its steps)
+        if by_name:
+            raise ValueError("load_weights: by_name=True applies to kerax's safetensors files, not Orbax checkpoints.")
+        _orbax.load_weights(model, path, skip_mismatch=skip_mismatch)
+        return
     if not os.path.isfile(path):
         raise FileNotFoundError(f"load_weights: no file at {path!r}.")
     if not path.endswith((".safetensors", ".h5", ".hdf5", ".kerax", ".keras")):
