@@ -63,21 +63,47 @@ __all__ = [
 # -- Control flow -------------------------------------------------------------------------------------
 @op("Cond")
 def cond(pred: Any, true_fn: Callable[[], Any], false_fn: Callable[[], Any]) -> Any:
+    """``true_fn()`` if ``pred`` is true, else ``false_fn()``; both are traced, one is run.
+
+    Args:
+        pred: A scalar boolean.
+        true_fn: Callable with no arguments.
+        false_fn: Callable with no arguments, returning the same structure, shapes and dtypes as ``true_fn``.
+    """
     return lax.cond(pred, true_fn, false_fn)
 
 
 @op("Switch")
 def switch(index: Any, branches: Sequence[Callable[..., Any]], *operands: Any) -> Any:
+    """``branches[index](*operands)``: run the branch that ``index`` selects.
+
+    Args:
+        index: A scalar integer, clamped to ``[0, len(branches) - 1]``.
+        branches: A sequence of callables returning the same structure, shapes and dtypes.
+        *operands: The arguments given to the selected branch.
+    """
     return lax.switch(index, branches, *operands)
 
 
 @op("Map")
 def map(f: Callable[[Any], Any], xs: Any) -> Any:  # noqa: A001
+    """``f`` applied to each slice of ``xs`` along its first axis, in sequence; the results stacked.
+
+    Args:
+        f: Callable taking one slice (a tensor or a nested structure of them).
+        xs: A tensor, or a nested structure of tensors with the same first dimension.
+    """
     return lax.map(f, xs)
 
 
 @op("VectorizedMap")
 def vectorized_map(function: Callable[[Any], Any], elements: Any) -> Any:
+    """``function`` applied to each slice of ``elements`` along its first axis, in parallel (``jax.vmap``).
+
+    Args:
+        function: Callable taking one slice.
+        elements: A tensor, or a nested structure of tensors with the same first dimension.
+    """
     return jax.vmap(function)(elements)
 
 
@@ -90,6 +116,16 @@ def scan(
     reverse: bool = False,
     unroll: int | bool = 1,
 ) -> tuple[Any, Any]:
+    """Loop ``f`` over the first axis of ``xs`` carrying a state: ``carry, y = f(carry, x)``.
+
+    Args:
+        f: Callable ``(carry, x) -> (carry, y)``; the carry keeps its structure, shapes and dtypes.
+        init: The initial carry.
+        xs: Values to loop over along their first axis; ``None`` (default) loops ``length`` times with ``x=None``.
+        length: Number of iterations; needed when ``xs`` is ``None`` (default ``None``).
+        reverse: Whether to loop from the end (default ``False``).
+        unroll: Iterations unrolled per loop step: a positive int (default 1), or ``True`` for all.
+    """
     if not isinstance(unroll, bool) and (not isinstance(unroll, int) or unroll < 1):
         raise ValueError(f"scan: `unroll` must be a positive int or a bool, received {unroll!r}.")
     return lax.scan(f, init, xs, length=length, reverse=reverse, unroll=unroll)
@@ -97,6 +133,14 @@ def scan(
 
 @op("AssociativeScan")
 def associative_scan(f: Callable[[Any, Any], Any], elems: Any, reverse: bool = False, axis: int = 0) -> Any:
+    """Parallel prefix scan of ``elems`` with an associative binary function (cumulative sums, products...).
+
+    Args:
+        f: Associative callable ``(a, b) -> c`` on slices of ``elems``.
+        elems: A tensor, or a nested structure of tensors with the same size along ``axis``.
+        reverse: Whether to scan from the end (default ``False``).
+        axis: Axis to scan along (default 0).
+    """
     return lax.associative_scan(f, elems, reverse=reverse, axis=axis)
 
 
@@ -104,6 +148,14 @@ def associative_scan(f: Callable[[Any, Any], Any], elems: Any, reverse: bool = F
 def while_loop(
     cond: Callable[..., Any], body: Callable[..., Any], loop_vars: Any, maximum_iterations: int | None = None
 ) -> Any:
+    """Run ``body`` while ``cond`` is true, starting from ``loop_vars``.
+
+    Args:
+        cond: Callable taking the loop variables (unpacked) and returning a scalar boolean.
+        body: Callable taking the loop variables (unpacked) and returning their new values.
+        loop_vars: A tuple or list of loop variables, or a single one.
+        maximum_iterations: Most iterations to run; ``None`` (default) sets no limit.
+    """
     packed = isinstance(loop_vars, tuple | list)
     state = tuple(loop_vars) if packed else (loop_vars,)
 
@@ -124,16 +176,33 @@ def while_loop(
 
 @op("ForiLoop")
 def fori_loop(lower: Any, upper: Any, body_fun: Callable[[Any, Any], Any], init_val: Any) -> Any:
+    """``init_val`` updated by ``body_fun(i, val)`` for ``i`` from ``lower`` to ``upper - 1``.
+
+    Args:
+        lower: First loop index.
+        upper: Loop index to stop at (excluded).
+        body_fun: Callable ``(i, val) -> val``.
+        init_val: The initial value.
+    """
     return lax.fori_loop(lower, upper, body_fun, init_val)
 
 
 @op("StopGradient")
 def stop_gradient(variable: Any) -> Any:
+    """``variable``'s value, with no gradient flowing back through it.
+
+    Args:
+        variable: A tensor or Variable.
+    """
     return lax.stop_gradient(variable)
 
 
 def custom_gradient(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorate ``f`` returning ``(output, grad_fn)``; ``grad_fn(upstream)`` returns the inputs' gradients."""
+    """Decorate ``f`` returning ``(output, grad_fn)``; ``grad_fn(upstream)`` returns the inputs' gradients.
+
+    Args:
+        f: Function returning ``(output, grad_fn)``.
+    """
     with_gradient = jax.custom_gradient(f)
 
     @functools.wraps(f)
@@ -146,12 +215,20 @@ def custom_gradient(f: Callable[..., Any]) -> Callable[..., Any]:
 
 # -- Tensors ------------------------------------------------------------------------------------------
 def dtype(x: Any) -> str:
-    """The dtype of ``x`` as a string (``"float32"``)."""
+    """The dtype of ``x`` as a string (``"float32"``).
+
+    Args:
+        x: A tensor.
+    """
     return jnp.dtype(x.dtype).name
 
 
 def is_tensor(x: Any) -> bool:
-    """True for arrays of the backend (JAX arrays, tracers included)."""
+    """True for arrays of the backend (JAX arrays, tracers included).
+
+    Args:
+        x: Any object.
+    """
     return isinstance(x, jax.Array)
 
 
@@ -164,6 +241,12 @@ def _range_of(dtype: Any) -> tuple[Any, Any]:
 
 @op("SaturateCast")
 def saturate_cast(x: Any, dtype: Any) -> jax.Array:
+    """``x`` cast to ``dtype``, with values outside ``dtype``'s range clipped to it.
+
+    Args:
+        x: Input tensor.
+        dtype: The target data type.
+    """
     x = jnp.asarray(x)
     source, target = jnp.dtype(x.dtype), jnp.dtype(dtype)
     (in_min, in_max), (out_min, out_max) = _range_of(source), _range_of(target)
@@ -182,6 +265,13 @@ def saturate_cast(x: Any, dtype: Any) -> jax.Array:
 
 @op("Scatter")
 def scatter(indices: Any, values: Any, shape: Any) -> jax.Array:
+    """A zero tensor of ``shape`` with ``values`` added at ``indices`` (repeated indices add up).
+
+    Args:
+        indices: Integer tensor ``(N, k)``: the coordinates of each value in the first ``k`` axes.
+        values: Tensor ``(N, *shape[k:])`` of values.
+        shape: Shape of the result.
+    """
     indices, values = jnp.asarray(indices), jnp.asarray(values)
     return jnp.zeros(shape, values.dtype).at[tuple(jnp.moveaxis(indices, -1, 0))].add(values)
 
@@ -195,7 +285,15 @@ def _scatter_update(inputs: Any, indices: Any, updates: Any, reduction: str | No
 
 
 def scatter_update(inputs: Any, indices: Any, updates: Any, reduction: str | None = None) -> Any:
-    """``inputs`` with the values at ``indices`` (N, inputs.ndim) replaced by (or reduced with) ``updates``."""
+    """``inputs`` with the entries at ``indices`` replaced by (or combined with) ``updates``.
+
+    Args:
+        inputs: The tensor to update.
+        indices: Integer tensor ``(N, k)``: the coordinates of each update in the first ``k`` axes.
+        updates: Tensor ``(N, *inputs.shape[k:])`` of new values.
+        reduction: ``None`` (default) replaces; ``"add"``, ``"max"``, ``"min"`` or ``"mul"`` combines the updates with
+            the current values.
+    """
     if reduction is not None:
         reduction = reduction.lower()
         if reduction not in ("add", "max", "min", "mul"):
@@ -207,6 +305,13 @@ def scatter_update(inputs: Any, indices: Any, updates: Any, reduction: str | Non
 
 @op("Slice")
 def slice(inputs: Any, start_indices: Any, shape: Any) -> jax.Array:  # noqa: A001
+    """A slice of ``inputs`` of size ``shape`` starting at ``start_indices``.
+
+    Args:
+        inputs: Input tensor.
+        start_indices: Start of the slice, one index per axis (may be tensors).
+        shape: Size of the slice, one per axis; -1 takes the rest of the axis.
+    """
     inputs = jnp.asarray(inputs)
     shape = tuple(shape)
     if len(shape) != inputs.ndim or len(start_indices) != inputs.ndim:
@@ -220,6 +325,13 @@ def slice(inputs: Any, start_indices: Any, shape: Any) -> jax.Array:  # noqa: A0
 
 @op("SliceUpdate")
 def slice_update(inputs: Any, start_indices: Any, updates: Any) -> jax.Array:
+    """``inputs`` with the block starting at ``start_indices`` replaced by ``updates``.
+
+    Args:
+        inputs: Input tensor.
+        start_indices: Start of the block, one index per axis (may be tensors).
+        updates: The new values, with the rank of ``inputs``.
+    """
     inputs = jnp.asarray(inputs)
     updates = jnp.asarray(updates, dtype=inputs.dtype)
     if updates.ndim != inputs.ndim or len(start_indices) != inputs.ndim:
@@ -243,33 +355,97 @@ def _segment_checks(data: Any, segment_ids: Any, num_segments: Any, who: str) ->
         raise ValueError(f"{who}: `num_segments` must be given (static output shapes), received None.")
 
 
-def _segment_op(name: str, reduce: Callable[..., jax.Array]) -> Callable[..., Any]:
-    who = "segment_" + name
+def _segment_op(reduce: Callable[..., jax.Array]) -> Callable[..., Any]:
+    """Decorator: the op named after the decorated ``segment_<name>`` function (class ``Segment<Name>``), reducing
+    ``data``'s rows per segment with ``reduce`` (``jax.ops.segment_sum``...).
 
-    @op("Segment" + name.capitalize())
-    def impl(data: Any, segment_ids: Any, num_segments: int | None = None, sorted: bool = False) -> jax.Array:  # noqa: A002
-        data, segment_ids = jnp.asarray(data), jnp.asarray(segment_ids)
-        _segment_checks(data, segment_ids, num_segments, who)
-        return reduce(data, segment_ids, num_segments, indices_are_sorted=sorted)
+    The decorated function gives the op its name, signature and docstring; its body is never run.
+    """
 
-    impl.__name__ = impl.__qualname__ = who
-    impl.__doc__ = f"The {name} of ``data``'s rows over each segment of ``segment_ids``."
-    return impl
+    def wrap(stub: Callable[..., Any]) -> Callable[..., Any]:
+        who = stub.__name__
+
+        def impl(data: Any, segment_ids: Any, num_segments: int | None = None, sorted: bool = False) -> jax.Array:  # noqa: A002
+            data, segment_ids = jnp.asarray(data), jnp.asarray(segment_ids)
+            _segment_checks(data, segment_ids, num_segments, who)
+            return reduce(data, segment_ids, num_segments, indices_are_sorted=sorted)
+
+        impl.__name__ = impl.__qualname__ = who
+        impl.__doc__ = stub.__doc__
+        return op("Segment" + who.removeprefix("segment_").capitalize())(impl)
+
+    return wrap
 
 
-segment_sum = _segment_op("sum", jax.ops.segment_sum)
-segment_max = _segment_op("max", jax.ops.segment_max)
-segment_min = _segment_op("min", jax.ops.segment_min)
-segment_prod = _segment_op("prod", jax.ops.segment_prod)
+@_segment_op(jax.ops.segment_sum)
+def segment_sum(data: Any, segment_ids: Any, num_segments: int | None = None, sorted: bool = False) -> jax.Array:  # noqa: A002
+    """The sum of ``data``'s rows within each segment of ``segment_ids``.
+
+    Args:
+        data: Tensor whose rows (first axis) are reduced.
+        segment_ids: 1-D integer tensor: the segment of each row of ``data`` (as many entries as ``data`` has rows).
+        num_segments: Number of segments; required, as it fixes the output shape.
+        sorted: Whether ``segment_ids`` is sorted, which may be faster (default ``False``).
+    """
+
+
+@_segment_op(jax.ops.segment_max)
+def segment_max(data: Any, segment_ids: Any, num_segments: int | None = None, sorted: bool = False) -> jax.Array:  # noqa: A002
+    """The maximum of ``data``'s rows within each segment of ``segment_ids``.
+
+    Args:
+        data: Tensor whose rows (first axis) are reduced.
+        segment_ids: 1-D integer tensor: the segment of each row of ``data`` (as many entries as ``data`` has rows).
+        num_segments: Number of segments; required, as it fixes the output shape.
+        sorted: Whether ``segment_ids`` is sorted, which may be faster (default ``False``).
+    """
+
+
+@_segment_op(jax.ops.segment_min)
+def segment_min(data: Any, segment_ids: Any, num_segments: int | None = None, sorted: bool = False) -> jax.Array:  # noqa: A002
+    """The minimum of ``data``'s rows within each segment of ``segment_ids``.
+
+    Args:
+        data: Tensor whose rows (first axis) are reduced.
+        segment_ids: 1-D integer tensor: the segment of each row of ``data`` (as many entries as ``data`` has rows).
+        num_segments: Number of segments; required, as it fixes the output shape.
+        sorted: Whether ``segment_ids`` is sorted, which may be faster (default ``False``).
+    """
+
+
+@_segment_op(jax.ops.segment_prod)
+def segment_prod(data: Any, segment_ids: Any, num_segments: int | None = None, sorted: bool = False) -> jax.Array:  # noqa: A002
+    """The product of ``data``'s rows within each segment of ``segment_ids``.
+
+    Args:
+        data: Tensor whose rows (first axis) are reduced.
+        segment_ids: 1-D integer tensor: the segment of each row of ``data`` (as many entries as ``data`` has rows).
+        num_segments: Number of segments; required, as it fixes the output shape.
+        sorted: Whether ``segment_ids`` is sorted, which may be faster (default ``False``).
+    """
 
 
 @op("TopK")
 def top_k(x: Any, k: int, sorted: bool = True) -> tuple[jax.Array, jax.Array]:  # noqa: A002
+    """The ``k`` largest values along the last axis, and their indices.
+
+    Args:
+        x: Input tensor.
+        k: Number of values to return.
+        sorted: Whether the values are returned sorted; they always are here (default ``True``).
+    """
     return lax.top_k(jnp.asarray(x), k)
 
 
 @op("InTopK")
 def in_top_k(targets: Any, predictions: Any, k: int) -> jax.Array:
+    """Whether each target class is among the ``k`` highest predictions.
+
+    Args:
+        targets: Integer class indices, shape ``(batch,)``.
+        predictions: Scores, shape ``(batch, num_classes)``.
+        k: Number of top predictions to consider.
+    """
     targets, predictions = jnp.asarray(targets), jnp.asarray(predictions)
     at_target = jnp.take_along_axis(predictions, targets[..., None], axis=-1)
     at_target = jnp.where(jnp.isnan(at_target), -jnp.inf, at_target)
@@ -278,12 +454,25 @@ def in_top_k(targets: Any, predictions: Any, k: int) -> jax.Array:
 
 @op("Logsumexp")
 def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
+    """``log(sum(exp(x)))`` over ``axis``, computed stably.
+
+    Args:
+        x: Input tensor.
+        axis: Axis or axes to reduce over; ``None`` (default) reduces over all axes.
+        keepdims: Whether to keep the reduced axes as dimensions of size 1 (default ``False``).
+    """
     axis = tuple(axis) if isinstance(axis, list) else axis
     return jax.scipy.special.logsumexp(jnp.asarray(x), axis=axis, keepdims=keepdims)
 
 
 @op("CDist")
 def cdist(x: Any, y: Any) -> jax.Array:
+    """Euclidean distances between each row of ``x`` and each row of ``y``.
+
+    Args:
+        x: Tensor ``(..., P, M)``.
+        y: Tensor ``(..., R, M)``; the result is ``(..., P, R)``.
+    """
     x, y = jnp.asarray(x), jnp.asarray(y)
     if x.ndim < 2 or y.ndim < 2:
         raise ValueError(f"cdist: inputs must have rank >= 2, received x.shape={x.shape} and y.shape={y.shape}.")
@@ -301,6 +490,13 @@ def _frames(x: jax.Array, length: int, step: int) -> jax.Array:
 
 @op("ExtractSequences")
 def extract_sequences(x: Any, sequence_length: int, sequence_stride: int) -> jax.Array:
+    """Frames of ``sequence_length`` samples every ``sequence_stride`` samples along the last axis.
+
+    Args:
+        x: Tensor ``(..., samples)``.
+        sequence_length: Length of each frame.
+        sequence_stride: Step between frames.
+    """
     x = jnp.asarray(x)
     if x.ndim < 1:
         raise ValueError("extract_sequences: `x` must have rank >= 1, received a scalar.")
@@ -328,26 +524,54 @@ def _parts(z: jax.Array) -> tuple[jax.Array, jax.Array]:
 
 @op("FFT")
 def fft(x: Any) -> tuple[jax.Array, jax.Array]:
+    """Fast Fourier transform along the last axis of a complex tensor given as two real ones.
+
+    Args:
+        x: A pair ``(real, imag)`` of float tensors of the same shape.
+    """
     return _parts(jnp.fft.fft(_complex(x, "fft")))
 
 
 @op("FFT2")
 def fft2(x: Any) -> tuple[jax.Array, jax.Array]:
+    """2-D fast Fourier transform over the last two axes of a complex tensor given as two real ones.
+
+    Args:
+        x: A pair ``(real, imag)`` of float tensors of the same shape.
+    """
     return _parts(jnp.fft.fft2(_complex(x, "fft2", 2)))
 
 
 @op("IFFT2")
 def ifft2(x: Any) -> tuple[jax.Array, jax.Array]:
+    """2-D inverse fast Fourier transform over the last two axes of a complex tensor given as two real ones.
+
+    Args:
+        x: A pair ``(real, imag)`` of float tensors of the same shape.
+    """
     return _parts(jnp.fft.ifft2(_complex(x, "ifft2", 2)))
 
 
 @op("RFFT")
 def rfft(x: Any, fft_length: int | None = None) -> tuple[jax.Array, jax.Array]:
+    """Fast Fourier transform of a real signal along the last axis (the non-negative frequencies).
+
+    Args:
+        x: Real tensor.
+        fft_length: Length of the FFT; the signal is cut or zero-padded to it. ``None`` (default) uses the last axis's
+            length.
+    """
     return _parts(jnp.fft.rfft(jnp.asarray(x), n=fft_length, axis=-1))
 
 
 @op("IRFFT")
 def irfft(x: Any, fft_length: int | None = None) -> jax.Array:
+    """Inverse of ``rfft``: a real signal from its non-negative frequencies.
+
+    Args:
+        x: A pair ``(real, imag)`` of float tensors of the same shape. holding the non-negative frequencies.
+        fft_length: Length of the output signal; ``None`` (default) means ``2 * (n - 1)`` for ``n`` input frequencies.
+    """
     return jnp.fft.irfft(_complex(x, "irfft"), n=fft_length, axis=-1)
 
 
@@ -378,6 +602,18 @@ def _check_stride(sequence_stride: Any, who: str) -> None:
 def stft(
     x: Any, sequence_length: int, sequence_stride: int, fft_length: int, window: Any = "hann", center: bool = True
 ) -> tuple[jax.Array, jax.Array]:
+    """Short-time Fourier transform of real signals along the last axis.
+
+    Args:
+        x: Signals ``(..., samples)``, float32 or float64.
+        sequence_length: Length of each frame (at most ``fft_length``).
+        sequence_stride: Step between frames, a positive int.
+        fft_length: Length of the FFT of each frame.
+        window: ``"hann"`` (default), ``"hamming"``, a 1-D tensor of ``sequence_length`` values, or ``None`` for no
+            window.
+        center: Whether the signal is padded by ``fft_length // 2`` on each side (reflecting) so frames are centred on
+            their times (default ``True``).
+    """
     who = "stft"
     _check_stride(sequence_stride, who)
     x = jnp.asarray(x)
@@ -409,6 +645,19 @@ def istft(
     window: Any = "hann",
     center: bool = True,
 ) -> jax.Array:
+    """Inverse short-time Fourier transform: signals from their ``stft``.
+
+    Args:
+        x: A pair ``(real, imag)`` of float tensors of the same shape. ``(..., frames, fft_length // 2 + 1)``.
+        sequence_length: Length of each frame (at most ``fft_length``).
+        sequence_stride: Step between frames, a positive int.
+        fft_length: Length of the FFT of each frame.
+        length: Length of the output signals; ``None`` (default) keeps all reconstructed samples.
+        window: ``"hann"`` (default), ``"hamming"``, a 1-D tensor of ``sequence_length`` values, or ``None`` for no
+            window.
+        center: Whether the signal is padded by ``fft_length // 2`` on each side (reflecting) so frames are centred on
+            their times (default ``True``).
+    """
     who = "istft"
     _check_stride(sequence_stride, who)
     spectrum = _complex(x, who, 2)
@@ -432,31 +681,61 @@ def istft(
 
 @op("Rsqrt")
 def rsqrt(x: Any) -> jax.Array:
+    """Reciprocal square root ``1 / sqrt(x)``, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return lax.rsqrt(jnp.asarray(x))
 
 
 @op("Erf")
 def erf(x: Any) -> jax.Array:
+    """Gauss error function, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return lax.erf(jnp.asarray(x))
 
 
 @op("Erfc")
 def erfc(x: Any) -> jax.Array:
+    """Complementary error function ``1 - erf(x)``, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.scipy.special.erfc(jnp.asarray(x))
 
 
 @op("Erfinv")
 def erfinv(x: Any) -> jax.Array:
+    """Inverse of the error function, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.scipy.special.erfinv(jnp.asarray(x))
 
 
 @op("Logdet")
 def logdet(x: Any) -> jax.Array:
+    """Natural log of the (absolute) determinant of a square matrix or a batch of them.
+
+    Args:
+        x: Tensor ``(..., n, n)``.
+    """
     return jnp.linalg.slogdet(jnp.asarray(x))[1]
 
 
 @op("ViewAsComplex")
 def view_as_complex(x: Any) -> jax.Array:
+    """A complex64 tensor from real and imaginary parts stacked on the last axis.
+
+    Args:
+        x: Real tensor whose last axis has size 2 (real, imaginary).
+    """
     x = jnp.asarray(x)
     if x.ndim < 1 or x.shape[-1] != 2:
         raise ValueError(f"view_as_complex: the last axis of `x` must have size 2 (real, imag), received {x.shape}.")
@@ -465,6 +744,11 @@ def view_as_complex(x: Any) -> jax.Array:
 
 @op("ViewAsReal")
 def view_as_real(x: Any) -> jax.Array:
+    """Real and imaginary parts of a complex tensor, stacked on a new last axis of size 2.
+
+    Args:
+        x: Complex tensor.
+    """
     x = jnp.asarray(x)
     return jnp.stack([jnp.real(x), jnp.imag(x)], axis=-1)
 
@@ -483,6 +767,13 @@ def _pattern_groups(side: str, pattern: str) -> list[list[str]]:
 
 @op("Rearrange")
 def rearrange(tensor: Any, pattern: str, **axes_lengths: int) -> jax.Array:
+    """Reorder, split and merge axes as an einops pattern says (``"b h w c -> b (h w) c"``).
+
+    Args:
+        tensor: Input tensor.
+        pattern: ``"<input axes> -> <output axes>"``; parentheses group axes that are merged (or, on the left, split).
+        **axes_lengths: Lengths of named axes, needed to split an axis into several.
+    """
     tensor = jnp.asarray(tensor)
     sides = re.split(r"\s*->\s*", pattern.strip())
     if len(sides) != 2:

@@ -89,6 +89,15 @@ def _channel_axis(data_format: str) -> int:
 # -- Colour spaces -----------------------------------------------------------------------------------
 @op("RGBToGrayscale")
 def rgb_to_grayscale(images: Any, data_format: str | None = None) -> jax.Array:
+    """Convert RGB images to grayscale (one channel) with the ITU-R 601 luma weights.
+
+    Images with one channel are returned as they are.
+
+    Args:
+        images: One image (rank 3) or a batch of images (rank 4), laid out as ``data_format`` says.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or ``"channels_first"``; ``None``
+            (default) means ``kerax.config.image_data_format()``.
+    """
     who = "rgb_to_grayscale"
     data_format = standardize_data_format(data_format, who)
     images = jnp.asarray(images)
@@ -117,6 +126,13 @@ def _split_channels(images: Any, data_format: Any, who: str) -> tuple[jax.Array,
 
 @op("RGBToHSV")
 def rgb_to_hsv(images: Any, data_format: str | None = None) -> jax.Array:
+    """Convert RGB images to HSV, all channels in ``[0, 1]`` (float images only).
+
+    Args:
+        images: One image (rank 3) or a batch of images (rank 4), laid out as ``data_format`` says.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or ``"channels_first"``; ``None``
+            (default) means ``kerax.config.image_data_format()``.
+    """
     images, axis, _ = _split_channels(images, data_format, "rgb_to_hsv")
     images = jnp.where(jnp.abs(images) < jnp.finfo(images.dtype).eps, 0.0, images)
     red, green, blue = (jnp.take(images, i, axis=axis) for i in range(3))
@@ -135,6 +151,13 @@ def rgb_to_hsv(images: Any, data_format: str | None = None) -> jax.Array:
 
 @op("HSVToRGB")
 def hsv_to_rgb(images: Any, data_format: str | None = None) -> jax.Array:
+    """Convert HSV images to RGB, all channels in ``[0, 1]`` (float images only).
+
+    Args:
+        images: One image (rank 3) or a batch of images (rank 4), laid out as ``data_format`` says.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or ``"channels_first"``; ``None``
+            (default) means ``kerax.config.image_data_format()``.
+    """
     _, axis, (hue, saturation, value) = _split_channels(images, data_format, "hsv_to_rgb")
     sector = jnp.mod(hue, 1.0) * 6.0
     weights = (
@@ -166,6 +189,22 @@ def resize(
     fill_value: float = 0.0,
     data_format: str | None = None,
 ) -> jax.Array:
+    """Resize images to ``size``.
+
+    Args:
+        images: One image (rank 3) or a batch of images (rank 4), laid out as ``data_format`` says.
+        size: ``(height, width)`` of the output.
+        interpolation: ``"bilinear"`` (default), ``"nearest"``, ``"bicubic"``, ``"lanczos3"`` or ``"lanczos5"``.
+        antialias: Whether to filter when downsampling (default ``False``).
+        crop_to_aspect_ratio: Whether to crop the images' centres to the output's aspect ratio first (default
+            ``False``).
+        pad_to_aspect_ratio: Whether to pad the images to the output's aspect ratio first (default ``False``); exclusive
+            with ``crop_to_aspect_ratio``.
+        fill_mode: How padding is filled: only ``"constant"`` (default).
+        fill_value: The padding value (default 0.0).
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or ``"channels_first"``; ``None``
+            (default) means ``kerax.config.image_data_format()``.
+    """
     who = "resize"
     data_format = standardize_data_format(data_format, who)
     images = jnp.asarray(images)
@@ -219,6 +258,19 @@ def pad_images(
     target_width: int | None = None,
     data_format: str | None = None,
 ) -> jax.Array:
+    """Zero-pad images: for the height and for the width, give exactly two of the two paddings and the target.
+
+    Args:
+        images: One image (rank 3) or a batch of images (rank 4), laid out as ``data_format`` says.
+        top_padding: Rows added above.
+        left_padding: Columns added on the left.
+        bottom_padding: Rows added below.
+        right_padding: Columns added on the right.
+        target_height: Height of the output.
+        target_width: Width of the output.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or ``"channels_first"``; ``None``
+            (default) means ``kerax.config.image_data_format()``.
+    """
     who = "pad_images"
     data_format = standardize_data_format(data_format, who)
     images = jnp.asarray(images)
@@ -262,6 +314,19 @@ def crop_images(
     target_width: int | None = None,
     data_format: str | None = None,
 ) -> jax.Array:
+    """Crop images: for the height and for the width, give exactly two of the two croppings and the target.
+
+    Args:
+        images: One image (rank 3) or a batch of images (rank 4), laid out as ``data_format`` says.
+        top_cropping: Rows removed at the top.
+        left_cropping: Columns removed on the left.
+        bottom_cropping: Rows removed at the bottom.
+        right_cropping: Columns removed on the right.
+        target_height: Height of the output.
+        target_width: Width of the output.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or ``"channels_first"``; ``None``
+            (default) means ``kerax.config.image_data_format()``.
+    """
     who = "crop_images"
     data_format = standardize_data_format(data_format, who)
     images = jnp.asarray(images)
@@ -331,6 +396,19 @@ def affine_transform(
     fill_value: float = 0,
     data_format: str | None = None,
 ) -> jax.Array:
+    """Apply projective transforms to images (rotation, shear, translation, zoom...).
+
+    Args:
+        images: One image (rank 3) or a batch of images (rank 4), laid out as ``data_format`` says.
+        transform: ``(8,)`` or ``(batch, 8)``: ``[a0, a1, a2, b0, b1, b2, c0, c1]``, mapping each output point ``(x,
+            y)`` to the input point ``((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k)`` with ``k = c0 x + c1 y + 1``.
+        interpolation: ``"bilinear"`` (default) or ``"nearest"``.
+        fill_mode: How to fill points outside the image: ``"constant"``, ``"nearest"``, ``"wrap"``, ``"mirror"`` or
+            ``"reflect"``. Default ``"constant"``.
+        fill_value: The value of points outside the image when ``fill_mode`` is ``"constant"`` (default 0).
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or ``"channels_first"``; ``None``
+            (default) means ``kerax.config.image_data_format()``.
+    """
     who = "affine_transform"
     data_format = standardize_data_format(data_format, who)
     order = _check_transform_args(interpolation, fill_mode, who)
@@ -368,6 +446,17 @@ def perspective_transform(
     fill_value: float = 0,
     data_format: str | None = None,
 ) -> jax.Array:
+    """Warp images so the four ``start_points`` move to the four ``end_points``.
+
+    Args:
+        images: One image (rank 3) or a batch of images (rank 4), laid out as ``data_format`` says.
+        start_points: ``(4, 2)`` or ``(batch, 4, 2)``: four ``(x, y)`` points of the input.
+        end_points: Where those points go in the output, the shape of ``start_points``.
+        interpolation: ``"bilinear"`` (default) or ``"nearest"``.
+        fill_value: The value of points outside the image (default 0).
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or ``"channels_first"``; ``None``
+            (default) means ``kerax.config.image_data_format()``.
+    """
     who = "perspective_transform"
     data_format = standardize_data_format(data_format, who)
     order = _check_transform_args(interpolation, "constant", who)
@@ -397,6 +486,17 @@ def perspective_transform(
 def map_coordinates(
     inputs: Any, coordinates: Any, order: int, fill_mode: str = "constant", fill_value: float = 0
 ) -> jax.Array:
+    """Sample ``inputs`` at the given (fractional) coordinates by interpolation.
+
+    Args:
+        inputs: Tensor to sample.
+        coordinates: Tensor ``(inputs.ndim, *output_shape)``: for each output point, its coordinate along each axis of
+            ``inputs``.
+        order: Interpolation order: 0 (nearest) or 1 (linear).
+        fill_mode: How to fill points outside the image: ``"constant"``, ``"nearest"``, ``"wrap"``, ``"mirror"`` or
+            ``"reflect"``. Default ``"constant"``.
+        fill_value: The value of points outside the image when ``fill_mode`` is ``"constant"`` (default 0).
+    """
     who = "map_coordinates"
     inputs, coordinates = jnp.asarray(inputs), jnp.asarray(coordinates)
     if coordinates.ndim < 2:
@@ -420,6 +520,18 @@ def scale_and_translate(
     method: str,
     antialias: bool = True,
 ) -> jax.Array:
+    """Resample images with a scale and a translation (``jax.image.scale_and_translate``).
+
+    Args:
+        images: Input tensor.
+        output_shape: Shape of the output (all axes).
+        scale: One scale factor per axis of ``spatial_dims``.
+        translation: One translation per axis of ``spatial_dims``.
+        spatial_dims: The axes to resample.
+        method: ``"linear"``/``"bilinear"``/``"trilinear"``, ``"cubic"``/``"bicubic"``/``"tricubic"``, ``"lanczos3"`` or
+            ``"lanczos5"``.
+        antialias: Whether to filter when downsampling (default ``True``).
+    """
     _choice(method, SCALE_AND_TRANSLATE_METHODS, "method", "scale_and_translate")
     images, scale, translation = jnp.asarray(images), jnp.asarray(scale), jnp.asarray(translation)
     return jax.image.scale_and_translate(
@@ -452,6 +564,15 @@ def _gaussian_1d(size: int, sigma: Any, dtype: Any) -> jax.Array:
 def gaussian_blur(
     images: Any, kernel_size: Any = (3, 3), sigma: Any = (1.0, 1.0), data_format: str | None = None
 ) -> jax.Array:
+    """Blur images with a Gaussian kernel, channel by channel (zero padding, same size).
+
+    Args:
+        images: One image (rank 3) or a batch of images (rank 4), laid out as ``data_format`` says.
+        kernel_size: Size of the kernel: an int or a pair (default ``(3, 3)``).
+        sigma: Standard deviation of the Gaussian: a float or a pair (default ``(1.0, 1.0)``).
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or ``"channels_first"``; ``None``
+            (default) means ``kerax.config.image_data_format()``.
+    """
     who = "gaussian_blur"
     data_format = standardize_data_format(data_format, who)
     images = jnp.asarray(images)
@@ -484,6 +605,20 @@ def elastic_transform(
     seed: Any = None,
     data_format: str | None = None,
 ) -> jax.Array:
+    """Distort images with a random smooth displacement field (elastic deformation).
+
+    Args:
+        images: One image (rank 3) or a batch of images (rank 4), laid out as ``data_format`` says.
+        alpha: Scale of the displacements (default 20.0).
+        sigma: Standard deviation of the Gaussian that smooths them (default 5.0).
+        interpolation: ``"bilinear"`` (default) or ``"nearest"``.
+        fill_mode: How to fill points outside the image: ``"constant"``, ``"nearest"``, ``"wrap"``, ``"mirror"`` or
+            ``"reflect"``. Default ``"reflect"``.
+        fill_value: The value of points outside the image when ``fill_mode`` is ``"constant"`` (default 0.0).
+        seed: An int, a JAX PRNG key, or ``None`` (default: a key from kerax's global seed).
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or ``"channels_first"``; ``None``
+            (default) means ``kerax.config.image_data_format()``.
+    """
     who = "elastic_transform"
     data_format = standardize_data_format(data_format, who)
     order = _check_transform_args(interpolation, fill_mode, who)
@@ -503,6 +638,13 @@ def elastic_transform(
 
 @op("SobelEdges")
 def sobel_edges(images: Any, data_format: str | None = None) -> jax.Array:
+    """Sobel edge maps of images: vertical and horizontal gradients stacked on a new last axis.
+
+    Args:
+        images: A batch of images (rank 4), laid out as ``data_format`` says.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or ``"channels_first"``; ``None``
+            (default) means ``kerax.config.image_data_format()``.
+    """
     who = "sobel_edges"
     data_format = standardize_data_format(data_format, who)
     images = jnp.asarray(images)
@@ -525,6 +667,19 @@ def ssim(
     k2: float = 0.03,
     data_format: str | None = None,
 ) -> jax.Array:
+    """Structural similarity index between two images or batches of images (one value per image).
+
+    Args:
+        image1: First image (rank 3) or batch of images (rank 4).
+        image2: Second image or batch, the shape of ``image1``.
+        max_val: The dynamic range of the pixel values (default 1.0).
+        filter_size: Size of the Gaussian window (default 11).
+        filter_sigma: Standard deviation of the Gaussian window (default 1.5).
+        k1: Stability constant of the means (default 0.01).
+        k2: Stability constant of the variances (default 0.03).
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or ``"channels_first"``; ``None``
+            (default) means ``kerax.config.image_data_format()``.
+    """
     who = "ssim"
     data_format = standardize_data_format(data_format, who)
     image1, image2 = jnp.asarray(image1), jnp.asarray(image2)
@@ -594,6 +749,17 @@ def extract_patches(
     padding: str = "valid",
     data_format: str | None = None,
 ) -> jax.Array:
+    """Extract patches from images, flattened on the channel axis.
+
+    Args:
+        images: One image (rank 3) or a batch of images (rank 4), laid out as ``data_format`` says.
+        size: Size of the patches: an int (square 2-D patches) or a tuple of 2 ints (or 3, for volumes).
+        strides: Step between patches: an int or one per spatial axis; ``None`` (default) means ``size`` (no overlap).
+        dilation_rate: Spacing between the sampled pixels of a patch: an int or one per spatial axis (default 1).
+        padding: ``"valid"`` (default: only whole patches) or ``"same"`` (zero-pad so every pixel starts one).
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or ``"channels_first"``; ``None``
+            (default) means ``kerax.config.image_data_format()``.
+    """
     who = "extract_patches"
     if not isinstance(size, int):
         if not isinstance(size, tuple | list):
@@ -613,5 +779,16 @@ def extract_patches_3d(
     padding: str = "valid",
     data_format: str | None = None,
 ) -> jax.Array:
+    """Extract patches from volumes, flattened on the channel axis.
+
+    Args:
+        volumes: One volume (rank 4) or a batch of volumes (rank 5), laid out as ``data_format`` says.
+        size: Size of the patches: an int or one per spatial axis.
+        strides: Step between patches: an int or one per spatial axis; ``None`` (default) means ``size`` (no overlap).
+        dilation_rate: Spacing between the sampled pixels of a patch: an int or one per spatial axis (default 1).
+        padding: ``"valid"`` (default: only whole patches) or ``"same"`` (zero-pad so every pixel starts one).
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or ``"channels_first"``; ``None``
+            (default) means ``kerax.config.image_data_format()``.
+    """
     who = "extract_patches_3d"
     return _patches(volumes, spatial_tuple(size, 3, "size", who), strides, dilation_rate, padding, data_format, who)

@@ -155,114 +155,228 @@ def _check_channels(inputs: Any, kernel_channels: int, data_format: str, who: st
 # -- Activations --------------------------------------------------------------------------------------
 @op("Relu")
 def relu(x: Any) -> jax.Array:
+    """Rectified linear unit ``max(x, 0)``, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.relu(jnp.asarray(x))
 
 
 @op("Relu6")
 def relu6(x: Any) -> jax.Array:
+    """Rectified linear unit capped at 6: ``min(max(x, 0), 6)``, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.relu6(jnp.asarray(x))
 
 
 @op("Sigmoid")
 def sigmoid(x: Any) -> jax.Array:
+    """Logistic sigmoid ``1 / (1 + exp(-x))``, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.sigmoid(jnp.asarray(x))
 
 
 @op("SparseSigmoid")
 def sparse_sigmoid(x: Any) -> jax.Array:
+    """Sparse sigmoid: 0 below -1, 1 above 1, ``(x + 1) / 2`` in between, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.sparse_sigmoid(jnp.asarray(x))
 
 
 @op("Tanh")
 def tanh(x: Any) -> jax.Array:
+    """Hyperbolic tangent, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return jnp.tanh(jnp.asarray(x))
 
 
 @op("TanhShrink")
 def tanh_shrink(x: Any) -> jax.Array:
+    """Tanh shrink ``x - tanh(x)``, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     x = jnp.asarray(x)
     return x - jnp.tanh(x)
 
 
 @op("Softplus")
 def softplus(x: Any) -> jax.Array:
+    """Softplus ``log(exp(x) + 1)``, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.softplus(jnp.asarray(x))
 
 
 @op("Softsign")
 def softsign(x: Any) -> jax.Array:
+    """Softsign ``x / (abs(x) + 1)``, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.soft_sign(jnp.asarray(x))
 
 
 @op("SoftShrink")
 def soft_shrink(x: Any, threshold: float = 0.5) -> jax.Array:
+    """Soft shrinkage: ``x`` moved ``threshold`` towards zero, and 0 within ``threshold`` of it.
+
+    Args:
+        x: Input tensor.
+        threshold: Half-width of the interval mapped to zero (default 0.5).
+    """
     x = jnp.asarray(x)
     return jnp.where(x > threshold, x - threshold, jnp.where(x < -threshold, x + threshold, 0.0))
 
 
 @op("SparsePlus")
 def sparse_plus(x: Any) -> jax.Array:
+    """SparsePlus: 0 below -1, ``x`` above 1, ``(x + 1) ** 2 / 4`` in between, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.sparse_plus(jnp.asarray(x))
 
 
 @op("Silu")
 def silu(x: Any) -> jax.Array:
+    """Sigmoid linear unit (swish) ``x * sigmoid(x)``, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.silu(jnp.asarray(x))
 
 
 swish = silu
+"""Alias of ``silu``."""
 
 
 @op("Squareplus")
 def squareplus(x: Any, b: float = 4) -> jax.Array:
+    """Squareplus ``(x + sqrt(x ** 2 + b)) / 2``, element by element.
+
+    Args:
+        x: Input tensor.
+        b: Smoothness of the curve near 0, non-negative (default 4).
+    """
     return jax.nn.squareplus(jnp.asarray(x), b=b)
 
 
 @op("LogSigmoid")
 def log_sigmoid(x: Any) -> jax.Array:
+    """Logarithm of the sigmoid, ``-softplus(-x)``, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.log_sigmoid(jnp.asarray(x))
 
 
 @op("LeakyRelu")
 def leaky_relu(x: Any, negative_slope: float = 0.2) -> jax.Array:
+    """Leaky rectified linear unit: ``x`` for positive values, ``negative_slope * x`` otherwise.
+
+    Args:
+        x: Input tensor.
+        negative_slope: Slope below zero (default 0.2).
+    """
     return jax.nn.leaky_relu(jnp.asarray(x), negative_slope=negative_slope)
 
 
 @op("HardSigmoid")
 def hard_sigmoid(x: Any) -> jax.Array:
+    """Hard sigmoid ``relu6(x + 3) / 6``, a piecewise-linear sigmoid, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.hard_sigmoid(jnp.asarray(x))
 
 
 @op("HardSilu")
 def hard_silu(x: Any) -> jax.Array:
+    """Hard SiLU (hard swish) ``x * relu6(x + 3) / 6``, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.hard_silu(jnp.asarray(x))
 
 
 hard_swish = hard_silu
+"""Alias of ``hard_silu``."""
 
 
 @op("Elu")
 def elu(x: Any, alpha: float = 1.0) -> jax.Array:
+    """Exponential linear unit: ``x`` for positive values, ``alpha * (exp(x) - 1)`` otherwise.
+
+    Args:
+        x: Input tensor.
+        alpha: Scale of the negative part (default 1.0).
+    """
     return jax.nn.elu(jnp.asarray(x), alpha=alpha)
 
 
 @op("Selu")
 def selu(x: Any) -> jax.Array:
+    """Scaled exponential linear unit: ``scale * elu(x, alpha)`` with the fixed self-normalising constants.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.selu(jnp.asarray(x))
 
 
 @op("Gelu")
 def gelu(x: Any, approximate: bool = True) -> jax.Array:
+    """Gaussian error linear unit ``x * P(X <= x)`` for a standard normal ``X``, element by element.
+
+    Args:
+        x: Input tensor.
+        approximate: Whether to use the tanh approximation (default ``True``) instead of the exact erf form.
+    """
     return jax.nn.gelu(jnp.asarray(x), approximate=approximate)
 
 
 @op("Celu")
 def celu(x: Any, alpha: float = 1.0) -> jax.Array:
+    """Continuously differentiable ELU: ``max(x, 0) + min(alpha * (exp(x / alpha) - 1), 0)``.
+
+    Args:
+        x: Input tensor.
+        alpha: Scale of the negative part (default 1.0).
+    """
     return jax.nn.celu(jnp.asarray(x), alpha=alpha)
 
 
 @op("Glu")
 def glu(x: Any, axis: int = -1) -> jax.Array:
+    """Gated linear unit: ``x`` split in halves ``a, b`` along ``axis``, giving ``a * sigmoid(b)``.
+
+    Args:
+        x: Input tensor.
+        axis: The axis to split, whose size must be even (default -1).
+    """
     x = jnp.asarray(x)
     if x.shape[axis] % 2:
         raise ValueError(f"glu: the size of axis {axis} must be even, received x.shape={x.shape}.")
@@ -271,39 +385,80 @@ def glu(x: Any, axis: int = -1) -> jax.Array:
 
 @op("HardTanh")
 def hard_tanh(x: Any) -> jax.Array:
+    """Hard tanh: ``x`` clipped to ``[-1, 1]``, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.hard_tanh(jnp.asarray(x))
 
 
 @op("HardShrink")
 def hard_shrink(x: Any, threshold: float = 0.5) -> jax.Array:
+    """Hard shrinkage: ``x`` where ``abs(x) > threshold``, 0 elsewhere.
+
+    Args:
+        x: Input tensor.
+        threshold: Threshold below which (in absolute value) outputs are set to zero (default 0.5).
+    """
     x = jnp.asarray(x)
     return jnp.where(jnp.abs(x) > threshold, x, 0.0)
 
 
 @op("Threshold")
 def threshold(x: Any, threshold: float, default_value: float) -> jax.Array:
+    """``x`` where ``x > threshold``, ``default_value`` elsewhere.
+
+    Args:
+        x: Input tensor.
+        threshold: The threshold.
+        default_value: The value for elements not above ``threshold``.
+    """
     x = jnp.asarray(x)
     return jnp.where(x > threshold, x, default_value)
 
 
 @op("Mish")
 def mish(x: Any) -> jax.Array:
+    """Mish ``x * tanh(softplus(x))``, element by element.
+
+    Args:
+        x: Input tensor.
+    """
     x = jnp.asarray(x)
     return x * jnp.tanh(jax.nn.softplus(x))
 
 
 @op("Softmax")
 def softmax(x: Any, axis: int | tuple[int, ...] | None = -1) -> jax.Array:
+    """Softmax: ``exp(x)`` normalised to sum to 1 along ``axis``.
+
+    Args:
+        x: Input tensor.
+        axis: The axis or axes to normalise over (default -1); ``None`` normalises over all.
+    """
     return jax.nn.softmax(jnp.asarray(x), axis=axis)
 
 
 @op("LogSoftmax")
 def log_softmax(x: Any, axis: int | tuple[int, ...] | None = -1) -> jax.Array:
+    """Logarithm of the softmax along ``axis``, computed stably.
+
+    Args:
+        x: Input tensor.
+        axis: The axis or axes to normalise over (default -1); ``None`` normalises over all.
+    """
     return jax.nn.log_softmax(jnp.asarray(x), axis=axis)
 
 
 @op("Sparsemax")
 def sparsemax(x: Any, axis: int = -1) -> jax.Array:
+    """Sparsemax: the Euclidean projection of ``x`` onto the probability simplex along ``axis``.
+
+    Args:
+        x: Input tensor.
+        axis: The axis to normalise over (default -1).
+    """
     x = jnp.asarray(x)
     z = jnp.moveaxis(x, axis, -1)
     z_sorted = -jnp.sort(-z, axis=-1)
@@ -340,6 +495,17 @@ def _lowest(dtype: Any) -> Any:
 def max_pool(
     inputs: Any, pool_size: Any, strides: Any = None, padding: str = "valid", data_format: str | None = None
 ) -> jax.Array:
+    """Max pooling: the maximum of each window over the spatial axes.
+
+    Args:
+        inputs: Input tensor of rank 3, 4 or 5: a batch of 1-D, 2-D or 3-D data laid out as ``data_format`` says.
+        pool_size: Size of the pooling window: an int or one per spatial axis.
+        strides: Step of the window: an int or one per spatial axis; ``None`` (default) means ``pool_size``.
+        padding: ``"valid"`` (default: no padding) or ``"same"`` (pad so the output size is the input size over the
+            stride).
+        data_format: ``"channels_last"`` (``(batch, *spatial, channels)``) or ``"channels_first"`` (``(batch, channels,
+            *spatial)``); ``None`` (default) means ``kerax.config.image_data_format()``.
+    """
     who = "max_pool"
     data_format = standardize_data_format(data_format, who)
     padding = standardize_padding(padding, who)
@@ -352,6 +518,17 @@ def max_pool(
 def average_pool(
     inputs: Any, pool_size: Any, strides: Any = None, padding: str = "valid", data_format: str | None = None
 ) -> jax.Array:
+    """Average pooling: the mean of each window over the spatial axes (padding is not counted).
+
+    Args:
+        inputs: Input tensor of rank 3, 4 or 5: a batch of 1-D, 2-D or 3-D data laid out as ``data_format`` says.
+        pool_size: Size of the pooling window: an int or one per spatial axis.
+        strides: Step of the window: an int or one per spatial axis; ``None`` (default) means ``pool_size``.
+        padding: ``"valid"`` (default: no padding) or ``"same"`` (pad so the output size is the input size over the
+            stride).
+        data_format: ``"channels_last"`` (``(batch, *spatial, channels)``) or ``"channels_first"`` (``(batch, channels,
+            *spatial)``); ``None`` (default) means ``kerax.config.image_data_format()``.
+    """
     who = "average_pool"
     data_format = standardize_data_format(data_format, who)
     padding = standardize_padding(padding, who)
@@ -401,11 +578,27 @@ def _adaptive_pool(inputs: Any, output_size: Any, data_format: Any, reduce: str,
 
 @op("AdaptiveMaxPool")
 def adaptive_max_pool(inputs: Any, output_size: Any, data_format: str | None = None) -> jax.Array:
+    """Adaptive max pooling: windows chosen so the spatial output size is ``output_size``.
+
+    Args:
+        inputs: Input tensor of rank 3, 4 or 5: a batch of 1-D, 2-D or 3-D data laid out as ``data_format`` says.
+        output_size: Spatial size of the output: an int or one per spatial axis.
+        data_format: ``"channels_last"`` (``(batch, *spatial, channels)``) or ``"channels_first"`` (``(batch, channels,
+            *spatial)``); ``None`` (default) means ``kerax.config.image_data_format()``.
+    """
     return _adaptive_pool(inputs, output_size, data_format, "max", "adaptive_max_pool")
 
 
 @op("AdaptiveAveragePool")
 def adaptive_average_pool(inputs: Any, output_size: Any, data_format: str | None = None) -> jax.Array:
+    """Adaptive average pooling: windows chosen so the spatial output size is ``output_size``.
+
+    Args:
+        inputs: Input tensor of rank 3, 4 or 5: a batch of 1-D, 2-D or 3-D data laid out as ``data_format`` says.
+        output_size: Spatial size of the output: an int or one per spatial axis.
+        data_format: ``"channels_last"`` (``(batch, *spatial, channels)``) or ``"channels_first"`` (``(batch, channels,
+            *spatial)``); ``None`` (default) means ``kerax.config.image_data_format()``.
+    """
     return _adaptive_pool(inputs, output_size, data_format, "mean", "adaptive_average_pool")
 
 
@@ -419,6 +612,19 @@ def conv(
     data_format: str | None = None,
     dilation_rate: Any = 1,
 ) -> jax.Array:
+    """N-D convolution (1-D, 2-D or 3-D, as ``inputs``' rank says).
+
+    Args:
+        inputs: Input tensor of rank 3, 4 or 5: a batch of 1-D, 2-D or 3-D data laid out as ``data_format`` says.
+        kernel: Kernel of shape ``(*kernel_size, in_channels / groups, out_channels)``; fewer input channels than
+            ``inputs`` have make a grouped convolution.
+        strides: Step of the window along each spatial axis: an int or one per axis (default 1).
+        padding: ``"valid"`` (default: no padding) or ``"same"`` (pad so the output size is the input size over the
+            stride).
+        data_format: ``"channels_last"`` (``(batch, *spatial, channels)``) or ``"channels_first"`` (``(batch, channels,
+            *spatial)``); ``None`` (default) means ``kerax.config.image_data_format()``.
+        dilation_rate: Dilation of the kernel along each spatial axis: an int or one per axis (default 1).
+    """
     who = "conv"
     data_format = standardize_data_format(data_format, who)
     padding = standardize_padding(padding, who)
@@ -457,6 +663,18 @@ def depthwise_conv(
     data_format: str | None = None,
     dilation_rate: Any = 1,
 ) -> jax.Array:
+    """N-D depthwise convolution: each input channel convolved with its own filters.
+
+    Args:
+        inputs: Input tensor of rank 3, 4 or 5: a batch of 1-D, 2-D or 3-D data laid out as ``data_format`` says.
+        kernel: Kernel of shape ``(*kernel_size, in_channels, channel_multiplier)``.
+        strides: Step of the window along each spatial axis: an int or one per axis (default 1).
+        padding: ``"valid"`` (default: no padding) or ``"same"`` (pad so the output size is the input size over the
+            stride).
+        data_format: ``"channels_last"`` (``(batch, *spatial, channels)``) or ``"channels_first"`` (``(batch, channels,
+            *spatial)``); ``None`` (default) means ``kerax.config.image_data_format()``.
+        dilation_rate: Dilation of the kernel along each spatial axis: an int or one per axis (default 1).
+    """
     who = "depthwise_conv"
     data_format = standardize_data_format(data_format, who)
     padding = standardize_padding(padding, who)
@@ -486,6 +704,19 @@ def separable_conv(
     data_format: str | None = None,
     dilation_rate: Any = 1,
 ) -> jax.Array:
+    """N-D separable convolution: a depthwise convolution followed by a 1x1 pointwise one.
+
+    Args:
+        inputs: Input tensor of rank 3, 4 or 5: a batch of 1-D, 2-D or 3-D data laid out as ``data_format`` says.
+        depthwise_kernel: Kernel of shape ``(*kernel_size, in_channels, channel_multiplier)``.
+        pointwise_kernel: Kernel of shape ``(*ones, in_channels * channel_multiplier, out_channels)``.
+        strides: Step of the depthwise window along each spatial axis: an int or one per axis (default 1).
+        padding: ``"valid"`` (default: no padding) or ``"same"`` (pad so the output size is the input size over the
+            stride).
+        data_format: ``"channels_last"`` (``(batch, *spatial, channels)``) or ``"channels_first"`` (``(batch, channels,
+            *spatial)``); ``None`` (default) means ``kerax.config.image_data_format()``.
+        dilation_rate: Dilation of the kernel along each spatial axis: an int or one per axis (default 1).
+    """
     who = "separable_conv"
     data_format = standardize_data_format(data_format, who)
     inputs, depthwise_kernel = jnp.asarray(inputs), jnp.asarray(depthwise_kernel)
@@ -521,6 +752,20 @@ def conv_transpose(
     data_format: str | None = None,
     dilation_rate: Any = 1,
 ) -> jax.Array:
+    """N-D transposed convolution (the gradient of ``conv``, sometimes called deconvolution).
+
+    Args:
+        inputs: Input tensor of rank 3, 4 or 5: a batch of 1-D, 2-D or 3-D data laid out as ``data_format`` says.
+        kernel: Kernel of shape ``(*kernel_size, out_channels, in_channels)``.
+        strides: Step of the window along each spatial axis: an int or one per axis (default 1).
+        padding: ``"valid"`` (default: no padding) or ``"same"`` (pad so the output size is the input size over the
+            stride).
+        output_padding: Extra size added to one side of each spatial output axis: an int or one per axis; ``None``
+            (default) infers it.
+        data_format: ``"channels_last"`` (``(batch, *spatial, channels)``) or ``"channels_first"`` (``(batch, channels,
+            *spatial)``); ``None`` (default) means ``kerax.config.image_data_format()``.
+        dilation_rate: Dilation of the kernel along each spatial axis: an int or one per axis (default 1).
+    """
     who = "conv_transpose"
     data_format = standardize_data_format(data_format, who)
     padding = standardize_padding(padding, who)
@@ -550,6 +795,15 @@ def _no_sparse(sparse: bool, who: str) -> None:
 
 @op("OneHot")
 def one_hot(x: Any, num_classes: int, axis: int = -1, dtype: Any = None, sparse: bool = False) -> jax.Array:
+    """One-hot encoding of integer class indices.
+
+    Args:
+        x: Integer tensor of class indices (out-of-range indices give all zeros).
+        num_classes: Number of classes: the size of the new axis.
+        axis: Where the class axis goes in the result (default -1: last).
+        dtype: Data type of the result; ``None`` (default) means ``floatx()``.
+        sparse: Whether to return a sparse tensor; kerax supports only ``False`` (default).
+    """
     _no_sparse(sparse, "one_hot")
     return jax.nn.one_hot(jnp.asarray(x), num_classes, axis=axis, dtype=dtype or backend.floatx())
 
@@ -564,7 +818,16 @@ def _multi_hot(inputs: Any, num_classes: int, axis: int = -1, dtype: Any = None)
 def multi_hot(
     inputs: Any, num_classes: int | None = None, axis: int = -1, dtype: Any = None, sparse: bool = False, **kwargs: Any
 ) -> Any:
-    """Encode integer labels as multi-hot vectors (one per sample of a batch of label lists)."""
+    """Encode integer labels as multi-hot vectors (one per sample of a batch of label lists).
+
+    Args:
+        inputs: Integer labels: a list of labels, or a batch of them (one row per sample).
+        num_classes: Number of classes: the size of the encoding.
+        axis: Where the class axis goes in the result (default -1: last).
+        dtype: Data type of the result; ``None`` (default) means ``floatx()``.
+        sparse: Whether to return a sparse tensor; kerax supports only ``False`` (default).
+        **kwargs: ``num_tokens``, Keras's older name for ``num_classes``; nothing else.
+    """
     if num_classes is None:
         num_classes = kwargs.pop("num_tokens", None)
     if kwargs:
@@ -594,6 +857,13 @@ def _log_probabilities(output: jax.Array, from_logits: bool, axis: int) -> jax.A
 
 @op("BinaryCrossentropy")
 def binary_crossentropy(target: Any, output: Any, from_logits: bool = False) -> jax.Array:
+    """Binary cross-entropy between targets and predicted probabilities, element by element.
+
+    Args:
+        target: Targets in ``[0, 1]``, the shape of ``output``.
+        output: Predicted probabilities (or logits if ``from_logits``).
+        from_logits: Whether ``output`` holds logits rather than probabilities (default ``False``).
+    """
     target, output = jnp.asarray(target), jnp.asarray(output)
     _same_shapes(target, output, "binary_crossentropy")
     if from_logits:
@@ -605,6 +875,14 @@ def binary_crossentropy(target: Any, output: Any, from_logits: bool = False) -> 
 
 @op("CategoricalCrossentropy")
 def categorical_crossentropy(target: Any, output: Any, from_logits: bool = False, axis: int = -1) -> jax.Array:
+    """Categorical cross-entropy between one-hot (or soft) targets and predictions.
+
+    Args:
+        target: Target probabilities, the shape of ``output``.
+        output: Predicted probabilities (or logits if ``from_logits``), classes along ``axis``.
+        from_logits: Whether ``output`` holds logits rather than probabilities (default ``False``).
+        axis: The class axis (default -1).
+    """
     target, output = jnp.asarray(target), jnp.asarray(output)
     _same_shapes(target, output, "categorical_crossentropy")
     if target.ndim < 1:
@@ -614,6 +892,15 @@ def categorical_crossentropy(target: Any, output: Any, from_logits: bool = False
 
 @op("SparseCategoricalCrossentropy")
 def sparse_categorical_crossentropy(target: Any, output: Any, from_logits: bool = False, axis: int = -1) -> jax.Array:
+    """Categorical cross-entropy between integer class targets and predictions.
+
+    Args:
+        target: Integer class indices, the shape of ``output`` without the class axis (a trailing axis of size 1 is also
+            accepted).
+        output: Predicted probabilities (or logits if ``from_logits``), classes along ``axis``.
+        from_logits: Whether ``output`` holds logits rather than probabilities (default ``False``).
+        axis: The class axis (default -1).
+    """
     who = "sparse_categorical_crossentropy"
     target, output = jnp.asarray(target, dtype="int32"), jnp.asarray(output)
     if output.ndim < 1:
@@ -638,6 +925,15 @@ def _logsumexp3(a: jax.Array, b: jax.Array, c: jax.Array) -> jax.Array:
 
 @op("CTCLoss")
 def ctc_loss(target: Any, output: Any, target_length: Any, output_length: Any, mask_index: int = 0) -> jax.Array:
+    """Connectionist temporal classification (CTC) loss, one value per sequence.
+
+    Args:
+        target: Integer labels, shape ``(batch, max_label_length)``.
+        output: Logits, shape ``(batch, max_time, num_classes)``.
+        target_length: Length of each label sequence, shape ``(batch,)``.
+        output_length: Length of each output sequence, shape ``(batch,)``.
+        mask_index: Index of the blank class (default 0).
+    """
     who = "ctc_loss"
     target = jnp.asarray(target, dtype="int32")
     output = jnp.asarray(output)
@@ -749,6 +1045,17 @@ def ctc_decode(
     merge_repeated: bool = True,
     mask_index: int | None = 0,
 ) -> tuple[jax.Array, jax.Array]:
+    """Decode CTC outputs into label sequences, greedily or by beam search.
+
+    Args:
+        inputs: Logits or probabilities, shape ``(batch, max_time, num_classes)``.
+        sequence_lengths: Length of each sequence, shape ``(batch,)``.
+        strategy: ``"greedy"`` (default) or ``"beam_search"``.
+        beam_width: Number of beams of the beam search (default 100).
+        top_paths: Number of most likely paths to return (default 1; at most ``beam_width``).
+        merge_repeated: Whether greedy decoding merges repeated labels (default ``True``).
+        mask_index: Index of the blank class (default 0); ``None`` means the last class.
+    """
     who = "ctc_decode"
     inputs = jnp.asarray(inputs)
     if inputs.ndim != 3:
@@ -774,6 +1081,14 @@ def _axes_tuple(axes: Any) -> Any:
 
 @op("Moments")
 def moments(x: Any, axes: Any, keepdims: bool = False, synchronized: bool = False) -> tuple[jax.Array, jax.Array]:
+    """Mean and variance of ``x`` over ``axes``.
+
+    Args:
+        x: Input tensor.
+        axes: The axis or axes to reduce over.
+        keepdims: Whether to keep the reduced axes as dimensions of size 1 (default ``False``).
+        synchronized: Whether to synchronise across devices; kerax supports only ``False`` (default).
+    """
     if synchronized:
         raise NotImplementedError("moments: `synchronized=True` is not supported by kerax (single-process JAX).")
     x = jnp.asarray(x)
@@ -795,6 +1110,17 @@ def moments(x: Any, axes: Any, keepdims: bool = False, synchronized: bool = Fals
 def batch_normalization(
     x: Any, mean: Any, variance: Any, axis: int, offset: Any = None, scale: Any = None, epsilon: float = 1e-3
 ) -> jax.Array:
+    """Normalise ``x`` with given statistics: ``(x - mean) / sqrt(variance + epsilon)``, scaled and shifted.
+
+    Args:
+        x: Input tensor.
+        mean: Mean, 1-D of the size of ``x``'s ``axis``.
+        variance: Variance, 1-D of the size of ``x``'s ``axis``.
+        axis: The feature axis of ``x``.
+        offset: Offset added after normalising, like ``mean``; ``None`` (default) adds none.
+        scale: Factor applied after normalising, like ``mean``; ``None`` (default) applies none.
+        epsilon: Small value added to the variance (default 1e-3).
+    """
     x, mean, variance = jnp.asarray(x), jnp.asarray(mean), jnp.asarray(variance)
     expected = (x.shape[axis],)
     for name, value in (("mean", mean), ("variance", variance), ("offset", offset), ("scale", scale)):
@@ -855,7 +1181,16 @@ def _layer_normalization(
 def layer_normalization(
     x: Any, gamma: Any = None, beta: Any = None, axis: Any = -1, epsilon: float | None = None, **kwargs: Any
 ) -> Any:
-    """Normalise ``x`` over ``axis`` to zero mean and unit variance, then scale by ``gamma`` and shift by ``beta``."""
+    """Normalise ``x`` over ``axis`` to zero mean and unit variance, then scale by ``gamma`` and shift by ``beta``.
+
+    Args:
+        x: Input tensor.
+        gamma: Scale, broadcast against the normalised axes; ``None`` (default) scales by 1.
+        beta: Offset, broadcast against the normalised axes; ``None`` (default) shifts by 0.
+        axis: The axis or axes to normalise over (default -1).
+        epsilon: Small value added to the variance; ``None`` (default) means ``kerax.config.epsilon()``.
+        **kwargs: ``rms_scaling`` (deprecated: use ``rms_normalization``); nothing else.
+    """
     rms_scaling = kwargs.pop("rms_scaling", False)
     if kwargs:
         raise TypeError(f"layer_normalization: unexpected keyword arguments {sorted(kwargs)}.")
@@ -870,6 +1205,14 @@ def layer_normalization(
 
 @op("RMSNorm")
 def rms_normalization(x: Any, scale: Any = None, axis: Any = -1, epsilon: float | None = None) -> jax.Array:
+    """Root-mean-square normalisation: ``x / sqrt(mean(x ** 2) + epsilon) * scale``.
+
+    Args:
+        x: Input tensor.
+        scale: Scale, broadcast against ``x``; ``None`` (default) scales by 1.
+        axis: The axis or axes to normalise over (default -1).
+        epsilon: Small value added to the mean square; ``None`` (default) means ``kerax.config.epsilon()``.
+    """
     epsilon = backend.epsilon() if epsilon is None else epsilon
     x = jnp.asarray(x)
     original = x.dtype
@@ -885,6 +1228,14 @@ def rms_normalization(x: Any, scale: Any = None, axis: Any = -1, epsilon: float 
 
 @op("Normalize")
 def normalize(x: Any, axis: Any = -1, order: int = 2, epsilon: float | None = None) -> jax.Array:
+    """``x`` divided by its ``order``-norm along ``axis`` (by ``epsilon`` where the norm is smaller).
+
+    Args:
+        x: Input tensor.
+        axis: The axis or axes of the norm (default -1).
+        order: Order of the norm, a positive int (default 2: Euclidean).
+        epsilon: Lower bound of the norm; ``None`` (default) means ``kerax.config.epsilon()``.
+    """
     if isinstance(order, bool) or not isinstance(order, int) or order < 1:
         raise ValueError(f"normalize: `order` must be an int >= 1, received {order!r}.")
     x = jnp.asarray(x)
@@ -912,6 +1263,24 @@ def dot_product_attention(
     flash_attention: bool | None = None,
     attn_logits_soft_cap: float | None = None,
 ) -> jax.Array:
+    """Scaled dot-product attention: ``softmax(query @ key.T * scale + bias) @ value``, per head.
+
+    Args:
+        query: Queries, shape ``(batch, target_length, num_heads, head_dim)``.
+        key: Keys, shape ``(batch, source_length, num_kv_heads, head_dim)``; ``num_heads`` must be a multiple of
+            ``num_kv_heads``.
+        value: Values, shape ``(batch, source_length, num_kv_heads, value_dim)``.
+        bias: Added to the attention logits, broadcast to ``(batch, num_heads, target_length, source_length)``; ``None``
+            (default) adds none.
+        mask: Boolean mask of the same broadcast shape: ``False`` positions are not attended to; ``None`` (default)
+            masks none.
+        scale: Factor of the logits; ``None`` (default) means ``1 / sqrt(head_dim)``.
+        is_causal: Whether each target position attends only to source positions up to its own (default ``False``).
+        flash_attention: Whether to use cuDNN's flash attention, on a GPU only; ``None`` (default) or ``False`` uses
+            XLA's.
+        attn_logits_soft_cap: Soft cap of the logits, ``cap * tanh(logits / cap)``, on a TPU only; ``None`` (default)
+            caps none.
+    """
     who = "dot_product_attention"
     query, key, value = jnp.asarray(query), jnp.asarray(key), jnp.asarray(value)
     if query.ndim != 4 or key.ndim != 4 or value.ndim != 4:
@@ -975,6 +1344,13 @@ def _soft_capped_attention(
 # -- Miscellaneous ------------------------------------------------------------------------------------
 @op("PSNR")
 def psnr(x1: Any, x2: Any, max_val: Any) -> jax.Array:
+    """Peak signal-to-noise ratio between two tensors, in decibels.
+
+    Args:
+        x1: First tensor (e.g. a batch of images).
+        x2: Second tensor, the shape of ``x1``.
+        max_val: The largest possible value of the signal (e.g. 1.0 or 255).
+    """
     x1, x2 = jnp.asarray(x1), jnp.asarray(x2)
     if x1.shape != x2.shape:
         raise ValueError(f"psnr: `x1` and `x2` must have the same shape, received {x1.shape} and {x2.shape}.")
@@ -985,6 +1361,12 @@ def psnr(x1: Any, x2: Any, max_val: Any) -> jax.Array:
 
 @op("Polar")
 def polar(abs_: Any, angle: Any) -> jax.Array:
+    """Complex numbers from magnitudes and angles: ``abs_ * (cos(angle) + 1j * sin(angle))``.
+
+    Args:
+        abs_: Magnitudes (floats).
+        angle: Angles in radians, the shape of ``abs_``.
+    """
     abs_, angle = jnp.asarray(abs_), jnp.asarray(angle)
     real, imag = abs_ * jnp.cos(angle), abs_ * jnp.sin(angle)
     if real.shape != imag.shape or not jnp.issubdtype(real.dtype, jnp.floating):
@@ -1001,6 +1383,15 @@ def _pair(value: Any, name: str, who: str) -> tuple[int, int]:
 
 @op("Unfold")
 def unfold(x: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> jax.Array:
+    """Sliding local blocks of a batch of images, flattened (PyTorch's ``unfold``).
+
+    Args:
+        x: Images, shape ``(batch, channels, height, width)``.
+        kernel_size: Size of the blocks: an int or a pair.
+        dilation: Spacing between the elements of a block: an int or a pair (default 1).
+        padding: Zero padding on each side of the images: an int or a pair (default 0).
+        stride: Step between blocks: an int or a pair (default 1).
+    """
     who = "unfold"
     x = jnp.asarray(x)
     if x.ndim != 4:
@@ -1021,6 +1412,16 @@ def unfold(x: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride
 
 @op("Fold")
 def fold(x: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> jax.Array:
+    """Sum sliding local blocks back into a batch of images (the inverse layout of ``unfold``).
+
+    Args:
+        x: Blocks, shape ``(batch, channels * kernel_height * kernel_width, num_blocks)``.
+        output_size: Spatial size ``(height, width)`` of the images: an int or a pair.
+        kernel_size: Size of the blocks: an int or a pair.
+        dilation: Spacing between the elements of a block: an int or a pair (default 1).
+        padding: Zero padding on each side of the images: an int or a pair (default 0).
+        stride: Step between blocks: an int or a pair (default 1).
+    """
     who = "fold"
     x = jnp.asarray(x)
     if x.ndim != 3:
@@ -1062,6 +1463,13 @@ def _restore_layout(x: jax.Array, data_format: str) -> jax.Array:
 
 @op("DepthToSpace")
 def depth_to_space(x: Any, block_size: int, data_format: str = "channels_last") -> jax.Array:
+    """Move blocks of channels into spatial blocks: ``(h, w, c)`` becomes ``(h * b, w * b, c / b ** 2)``.
+
+    Args:
+        x: A batch of images (rank 4).
+        block_size: Size ``b`` of the spatial blocks, at least 2; the channels must divide by ``b ** 2``.
+        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+    """
     who = "depth_to_space"
     x, data_format = _block_layout(jnp.asarray(x), block_size, data_format, who)
     n, h, w, c = x.shape
@@ -1078,6 +1486,13 @@ def depth_to_space(x: Any, block_size: int, data_format: str = "channels_last") 
 
 @op("SpaceToDepth")
 def space_to_depth(x: Any, block_size: int, data_format: str = "channels_last") -> jax.Array:
+    """Move spatial blocks into channels: ``(h, w, c)`` becomes ``(h / b, w / b, c * b ** 2)``.
+
+    Args:
+        x: A batch of images (rank 4).
+        block_size: Size ``b`` of the spatial blocks, at least 2; height and width must divide by ``b``.
+        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+    """
     who = "space_to_depth"
     x, data_format = _block_layout(jnp.asarray(x), block_size, data_format, who)
     n, h, w, c = x.shape
