@@ -13,6 +13,8 @@ import os
 
 import jax
 
+from kerax.backend import _config
+
 # Programs that compile faster than this are not worth a disk round trip.
 _MIN_COMPILE_SECONDS = 0.2
 _OFF = frozenset({"0", "false", "off", "no"})
@@ -28,9 +30,7 @@ def compilation_cache_dir() -> str | None:
 def enable_compilation_cache(path: str | None = None) -> str:
     """Cache compiled programs in ``path`` (default ``$KERAX_HOME/jax_cache``); returns the directory."""
     if path is None:
-        from kerax.datasets._files import kerax_home
-
-        path = os.path.join(kerax_home(), "jax_cache")
+        path = os.path.join(_config.kerax_home(), "jax_cache")
     if not isinstance(path, str | os.PathLike) or not str(path):
         raise TypeError(f"enable_compilation_cache: `path` must be a directory path, received {path!r}.")
     path = os.path.abspath(os.fspath(path))

@@ -77,6 +77,15 @@ def standardize_data_format(data_format: str | None) -> str:
     return value
 
 
+def kerax_home() -> str:
+    """Return the kerax home folder: ``$KERAX_HOME`` if set, else ``~/.kerax``.
+
+    Returns:
+        An absolute path (it may not exist yet).
+    """
+    return os.path.abspath(os.path.expanduser(os.environ.get("KERAX_HOME") or os.path.join("~", ".kerax")))
+
+
 def backend() -> str:
     """Return the name of the backend kerax runs on: always ``"jax"``."""
     return "jax"

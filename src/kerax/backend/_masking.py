@@ -13,6 +13,8 @@ from typing import Any
 
 import jax
 
+from kerax.backend._symbolic import SymbolicTensor
+
 _by_id: dict[int, Any] = {}
 
 
@@ -45,8 +47,6 @@ def set_keras_mask(x: Any, mask: Any) -> None:
 
 def is_tensor(x: Any) -> bool:
     """Whether ``x`` can carry a mask as a layer argument: an array, a tracer or a symbolic tensor."""
-    from kerax.backend._symbolic import SymbolicTensor
-
     return isinstance(x, jax.Array | SymbolicTensor) or (hasattr(x, "__array__") and hasattr(x, "shape"))
 
 

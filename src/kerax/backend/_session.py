@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 
 from kerax.backend import _naming, _staging
+
+# What the packages above backend forget too (the global dtype policy); each registers its reset on import.
+_RESETS: list[Callable[[], None]] = []
+
+
+def on_clear_session(reset: Callable[[], None]) -> None:
+    """Have ``clear_session`` call ``reset`` (a package above backend forgetting its session state)."""
+    _RESETS.append(reset)
 
 
 def clear_session(free_memory: bool = True) -> None:
@@ -14,10 +23,9 @@ def clear_session(free_memory: bool = True) -> None:
     buffers that ``fit`` and ``evaluate`` keep for the next call's data are freed; with ``free_memory``
     Python's garbage collector runs as well.
     """
-    from kerax.dtype_policies import _policy
-
     _naming.reset_names()
-    _policy.reset_global_policy()
+    for reset in _RESETS:
+        reset()
     _staging.clear()
     if free_memory:
         gc.collect()

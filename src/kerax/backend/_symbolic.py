@@ -2,21 +2,43 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
 
 from kerax.backend import _dtypes, _naming
 
-if TYPE_CHECKING:
-    from kerax.ops._operation import Node, Operation
+# The ops that the operators record (``x + y`` is ``kerax.ops.add``): kerax.ops, which sits above backend,
+# registers them when it is imported.
+OPERATOR_OPS = (
+    "absolute",
+    "add",
+    "divide",
+    "get_item",
+    "greater",
+    "greater_equal",
+    "less",
+    "less_equal",
+    "matmul",
+    "multiply",
+    "negative",
+    "power",
+    "subtract",
+)
+_operators: dict[str, Callable[..., Any]] = {}
+
+
+def register_operators(ops: dict[str, Callable[..., Any]]) -> None:
+    """Give the symbolic operators their ops (called by ``kerax.ops``)."""
+    _operators.update(ops)
 
 
 class History(NamedTuple):
     """Where a symbolic tensor came from: ``operation._inbound_nodes[node_index].outputs[tensor_index]``."""
 
-    operation: Operation
+    operation: Any  # an ops.Operation (a Layer, an op)
     node_index: int
     tensor_index: int
 
@@ -39,7 +61,7 @@ class SymbolicTensor:
         return len(self.shape)
 
     @property
-    def node(self) -> Node | None:
+    def node(self) -> Any:  # the ops.Node that made it, or None
         if self._keras_history is None:
             return None
         op, node_index, _ = self._keras_history
@@ -70,9 +92,7 @@ class SymbolicTensor:
 
     # Arithmetic records `kerax.ops` nodes, as in Keras.
     def _op(self, name: str, *args: Any) -> Any:
-        from kerax import ops
-
-        return getattr(ops, name)(*args)
+        return _operators[name](*args)
 
     def __add__(self, o: Any) -> Any:
         return self._op("add", self, o)

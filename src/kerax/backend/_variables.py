@@ -15,6 +15,14 @@ from kerax.backend import _autocast, _config, _naming, _scope
 # Bumped whenever any Variable's stored array is replaced: caches of weight values (``predict``'s) are
 # stale from then on.
 _values_version = [0]
+# Turns an initializer's name ("zeros") into the initializer; kerax.initializers, which sits above backend,
+# sets it when it is imported.
+_initializer_by_name: list[Callable[[str], Any]] = []
+
+
+def set_initializer_lookup(lookup: Callable[[str], Any]) -> None:
+    """Let ``Variable(initializer="zeros")`` find initializers by name (called by ``kerax.initializers``)."""
+    _initializer_by_name[:] = [lookup]
 
 
 _AGGREGATIONS = ("none", "mean", "sum", "only_first_replica", None)
@@ -113,9 +121,7 @@ class Variable:
         self.aggregation = aggregation or "none"
         self.synchronization = synchronization or "none"
         if isinstance(initializer, str):
-            from kerax import initializers
-
-            initializer = initializers.get(initializer)
+            initializer = _initializer_by_name[0](initializer)
         if callable(initializer):
             if shape is None:
                 raise ValueError(f"Variable '{name}': a callable initializer needs a `shape`.")

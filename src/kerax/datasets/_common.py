@@ -66,15 +66,3 @@ def check_pairs(source: str, x: np.ndarray, y: np.ndarray, x_ndim: int, y_ndim: 
             f"{source}: expected {x_ndim}-D samples and {y_ndim}-D targets of the same length, received "
             f"shapes {x.shape} and {y.shape}."
         )
-
-
-def image_data_format() -> str:
-    """Return kerax's image data format if the backend defines one, else ``"channels_last"``.
-
-    Returns:
-        ``"channels_last"`` or ``"channels_first"``.
-    """
-    from kerax import backend
-
-    getter = getattr(backend, "image_data_format", None)
-    return getter() if callable(getter) else "channels_last"

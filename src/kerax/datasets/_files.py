@@ -24,6 +24,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from kerax.backend._config import kerax_home
 from kerax.datasets._archive import extract_tar
 from kerax.datasets._errors import DatasetFormatError, DatasetIntegrityError, DatasetUnavailableError
 
@@ -34,15 +35,6 @@ _ORIGIN_OVERRIDES: dict[str, str] = {}
 _TIMEOUT_S: float = 60.0
 _CHUNK = 1 << 20
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-def kerax_home() -> str:
-    """Return the kerax home folder: ``$KERAX_HOME`` if set, else ``~/.kerax``.
-
-    Returns:
-        An absolute path (it may not exist yet).
-    """
-    return os.path.abspath(os.path.expanduser(os.environ.get("KERAX_HOME") or os.path.join("~", ".kerax")))
 
 
 def cache_dir(cache_subdir: str = "datasets") -> str:

@@ -9,8 +9,9 @@ import os
 
 import numpy as np
 
+from kerax import backend
 from kerax.datasets._cifar import batches_dir, load_batch
-from kerax.datasets._common import Split, image_data_format
+from kerax.datasets._common import Split
 
 _ORIGIN = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 _SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"
@@ -38,6 +39,6 @@ def load_data() -> Split:
     y_train = np.concatenate([np.asarray(y, dtype=np.uint8) for _, y in parts]).reshape(-1, 1)
     x_test, labels = load_batch(os.path.join(folder, "test_batch"))
     y_test = np.asarray(labels, dtype=np.uint8).reshape(-1, 1)
-    if image_data_format() == "channels_last":
+    if backend.image_data_format() == "channels_last":
         x_train, x_test = x_train.transpose(0, 2, 3, 1), x_test.transpose(0, 2, 3, 1)
     return (x_train, y_train), (x_test, y_test)

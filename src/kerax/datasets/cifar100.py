@@ -6,8 +6,9 @@ import os
 
 import numpy as np
 
+from kerax import backend
 from kerax.datasets._cifar import batches_dir, load_batch
-from kerax.datasets._common import Split, image_data_format
+from kerax.datasets._common import Split
 
 _ORIGIN = "https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz"
 _SHA256 = "85cd44d02ba6437773c5bbd22e183051d648de2e7d6b014e1ef29b855ba677a7"
@@ -40,6 +41,6 @@ def load_data(label_mode: str = "fine") -> Split:
     x_test, y_test = load_batch(os.path.join(folder, "test"), label_key=f"{label_mode}_labels")
     y_train = np.asarray(y_train, dtype=np.int64).reshape(-1, 1)
     y_test = np.asarray(y_test, dtype=np.int64).reshape(-1, 1)
-    if image_data_format() == "channels_last":
+    if backend.image_data_format() == "channels_last":
         x_train, x_test = x_train.transpose(0, 2, 3, 1), x_test.transpose(0, 2, 3, 1)
     return (x_train, y_train), (x_test, y_test)

@@ -19,6 +19,8 @@ import jax
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
+from kerax.backend._symbolic import SymbolicTensor
+
 _DEVICE_TYPES = ("cpu", "gpu", "tpu")
 
 
@@ -63,8 +65,6 @@ def distribute_tensor(tensor: Any, layout: Any) -> Any:
     Raises:
         TypeError: ``layout`` is neither.
     """
-    from kerax.backend._symbolic import SymbolicTensor
-
     if isinstance(tensor, SymbolicTensor):
         return tensor
     if isinstance(layout, TensorLayout):

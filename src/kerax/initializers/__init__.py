@@ -1,5 +1,6 @@
 """Weight initializers with Keras's names and defaults (``"glorot_uniform"``, ``HeNormal(seed=1)``)."""
 
+from kerax.backend._variables import set_initializer_lookup as _set_initializer_lookup
 from kerax.initializers._initializers import (
     STFT,
     Constant,
@@ -83,3 +84,5 @@ __all__ = [
     "variance_scaling",
     "zeros",
 ]
+
+_set_initializer_lookup(get)  # Variable(initializer="zeros") finds initializers by name here

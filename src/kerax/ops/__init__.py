@@ -6,6 +6,8 @@ image and linear-algebra families are also reachable as ``ops.numpy``, ``ops.nn`
 ``ops.linalg``, as in Keras.
 """
 
+from kerax.backend._symbolic import OPERATOR_OPS as _OPERATOR_OPS
+from kerax.backend._symbolic import register_operators as _register_operators
 from kerax.ops import _core, _image, _linalg, _nn, _numpy
 from kerax.ops._core import *  # noqa: F403
 from kerax.ops._linalg import *  # noqa: F403
@@ -19,3 +21,6 @@ __all__ = sorted({"Node", "Operation", *_core.__all__, *_linalg.__all__, *_nn.__
 from kerax.ops import image, linalg, nn, numpy  # noqa: E402, F401
 
 del _core, _image, _linalg, _nn, _numpy
+
+# Operators on symbolic tensors (``x + y``, ``x[0]``) record these ops.
+_register_operators({name: globals()[name] for name in _OPERATOR_OPS})
