@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from kerax.backend import _random
+from kerax.trainers._py_dataset import PyDataset, check_reading_options
 
 
 def _as_array(x: Any, what: str, text: bool = False) -> np.ndarray:
@@ -179,8 +180,6 @@ def is_grain_dataset(x: Any) -> bool:
 
 
 def _is_py_dataset(x: Any) -> bool:
-    from kerax.utils._py_dataset import PyDataset  # imported here: kerax.utils imports this module
-
     return isinstance(x, PyDataset)
 
 
@@ -441,8 +440,6 @@ class BatchStream:
         self.ahead = 2
         self.shuffle = False
         if self.indexed:
-            from kerax.utils._py_dataset import check_reading_options
-
             self.num_batches = _count_batches(data, what)
             workers = getattr(data, "workers", 1)
             max_queue_size = getattr(data, "max_queue_size", 10)

@@ -17,6 +17,7 @@ from kerax.saving._registry import (
 )
 from kerax.saving._serialize import deserialize_keras_object, serialize_keras_object
 from kerax.trainers._data import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from kerax.trainers._py_dataset import PyDataset, Sequence
 from kerax.utils._audio_dataset import audio_dataset_from_directory
 from kerax.utils._config import Config
 from kerax.utils._dataset_utils import split_dataset
@@ -28,7 +29,6 @@ from kerax.utils._image_utils import array_to_img, img_to_array, load_img, save_
 from kerax.utils._numerical import normalize, to_categorical
 from kerax.utils._plot_model import model_to_dot, model_to_graph, plot_model
 from kerax.utils._progbar import Progbar
-from kerax.utils._py_dataset import PyDataset, Sequence
 from kerax.utils._sequences import pad_sequences
 from kerax.utils._session import clear_session, set_random_seed
 from kerax.utils._text_dataset import text_dataset_from_directory
