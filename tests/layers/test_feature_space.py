@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -120,3 +121,59 @@ def test_encoded_features_build_a_trainable_model():
     columns = {k: v[:, None] for k, v in data.items()}
     model.fit(columns, np.ones((4, 1)), verbose=0)
     np.testing.assert_allclose(model.predict(columns, verbose=0), head(space(data)), atol=1e-5)
+
+
+KERAS_FILE = os.path.join(os.path.dirname(__file__), os.pardir, "saving", "data", "keras_feature_space.keras")
+
+
+def _assert_case_output(out, case):
+    if case["output_mode"] == "dict":
+        assert list(out) == list(case["output"])
+        for name, expected in case["output"].items():
+            np.testing.assert_allclose(out[name], expected, rtol=1e-5, atol=1e-6, err_msg=name)
+    else:
+        np.testing.assert_allclose(out, case["output"], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("suffix", [".keras", ".kerax"])
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_save_and_load_keep_the_adapted_state(case, suffix, tmp_path):
+    import kerax
+
+    space = make_space(case["output_mode"])
+    space.adapt({k: np.array(v) for k, v in case["data"].items()})
+    path = tmp_path / f"space{suffix}"
+    space.save(path)
+    loaded = kerax.models.load_model(path)  # nothing adapts it again: its state comes from the file
+    assert isinstance(loaded, FeatureSpace) and loaded is not space
+    assert loaded.preprocessors["s_cat"].get_vocabulary() == space.preprocessors["s_cat"].get_vocabulary()
+    np.testing.assert_array_equal(
+        loaded.preprocessors["f_norm"].get_weights()[0], space.preprocessors["f_norm"].get_weights()[0]
+    )
+    _assert_case_output(loaded({k: np.array(v) for k, v in case["query"].items()}), case)
+    # Keras 3 + TensorFlow loads the .keras file and computes the same outputs (checked with
+    # reference/feature_space_files.py check, which needs TensorFlow).
+
+
+def test_loads_a_feature_space_keras_saved():
+    import kerax
+
+    case = next(c for c in CASES if c["name"] == "fs_concat")
+    loaded = kerax.saving.load_model(KERAS_FILE)  # made by reference/feature_space_files.py make
+    assert isinstance(loaded, FeatureSpace)
+    # Keras keeps the adapted vocabularies as asset files and the normalisation statistics as weights.
+    assert loaded.preprocessors["s_cat"].get_vocabulary() == ["[UNK]", "cyan", "green", "red"]
+    assert float(loaded.preprocessors["f_norm"].get_weights()[0][0]) != 0.0
+    _assert_case_output(loaded({k: np.array(v) for k, v in case["query"].items()}), case)
+
+
+def test_save_refuses_a_space_that_is_not_adapted(tmp_path):
+    space = FeatureSpace({"a": "float_normalized"})
+    with pytest.raises(ValueError, match="not adapted"):
+        space.save(tmp_path / "space.keras")
+    assert not (tmp_path / "space.keras").exists()
+    plain = FeatureSpace({"a": "float", "b": FeatureSpace.float_rescaled(scale=2.0)})  # nothing to adapt
+    plain.save(tmp_path / "plain.kerax")
+    import kerax
+
+    np.testing.assert_allclose(kerax.models.load_model(tmp_path / "plain.kerax")({"a": [1.0], "b": [3.0]}), [[1, 6]])

@@ -50,11 +50,17 @@ def as_path(filepath: Any, who: str) -> str:
     return path
 
 
-def _check_model(model: Any, who: str) -> None:
+def _saves_whole(obj: Any) -> bool:
+    """Whether ``obj`` is what a model file holds: a Model, or a ``FeatureSpace`` (which Keras saves alone too)."""
     from kerax.models import Model
+    from kerax.utils._feature_space import FeatureSpace
 
-    if not isinstance(model, Model):
-        raise TypeError(f"{who}: expected a kerax Model, received {type(model).__name__}.")
+    return isinstance(obj, Model | FeatureSpace)
+
+
+def _check_model(model: Any, who: str) -> None:
+    if not _saves_whole(model):
+        raise TypeError(f"{who}: expected a kerax Model or FeatureSpace, received {type(model).__name__}.")
     if not model.built:
         raise ValueError(
             f"{who}: model '{model.name}' is not built yet, so it has no weights to save. Call it on data, "
@@ -77,7 +83,7 @@ def _keras_paths() -> Any:
 # -- saving ----------------------------------------------------------------------------------------------
 def _model_config(model: Any) -> dict[str, Any]:
     config = serialize_keras_object(model)
-    compile_config = model.get_compile_config()
+    compile_config = model.get_compile_config() if hasattr(model, "get_compile_config") else None
     if compile_config is not None:
         config["compile_config"] = serialize_keras_object(compile_config)  # a model's own may hold objects
     return config
@@ -119,7 +125,7 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, **kwargs: Any)
         }
     elif path.endswith(".keras"):
         groups = _keras_paths().keras_h5_groups_of(model)
-        if include_optimizer and model.compiled:
+        if include_optimizer and getattr(model, "compiled", False):
             # Keras 3 refuses a compiled model's file whose optimizer variables are missing.
             model.optimizer.build(model.trainable_weights)
             groups["optimizer/vars"] = [_weights._host(v) for v in model.optimizer.variables]
@@ -299,10 +305,8 @@ def load_model(
         AllocationBudget(BUILD_BYTES_PER_WEIGHT_BYTE * held + BUILD_SLACK_BYTES, f"load_model: {path}", held),
     ):
         model = deserialize_keras_object(config, custom_objects)
-    from kerax.models import Model
-
-    if not isinstance(model, Model):
-        raise ValueError(f"load_model: {path} describes a {type(model).__name__}, not a model.")
+    if not _saves_whole(model):
+        raise ValueError(f"load_model: {path} describes a {type(model).__name__}, not a model or a FeatureSpace.")
     if not model.built:
         raise ValueError(f"load_model: {path}: model '{model.name}' could not be built from its build_config.")
     with _refusing(where):

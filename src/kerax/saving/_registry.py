@@ -37,6 +37,7 @@ _FAMILIES = (
     "metrics",
     "ops",
     "activations",
+    "utils",
 )
 
 
@@ -166,6 +167,7 @@ def _builtin_tables() -> dict[str, dict[str, Any]]:
     from kerax.ops._registry import OP_CLASSES
     from kerax.optimizers import _registry as _optimizers
     from kerax.optimizers import schedules
+    from kerax.utils._feature_space import FeatureSpace
 
     def classes_of(module: Any, base: type) -> dict[str, type]:
         return {
@@ -187,6 +189,7 @@ def _builtin_tables() -> dict[str, dict[str, Any]]:
         "losses": {k: v for k, v in _losses.ALL_OBJECTS.items() if inspect.isclass(v)},
         "metrics": {k: v for k, v in _metrics.ALL_OBJECTS.items() if inspect.isclass(v)},
         "ops": dict(OP_CLASSES),
+        "utils": {"FeatureSpace": FeatureSpace},  # the one object of keras.utils that files hold
     }
     functions = {
         "activations": {name: activations.get(name) for name in activations._activations._BY_NAME},

@@ -492,7 +492,37 @@ class FeatureSpace(Layer):
 
     def build_from_config(self, config: dict[str, Any]) -> None:
         for name, build_config in config.items():
+            if name not in self.features:
+                raise ValueError(
+                    f"FeatureSpace: the build config names feature {name!r}, which is not one of "
+                    f"{sorted(self.features)}."
+                )
             preprocessor = self.features[name].preprocessor
             if not preprocessor.built and build_config:
                 preprocessor.build_from_config(build_config)
-        self._is_adapted = True
+        self._is_adapted = True  # a saved space was adapted: its state comes with the file
+        self.built = True
+
+    def save(self, filepath: Any, overwrite: bool = True) -> None:
+        """Save the adapted space to a ``.keras`` file (Keras 3's format) or a ``.kerax`` file.
+
+        ``kerax.saving.load_model`` (or ``kerax.models.load_model``) brings it back adapted: vocabularies,
+        normalisation statistics, bins and crosses included. Keras 3 loads the ``.keras`` file too.
+
+        Args:
+            filepath: the file to write (atomically); its name ends in ``.keras`` or ``.kerax``.
+            overwrite: whether an existing file may be replaced.
+
+        Raises:
+            ValueError: the space needs ``adapt`` first, or the name has neither suffix.
+            FileExistsError: the file exists and ``overwrite`` is False.
+        """
+        from kerax.saving import save_model
+
+        if not self._is_adapted and self._adaptable():
+            raise ValueError(
+                "FeatureSpace.save: the space is not adapted yet; call `.adapt(data)` first, so that the file holds "
+                "its vocabularies, statistics and bins."
+            )
+        self._build_encoders()
+        save_model(self, filepath, overwrite=overwrite)
