@@ -4,6 +4,8 @@ dropout, argument errors."""
 
 from __future__ import annotations
 
+import json
+
 import jax
 import jax.numpy as jnp
 import keras
@@ -13,6 +15,7 @@ import pytest
 import kerax
 from kerax.layers import Conv2D, Dense, Input
 from kerax.layers import _rnn as rnn
+from kerax.saving._keras_dialect import to_keras
 
 from .harness import random_data, run_layer_test
 
@@ -247,6 +250,32 @@ def test_bidirectional_contract_and_weights():
     lstm = rnn.Bidirectional(rnn.LSTM(3), merge_mode="sum")
     lstm(random_data((2, 4, 2)))
     assert [w.shape for w in lstm.weights] == [(2, 12), (3, 12), (12,)] * 2
+
+
+def test_bidirectional_config_is_keras_s_both_ways():
+    # Keras 3's Bidirectional is a plain Layer (not a Wrapper, no `.layer`): its config holds the forward and
+    # the backward layer as built, and a saved "forward_"/"backward_" name does not get its prefix twice.
+    def names(config):
+        return config["layer"]["config"]["name"], config["backward_layer"]["config"]["name"]
+
+    theirs = keras.layers.Bidirectional(keras.layers.GRU(3, name="gru"), merge_mode="ave", name="bi")
+    assert not isinstance(theirs, keras.layers.Wrapper)
+    config = json.loads(json.dumps(keras.saving.serialize_keras_object(theirs)))
+    ours = kerax.saving.deserialize_keras_object(config)
+    assert not isinstance(ours, kerax.layers.Wrapper)
+    assert (ours.forward_layer.name, ours.backward_layer.name) == ("forward_gru", "backward_gru")
+    assert names(ours.get_config()) == names(config["config"]) == ("forward_gru", "backward_gru")
+    assert ours.backward_layer.go_backwards and not ours.forward_layer.go_backwards
+    again = rnn.Bidirectional.from_config(ours.get_config())
+    assert (again.forward_layer.name, again.backward_layer.name, again.merge_mode) == (
+        "forward_gru",
+        "backward_gru",
+        "ave",
+    )
+    back = keras.saving.deserialize_keras_object(
+        to_keras(json.loads(json.dumps(kerax.saving.serialize_keras_object(ours))))
+    )
+    assert (back.forward_layer.name, back.backward_layer.name) == ("forward_gru", "backward_gru")
 
 
 # -- TimeDistributed ---------------------------------------------------------------------------------

@@ -27,7 +27,9 @@ class Bidirectional(Layer):
     """A bidirectional wrapper for a recurrent layer (an ``RNN``: ``LSTM``, ``GRU``, ``SimpleRNN``, ``RNN(cell)``).
 
     The wrapped layer is copied twice from its config: ``forward_<name>`` and ``backward_<name>`` (with
-    ``go_backwards`` flipped). Weights: the forward layer's, then the backward layer's.
+    ``go_backwards`` flipped). Weights: the forward layer's, then the backward layer's. As in Keras 3, this is
+    a plain ``Layer``, not a ``Wrapper``: the two copies are ``forward_layer`` and ``backward_layer`` (there is
+    no ``layer``), and the config holds both.
 
     Args:
         layer: the recurrent layer to copy.
@@ -68,14 +70,13 @@ class Bidirectional(Layer):
                 f"Bidirectional '{self.name}': `merge_mode` must be one of {list(_MERGE_MODES)}, "
                 f"received {merge_mode!r}."
             )
-        self._layer_config = serialize_layer(layer)
-        self._backward_config = serialize_layer(backward_layer) if backward_layer is not None else None
         forward_config = layer.get_config()
-        forward_config["name"] = "forward_" + layer.name
+        # As in Keras, a name that already has the prefix (a saved forward layer) does not get it twice.
+        forward_config["name"] = "forward_" + layer.name.removeprefix("forward_")
         forward = _copy(layer, forward_config)
         if backward_layer is None:
             backward_config = layer.get_config()
-            backward_config["name"] = "backward_" + layer.name
+            backward_config["name"] = "backward_" + layer.name.removeprefix("backward_")
             backward_config["go_backwards"] = not layer.go_backwards
             backward = _copy(layer, backward_config)
         else:
@@ -162,7 +163,10 @@ class Bidirectional(Layer):
         return masks if len(masks) > 1 else masks[0]
 
     def get_config(self) -> dict[str, Any]:
-        config = {**super().get_config(), "layer": self._layer_config, "merge_mode": self.merge_mode}
-        if self._backward_config is not None:
-            config["backward_layer"] = self._backward_config
-        return config
+        """Keras's config: the forward and the backward layer as they are (so names and directions survive)."""
+        return {
+            **super().get_config(),
+            "merge_mode": self.merge_mode,
+            "layer": serialize_layer(self.forward_layer),
+            "backward_layer": serialize_layer(self.backward_layer),
+        }
