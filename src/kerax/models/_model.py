@@ -21,6 +21,7 @@ from kerax.layers import _layer
 from kerax.layers._context import current_training
 from kerax.layers._layer import Layer
 from kerax.models._graph import GraphMap, map_graph
+from kerax.models._summary import print_summary
 from kerax.ops._operation import infer_output_spec
 from kerax.trainers._trainer import Trainer
 
@@ -270,8 +271,6 @@ class Model(Trainer, Layer):
         layer_range: Any = None,
     ) -> None:
         """Print a table of the model's layers, output shapes and parameter counts (Keras 3's layout)."""
-        from kerax.utils._summary import print_summary
-
         print_summary(
             self,
             line_length=line_length,

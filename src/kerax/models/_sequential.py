@@ -27,6 +27,7 @@ class Sequential(Model):
     """
 
     _masks_from_call = True
+    _summary_skips_inputs = True
 
     @property
     def input_dtype(self) -> str:

@@ -6,11 +6,11 @@ import os
 from typing import Any
 
 from kerax.backend._symbolic import SymbolicTensor
+from kerax.models._summary import _graph_of, _shape_str
 from kerax.utils._plot import PlotEdge, PlotGraph, PlotNode, render, render_png_bytes
 from kerax.utils._plot._dot import to_dot
 from kerax.utils._plot._layout import check_options, compute_layout
 from kerax.utils._plot._svg import to_svg
-from kerax.utils._summary import _graph_of, _shape_str
 
 
 class PlotImage:

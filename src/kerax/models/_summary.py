@@ -129,10 +129,8 @@ def summary_text(
     layer_range: Any = None,
 ) -> str:
     """The summary as a string (what ``summary()`` prints)."""
-    from kerax.models._sequential import Sequential
-
     graph = _graph_of(model)
-    skip_inputs = isinstance(model, Sequential)
+    skip_inputs = getattr(model, "_summary_skips_inputs", False)  # a Sequential lists no Input row, as in Keras
     rows = _rows(model, expand_nested, skip_inputs=skip_inputs)
     if layer_range is not None:
         names = [r.name for r in rows]
@@ -144,7 +142,7 @@ def summary_text(
                 f"received {layer_range!r}."
             ) from e
         rows = rows[start : stop + 1]
-    show_connections = graph is not None and not isinstance(model, Sequential) and not _is_chain(graph)
+    show_connections = graph is not None and not skip_inputs and not _is_chain(graph)
 
     headers = ["Layer (type)", "Output Shape", "Param #"]
     if show_connections:
