@@ -17,7 +17,11 @@ from kerax.ops._registry import FunctionOperation
 
 
 def linear(x: Any) -> Any:
-    """The identity."""
+    """The identity: ``x`` unchanged.
+
+    Args:
+        x: Input tensor.
+    """
     return x
 
 
@@ -26,6 +30,12 @@ def relu(x: Any, negative_slope: float = 0.0, max_value: float | None = None, th
 
     Keras's order of operations: keep values above ``threshold`` (``max(x, 0)`` when it is 0), clip to
     ``[0, max_value]``, then subtract ``negative_slope * max(threshold - x, 0)``.
+
+    Args:
+        x: Input tensor.
+        negative_slope: Slope below ``threshold`` (default 0.0).
+        max_value: Largest output value; ``None`` (default) sets no cap.
+        threshold: Values at or below it are zeroed (before the slope is applied; default 0.0).
     """
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return ops.relu(x)
@@ -40,73 +50,159 @@ def relu(x: Any, negative_slope: float = 0.0, max_value: float | None = None, th
 
 
 def relu6(x: Any) -> Any:
+    """Rectified linear unit capped at 6: ``min(max(x, 0), 6)``.
+
+    Args:
+        x: Input tensor.
+    """
     return ops.relu6(x)
 
 
 def sigmoid(x: Any) -> Any:
+    """Logistic sigmoid ``1 / (1 + exp(-x))``.
+
+    Args:
+        x: Input tensor.
+    """
     return ops.sigmoid(x)
 
 
 def tanh(x: Any) -> Any:
+    """Hyperbolic tangent.
+
+    Args:
+        x: Input tensor.
+    """
     return ops.tanh(x)
 
 
 def softmax(x: Any, axis: int = -1) -> Any:
+    """Softmax: ``exp(x)`` normalised to sum to 1 along ``axis``.
+
+    Args:
+        x: Input tensor.
+        axis: The axis or axes to normalise over (default -1).
+    """
     return ops.softmax(x, axis=axis)
 
 
 def log_softmax(x: Any, axis: int = -1) -> Any:
+    """Logarithm of the softmax along ``axis``, computed stably.
+
+    Args:
+        x: Input tensor.
+        axis: The axis or axes to normalise over (default -1).
+    """
     return ops.log_softmax(x, axis=axis)
 
 
 def gelu(x: Any, approximate: bool = False) -> Any:
-    """Gaussian error linear unit; exact by default, as ``keras.activations.gelu``."""
+    """Gaussian error linear unit; exact by default, as ``keras.activations.gelu``.
+
+    Args:
+        x: Input tensor.
+        approximate: Whether to use the tanh approximation (default ``False``: the exact erf form).
+    """
     return ops.gelu(x, approximate=approximate)
 
 
 def elu(x: Any, alpha: float = 1.0) -> Any:
+    """Exponential linear unit: ``x`` above 0, ``alpha * (exp(x) - 1)`` below.
+
+    Args:
+        x: Input tensor.
+        alpha: Scale of the negative part (default 1.0).
+    """
     return ops.elu(x, alpha=alpha)
 
 
 def selu(x: Any) -> Any:
+    """Scaled exponential linear unit: ``scale * elu(x, alpha)`` with the fixed self-normalising constants.
+
+    Args:
+        x: Input tensor.
+    """
     return ops.selu(x)
 
 
 def softplus(x: Any) -> Any:
+    """Softplus ``log(exp(x) + 1)``.
+
+    Args:
+        x: Input tensor.
+    """
     return ops.softplus(x)
 
 
 def softsign(x: Any) -> Any:
+    """Softsign ``x / (abs(x) + 1)``.
+
+    Args:
+        x: Input tensor.
+    """
     return ops.softsign(x)
 
 
 def silu(x: Any) -> Any:
+    """Sigmoid linear unit (swish) ``x * sigmoid(x)``.
+
+    Args:
+        x: Input tensor.
+    """
     return ops.silu(x)
 
 
 swish = silu
+"""Alias of ``silu``."""
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.2) -> Any:
+    """Leaky rectified linear unit: ``x`` above 0, ``negative_slope * x`` below.
+
+    Args:
+        x: Input tensor.
+        negative_slope: Slope below zero (default 0.2).
+    """
     return ops.leaky_relu(x, negative_slope=negative_slope)
 
 
 def exponential(x: Any) -> Any:
+    """Exponential ``exp(x)``.
+
+    Args:
+        x: Input tensor.
+    """
     return ops.exp(x)
 
 
 def hard_sigmoid(x: Any) -> Any:
+    """Hard sigmoid ``relu6(x + 3) / 6``, a piecewise-linear sigmoid.
+
+    Args:
+        x: Input tensor.
+    """
     return ops.hard_sigmoid(x)
 
 
 def hard_silu(x: Any) -> Any:
+    """Hard SiLU (hard swish) ``x * relu6(x + 3) / 6``.
+
+    Args:
+        x: Input tensor.
+    """
     return ops.hard_silu(x)
 
 
 hard_swish = hard_silu
+"""Alias of ``hard_silu``."""
 
 
 def mish(x: Any) -> Any:
+    """Mish ``x * tanh(softplus(x))``.
+
+    Args:
+        x: Input tensor.
+    """
     return ops.mish(x)
 
 
@@ -130,31 +226,54 @@ def _array_activation(class_name: str) -> Callable[[Callable[..., Any]], Callabl
 
 @_array_activation("Celu")
 def celu(x: Any, alpha: float = 1.0) -> Any:
-    """Continuously differentiable ELU: ``x`` above 0, ``alpha * (exp(x / alpha) - 1)`` below."""
+    """Continuously differentiable ELU: ``x`` above 0, ``alpha * (exp(x / alpha) - 1)`` below.
+
+    Args:
+        x: Input tensor.
+        alpha: Scale of the negative part (default 1.0).
+    """
     return jax.nn.celu(x, alpha=alpha)
 
 
 @_array_activation("Glu")
 def glu(x: Any, axis: int = -1) -> Any:
-    """Gated linear unit: the first half of ``axis`` times the sigmoid of the second half."""
+    """Gated linear unit: the first half of ``axis`` times the sigmoid of the second half.
+
+    Args:
+        x: Input tensor.
+        axis: The axis to split in halves; its size must be even (default -1).
+    """
     return jax.nn.glu(x, axis=axis)
 
 
 @_array_activation("HardTanh")
 def hard_tanh(x: Any) -> Any:
-    """``x`` clipped to ``[-1, 1]``."""
+    """``x`` clipped to ``[-1, 1]``.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.hard_tanh(x)
 
 
 @_array_activation("LogSigmoid")
 def log_sigmoid(x: Any) -> Any:
-    """``log(sigmoid(x))``, computed stably as ``-softplus(-x)``."""
+    """``log(sigmoid(x))``, computed stably as ``-softplus(-x)``.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.log_sigmoid(x)
 
 
 @_array_activation("Sparsemax")
 def sparsemax(x: Any, axis: int = -1) -> Any:
-    """The Euclidean projection of ``x`` onto the probability simplex along ``axis`` (sparse softmax)."""
+    """The Euclidean projection of ``x`` onto the probability simplex along ``axis`` (sparse softmax).
+
+    Args:
+        x: Input tensor.
+        axis: The axis to normalise over (default -1).
+    """
     ranked = -jnp.sort(-x, axis=axis)
     cumulative = jnp.cumsum(ranked, axis=axis)
     shape = [1] * x.ndim
@@ -168,43 +287,76 @@ def sparsemax(x: Any, axis: int = -1) -> Any:
 
 @_array_activation("Squareplus")
 def squareplus(x: Any, b: float = 4) -> Any:
-    """``(x + sqrt(x**2 + b)) / 2``, a smooth ReLU."""
+    """``(x + sqrt(x**2 + b)) / 2``, a smooth ReLU.
+
+    Args:
+        x: Input tensor.
+        b: Smoothness of the curve near 0, non-negative (default 4).
+    """
     return jax.nn.squareplus(x, b=b)
 
 
 @_array_activation("Threshold")
 def threshold(x: Any, threshold: float, default_value: float) -> Any:
-    """``x`` where it is above ``threshold``, else ``default_value``."""
+    """``x`` where it is above ``threshold``, else ``default_value``.
+
+    Args:
+        x: Input tensor.
+        threshold: The threshold.
+        default_value: The value for elements not above ``threshold``.
+    """
     return jnp.where(x > threshold, x, default_value)
 
 
 @_array_activation("SparsePlus")
 def sparse_plus(x: Any) -> Any:
-    """0 below -1, ``x`` above 1, ``(x + 1)**2 / 4`` between."""
+    """0 below -1, ``x`` above 1, ``(x + 1)**2 / 4`` between.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.sparse_plus(x)
 
 
 @_array_activation("SparseSigmoid")
 def sparse_sigmoid(x: Any) -> Any:
-    """0 below -1, 1 above 1, ``(x + 1) / 2`` between."""
+    """0 below -1, 1 above 1, ``(x + 1) / 2`` between.
+
+    Args:
+        x: Input tensor.
+    """
     return jax.nn.sparse_sigmoid(x)
 
 
 @_array_activation("SoftShrink")
 def soft_shrink(x: Any, threshold: float = 0.5) -> Any:
-    """``x`` moved ``threshold`` towards 0, and 0 within ``[-threshold, threshold]``."""
+    """``x`` moved ``threshold`` towards 0, and 0 within ``[-threshold, threshold]``.
+
+    Args:
+        x: Input tensor.
+        threshold: Half-width of the interval mapped to zero (default 0.5).
+    """
     return jnp.where(x > threshold, x - threshold, jnp.where(x < -threshold, x + threshold, 0.0))
 
 
 @_array_activation("HardShrink")
 def hard_shrink(x: Any, threshold: float = 0.5) -> Any:
-    """``x`` where ``|x| > threshold``, else 0."""
+    """``x`` where ``|x| > threshold``, else 0.
+
+    Args:
+        x: Input tensor.
+        threshold: Threshold below which (in absolute value) outputs are zero (default 0.5).
+    """
     return jnp.where(jnp.abs(x) > threshold, x, 0.0)
 
 
 @_array_activation("TanhShrink")
 def tanh_shrink(x: Any) -> Any:
-    """``x - tanh(x)``."""
+    """``x - tanh(x)``.
+
+    Args:
+        x: Input tensor.
+    """
     return x - jnp.tanh(x)
 
 
@@ -247,7 +399,11 @@ _BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
 
 
 def serialize(activation: Callable[..., Any]) -> str:
-    """The name under which ``get`` finds ``activation`` (``"package>name"`` for a registered function)."""
+    """The name under which ``get`` finds ``activation`` (``"package>name"`` for a registered function).
+
+    Args:
+        activation: An activation function.
+    """
     for name, fn in _BY_NAME.items():
         if fn is activation:
             return name
@@ -263,11 +419,20 @@ def serialize(activation: Callable[..., Any]) -> str:
 
 
 def deserialize(name: str) -> Callable[..., Any]:
+    """The activation function a serialized name stands for (as ``get``).
+
+    Args:
+        name: A name such as ``"relu"``, or a registered ``"package>name"``.
+    """
     return get(name)
 
 
 def get(identifier: Any) -> Callable[..., Any]:
-    """An activation function from a name (``"relu"``), a function, or ``None`` (linear)."""
+    """An activation function from a name (``"relu"``), a function, or ``None`` (linear).
+
+    Args:
+        identifier: A name (``"relu"``), a serialized config dict, a callable (returned as is), or ``None``.
+    """
     if identifier is None:
         return linear
     if isinstance(identifier, dict):

@@ -57,7 +57,11 @@ class NonNeg(Constraint):
 
 
 class UnitNorm(Constraint):
-    """Rescales weight vectors along ``axis`` to unit norm."""
+    """Constraint rescaling weight vectors along ``axis`` to unit norm.
+
+    Args:
+        axis: The axis (or axes) along which norms are taken (default 0: a Dense kernel's input weights).
+    """
 
     def __init__(self, axis: Any = 0) -> None:
         self.axis = axis
@@ -70,7 +74,15 @@ class UnitNorm(Constraint):
 
 
 class MinMaxNorm(Constraint):
-    """Moves norms along ``axis`` into ``[min_value, max_value]`` at the given ``rate``."""
+    """Constraint moving the norms of weight vectors along ``axis`` into ``[min_value, max_value]``.
+
+    Args:
+        min_value: Smallest norm allowed (default 0.0).
+        max_value: Largest norm allowed (default 1.0).
+        rate: How far to move each step: 1.0 (default) clips exactly, smaller values move part of the way (``rate *
+            clipped + (1 - rate) * norm``).
+        axis: The axis (or axes) along which norms are taken (default 0).
+    """
 
     def __init__(self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0, axis: Any = 0) -> None:
         if min_value > max_value:
@@ -96,15 +108,29 @@ _ALIASES = {"max_norm": "MaxNorm", "non_neg": "NonNeg", "unit_norm": "UnitNorm",
 
 
 def get(identifier: Any) -> Any:
-    """A constraint from a name (``"non_neg"``), a config dict, an instance or a callable; None stays None."""
+    """A constraint from a name (``"non_neg"``), a config dict, an instance or a callable; None stays None.
+
+    Args:
+        identifier: A name, a config dict, a ``Constraint``, a callable (returned as is), or ``None``.
+    """
     return lookup(identifier, _CLASSES, _ALIASES, "constraint", Constraint)
 
 
 def serialize(constraint: Constraint) -> dict[str, Any]:
+    """The Keras config dict of ``constraint``.
+
+    Args:
+        constraint: A ``Constraint``.
+    """
     return _serialize(constraint, "keras.constraints")
 
 
 def deserialize(config: dict[str, Any]) -> Constraint:
+    """A constraint from a config dict (as ``serialize`` writes it) or a name.
+
+    Args:
+        config: ``{"class_name": ..., "config": {...}}``, or a name such as ``"non_neg"``.
+    """
     return get(config)
 
 

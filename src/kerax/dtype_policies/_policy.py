@@ -121,12 +121,20 @@ def reset_global_policy() -> None:
 
 
 def serialize(policy: DTypePolicy) -> dict[str, Any]:
-    """The Keras 3 config of ``policy``: ``{"module": "keras", "class_name": "DTypePolicy", ...}``."""
+    """The Keras 3 config of ``policy``: ``{"module": "keras", "class_name": "DTypePolicy", ...}``.
+
+    Args:
+        policy: A ``DTypePolicy``.
+    """
     return {"module": "keras", "class_name": "DTypePolicy", "config": policy.get_config(), "registered_name": None}
 
 
 def deserialize(config: dict[str, Any]) -> DTypePolicy:
-    """A policy from :func:`serialize`'s output (module ``"keras"`` or ``"kerax"``)."""
+    """A policy from ``serialize``'s output (module ``"keras"`` or ``"kerax"``).
+
+    Args:
+        config: The config dict, of class ``DTypePolicy``, ``FloatDTypePolicy`` or ``Policy``.
+    """
     class_name = config.get("class_name")
     if class_name not in ("DTypePolicy", "FloatDTypePolicy", "Policy"):
         raise ValueError(f"DTypePolicy: cannot deserialize a {class_name!r} config, received {config!r}.")
@@ -134,7 +142,12 @@ def deserialize(config: dict[str, Any]) -> DTypePolicy:
 
 
 def get(identifier: Any) -> DTypePolicy:
-    """A policy from None (the global policy), a name, a config dict, a dtype, or a ``DTypePolicy``."""
+    """A policy from None (the global policy), a name, a config dict, a dtype, or a ``DTypePolicy``.
+
+    Args:
+        identifier: ``None``, a policy name (``"mixed_float16"``), a config dict, a dtype, or a ``DTypePolicy``
+            (returned as is).
+    """
     if identifier is None:
         return global_policy()
     if isinstance(identifier, DTypePolicy):

@@ -62,7 +62,11 @@ class Ones(Initializer):
 
 
 class Constant(Initializer):
-    """Every entry equal to ``value``."""
+    """Initializer filling every entry with ``value``.
+
+    Args:
+        value: The value (default 0.0).
+    """
 
     def __init__(self, value: float = 0.0) -> None:
         self.value = value
@@ -75,7 +79,13 @@ class Constant(Initializer):
 
 
 class RandomNormal(_Seeded):
-    """Normal with ``mean`` and ``stddev``."""
+    """Initializer drawing from a normal distribution.
+
+    Args:
+        mean: Mean of the distribution (default 0.0).
+        stddev: Standard deviation of the distribution (default 0.05).
+        seed: An int for repeatable draws; ``None`` (default) draws from kerax's global seed (``set_random_seed``).
+    """
 
     def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None) -> None:
         super().__init__(seed)
@@ -89,7 +99,13 @@ class RandomNormal(_Seeded):
 
 
 class RandomUniform(_Seeded):
-    """Uniform on ``[minval, maxval)``."""
+    """Initializer drawing uniformly from ``[minval, maxval)``.
+
+    Args:
+        minval: Lower bound (default -0.05).
+        maxval: Upper bound, excluded (default 0.05).
+        seed: An int for repeatable draws; ``None`` (default) draws from kerax's global seed (``set_random_seed``).
+    """
 
     def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None) -> None:
         super().__init__(seed)
@@ -103,7 +119,13 @@ class RandomUniform(_Seeded):
 
 
 class TruncatedNormal(_Seeded):
-    """Normal truncated at two standard deviations."""
+    """Initializer drawing from a normal distribution truncated at two standard deviations.
+
+    Args:
+        mean: Mean of the distribution (default 0.0).
+        stddev: Standard deviation before truncation (default 0.05).
+        seed: An int for repeatable draws; ``None`` (default) draws from kerax's global seed (``set_random_seed``).
+    """
 
     def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None) -> None:
         super().__init__(seed)
@@ -188,26 +210,110 @@ class VarianceScaling(_Seeded):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
 
 
-def _preset(name: str, scale: float, mode: str, distribution: str, doc: str) -> type[VarianceScaling]:
-    def __init__(self: VarianceScaling, seed: int | None = None) -> None:
-        VarianceScaling.__init__(self, scale=scale, mode=mode, distribution=distribution, seed=seed)
+class _Preset(VarianceScaling):
+    """A ``VarianceScaling`` whose scale, mode and distribution are fixed by the subclass; only ``seed`` is set."""
 
-    def get_config(self: VarianceScaling) -> dict[str, Any]:
+    _settings: tuple[float, str, str]  # (scale, mode, distribution)
+
+    def __init__(self, seed: int | None = None) -> None:
+        scale, mode, distribution = self._settings
+        super().__init__(scale=scale, mode=mode, distribution=distribution, seed=seed)
+
+    def get_config(self) -> dict[str, Any]:
         return {"seed": self.seed}
 
-    return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config, "__doc__": doc})
+
+class GlorotUniform(_Preset):
+    """Glorot (Xavier) uniform initializer: uniform in ``±sqrt(6 / (fan_in + fan_out))``.
+
+    Args:
+        seed: An int for repeatable draws; ``None`` (default) draws from kerax's global seed (``set_random_seed``).
+
+    Example:
+        >>> kerax.initializers.GlorotUniform(seed=1)((3, 4)).shape
+        (3, 4)
+    """
+
+    _settings = (1.0, "fan_avg", "uniform")
 
 
-GlorotUniform = _preset("GlorotUniform", 1.0, "fan_avg", "uniform", "Uniform in ±sqrt(6 / (fan_in + fan_out)).")
-GlorotNormal = _preset("GlorotNormal", 1.0, "fan_avg", "truncated_normal", "Truncated normal, var 2/(in+out).")
-HeUniform = _preset("HeUniform", 2.0, "fan_in", "uniform", "Uniform in ±sqrt(6 / fan_in).")
-HeNormal = _preset("HeNormal", 2.0, "fan_in", "truncated_normal", "Truncated normal, variance 2 / fan_in.")
-LecunUniform = _preset("LecunUniform", 1.0, "fan_in", "uniform", "Uniform in ±sqrt(3 / fan_in).")
-LecunNormal = _preset("LecunNormal", 1.0, "fan_in", "truncated_normal", "Truncated normal, variance 1 / fan_in.")
+class GlorotNormal(_Preset):
+    """Glorot (Xavier) normal initializer: truncated normal with variance ``2 / (fan_in + fan_out)``.
+
+    Args:
+        seed: An int for repeatable draws; ``None`` (default) draws from kerax's global seed (``set_random_seed``).
+
+    Example:
+        >>> kerax.initializers.GlorotNormal(seed=1)((3, 4)).shape
+        (3, 4)
+    """
+
+    _settings = (1.0, "fan_avg", "truncated_normal")
+
+
+class HeUniform(_Preset):
+    """He uniform initializer: uniform in ``±sqrt(6 / fan_in)``.
+
+    Args:
+        seed: An int for repeatable draws; ``None`` (default) draws from kerax's global seed (``set_random_seed``).
+
+    Example:
+        >>> kerax.initializers.HeUniform(seed=1)((3, 4)).shape
+        (3, 4)
+    """
+
+    _settings = (2.0, "fan_in", "uniform")
+
+
+class HeNormal(_Preset):
+    """He normal initializer: truncated normal with variance ``2 / fan_in``.
+
+    Args:
+        seed: An int for repeatable draws; ``None`` (default) draws from kerax's global seed (``set_random_seed``).
+
+    Example:
+        >>> kerax.initializers.HeNormal(seed=1)((3, 4)).shape
+        (3, 4)
+    """
+
+    _settings = (2.0, "fan_in", "truncated_normal")
+
+
+class LecunUniform(_Preset):
+    """LeCun uniform initializer: uniform in ``±sqrt(3 / fan_in)``.
+
+    Args:
+        seed: An int for repeatable draws; ``None`` (default) draws from kerax's global seed (``set_random_seed``).
+
+    Example:
+        >>> kerax.initializers.LecunUniform(seed=1)((3, 4)).shape
+        (3, 4)
+    """
+
+    _settings = (1.0, "fan_in", "uniform")
+
+
+class LecunNormal(_Preset):
+    """LeCun normal initializer: truncated normal with variance ``1 / fan_in``.
+
+    Args:
+        seed: An int for repeatable draws; ``None`` (default) draws from kerax's global seed (``set_random_seed``).
+
+    Example:
+        >>> kerax.initializers.LecunNormal(seed=1)((3, 4)).shape
+        (3, 4)
+    """
+
+    _settings = (1.0, "fan_in", "truncated_normal")
 
 
 class Orthogonal(_Seeded):
-    """A (semi-)orthogonal matrix times ``gain``."""
+    """Initializer drawing a random (semi-)orthogonal matrix, times ``gain``.
+
+    Args:
+        gain: Factor applied to the matrix (default 1.0).
+        seed: An int for repeatable draws; ``None`` (default) draws from kerax's global seed (``set_random_seed``).
+    """
 
     def __init__(self, gain: float = 1.0, seed: int | None = None) -> None:
         super().__init__(seed)
@@ -228,7 +334,11 @@ class Orthogonal(_Seeded):
 
 
 class Identity(Initializer):
-    """The identity matrix times ``gain`` (2-D shapes only)."""
+    """Initializer giving the identity matrix times ``gain`` (2-D shapes only).
+
+    Args:
+        gain: Factor applied to the matrix (default 1.0).
+    """
 
     def __init__(self, gain: float = 1.0) -> None:
         self.gain = gain
@@ -356,6 +466,11 @@ zeros = Zeros
 
 
 def serialize(initializer: Initializer) -> dict[str, Any]:
+    """The Keras config dict of ``initializer``.
+
+    Args:
+        initializer: An ``Initializer``.
+    """
     return {
         "module": "keras.initializers",
         "class_name": type(initializer).__name__,
@@ -365,6 +480,11 @@ def serialize(initializer: Initializer) -> dict[str, Any]:
 
 
 def deserialize(config: dict[str, Any]) -> Initializer:
+    """An initializer from a config dict (as ``serialize`` writes it).
+
+    Args:
+        config: ``{"class_name": ..., "config": {...}}``; registered custom classes are found by their registered name.
+    """
     name = config.get("class_name")
     if name not in _CLASSES:
         return registered_from_config(config, "initializer", _CLASSES)
@@ -372,7 +492,11 @@ def deserialize(config: dict[str, Any]) -> Initializer:
 
 
 def get(identifier: Any) -> Any:
-    """An initializer from a name (``"he_normal"``, ``"HeNormal"``), a config dict, an instance or a callable."""
+    """An initializer from a name (``"he_normal"``, ``"HeNormal"``), a config dict, an instance or a callable.
+
+    Args:
+        identifier: A name, a config dict, an ``Initializer``, or a callable (returned as is).
+    """
     if isinstance(identifier, Initializer) or (callable(identifier) and not isinstance(identifier, type)):
         return identifier
     if isinstance(identifier, dict):

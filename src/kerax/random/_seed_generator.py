@@ -25,6 +25,7 @@ class SeedGenerator:
     Args:
         seed: an int; default a number drawn from Python's ``random`` (which ``set_random_seed`` seeds).
         name: the generator's name (default ``seed_generator``, ``seed_generator_1``...).
+        **kwargs: ``backend``, accepted for Keras compatibility and ignored; any other keyword raises a ValueError.
     """
 
     def __init__(self, seed: int | None = None, name: str | None = None, **kwargs: Any) -> None:

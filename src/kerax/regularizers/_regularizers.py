@@ -57,7 +57,11 @@ class L1L2(Regularizer):
 
 
 class L1(L1L2):
-    """``l1 * sum(|x|)`` (default factor 0.01)."""
+    """Regularizer adding ``l1 * sum(abs(x))`` to the loss.
+
+    Args:
+        l1: The L1 factor, non-negative (default 0.01).
+    """
 
     def __init__(self, l1: float = 0.01) -> None:
         super().__init__(l1=l1)
@@ -67,7 +71,11 @@ class L1(L1L2):
 
 
 class L2(L1L2):
-    """``l2 * sum(x**2)`` (default factor 0.01)."""
+    """Regularizer adding ``l2 * sum(x ** 2)`` to the loss.
+
+    Args:
+        l2: The L2 factor, non-negative (default 0.01).
+    """
 
     def __init__(self, l2: float = 0.01) -> None:
         super().__init__(l2=l2)
@@ -116,15 +124,29 @@ _ALIASES = {"l1": "L1", "l2": "L2", "l1_l2": "L1L2", "orthogonal_regularizer": "
 
 
 def get(identifier: Any) -> Any:
-    """A regularizer from a name (``"l2"``), a config dict, an instance or a callable; None stays None."""
+    """A regularizer from a name (``"l2"``), a config dict, an instance or a callable; None stays None.
+
+    Args:
+        identifier: A name, a config dict, a ``Regularizer``, a callable (returned as is), or ``None``.
+    """
     return lookup(identifier, _CLASSES, _ALIASES, "regularizer", Regularizer)
 
 
 def serialize(regularizer: Regularizer) -> dict[str, Any]:
+    """The Keras config dict of ``regularizer``.
+
+    Args:
+        regularizer: A ``Regularizer``.
+    """
     return _serialize(regularizer, "keras.regularizers")
 
 
 def deserialize(config: dict[str, Any]) -> Regularizer:
+    """A regularizer from a config dict (as ``serialize`` writes it) or a name.
+
+    Args:
+        config: ``{"class_name": ..., "config": {...}}``, or a name such as ``"l2"``.
+    """
     return get(config)
 
 

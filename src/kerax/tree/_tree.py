@@ -106,12 +106,20 @@ def _matching_children(reference: Any, other: Any, none_is_leaf: bool = True) ->
 
 
 def is_nested(structure: Any) -> bool:
-    """Whether ``structure`` is a node (a list, tuple, namedtuple, dict, deque...), not a leaf."""
+    """Whether ``structure`` is a node (a list, tuple, namedtuple, dict, deque...), not a leaf.
+
+    Args:
+        structure: Any object.
+    """
     return _is_node(structure)
 
 
 def flatten_with_path(structure: Any) -> list[tuple[tuple[Any, ...], Any]]:
-    """``(path, leaf)`` pairs in flattening order; a path is the tuple of indices and dict keys to the leaf."""
+    """``(path, leaf)`` pairs in flattening order; a path is the tuple of indices and dict keys to the leaf.
+
+    Args:
+        structure: A nested structure: lists, tuples, namedtuples, dicts and other containers, with leaves.
+    """
     out: list[tuple[tuple[Any, ...], Any]] = []
 
     def visit(x: Any, path: tuple[Any, ...]) -> None:
@@ -126,7 +134,11 @@ def flatten_with_path(structure: Any) -> list[tuple[tuple[Any, ...], Any]]:
 
 
 def flatten(structure: Any) -> list[Any]:
-    """The leaves of ``structure`` in order (dict values by sorted key); a leaf gives ``[leaf]``."""
+    """The leaves of ``structure`` in order (dict values by sorted key); a leaf gives ``[leaf]``.
+
+    Args:
+        structure: A nested structure: lists, tuples, namedtuples, dicts and other containers, with leaves.
+    """
     return [leaf for _, leaf in flatten_with_path(structure)]
 
 
@@ -137,7 +149,12 @@ def _leaf_count(structure: Any) -> int:
 
 
 def pack_sequence_as(structure: Any, flat_sequence: Any) -> Any:
-    """Fill ``structure``'s shape with the leaves of ``flat_sequence``, in ``flatten`` order."""
+    """Fill ``structure``'s shape with the leaves of ``flat_sequence``, in ``flatten`` order.
+
+    Args:
+        structure: The structure to fill.
+        flat_sequence: The leaves, as many as ``structure`` has, in ``flatten`` order.
+    """
     leaves = list(flat_sequence)
     expected = _leaf_count(structure)
     if len(leaves) != expected:
@@ -159,6 +176,11 @@ def map_structure(func: Callable[..., Any], *structures: Any, none_is_leaf: bool
     """``func`` applied to the leaves of ``structures`` (same layout), in a structure of that layout.
 
     With ``none_is_leaf=False``, ``None`` entries are kept as ``None`` and not passed to ``func``.
+
+    Args:
+        func: Callable taking one leaf from each structure.
+        *structures: One or more nested structures with the same layout.
+        none_is_leaf: Whether ``None`` entries are leaves passed to ``func`` (default ``True``).
     """
     if not structures:
         raise ValueError("map_structure: provide at least one structure.")
@@ -181,7 +203,13 @@ def map_structure(func: Callable[..., Any], *structures: Any, none_is_leaf: bool
 
 
 def map_structure_up_to(shallow_structure: Any, func: Callable[..., Any], *structures: Any) -> Any:
-    """Like ``map_structure``, but only down to the leaves of ``shallow_structure``: deeper parts go to ``func``."""
+    """Like ``map_structure``, but only down to the leaves of ``shallow_structure``: deeper parts go to ``func``.
+
+    Args:
+        shallow_structure: The structure whose leaves mark where to stop.
+        func: Callable taking one sub-structure from each structure.
+        *structures: Nested structures at least as deep as ``shallow_structure``.
+    """
     if not structures:
         raise ValueError("map_structure_up_to: provide at least one structure.")
 
@@ -196,7 +224,14 @@ def map_structure_up_to(shallow_structure: Any, func: Callable[..., Any], *struc
 
 
 def assert_same_structure(a: Any, b: Any, check_types: bool | None = None) -> None:
-    """Raise ValueError unless ``a`` and ``b`` nest the same way (same node types, keys and lengths)."""
+    """Raise ValueError unless ``a`` and ``b`` nest the same way (same node types, keys and lengths).
+
+    Args:
+        a: A nested structure.
+        b: Another nested structure.
+        check_types: Deprecated and without effect (a DeprecationWarning when given); node types are always compared.
+            Use ``assert_same_paths`` for a looser check.
+    """
     if check_types is not None:
         warnings.warn(
             "assert_same_structure: `check_types` is deprecated and has no effect; use assert_same_paths for a "
@@ -217,7 +252,12 @@ def assert_same_structure(a: Any, b: Any, check_types: bool | None = None) -> No
 
 
 def assert_same_paths(a: Any, b: Any) -> None:
-    """Raise ValueError unless ``a`` and ``b`` have the same leaf paths (node types are not compared)."""
+    """Raise ValueError unless ``a`` and ``b`` have the same leaf paths (node types are not compared).
+
+    Args:
+        a: A nested structure.
+        b: Another nested structure.
+    """
     a_paths = {path for path, _ in flatten_with_path(a)}
     b_paths = {path for path, _ in flatten_with_path(b)}
     if a_paths != b_paths:
@@ -234,6 +274,11 @@ def traverse(func: Callable[[Any], Any], structure: Any, top_down: bool = True) 
 
     ``func`` returning None keeps the sub-structure (top-down: and visits its children); returning
     ``MAP_TO_NONE`` replaces it with None. Top-down, parents are visited before their children.
+
+    Args:
+        func: Callable applied to each sub-structure and leaf.
+        structure: A nested structure: lists, tuples, namedtuples, dicts and other containers, with leaves.
+        top_down: Whether parents are visited before their children (default ``True``).
     """
 
     def children_traversed(x: Any) -> Any:
@@ -255,7 +300,11 @@ def traverse(func: Callable[[Any], Any], structure: Any, top_down: bool = True) 
 
 
 def lists_to_tuples(structure: Any) -> Any:
-    """``structure`` with every list, at any depth, turned into a tuple."""
+    """``structure`` with every list, at any depth, turned into a tuple.
+
+    Args:
+        structure: A nested structure: lists, tuples, namedtuples, dicts and other containers, with leaves.
+    """
     return traverse(lambda x: tuple(x) if isinstance(x, list) else None, structure, top_down=False)
 
 
@@ -264,7 +313,12 @@ def _is_shape(x: Any) -> bool:
 
 
 def map_shape_structure(func: Callable[[Any], Any], structure: Any) -> Any:
-    """``func`` applied to every shape (a list or tuple of ints and None) and other leaf of ``structure``."""
+    """``func`` applied to every shape (a list or tuple of ints and None) and other leaf of ``structure``.
+
+    Args:
+        func: Callable applied to each shape and other leaf.
+        structure: A nested structure whose shapes (lists or tuples of ints and ``None``) are treated as leaves.
+    """
     if _is_shape(structure) or not _is_node(structure):
         return func(structure)
     keys, values = _children(structure)
