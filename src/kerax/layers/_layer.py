@@ -585,6 +585,10 @@ class Layer(Operation):
             x = x.value
         if not isinstance(x, jax.Array) and hasattr(x, "__array__") or isinstance(x, list | float | int):
             x = jnp.asarray(x)
+        return self._cast_input(x)
+
+    def _cast_input(self, x: Any) -> Any:
+        """``x`` in the layer's input dtype when it is floating and ``autocast`` is on, as Keras casts inputs."""
         if (
             self.autocast
             and hasattr(x, "dtype")
@@ -662,6 +666,8 @@ class Layer(Operation):
 
         def run(*a: Any, **k: Any) -> Any:
             previous = k.pop(_PREVIOUS_MASK, None)
+            # The traced first argument is cast as an eager call casts it, so both give the same dtypes.
+            a = (jax.tree_util.tree_map(self._cast_input, a[0]), *a[1:])
             with training_scope(training), self._autocast_scope():
                 out = self.call(*a, **k)
             if not masked:
