@@ -21,24 +21,54 @@ class BatchNormalization(Layer):
     moving statistics. As in Keras 3, a layer with ``trainable = False`` runs in inference mode even when
     called with ``training=True`` (the usual setting when fine-tuning a frozen backbone).
     A ``mask`` (one dimension less than the inputs, e.g. from ``Embedding(mask_zero=True)``) restricts
-    the batch statistics to the unmasked positions.
+    the batch statistics to the unmasked positions. The weights are ``gamma``, ``beta`` (trainable),
+    ``moving_mean`` and ``moving_variance`` (non-trainable), each of shape ``(input_shape[axis],)``, in that
+    order.
 
     Args:
-        axis: the features axis (default -1, the channels of channels-last data).
-        momentum: the moving averages' momentum.
-        epsilon: added to the variance before the square root.
-        center: whether to learn an offset ``beta``.
-        scale: whether to learn a scale ``gamma``.
-        beta_initializer, gamma_initializer, moving_mean_initializer, moving_variance_initializer:
-            initializers of the four weights (defaults zeros, ones, zeros, ones).
+        axis: the features axis, an int (default -1, the channels of channels-last data).
+        momentum: the moving averages' momentum, in ``[0, 1]`` (default 0.99).
+        epsilon: a positive number added to the variance before the square root (default 1e-3).
+        center: whether to learn an offset ``beta`` (default ``True``).
+        scale: whether to learn a scale ``gamma`` (default ``True``).
+        beta_initializer: the initializer of ``beta`` (default ``"zeros"``).
+        gamma_initializer: the initializer of ``gamma`` (default ``"ones"``).
+        moving_mean_initializer: the initializer of ``moving_mean`` (default ``"zeros"``).
+        moving_variance_initializer: the initializer of ``moving_variance`` (default ``"ones"``).
+        beta_regularizer: a regularizer applied to ``beta``, or ``None`` (default).
+        gamma_regularizer: a regularizer applied to ``gamma``, or ``None`` (default).
+        beta_constraint: a constraint applied to ``beta`` after each update, or ``None`` (default).
+        gamma_constraint: a constraint applied to ``gamma`` after each update, or ``None`` (default).
+        renorm: accepted for Keras compatibility; kerax has no batch renormalization, so it must be
+            ``False`` (default).
+        renorm_clipping: accepted for Keras compatibility; must be ``None`` (default).
+        renorm_momentum: accepted for Keras compatibility and kept in the config (default 0.99); unused
+            without ``renorm``.
+        synchronized: accepted for Keras compatibility; must be ``False`` (default), as on Keras's
+            backends other than TensorFlow.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        Any shape -> the same shape; weights ``gamma``, ``beta`` (trainable), ``moving_mean``,
-        ``moving_variance`` (non-trainable), each of shape ``(input_shape[axis],)``, in that order.
+    Call arguments:
+        inputs: the inputs.
+        training: whether to use (and update) the batch statistics.
+        mask: an optional boolean mask with one dimension less than the inputs.
+
+    Input shape:
+        Any shape with a known size on ``axis``.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> BatchNormalization()(jnp.ones((8, 4)), training=True).shape
-        (8, 4)
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.BatchNormalization(momentum=0.5)
+        >>> x = np.array([[0.0, 1.0], [2.0, 3.0]])
+        >>> np.asarray(layer(x, training=True)).round(4)  # (x - mean) / sqrt(variance + epsilon)
+        array([[-0.9995, -0.9995],
+               [ 0.9995,  0.9995]], dtype=float32)
+        >>> np.asarray(layer.moving_mean.value)
+        array([0.5, 1. ], dtype=float32)
     """
 
     supports_masking = True

@@ -18,21 +18,34 @@ class GroupNormalization(Layer):
 
     The mean and variance of a group are taken over its channels and every other non-batch axis; then
     each channel is scaled by ``gamma`` and shifted by ``beta``. ``groups=1`` normalises over all channels
-    together; ``groups=-1`` (one group per channel) is instance normalisation.
+    together; ``groups=-1`` (one group per channel) is instance normalisation. The weights are ``gamma``
+    then ``beta``, each of shape ``(channels,)``.
 
     Args:
-        groups: the number of groups; must divide the number of channels (default 32).
+        groups: the number of groups, which must divide the number of channels, or -1 for one group per
+            channel (default 32).
         axis: the channels axis (default -1).
-        epsilon: added to the variance before the square root.
-        center: whether to learn an offset ``beta``.
-        scale: whether to learn a scale ``gamma``.
-        beta_initializer, gamma_initializer: initializers of the two weights (zeros, ones).
+        epsilon: added to the variance before the square root (default 1e-3).
+        center: whether to learn an offset ``beta`` (default ``True``).
+        scale: whether to learn a scale ``gamma`` (default ``True``).
+        beta_initializer: the initializer of ``beta`` (default ``"zeros"``).
+        gamma_initializer: the initializer of ``gamma`` (default ``"ones"``).
+        beta_regularizer: a regularizer applied to ``beta``, or ``None`` (default).
+        gamma_regularizer: a regularizer applied to ``gamma``, or ``None`` (default).
+        beta_constraint: a constraint applied to ``beta`` after each update, or ``None`` (default).
+        gamma_constraint: a constraint applied to ``gamma`` after each update, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        Any shape -> the same shape; weights ``gamma`` then ``beta``, each of shape ``(channels,)``.
+    Input shape:
+        Any shape with a known size on ``axis``.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> GroupNormalization(groups=2)(jnp.ones((2, 5, 4))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.GroupNormalization(groups=2)(np.ones((2, 5, 4))).shape
         (2, 5, 4)
     """
 

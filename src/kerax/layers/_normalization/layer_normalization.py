@@ -17,24 +17,36 @@ from kerax.layers._normalization._axes import require_known, resolve_axes, valid
 class LayerNormalization(Layer):
     """Normalise every sample to mean 0 and variance 1 over ``axis``, then scale by ``gamma``, shift by ``beta``.
 
-    Unlike ``BatchNormalization`` the statistics are per sample, so training and inference agree.
+    Unlike ``BatchNormalization`` the statistics are per sample, so training and inference agree. The
+    weights are ``gamma`` then ``beta``, each of shape ``tuple(input_shape[a] for a in sorted(axis))``.
 
     Args:
         axis: the axis or list of axes to normalise over (default -1, the features).
-        epsilon: added to the variance before the square root.
-        center: whether to learn an offset ``beta``.
-        scale: whether to learn a scale ``gamma``.
-        beta_initializer, gamma_initializer: initializers of the two weights (zeros, ones).
-        rms_scaling: Keras's deprecated flag: divide by ``sqrt(variance + epsilon)`` without centring and
-            keep only ``gamma`` (Keras warns; prefer an RMS normalisation layer).
+        epsilon: added to the variance before the square root (default 1e-3).
+        center: whether to learn an offset ``beta`` (default ``True``).
+        scale: whether to learn a scale ``gamma`` (default ``True``).
+        beta_initializer: the initializer of ``beta`` (default ``"zeros"``).
+        gamma_initializer: the initializer of ``gamma`` (default ``"ones"``).
+        beta_regularizer: a regularizer applied to ``beta``, or ``None`` (default).
+        gamma_regularizer: a regularizer applied to ``gamma``, or ``None`` (default).
+        beta_constraint: a constraint applied to ``beta`` after each update, or ``None`` (default).
+        gamma_constraint: a constraint applied to ``gamma`` after each update, or ``None`` (default).
+        rms_scaling: Keras's deprecated flag (default ``False``): divide by ``sqrt(variance + epsilon)``
+            without centring and keep only ``gamma`` (Keras warns; prefer ``RMSNormalization``).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        Any shape -> the same shape; weights ``gamma`` then ``beta``, each of shape
-        ``tuple(input_shape[a] for a in sorted(axis))``.
+    Input shape:
+        Any shape with known sizes on ``axis``.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> LayerNormalization()(jnp.ones((2, 4))).shape
-        (2, 4)
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.LayerNormalization()
+        >>> np.asarray(layer(np.array([[1.0, 2.0, 3.0]]))).round(3)
+        array([[-1.224,  0.   ,  1.224]], dtype=float32)
     """
 
     supports_masking = True

@@ -21,18 +21,24 @@ class RMSNormalization(Layer):
     Args:
         axis: the axis or list of axes to normalise over (default -1, the features).
         epsilon: added to the mean square before the square root (default 1e-6).
-        **kwargs: base layer arguments (``name``, ``dtype``, ``trainable``).
+        **kwargs: base layer keyword arguments such as ``name``, ``dtype`` and ``trainable``.
 
     Raises:
         TypeError: if ``axis`` is not an int or a list of ints.
         ValueError: if ``epsilon`` is negative, or an axis is out of range for the input.
 
-    Shapes:
-        Any shape -> the same shape; the weight ``scale`` has shape ``tuple(input_shape[a] for a in axis)``.
+    Input shape:
+        Any shape with known sizes on ``axis``.
+
+    Output shape:
+        The same shape as the input; the weight ``scale`` has shape ``tuple(input_shape[a] for a in axis)``.
 
     Example:
-        >>> RMSNormalization()(jnp.ones((2, 4))).shape
-        (2, 4)
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.RMSNormalization()
+        >>> np.asarray(layer(np.array([[3.0, 4.0]]))).round(3)
+        array([[0.849, 1.131]], dtype=float32)
     """
 
     supports_masking = True

@@ -31,19 +31,27 @@ class SpectralNormalization(Wrapper):
         layer: the layer to wrap; it must have a ``kernel`` (``Dense``, ``Conv2D``...) or an ``embeddings``
             (``Embedding``) weight.
         power_iterations: the number of power-method steps per training call (default 1).
-        **kwargs: base layer arguments (``name``, ``dtype``, ``trainable``).
+        **kwargs: base layer keyword arguments such as ``name``, ``dtype`` and ``trainable``.
 
     Raises:
         ValueError: if ``power_iterations`` is not a positive integer, or the wrapped layer has neither a
             ``kernel`` nor an ``embeddings`` weight.
 
-    Shapes:
-        Those of the wrapped layer; weights: the wrapped layer's, plus ``vector_u`` of shape
+    Input shape:
+        That of the wrapped layer.
+
+    Output shape:
+        That of the wrapped layer. The weights are the wrapped layer's, plus ``vector_u`` of shape
         ``(1, kernel.shape[-1])``.
 
     Example:
-        >>> SpectralNormalization(Dense(4))(jnp.ones((2, 3)), training=True).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.SpectralNormalization(kerax.layers.Dense(4))
+        >>> layer(np.ones((2, 3)), training=True).shape
         (2, 4)
+        >>> sorted(tuple(weight.shape) for weight in layer.weights)
+        [(1, 4), (3, 4), (4,)]
     """
 
     def __init__(self, layer: Any, power_iterations: int = 1, **kwargs: Any) -> None:

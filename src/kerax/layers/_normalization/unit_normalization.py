@@ -18,12 +18,18 @@ class UnitNormalization(Layer):
 
     Args:
         axis: the axis or list of axes whose norm becomes 1 (default -1).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        Any shape -> the same shape; no weights.
+    Input shape:
+        Any shape.
+
+    Output shape:
+        The same shape as the input; the layer has no weights.
 
     Example:
-        >>> UnitNormalization()(jnp.array([[3.0, 4.0]]))
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.UnitNormalization()(np.array([[3.0, 4.0]]))
         Array([[0.6, 0.8]], dtype=float32)
     """
 

@@ -15,20 +15,25 @@ class AdaptiveAveragePooling1D(BaseAdaptivePooling):
 
     Args:
         output_size: an int (used for every spatial axis) or a tuple of 1 int.
-        data_format: ``"channels_last"`` (default: ``kerax.config.image_data_format()``) or
-            ``"channels_first"``.
-        **kwargs: base layer arguments (``name``, ``dtype``, ``trainable``).
+        data_format: ``"channels_last"`` (``(batch, ..., channels)``) or ``"channels_first"``
+            (``(batch, channels, ...)``), or ``None`` (default) for ``kerax.config.image_data_format()``.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
-        TypeError: if ``output_size`` is neither an int nor a tuple of 1.
+        TypeError: if ``output_size`` is neither an int nor a tuple of 1 int.
         ValueError: if a size is not positive, or ``data_format`` is unknown.
 
-    Shapes:
-        ``(batch, steps, channels)`` -> ``(batch, output_length, channels)``
-        (channels first: the channels axis follows the batch).
+    Input shape:
+        ``(batch, steps, channels)``, or ``(batch, channels, steps)`` with
+        ``"channels_first"``.
+
+    Output shape:
+        ``(batch, output_length, channels)``, or channels first likewise.
 
     Example:
-        >>> AdaptiveAveragePooling1D(4)(jnp.ones((2, 10, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.AdaptiveAveragePooling1D(4)(np.ones((2, 10, 3))).shape
         (2, 4, 3)
     """
 

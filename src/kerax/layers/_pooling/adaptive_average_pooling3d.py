@@ -15,20 +15,25 @@ class AdaptiveAveragePooling3D(BaseAdaptivePooling):
 
     Args:
         output_size: an int (used for every spatial axis) or a tuple of 3 ints.
-        data_format: ``"channels_last"`` (default: ``kerax.config.image_data_format()``) or
-            ``"channels_first"``.
-        **kwargs: base layer arguments (``name``, ``dtype``, ``trainable``).
+        data_format: ``"channels_last"`` (``(batch, ..., channels)``) or ``"channels_first"``
+            (``(batch, channels, ...)``), or ``None`` (default) for ``kerax.config.image_data_format()``.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
-        TypeError: if ``output_size`` is neither an int nor a tuple of 3.
+        TypeError: if ``output_size`` is neither an int nor a tuple of 3 ints.
         ValueError: if a size is not positive, or ``data_format`` is unknown.
 
-    Shapes:
-        ``(batch, depth, height, width, channels)`` -> ``(batch, out_depth, out_height, out_width, channels)``
-        (channels first: the channels axis follows the batch).
+    Input shape:
+        ``(batch, depth, height, width, channels)``, or ``(batch, channels, depth, height, width)`` with
+        ``"channels_first"``.
+
+    Output shape:
+        ``(batch, out_depth, out_height, out_width, channels)``, or channels first likewise.
 
     Example:
-        >>> AdaptiveAveragePooling3D(2)(jnp.ones((1, 5, 6, 7, 2))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.AdaptiveAveragePooling3D(2)(np.ones((1, 5, 6, 7, 2))).shape
         (1, 2, 2, 2, 2)
     """
 

@@ -15,20 +15,25 @@ class AdaptiveMaxPooling2D(BaseAdaptivePooling):
 
     Args:
         output_size: an int (used for every spatial axis) or a tuple of 2 ints.
-        data_format: ``"channels_last"`` (default: ``kerax.config.image_data_format()``) or
-            ``"channels_first"``.
-        **kwargs: base layer arguments (``name``, ``dtype``, ``trainable``).
+        data_format: ``"channels_last"`` (``(batch, ..., channels)``) or ``"channels_first"``
+            (``(batch, channels, ...)``), or ``None`` (default) for ``kerax.config.image_data_format()``.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
-        TypeError: if ``output_size`` is neither an int nor a tuple of 2.
+        TypeError: if ``output_size`` is neither an int nor a tuple of 2 ints.
         ValueError: if a size is not positive, or ``data_format`` is unknown.
 
-    Shapes:
-        ``(batch, height, width, channels)`` -> ``(batch, output_height, output_width, channels)``
-        (channels first: the channels axis follows the batch).
+    Input shape:
+        ``(batch, height, width, channels)``, or ``(batch, channels, height, width)`` with
+        ``"channels_first"``.
+
+    Output shape:
+        ``(batch, output_height, output_width, channels)``, or channels first likewise.
 
     Example:
-        >>> AdaptiveMaxPooling2D((3, 4))(jnp.ones((2, 9, 9, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.AdaptiveMaxPooling2D((3, 4))(np.ones((2, 9, 9, 3))).shape
         (2, 3, 4, 3)
     """
 

@@ -10,17 +10,28 @@ from kerax.layers._pooling._base_pooling import BasePooling
 class AveragePooling1D(BasePooling):
     """Average pooling over 1-D temporal windows; with ``"same"`` padding, padded cells are not counted.
 
-    Args:
-        pool_size: an int or a tuple of 1 int (required, as in Keras 3).
-        strides: an int, a tuple of 1 int, or ``None`` (default: ``pool_size``).
-        padding: ``"valid"`` (drop incomplete windows) or ``"same"`` (output size ``ceil(input / stride)``).
-        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+    Also exported as ``AvgPool1D``.
 
-    Shapes:
-        ``(batch, steps, channels)`` -> ``(batch, pooled_steps, channels)``.
+    Args:
+        pool_size: an int or a tuple of 1 int, the window size (required, as in Keras 3).
+        strides: an int, a tuple of 1 int, or ``None`` (default) for ``pool_size``.
+        padding: ``"valid"`` (default: drop incomplete windows) or ``"same"`` (output size
+            ``ceil(input / stride)``).
+        data_format: ``"channels_last"`` (``(batch, ..., channels)``) or ``"channels_first"``
+            (``(batch, channels, ...)``), or ``None`` (default) for ``kerax.config.image_data_format()``.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        ``(batch, steps, channels)``, or ``(batch, channels, steps)`` with
+        ``"channels_first"``.
+
+    Output shape:
+        ``(batch, pooled_steps, channels)``, or channels first likewise.
 
     Example:
-        >>> AveragePooling1D(2)(jnp.ones((2, 10, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.AveragePooling1D(2)(np.ones((2, 10, 3))).shape
         (2, 5, 3)
     """
 

@@ -10,18 +10,29 @@ from kerax.layers._pooling._base_pooling import BasePooling
 class AveragePooling2D(BasePooling):
     """Average pooling over 2-D spatial windows; with ``"same"`` padding, padded cells are not counted.
 
-    Args:
-        pool_size: an int or a tuple ``(height, width)`` (required, as in Keras 3).
-        strides: an int, a tuple of 2 ints, or ``None`` (default: ``pool_size``).
-        padding: ``"valid"`` (drop incomplete windows) or ``"same"`` (output size ``ceil(input / stride)``).
-        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+    Also exported as ``AvgPool2D``.
 
-    Shapes:
-        ``(batch, height, width, channels)`` -> ``(batch, pooled_height, pooled_width, channels)``.
+    Args:
+        pool_size: an int or a tuple ``(height, width)``, the window size (required, as in Keras 3).
+        strides: an int, a tuple of 2 ints, or ``None`` (default) for ``pool_size``.
+        padding: ``"valid"`` (default: drop incomplete windows) or ``"same"`` (output size
+            ``ceil(input / stride)``).
+        data_format: ``"channels_last"`` (``(batch, ..., channels)``) or ``"channels_first"``
+            (``(batch, channels, ...)``), or ``None`` (default) for ``kerax.config.image_data_format()``.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        ``(batch, height, width, channels)``, or ``(batch, channels, height, width)`` with
+        ``"channels_first"``.
+
+    Output shape:
+        ``(batch, pooled_height, pooled_width, channels)``, or channels first likewise.
 
     Example:
-        >>> AveragePooling2D(2)(jnp.ones((2, 28, 28, 3))).shape
-        (2, 14, 14, 3)
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.AveragePooling2D(2)(np.ones((2, 8, 8, 3))).shape
+        (2, 4, 4, 3)
     """
 
     def __init__(

@@ -10,18 +10,29 @@ from kerax.layers._pooling._base_pooling import BasePooling
 class AveragePooling3D(BasePooling):
     """Average pooling over 3-D spatial windows; with ``"same"`` padding, padded cells are not counted.
 
-    Args:
-        pool_size: an int or a tuple of 3 ints (required, as in Keras 3).
-        strides: an int, a tuple of 3 ints, or ``None`` (default: ``pool_size``).
-        padding: ``"valid"`` (drop incomplete windows) or ``"same"`` (output size ``ceil(input / stride)``).
-        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+    Also exported as ``AvgPool3D``.
 
-    Shapes:
-        ``(batch, dim1, dim2, dim3, channels)`` -> ``(batch, pooled1, pooled2, pooled3, channels)``.
+    Args:
+        pool_size: an int or a tuple of 3 ints, the window size (required, as in Keras 3).
+        strides: an int, a tuple of 3 ints, or ``None`` (default) for ``pool_size``.
+        padding: ``"valid"`` (default: drop incomplete windows) or ``"same"`` (output size
+            ``ceil(input / stride)``).
+        data_format: ``"channels_last"`` (``(batch, ..., channels)``) or ``"channels_first"``
+            (``(batch, channels, ...)``), or ``None`` (default) for ``kerax.config.image_data_format()``.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        ``(batch, depth, height, width, channels)``, or ``(batch, channels, depth, height, width)`` with
+        ``"channels_first"``.
+
+    Output shape:
+        ``(batch, pooled_depth, pooled_height, pooled_width, channels)``, or channels first likewise.
 
     Example:
-        >>> AveragePooling3D(2)(jnp.ones((2, 8, 8, 8, 3))).shape
-        (2, 4, 4, 4, 3)
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.AveragePooling3D(2)(np.ones((2, 4, 4, 4, 3))).shape
+        (2, 2, 2, 2, 3)
     """
 
     def __init__(

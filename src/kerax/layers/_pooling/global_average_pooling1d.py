@@ -13,19 +13,36 @@ from kerax.layers._pooling._base_global_pooling import BaseGlobalPooling
 class GlobalAveragePooling1D(BaseGlobalPooling):
     """Average over the steps axis of a sequence batch.
 
+    Also exported as ``GlobalAvgPool1D``.
+
     Args:
-        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
-        keepdims: keep the steps axis with size 1 (default ``False``).
+        data_format: ``"channels_last"`` (``(batch, ..., channels)``) or ``"channels_first"``
+            (``(batch, channels, ...)``), or ``None`` (default) for ``kerax.config.image_data_format()``.
+        keepdims: whether to keep the steps axis with size 1 (default ``False``).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Call arguments: ``inputs``, ``mask`` (``(batch, steps)``, ``True`` = a real step): the mean then runs
-    over the unmasked steps only.
+    Call arguments:
+        inputs: the sequences.
+        mask: an optional ``(batch, steps)`` boolean mask, ``True`` for a real step: the mean then runs over
+            the unmasked steps only.
 
-    Shapes:
-        ``(batch, steps, channels)`` -> ``(batch, channels)``, or ``(batch, 1, channels)`` with ``keepdims=True``.
+    Input shape:
+        ``(batch, steps, channels)``, or ``(batch, channels, steps)`` with
+        ``"channels_first"``.
+
+    Output shape:
+        ``(batch, channels)``, or ``(batch, 1, channels)`` with ``keepdims=True``.
 
     Example:
-        >>> GlobalAveragePooling1D()(jnp.ones((2, 10, 16))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.GlobalAveragePooling1D()(np.ones((2, 10, 16))).shape
         (2, 16)
+        >>> kerax.layers.GlobalAveragePooling1D(keepdims=True)(np.ones((2, 10, 16))).shape
+        (2, 1, 16)
+        >>> x = np.array([[[1.0], [3.0], [100.0]]])
+        >>> kerax.layers.GlobalAveragePooling1D()(x, mask=np.array([[True, True, False]]))
+        Array([[2.]], dtype=float32)
     """
 
     supports_masking = True

@@ -12,16 +12,28 @@ from kerax.layers._pooling._base_global_pooling import BaseGlobalPooling
 class GlobalMaxPooling1D(BaseGlobalPooling):
     """Maximum over the steps axis of a sequence batch.
 
-    Args:
-        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
-        keepdims: keep the steps axis with size 1 (default ``False``).
+    Also exported as ``GlobalMaxPool1D``.
 
-    Shapes:
-        ``(batch, steps, channels)`` -> ``(batch, channels)``, or ``(batch, 1, channels)`` with ``keepdims=True``.
+    Args:
+        data_format: ``"channels_last"`` (``(batch, ..., channels)``) or ``"channels_first"``
+            (``(batch, channels, ...)``), or ``None`` (default) for ``kerax.config.image_data_format()``.
+        keepdims: whether to keep the steps axis with size 1 (default ``False``).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        ``(batch, steps, channels)``, or ``(batch, channels, steps)`` with
+        ``"channels_first"``.
+
+    Output shape:
+        ``(batch, channels)``, or ``(batch, 1, channels)`` with ``keepdims=True``.
 
     Example:
-        >>> GlobalMaxPooling1D()(jnp.ones((2, 10, 16))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.GlobalMaxPooling1D()(np.ones((2, 10, 16))).shape
         (2, 16)
+        >>> kerax.layers.GlobalMaxPooling1D(keepdims=True)(np.ones((2, 10, 16))).shape
+        (2, 1, 16)
     """
 
     _reduce = staticmethod(jnp.max)

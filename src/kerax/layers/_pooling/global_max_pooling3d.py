@@ -12,17 +12,28 @@ from kerax.layers._pooling._base_global_pooling import BaseGlobalPooling
 class GlobalMaxPooling3D(BaseGlobalPooling):
     """Maximum over the three spatial axes of a volume batch.
 
-    Args:
-        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
-        keepdims: keep the spatial axes with size 1 (default ``False``).
+    Also exported as ``GlobalMaxPool3D``.
 
-    Shapes:
-        ``(batch, dim1, dim2, dim3, channels)`` -> ``(batch, channels)``, or
-        ``(batch, 1, 1, 1, channels)`` with ``keepdims=True``.
+    Args:
+        data_format: ``"channels_last"`` (``(batch, ..., channels)``) or ``"channels_first"``
+            (``(batch, channels, ...)``), or ``None`` (default) for ``kerax.config.image_data_format()``.
+        keepdims: whether to keep the spatial axes with size 1 (default ``False``).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        ``(batch, depth, height, width, channels)``, or ``(batch, channels, depth, height, width)`` with
+        ``"channels_first"``.
+
+    Output shape:
+        ``(batch, channels)``, or ``(batch, 1, 1, 1, channels)`` with ``keepdims=True``.
 
     Example:
-        >>> GlobalMaxPooling3D()(jnp.ones((2, 4, 4, 4, 16))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.GlobalMaxPooling3D()(np.ones((2, 4, 4, 4, 16))).shape
         (2, 16)
+        >>> kerax.layers.GlobalMaxPooling3D(keepdims=True)(np.ones((2, 4, 4, 4, 16))).shape
+        (2, 1, 1, 1, 16)
     """
 
     _reduce = staticmethod(jnp.max)

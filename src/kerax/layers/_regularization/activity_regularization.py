@@ -11,14 +11,27 @@ from kerax.layers._layer import Layer
 
 
 class ActivityRegularization(Layer):
-    """Passes its inputs through and adds ``l1 * sum|x| + l2 * sum x**2`` (per sample) to the loss.
+    """Passes its inputs through and adds ``l1 * sum|x| + l2 * sum x**2``, averaged over the batch, to the loss.
 
     Args:
-        l1: the L1 factor (default 0).
-        l2: the L2 factor (default 0).
+        l1: the L1 factor, a non-negative float (default 0).
+        l2: the L2 factor, a non-negative float (default 0).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        Any shape.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> layer = ActivityRegularization(l2=0.01)
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.ActivityRegularization(l2=0.01)
+        >>> layer(np.ones((2, 3))).shape
+        (2, 3)
+        >>> [round(float(loss), 4) for loss in layer.losses]
+        [0.03]
     """
 
     supports_masking = True

@@ -25,17 +25,26 @@ class AlphaDropout(SeededNoiseMixin, Layer):
 
     Args:
         rate: the fraction of inputs to drop, in ``[0, 1)``.
-        noise_shape: the shape of the keep/drop mask, broadcast against the input; ``None`` entries take
-            the input's size.
-        seed: an int for a repeatable sequence of masks in eager calls; inside a traced training step
-            the masks come from the step's key.
+        noise_shape: the shape of the keep/drop mask, broadcast against the input, or ``None`` (default)
+            for the input's shape; ``None`` entries take the input's size.
+        seed: an int for a repeatable sequence of masks in eager calls, or ``None`` (default); inside a
+            traced training step the masks come from the step's key.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        Any shape -> the same shape.
+    Input shape:
+        Any shape.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> AlphaDropout(0.1)(jnp.zeros((2, 3)), training=True).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.AlphaDropout(0.1, seed=1)
+        >>> layer(np.zeros((2, 3)), training=True).shape
         (2, 3)
+        >>> layer(np.zeros((2, 3))).tolist()  # the identity outside training
+        [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
     """
 
     supports_masking = True

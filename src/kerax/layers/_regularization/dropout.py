@@ -20,17 +20,28 @@ class Dropout(Layer):
 
     Args:
         rate: the fraction of inputs to drop, in ``[0, 1)``.
-        noise_shape: the shape of the keep/drop mask, broadcast against the input; ``None`` entries take
-            the input's size (``(None, 1, None)`` drops the same features at every timestep).
-        seed: an int, for a repeatable sequence of masks in eager calls; inside a traced training step
-            the masks come from the step's key.
+        noise_shape: the shape of the keep/drop mask, broadcast against the input, or ``None`` (default)
+            for the input's shape; ``None`` entries take the input's size (``(None, 1, None)`` drops the same
+            features at every timestep).
+        seed: an int for a repeatable sequence of masks in eager calls, or ``None`` (default); inside a
+            traced training step the masks come from the step's key.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        Any shape -> the same shape.
+    Input shape:
+        Any shape.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> Dropout(0.5)(jnp.ones((2, 4)), training=True).shape  # about half zeros, the rest 2.0
-        (2, 4)
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.Dropout(0.5, seed=1)
+        >>> outputs = layer(np.ones((2, 4)), training=True)
+        >>> set(np.asarray(outputs).ravel().tolist()) <= {0.0, 2.0}  # dropped, or scaled by 1 / (1 - rate)
+        True
+        >>> layer(np.ones((1, 4))).tolist()  # the identity outside training
+        [[1.0, 1.0, 1.0, 1.0]]
     """
 
     supports_masking = True

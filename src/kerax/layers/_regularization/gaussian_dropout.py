@@ -16,15 +16,24 @@ class GaussianDropout(SeededNoiseMixin, Layer):
 
     Args:
         rate: the drop probability that the noise imitates, in ``[0, 1)``.
-        seed: an int for a repeatable sequence of noise in eager calls; inside a traced training step
-            the noise comes from the step's key.
+        seed: an int for a repeatable sequence of noise draws in eager calls, or ``None`` (default); inside a
+            traced training step the noise draws come from the step's key.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        Any shape -> the same shape.
+    Input shape:
+        Any shape.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> GaussianDropout(0.2)(jnp.ones((2, 3)), training=True).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.GaussianDropout(0.2, seed=1)
+        >>> layer(np.ones((2, 3)), training=True).shape
         (2, 3)
+        >>> layer(np.ones((1, 3))).tolist()  # the identity outside training
+        [[1.0, 1.0, 1.0]]
     """
 
     supports_masking = True

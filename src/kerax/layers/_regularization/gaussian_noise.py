@@ -15,15 +15,24 @@ class GaussianNoise(SeededNoiseMixin, Layer):
 
     Args:
         stddev: the noise's standard deviation, in ``[0, 1]`` (as Keras requires).
-        seed: an int for a repeatable sequence of noise in eager calls; inside a traced training step
-            the noise comes from the step's key.
+        seed: an int for a repeatable sequence of noise draws in eager calls, or ``None`` (default); inside a
+            traced training step the noise draws come from the step's key.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        Any shape -> the same shape.
+    Input shape:
+        Any shape.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> GaussianNoise(0.1)(jnp.zeros((2, 3)), training=True).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.GaussianNoise(0.1, seed=1)
+        >>> layer(np.zeros((2, 3)), training=True).shape
         (2, 3)
+        >>> layer(np.zeros((1, 3))).tolist()  # the identity outside training
+        [[0.0, 0.0, 0.0]]
     """
 
     supports_masking = True

@@ -50,14 +50,23 @@ class SpatialDropout1D(_SpatialDropout):
 
     Args:
         rate: the fraction of channels to drop, in ``[0, 1)``.
-        seed: an int for a repeatable sequence of masks in eager calls.
+        seed: an int for a repeatable sequence of masks in eager calls, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, steps, channels)`` -> the same shape.
+    Input shape:
+        ``(batch, steps, channels)``.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> SpatialDropout1D(0.5)(jnp.ones((2, 3, 4)), training=True).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> outputs = kerax.layers.SpatialDropout1D(0.5, seed=1)(np.ones((2, 3, 4)), training=True)
+        >>> outputs.shape
         (2, 3, 4)
+        >>> bool((outputs == outputs[:, :1, :]).all())  # a channel is kept or dropped at every step
+        True
     """
 
     _rank = 1
@@ -71,15 +80,22 @@ class SpatialDropout2D(_SpatialDropout):
 
     Args:
         rate: the fraction of channels to drop, in ``[0, 1)``.
-        data_format: ``"channels_last"`` (default, ``(batch, rows, cols, channels)``) or
-            ``"channels_first"`` (``(batch, channels, rows, cols)``).
-        seed: an int for a repeatable sequence of masks in eager calls.
+        data_format: ``"channels_last"`` (``(batch, rows, cols, channels)``) or ``"channels_first"``
+            (``(batch, channels, rows, cols)``), or ``None`` (default) for
+            ``kerax.config.image_data_format()``.
+        seed: an int for a repeatable sequence of masks in eager calls, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        4D -> the same shape.
+    Input shape:
+        ``(batch, rows, cols, channels)``, or ``(batch, channels, rows, cols)`` with ``"channels_first"``.
+
+    Output shape:
+        The same shape as the input.
 
     Example:
-        >>> SpatialDropout2D(0.5)(jnp.ones((2, 3, 3, 4)), training=True).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.SpatialDropout2D(0.5, seed=1)(np.ones((2, 3, 3, 4)), training=True).shape
         (2, 3, 3, 4)
     """
 
@@ -94,11 +110,23 @@ class SpatialDropout3D(_SpatialDropout):
 
     Args:
         rate: the fraction of channels to drop, in ``[0, 1)``.
-        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
-        seed: an int for a repeatable sequence of masks in eager calls.
+        data_format: ``"channels_last"`` or ``"channels_first"``, or ``None`` (default) for
+            ``kerax.config.image_data_format()``.
+        seed: an int for a repeatable sequence of masks in eager calls, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        5D -> the same shape.
+    Input shape:
+        ``(batch, dim1, dim2, dim3, channels)``, or ``(batch, channels, dim1, dim2, dim3)`` with
+        ``"channels_first"``.
+
+    Output shape:
+        The same shape as the input.
+
+    Example:
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.SpatialDropout3D(0.5, seed=1)(np.ones((1, 2, 2, 2, 3)), training=True).shape
+        (1, 2, 2, 2, 3)
     """
 
     _rank = 3

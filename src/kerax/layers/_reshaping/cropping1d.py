@@ -12,14 +12,22 @@ class Cropping1D(BaseCropping):
     """Remove steps at the start and end of the steps axis.
 
     Args:
+
         cropping: an int (the same number of steps at both ends) or a tuple ``(before, after)``
             (default ``(1, 1)``); together they must be smaller than the number of steps.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, steps, features)`` -> ``(batch, steps - before - after, features)``.
+    Input shape:
+        ``(batch, steps, features)``.
+
+    Output shape:
+        ``(batch, steps - before - after, features)``.
 
     Example:
-        >>> Cropping1D((1, 2))(jnp.ones((2, 6, 4))).shape
+        >>> import numpy as np
+        >>> import kerax
+
+        >>> kerax.layers.Cropping1D((1, 2))(np.ones((2, 6, 4))).shape
         (2, 3, 4)
     """
 

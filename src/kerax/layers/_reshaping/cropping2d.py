@@ -11,16 +11,25 @@ class Cropping2D(BaseCropping):
     """Remove rows at the top and bottom and columns at the left and right of images.
 
     Args:
+
         cropping: an int (the same everywhere), a tuple of 2 ints (symmetric cropping of height and
             width), or a tuple of 2 ``(before, after)`` pairs (default ``((0, 0), (0, 0))``); each pair must
             sum to less than the size it crops.
-        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+        data_format: ``"channels_last"`` or ``"channels_first"``, or ``None`` (default) for
+            ``kerax.config.image_data_format()``.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, height, width, channels)`` -> ``(batch, cropped_height, cropped_width, channels)``.
+    Input shape:
+        ``(batch, height, width, channels)``, or channels first ``(batch, channels, height, width)``.
+
+    Output shape:
+        ``(batch, cropped_height, cropped_width, channels)``, or channels first likewise.
 
     Example:
-        >>> Cropping2D(((1, 0), (2, 2)))(jnp.ones((2, 5, 6, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+
+        >>> kerax.layers.Cropping2D(((1, 0), (2, 2)))(np.ones((2, 5, 6, 3))).shape
         (2, 4, 2, 3)
     """
 

@@ -11,16 +11,25 @@ class Cropping3D(BaseCropping):
     """Remove elements at both ends of each spatial axis of volumes.
 
     Args:
+
         cropping: an int (the same everywhere), a tuple of 3 ints (symmetric cropping per axis), or a tuple
             of 3 ``(before, after)`` pairs (default ``((1, 1), (1, 1), (1, 1))``); each pair must sum to
             less than the size it crops.
-        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+        data_format: ``"channels_last"`` or ``"channels_first"``, or ``None`` (default) for
+            ``kerax.config.image_data_format()``.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, dim1, dim2, dim3, channels)`` -> ``(batch, cropped1, cropped2, cropped3, channels)``.
+    Input shape:
+        ``(batch, dim1, dim2, dim3, channels)``, or channels first ``(batch, channels, dim1, dim2, dim3)``.
+
+    Output shape:
+        ``(batch, cropped1, cropped2, cropped3, channels)``, or channels first likewise.
 
     Example:
-        >>> Cropping3D(1)(jnp.ones((2, 4, 5, 6, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+
+        >>> kerax.layers.Cropping3D(1)(np.ones((2, 4, 5, 6, 3))).shape
         (2, 2, 3, 4, 3)
     """
 

@@ -17,15 +17,26 @@ class Flatten(Layer):
     """Flatten each sample into a vector (the batch axis is kept).
 
     Args:
-        data_format: ``"channels_last"`` (default) or ``"channels_first"``; with ``"channels_first"`` the
-            channels axis is moved last before flattening, so that the order matches channels-last models.
 
-    Shapes:
-        ``(batch, d1, ..., dn)`` -> ``(batch, d1 * ... * dn)``; ``(batch,)`` -> ``(batch, 1)``.
+        data_format: ``"channels_last"`` or ``"channels_first"``, or ``None`` (default) for
+            ``kerax.config.image_data_format()``; with ``"channels_first"`` the channels axis is moved last
+            before flattening, so that the order matches channels-last models.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        ``(batch, d1, ..., dn)``.
+
+    Output shape:
+        ``(batch, d1 * ... * dn)``; ``(batch,)`` becomes ``(batch, 1)``.
 
     Example:
-        >>> Flatten()(jnp.ones((2, 3, 4))).shape
+        >>> import numpy as np
+        >>> import kerax
+
+        >>> kerax.layers.Flatten()(np.ones((2, 3, 4))).shape
         (2, 12)
+        >>> kerax.layers.Flatten()(np.array([[1.0, 2.0], [3.0, 4.0]]).reshape(1, 2, 2)).tolist()
+        [[1.0, 2.0, 3.0, 4.0]]
     """
 
     def __init__(self, data_format: str | None = None, **kwargs: Any) -> None:

@@ -17,14 +17,22 @@ class Permute(Layer):
     """Permute the axes of each sample (the batch axis stays first).
 
     Args:
+
         dims: a permutation of ``1, ..., rank - 1`` (1-based: axis 0 is the batch); output axis ``i``
             is input axis ``dims[i - 1]``.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, d1, ..., dn)`` -> ``(batch, d[dims[0]], ..., d[dims[n - 1]])``.
+    Input shape:
+        ``(batch, d1, ..., dn)``.
+
+    Output shape:
+        ``(batch, d[dims[0]], ..., d[dims[n - 1]])``.
 
     Example:
-        >>> Permute((2, 1))(jnp.ones((4, 10, 64))).shape
+        >>> import numpy as np
+        >>> import kerax
+
+        >>> kerax.layers.Permute((2, 1))(np.ones((4, 10, 64))).shape
         (4, 64, 10)
     """
 

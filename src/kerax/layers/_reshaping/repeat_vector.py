@@ -16,14 +16,22 @@ class RepeatVector(Layer):
     """Repeat each sample's feature vector ``n`` times along a new axis 1.
 
     Args:
-        n: a positive int, the number of repetitions.
 
-    Shapes:
-        ``(batch, features)`` -> ``(batch, n, features)``.
+        n: a positive int, the number of repetitions.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        ``(batch, features)``.
+
+    Output shape:
+        ``(batch, n, features)``.
 
     Example:
-        >>> RepeatVector(3)(jnp.ones((2, 5))).shape
-        (2, 3, 5)
+        >>> import numpy as np
+        >>> import kerax
+
+        >>> kerax.layers.RepeatVector(3)(np.array([[1.0, 2.0]])).tolist()
+        [[[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]]]
     """
 
     def __init__(self, n: int, **kwargs: Any) -> None:

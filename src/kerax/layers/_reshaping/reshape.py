@@ -16,15 +16,25 @@ class Reshape(Layer):
     """Reshape each sample to ``target_shape`` (the batch axis is kept).
 
     Args:
+
         target_shape: the new shape of one sample, without the batch size; one entry may be ``-1``, which
             takes whatever size makes the number of values match.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, *input_dims)`` -> ``(batch, *target_shape)``, with the same number of values per sample.
+    Input shape:
+        ``(batch, *input_dims)``.
+
+    Output shape:
+        ``(batch, *target_shape)``, with the same number of values per sample.
 
     Example:
-        >>> Reshape((2, -1))(jnp.ones((4, 3, 2))).shape
+        >>> import numpy as np
+        >>> import kerax
+
+        >>> kerax.layers.Reshape((2, -1))(np.ones((4, 3, 2))).shape
         (4, 2, 3)
+        >>> kerax.layers.Reshape((6,))(kerax.Input(shape=(3, 2))).shape
+        (None, 6)
     """
 
     def __init__(self, target_shape: Sequence[int], **kwargs: Any) -> None:

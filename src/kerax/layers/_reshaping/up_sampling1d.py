@@ -16,14 +16,22 @@ class UpSampling1D(Layer):
     """Repeat each step ``size`` times along the steps axis.
 
     Args:
-        size: a positive int, the repetition factor (default ``2``).
 
-    Shapes:
-        ``(batch, steps, features)`` -> ``(batch, steps * size, features)``.
+        size: a positive int, the repetition factor (default ``2``).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        ``(batch, steps, features)``.
+
+    Output shape:
+        ``(batch, steps * size, features)``.
 
     Example:
-        >>> UpSampling1D(3)(jnp.ones((2, 4, 5))).shape
-        (2, 12, 5)
+        >>> import numpy as np
+        >>> import kerax
+
+        >>> kerax.layers.UpSampling1D(2)(np.array([[[1.0], [2.0]]])).tolist()
+        [[[1.0], [1.0], [2.0], [2.0]]]
     """
 
     def __init__(self, size: int = 2, **kwargs: Any) -> None:

@@ -18,17 +18,26 @@ class UpSampling2D(Layer):
     """Scale height and width by ``size``.
 
     Args:
+
         size: an int or a tuple ``(height_factor, width_factor)`` of positive ints (default ``(2, 2)``).
-        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+        data_format: ``"channels_last"`` or ``"channels_first"``, or ``None`` (default) for
+            ``kerax.config.image_data_format()``.
         interpolation: ``"nearest"`` (default: repeat each row and column), or ``"bilinear"``,
             ``"bicubic"``, ``"lanczos3"``, ``"lanczos5"``: resampling as ``jax.image.resize`` does it
             (half-pixel centres, no antialiasing), like Keras on its JAX backend.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, height, width, channels)`` -> ``(batch, height * size[0], width * size[1], channels)``.
+    Input shape:
+        ``(batch, height, width, channels)``, or channels first ``(batch, channels, height, width)``.
+
+    Output shape:
+        ``(batch, height * size[0], width * size[1], channels)``, or channels first likewise.
 
     Example:
-        >>> UpSampling2D((2, 3), interpolation="bilinear")(jnp.ones((1, 4, 4, 2))).shape
+        >>> import numpy as np
+        >>> import kerax
+
+        >>> kerax.layers.UpSampling2D((2, 3), interpolation="bilinear")(np.ones((1, 4, 4, 2))).shape
         (1, 8, 12, 2)
     """
 

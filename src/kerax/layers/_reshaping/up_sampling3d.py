@@ -16,15 +16,23 @@ class UpSampling3D(Layer):
     """Repeat each element ``size[i]`` times along spatial axis ``i``.
 
     Args:
-        size: an int or a tuple of 3 positive ints (default ``(2, 2, 2)``).
-        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
 
-    Shapes:
-        ``(batch, dim1, dim2, dim3, channels)`` ->
-        ``(batch, dim1 * size[0], dim2 * size[1], dim3 * size[2], channels)``.
+        size: an int or a tuple of 3 positive ints (default ``(2, 2, 2)``).
+        data_format: ``"channels_last"`` or ``"channels_first"``, or ``None`` (default) for
+            ``kerax.config.image_data_format()``.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
+
+    Input shape:
+        ``(batch, dim1, dim2, dim3, channels)``, or channels first ``(batch, channels, dim1, dim2, dim3)``.
+
+    Output shape:
+        ``(batch, dim1 * size[0], dim2 * size[1], dim3 * size[2], channels)``, or channels first likewise.
 
     Example:
-        >>> UpSampling3D(2)(jnp.ones((1, 2, 3, 4, 5))).shape
+        >>> import numpy as np
+        >>> import kerax
+
+        >>> kerax.layers.UpSampling3D(2)(np.ones((1, 2, 3, 4, 5))).shape
         (1, 4, 6, 8, 5)
     """
 

@@ -12,16 +12,25 @@ class ZeroPadding1D(BaseZeroPadding):
     """Add zeros at the start and end of the steps axis.
 
     Args:
+
         padding: an int (the same number of zeros at both ends) or a tuple ``(before, after)``
             (default ``1``).
-        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+        data_format: ``"channels_last"`` or ``"channels_first"``, or ``None`` (default) for
+            ``kerax.config.image_data_format()``.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, steps, features)`` -> ``(batch, before + steps + after, features)``.
+    Input shape:
+        ``(batch, steps, features)``, or channels first ``(batch, features, steps)``.
+
+    Output shape:
+        ``(batch, before + steps + after, features)``, or channels first likewise.
 
     Example:
-        >>> ZeroPadding1D((1, 2))(jnp.ones((2, 3, 4))).shape
-        (2, 6, 4)
+        >>> import numpy as np
+        >>> import kerax
+
+        >>> kerax.layers.ZeroPadding1D((1, 2))(np.array([[[1.0], [2.0]]])).tolist()
+        [[[0.0], [1.0], [2.0], [0.0], [0.0]]]
     """
 
     def __init__(self, padding: int | tuple[int, int] = 1, data_format: str | None = None, **kwargs: Any) -> None:

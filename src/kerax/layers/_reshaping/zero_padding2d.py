@@ -11,15 +11,24 @@ class ZeroPadding2D(BaseZeroPadding):
     """Add zeros before and after each of the height and width of images.
 
     Args:
+
         padding: an int (the same everywhere), a tuple of 2 ints (symmetric padding per axis), or a tuple
             of 2 ``(before, after)`` pairs (default ``(1, 1)``).
-        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+        data_format: ``"channels_last"`` or ``"channels_first"``, or ``None`` (default) for
+            ``kerax.config.image_data_format()``.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, height, width, channels)`` -> ``(batch, padded_height, padded_width, channels)``.
+    Input shape:
+        ``(batch, height, width, channels)``, or channels first ``(batch, channels, height, width)``.
+
+    Output shape:
+        ``(batch, padded_height, padded_width, channels)``, or channels first likewise.
 
     Example:
-        >>> ZeroPadding2D((1, 2))(jnp.ones((2, 3, 4, 1))).shape
+        >>> import numpy as np
+        >>> import kerax
+
+        >>> kerax.layers.ZeroPadding2D((1, 2))(np.ones((2, 3, 4, 1))).shape
         (2, 5, 8, 1)
     """
 

@@ -11,15 +11,24 @@ class ZeroPadding3D(BaseZeroPadding):
     """Add zeros before and after each of the three spatial axes of volumes.
 
     Args:
+
         padding: an int (the same everywhere), a tuple of 3 ints (symmetric padding per axis), or a tuple
             of 3 ``(before, after)`` pairs (default ``((1, 1), (1, 1), (1, 1))``).
-        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+        data_format: ``"channels_last"`` or ``"channels_first"``, or ``None`` (default) for
+            ``kerax.config.image_data_format()``.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, dim1, dim2, dim3, channels)`` -> ``(batch, padded_dim1, padded_dim2, padded_dim3, channels)``.
+    Input shape:
+        ``(batch, dim1, dim2, dim3, channels)``, or channels first ``(batch, channels, dim1, dim2, dim3)``.
+
+    Output shape:
+        ``(batch, padded_dim1, padded_dim2, padded_dim3, channels)``, or channels first likewise.
 
     Example:
-        >>> ZeroPadding3D(1)(jnp.ones((2, 3, 4, 5, 1))).shape
+        >>> import numpy as np
+        >>> import kerax
+
+        >>> kerax.layers.ZeroPadding3D(1)(np.ones((2, 3, 4, 5, 1))).shape
         (2, 5, 6, 7, 1)
     """
 
