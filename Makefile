@@ -1,14 +1,16 @@
 # The two commands a newcomer needs: `make demo` (the main job) and `make test` (the whole suite).
 # Each creates .venv and installs what it needs by itself: the demo only kerax's runtime dependencies,
 # the tests also the test extras (pytest, hypothesis, ruff, and Keras 3 as the test oracle).
+# `make docs` builds the documentation site into site/ (MkDocs, warnings as errors).
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.kerax-runtime
 TESTING := $(VENV)/.kerax-test
+DOCS := $(VENV)/.kerax-docs
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench docs clean
 
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +21,10 @@ $(RUNTIME): pyproject.toml
 $(TESTING): $(RUNTIME)
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(TESTING)
+
+$(DOCS): $(RUNTIME)
+	$(PY) -m pip install --quiet -e ".[docs]"
+	touch $(DOCS)
 
 demo: $(RUNTIME)
 	$(PY) examples/demo.py
@@ -35,5 +41,8 @@ lint: $(TESTING)
 bench: $(RUNTIME)
 	$(PY) bench/run.py
 
+docs: $(DOCS)
+	$(PY) -m mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info
+	rm -rf $(VENV) build dist site src/*.egg-info
