@@ -28,7 +28,11 @@ def compilation_cache_dir() -> str | None:
 
 
 def enable_compilation_cache(path: str | None = None) -> str:
-    """Cache compiled programs in ``path`` (default ``$KERAX_HOME/jax_cache``); returns the directory."""
+    """Cache compiled programs in ``path`` (default ``$KERAX_HOME/jax_cache``); returns the directory.
+
+    Args:
+        path: The cache directory; ``None`` (default) means ``$KERAX_HOME/jax_cache``.
+    """
     if path is None:
         path = os.path.join(_config.kerax_home(), "jax_cache")
     if not isinstance(path, str | os.PathLike) or not str(path):

@@ -32,7 +32,11 @@ def floatx() -> str:
 
 
 def set_floatx(value: str) -> None:
-    """Set the default float type: one of ``"float16"``, ``"bfloat16"``, ``"float32"``, ``"float64"``."""
+    """Set the default float type: one of ``"float16"``, ``"bfloat16"``, ``"float32"``, ``"float64"``.
+
+    Args:
+        value: The float type's name.
+    """
     global _FLOATX
     allowed = ("float16", "bfloat16", "float32", "float64")
     if value not in allowed:
@@ -46,7 +50,11 @@ def epsilon() -> float:
 
 
 def set_epsilon(value: float) -> None:
-    """Set the fuzz factor used in numeric expressions."""
+    """Set the fuzz factor used in numeric expressions (``kerax.config.epsilon()``, default 1e-7).
+
+    Args:
+        value: The new value, a small positive float.
+    """
     global _EPSILON
     _EPSILON = float(value)
 
@@ -57,7 +65,11 @@ def image_data_format() -> str:
 
 
 def set_image_data_format(data_format: str) -> None:
-    """Set the image layout that layers given ``data_format=None`` use: ``"channels_last"`` or ``"channels_first"``."""
+    """Set the image layout that layers given ``data_format=None`` use: ``"channels_last"`` or ``"channels_first"``.
+
+    Args:
+        data_format: ``"channels_last"`` or ``"channels_first"``.
+    """
     global _IMAGE_DATA_FORMAT
     value = str(data_format).lower()
     if value not in _DATA_FORMATS:
@@ -92,7 +104,11 @@ def backend() -> str:
 
 
 def set_backend(backend: str) -> None:
-    """Select the backend; kerax runs on JAX only, so only ``"jax"`` is accepted."""
+    """Select the backend; kerax runs on JAX only, so only ``"jax"`` is accepted.
+
+    Args:
+        backend: The backend's name; only ``"jax"``.
+    """
     if backend != "jax":
         raise ValueError(f"set_backend: kerax runs on JAX only; received backend={backend!r}.")
 
@@ -117,7 +133,11 @@ def max_epochs() -> int | None:
 
 
 def set_max_epochs(max_epochs: int | None) -> None:
-    """Cap the number of epochs of every ``fit`` (for quick debugging runs); None removes the cap."""
+    """Cap the number of epochs of every ``fit`` (for quick debugging runs); None removes the cap.
+
+    Args:
+        max_epochs: The most epochs a ``fit`` runs, or ``None``.
+    """
     _caps["epochs"] = _check_cap("set_max_epochs", max_epochs)
 
 
@@ -127,7 +147,11 @@ def max_steps_per_epoch() -> int | None:
 
 
 def set_max_steps_per_epoch(max_steps_per_epoch: int | None) -> None:
-    """Cap the steps of one epoch of every ``fit``, ``evaluate`` and ``predict``; None removes the cap."""
+    """Cap the steps of one epoch of every ``fit``, ``evaluate`` and ``predict``; None removes the cap.
+
+    Args:
+        max_steps_per_epoch: The most steps an epoch runs, or ``None``.
+    """
     _caps["steps_per_epoch"] = _check_cap("set_max_steps_per_epoch", max_steps_per_epoch)
 
 

@@ -27,5 +27,9 @@ def to_device(device_name: Any) -> jax.Device:
 
 
 def device(device_name: Any) -> AbstractContextManager[Any]:
-    """Place the arrays created inside the ``with`` block on ``device_name`` (``"cpu"``, ``"gpu:0"``...)."""
+    """Place the arrays created inside the ``with`` block on ``device_name`` (``"cpu"``, ``"gpu:0"``...).
+
+    Args:
+        device_name: A device name such as ``"cpu"``, ``"gpu:0"``, or a JAX device.
+    """
     return jax.default_device(to_device(device_name))

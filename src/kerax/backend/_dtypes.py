@@ -86,7 +86,11 @@ def is_string_array(x: Any) -> bool:
 
 
 def standardize_dtype(dtype: Any) -> str:
-    """A dtype's Keras name: ``None`` -> ``floatx()``, ``int`` -> ``"int32"``, ``np.float32`` -> ``"float32"``."""
+    """A dtype's Keras name: ``None`` -> ``floatx()``, ``int`` -> ``"int32"``, ``np.float32`` -> ``"float32"``.
+
+    Args:
+        dtype: A dtype name, NumPy or JAX dtype, Python type, or ``None``.
+    """
     if dtype is None:
         return _config.floatx()
     if isinstance(dtype, str) and dtype == "int":
@@ -108,13 +112,21 @@ def standardize_dtype(dtype: Any) -> str:
 
 
 def is_float_dtype(dtype: Any) -> bool:
-    """Whether ``dtype`` is a floating type (``float*`` or ``bfloat16``)."""
+    """Whether ``dtype`` is a floating type (``float*`` or ``bfloat16``).
+
+    Args:
+        dtype: A dtype or its name.
+    """
     name = standardize_dtype(dtype)
     return name.startswith(("float", "bfloat"))
 
 
 def is_int_dtype(dtype: Any) -> bool:
-    """Whether ``dtype`` is a signed or unsigned integer type."""
+    """Whether ``dtype`` is a signed or unsigned integer type.
+
+    Args:
+        dtype: A dtype or its name.
+    """
     name = standardize_dtype(dtype)
     return name.startswith(("int", "uint"))
 
@@ -128,6 +140,9 @@ def result_type(*dtypes: Any) -> str:
 
     Python's ``int`` and ``float`` are weak types; ``None`` counts as ``floatx()``; as on Keras's JAX backend,
     64-bit results are narrowed to 32 bits unless JAX's x64 mode is on.
+
+    Args:
+        *dtypes: Dtypes, their names, Python types, or ``None``.
     """
     if not dtypes:
         return _config.floatx()

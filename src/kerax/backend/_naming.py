@@ -14,6 +14,9 @@ def to_snake_case(name: str) -> str:
     """``BatchNormalization`` -> ``batch_normalization``; ``Conv2D`` -> ``conv2d``; ``F1Score`` -> ``f1_score``.
 
     As Keras: characters that cannot be in a name are dropped first.
+
+    Args:
+        name: A class or layer name.
     """
     name = re.sub(r"\W+", "", name)
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
@@ -22,7 +25,11 @@ def to_snake_case(name: str) -> str:
 
 
 def uniquify(prefix: str) -> str:
-    """Return ``prefix`` the first time it is asked for in a session, then ``prefix_1``, ``prefix_2``..."""
+    """Return ``prefix`` the first time it is asked for in a session, then ``prefix_1``, ``prefix_2``...
+
+    Args:
+        prefix: The base name.
+    """
     n = _counts[prefix]
     _counts[prefix] += 1
     return prefix if n == 0 else f"{prefix}_{n}"
@@ -34,7 +41,11 @@ def reset_names() -> None:
 
 
 def get_uid(prefix: str = "") -> int:
-    """Count one more use of ``prefix`` and return the count (1, 2, ...); shares ``uniquify``'s counters."""
+    """Count one more use of ``prefix`` and return the count (1, 2, ...); shares ``uniquify``'s counters.
+
+    Args:
+        prefix: The name to count (default ``""``).
+    """
     _counts[prefix] += 1
     return _counts[prefix]
 

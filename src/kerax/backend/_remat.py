@@ -13,7 +13,11 @@ _local = threading.local()
 
 
 def remat(f: Callable[..., Any]) -> Callable[..., Any]:
-    """``f`` recomputing its intermediate values in the backward pass instead of storing them (``jax.checkpoint``)."""
+    """``f`` recomputing its intermediate values in the backward pass instead of storing them (``jax.checkpoint``).
+
+    Args:
+        f: The function to rematerialise.
+    """
     return jax.checkpoint(f)
 
 

@@ -1,10 +1,14 @@
-"""The stateless scope: inside it, every Variable reads and writes a value held by the scope.
+"""The stateless scope: inside it, the Variables it maps read and write values held by the scope.
 
 This is what turns an ordinary Python ``call()`` into a pure function that ``jax.jit`` can trace:
 
     with StatelessScope({kernel: k, bias: b}, rng=key) as scope:
         y = layer(x)                      # reads k and b, never the stored values
     updates = scope.updates               # values assigned inside (e.g. moving averages)
+
+Only the innermost active scope is consulted. A Variable it does not map reads its own stored array (an
+enclosing scope's value for it is not used); assigning it a traced value records the value in the innermost
+scope, and assigning it a concrete array replaces the stored array.
 """
 
 from __future__ import annotations
@@ -42,6 +46,10 @@ def innermost_with_rng() -> StatelessScope | None:
 
 class StatelessScope:
     """Maps Variables to values for the duration of a ``with`` block.
+
+    Inside the block, a mapped Variable reads its value here and ``assign`` records new values in ``updates``
+    (its stored array is untouched); a Variable the scope does not map reads its stored array, even when an
+    enclosing scope maps it.
 
     Args:
         state_mapping: a dict from Variable to the value it takes inside the scope, or (as in Keras) a

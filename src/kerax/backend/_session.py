@@ -22,6 +22,9 @@ def clear_session(free_memory: bool = True) -> None:
     As in Keras, the global dtype policy goes back to the default (``backend.floatx()``) too. The host
     buffers that ``fit`` and ``evaluate`` keep for the next call's data are freed; with ``free_memory``
     Python's garbage collector runs as well.
+
+    Args:
+        free_memory: Whether to also run Python's garbage collector (default ``True``).
     """
     _naming.reset_names()
     for reset in _RESETS:

@@ -48,6 +48,11 @@ class SymbolicTensor:
 
     Calling a layer or a ``kerax.ops`` function on symbolic tensors records a node and returns new
     symbolic tensors; nothing is computed.
+
+    Args:
+        shape: The shape: a tuple of ints, with ``None`` for unknown sizes.
+        dtype: The dtype (default ``"float32"``); ``"string"`` for text.
+        name: The tensor's name; ``None`` (default) gives ``keras_tensor``, ``keras_tensor_1``...
     """
 
     def __init__(self, shape: tuple[int | None, ...], dtype: Any = "float32", name: str | None = None) -> None:
@@ -157,7 +162,11 @@ def is_symbolic(x: Any) -> bool:
 
 
 def is_keras_tensor(x: Any) -> bool:
-    """Whether ``x`` is a symbolic tensor (Keras's ``KerasTensor``): made by ``Input`` or by a call on one."""
+    """Whether ``x`` is a symbolic tensor (Keras's ``KerasTensor``): made by ``Input`` or by a call on one.
+
+    Args:
+        x: Any object.
+    """
     return isinstance(x, SymbolicTensor)
 
 

@@ -302,7 +302,14 @@ class LayoutMap(MutableMapping):
 
 # -- distributions ---------------------------------------------------------------------------------------
 class Distribution:
-    """Where the trainer puts variables and batches; use ``DataParallel`` or ``ModelParallel``."""
+    """Where the trainer puts variables and batches; use ``DataParallel`` or ``ModelParallel``.
+
+    Args:
+        device_mesh: The ``DeviceMesh`` of the devices to use.
+        batch_dim_name: The mesh axis along which batches are split.
+        auto_shard_dataset: Whether every process passes the same global data and kerax gives each its share (default
+            ``True``), rather than each process passing its own share.
+    """
 
     def __init__(self, device_mesh: DeviceMesh, batch_dim_name: str, auto_shard_dataset: bool = True) -> None:
         if not isinstance(auto_shard_dataset, bool):
@@ -443,7 +450,11 @@ _current: list[Distribution | None] = [None]
 
 
 def set_distribution(value: Distribution | None) -> None:
-    """Make ``value`` the global distribution (``None`` returns to single-device training)."""
+    """Make ``value`` the global distribution (``None`` returns to single-device training).
+
+    Args:
+        value: A ``Distribution``, or ``None``.
+    """
     if value is not None and not isinstance(value, Distribution):
         raise TypeError(
             f"set_distribution: expected a DataParallel or ModelParallel instance (or None), "
