@@ -31,11 +31,11 @@ import pytest
 from keras.src.ops.operation import Operation as KerasOperation
 
 import kerax
+from kerax._serialization._registry import UnsafeConfigError
+from kerax._serialization._serialize import _NEUTRAL
 from kerax.ops._registry import OP_CLASSES
 from kerax.saving import _keras_ops
 from kerax.saving._keras_ops import KERAS_OPS, NOT_IN_KERAS_FILES
-from kerax.saving._registry import UnsafeConfigError
-from kerax.saving._serialize import _NEUTRAL
 
 RNG = np.random.default_rng(11)
 GROUP = 8

@@ -407,7 +407,7 @@ def serialize(activation: Callable[..., Any]) -> str:
     for name, fn in _BY_NAME.items():
         if fn is activation:
             return name
-    from kerax.saving._registry import registered_name_of
+    from kerax._serialization._registry import registered_name_of
 
     registered = registered_name_of(activation)
     if registered is not None:
@@ -436,13 +436,13 @@ def get(identifier: Any) -> Callable[..., Any]:
     if identifier is None:
         return linear
     if isinstance(identifier, dict):
-        from kerax.saving._registry import resolve_function
+        from kerax._serialization._registry import resolve_function
 
         return resolve_function(identifier)
     if isinstance(identifier, str):
         fn = _BY_NAME.get(identifier)
         if fn is None:
-            from kerax.saving._registry import get_registered_object
+            from kerax._serialization._registry import get_registered_object
 
             fn = get_registered_object(identifier)
         if fn is None:

@@ -295,7 +295,7 @@ class TensorBoard(Callback):
         model = self._model
         if type(model).__name__ not in ("Functional", "Sequential"):
             return
-        from kerax.saving import serialize_keras_object
+        from kerax._serialization._serialize import serialize_keras_object
 
         try:
             config = json.dumps(serialize_keras_object(model))

@@ -8,7 +8,7 @@ from kerax.layers._layer import Layer
 
 
 def serialize_layer(layer: Layer) -> dict[str, Any]:
-    from kerax.saving._serialize import serialize_keras_object
+    from kerax._serialization._serialize import serialize_keras_object
 
     entry = serialize_keras_object(layer)
     entry.pop("build_config", None)  # the wrapper builds its layer from its own input shape
@@ -17,7 +17,7 @@ def serialize_layer(layer: Layer) -> dict[str, Any]:
 
 def deserialize_layer(config: Any) -> Layer:
     """A layer from its entry: kerax's own classes, registered ones and custom objects only."""
-    from kerax.saving._serialize import deserialize_keras_object
+    from kerax._serialization._serialize import deserialize_keras_object
 
     if isinstance(config, Layer):
         return config

@@ -29,7 +29,7 @@ def serialize(layer: Layer) -> dict[str, Any]:
         >>> config["class_name"], config["config"]["units"]
         ('Dense', 4)
     """
-    from kerax.saving import serialize_keras_object
+    from kerax._serialization._serialize import serialize_keras_object
 
     if not isinstance(layer, Layer):
         raise TypeError(
@@ -61,7 +61,7 @@ def deserialize(config: Mapping[str, Any], custom_objects: Mapping[str, Any] | N
         >>> type(layer).__name__, layer.units, layer.built
         ('Dense', 4, False)
     """
-    from kerax.saving import deserialize_keras_object
+    from kerax._serialization._serialize import deserialize_keras_object
 
     if not isinstance(config, Mapping) or "class_name" not in config:
         raise ValueError(

@@ -322,13 +322,13 @@ class Model(Trainer, Layer):
         """The arguments ``compile()`` was given (serialized), or None if the model is not compiled."""
         if not self.compiled:
             return None
-        from kerax.saving._serialize import serialize_keras_object
+        from kerax._serialization._serialize import serialize_keras_object
 
         return serialize_keras_object({"optimizer": self.optimizer, **self._compile_args})
 
     def compile_from_config(self, config: dict[str, Any]) -> None:
         """Compile the model with ``get_compile_config()``'s arguments."""
-        from kerax.saving._serialize import deserialize_keras_object
+        from kerax._serialization._serialize import deserialize_keras_object
 
         arguments = deserialize_keras_object(config)
         if not isinstance(arguments, dict):
@@ -344,7 +344,7 @@ class Model(Trainer, Layer):
         """
         import json
 
-        from kerax.saving._serialize import serialize_keras_object
+        from kerax._serialization._serialize import serialize_keras_object
 
         return json.dumps(serialize_keras_object(self), **kwargs)
 

@@ -5,9 +5,7 @@ and the caller's ``custom_objects``: it never imports a module, calls a function
 unpickles, or runs bytecode.
 """
 
-from kerax.saving._api import load_model, load_weights, save_model, save_weights
-from kerax.saving._file_editor import KerasFileEditor
-from kerax.saving._registry import (
+from kerax._serialization._registry import (
     CustomObjectScope,
     UnsafeConfigError,
     custom_object_scope,
@@ -16,7 +14,9 @@ from kerax.saving._registry import (
     get_registered_object,
     register_keras_serializable,
 )
-from kerax.saving._serialize import deserialize_keras_object, serialize_keras_object
+from kerax._serialization._serialize import deserialize_keras_object, serialize_keras_object
+from kerax.saving._api import load_model, load_weights, save_model, save_weights
+from kerax.saving._file_editor import KerasFileEditor
 from kerax.saving._zip import UnsafeArchiveError
 
 __all__ = [

@@ -16,11 +16,11 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
+from kerax._serialization._registry import UnsafeConfigError
+from kerax._serialization._serialize import check_config_depth, deserialize_keras_object, serialize_keras_object
 from kerax.backend._naming import to_snake_case
 from kerax.backend._variables import AllocationBudget
 from kerax.saving import _assets, _keras_dialect, _weights, _zip
-from kerax.saving._registry import UnsafeConfigError
-from kerax.saving._serialize import check_config_depth, deserialize_keras_object, serialize_keras_object
 
 _KERAX_WEIGHTS = "model.weights.safetensors"
 _KERAS_WEIGHTS = "model.weights.h5"

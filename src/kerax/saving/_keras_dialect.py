@@ -13,9 +13,9 @@ import inspect
 from collections.abc import Mapping
 from typing import Any
 
+from kerax._serialization._serialize import _NEUTRAL, serialize_keras_object
 from kerax.backend._config import image_data_format
 from kerax.saving._keras_ops import KERAS_OPS, NOT_IN_KERAS_FILES
-from kerax.saving._serialize import _NEUTRAL, serialize_keras_object
 
 
 @functools.cache
@@ -159,7 +159,7 @@ def _module(module: Any, class_name: Any = None) -> Any:
 def _function_entry(value: Any) -> Any:
     """A registered function's name (``"package>name"``) as Keras writes a function: an entry it looks up."""
     if isinstance(value, str) and ">" in value:
-        from kerax.saving._registry import get_registered_object
+        from kerax._serialization._registry import get_registered_object
 
         if inspect.isfunction(get_registered_object(value)):
             return {"module": "builtins", "class_name": "function", "config": value, "registered_name": "function"}

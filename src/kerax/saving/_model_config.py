@@ -14,10 +14,10 @@ from typing import Any
 
 import jax
 
+from kerax._serialization import _registry
+from kerax._serialization._serialize import deserialize_keras_object, serialize_keras_object
 from kerax.backend._symbolic import SymbolicTensor
-from kerax.saving import _registry
 from kerax.saving._keras_dialect import op_call_from_keras
-from kerax.saving._serialize import deserialize_keras_object, serialize_keras_object
 
 _TENSOR = "__keras_tensor__"
 

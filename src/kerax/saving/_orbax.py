@@ -346,11 +346,11 @@ def config_of(folder: str) -> dict[str, Any]:
 
 def load_model(path: str, custom_objects: dict[str, Any] | None, compile: bool) -> Any:  # noqa: A002
     """The model a checkpoint describes, built from its config, with its state (optimizer's too when compiled)."""
+    from kerax._serialization._serialize import deserialize_keras_object
     from kerax.backend._variables import AllocationBudget
     from kerax.models import Model
     from kerax.saving import _assets
     from kerax.saving._api import BUILD_BYTES_PER_WEIGHT_BYTE, BUILD_SLACK_BYTES, _refusing
-    from kerax.saving._serialize import deserialize_keras_object
 
     folder = step_folder(path, "load_model")
     config = config_of(folder)

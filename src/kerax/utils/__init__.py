@@ -1,13 +1,6 @@
 """Utilities with Keras 3's ``keras.utils`` names: labels and sequences, serialization, plotting, session control."""
 
-from kerax.backend._config import (
-    disable_interactive_logging,
-    enable_interactive_logging,
-    is_interactive_logging_enabled,
-)
-from kerax.backend._dtypes import standardize_dtype
-from kerax.backend._symbolic import is_keras_tensor
-from kerax.saving._registry import (
+from kerax._serialization._registry import (
     CustomObjectScope,
     custom_object_scope,
     get_custom_objects,
@@ -15,7 +8,14 @@ from kerax.saving._registry import (
     get_registered_object,
     register_keras_serializable,
 )
-from kerax.saving._serialize import deserialize_keras_object, serialize_keras_object
+from kerax._serialization._serialize import deserialize_keras_object, serialize_keras_object
+from kerax.backend._config import (
+    disable_interactive_logging,
+    enable_interactive_logging,
+    is_interactive_logging_enabled,
+)
+from kerax.backend._dtypes import standardize_dtype
+from kerax.backend._symbolic import is_keras_tensor
 from kerax.trainers._data import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from kerax.trainers._py_dataset import PyDataset, Sequence
 from kerax.utils._audio_dataset import audio_dataset_from_directory

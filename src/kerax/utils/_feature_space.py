@@ -90,7 +90,7 @@ class Feature:
         self.output_mode = output_mode
 
     def get_config(self) -> dict[str, Any]:
-        from kerax.saving._serialize import serialize_keras_object
+        from kerax._serialization._serialize import serialize_keras_object
 
         return {
             "dtype": self.dtype,
@@ -104,7 +104,7 @@ class Feature:
 
 
 def _deserialize_preprocessor(config: dict[str, Any]) -> Any:
-    from kerax.saving._serialize import deserialize_keras_object
+    from kerax._serialization._serialize import deserialize_keras_object
 
     if config.get("class_name") == "TFDIdentity":  # Keras's float features: an identity in float32
         inner = config.get("config", {})

@@ -239,7 +239,7 @@ class JaxLayer(SeededNoiseMixin, Layer):
 
     # -- config --------------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
-        from kerax.saving import serialize_keras_object
+        from kerax._serialization._serialize import serialize_keras_object
 
         config = {
             **super().get_config(),
@@ -253,7 +253,7 @@ class JaxLayer(SeededNoiseMixin, Layer):
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> JaxLayer:
-        from kerax.saving import deserialize_keras_object
+        from kerax._serialization._serialize import deserialize_keras_object
 
         config = dict(config)
         config["call_fn"] = deserialize_keras_object(config["call_fn"])
@@ -363,7 +363,7 @@ class FlaxLayer(JaxLayer):
         return {"dropout": _raw_key(self._key())} if training else {}
 
     def get_config(self) -> dict[str, Any]:
-        from kerax.saving import serialize_keras_object
+        from kerax._serialization._serialize import serialize_keras_object
 
         if not callable(getattr(self.module, "get_config", None)):
             raise ValueError(
@@ -385,7 +385,7 @@ class FlaxLayer(JaxLayer):
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> FlaxLayer:
-        from kerax.saving import deserialize_keras_object
+        from kerax._serialization._serialize import deserialize_keras_object
 
         config = dict(config)
         module = deserialize_keras_object(config["module"])

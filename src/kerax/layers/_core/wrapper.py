@@ -66,7 +66,7 @@ class Wrapper(Layer):
         config = dict(config)
         entry = config.pop("layer")
         if custom_objects:
-            from kerax.saving._registry import custom_object_scope
+            from kerax._serialization._registry import custom_object_scope
 
             with custom_object_scope(custom_objects):
                 layer = deserialize_layer(entry)

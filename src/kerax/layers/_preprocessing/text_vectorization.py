@@ -375,7 +375,7 @@ class TextVectorization(HostLayer):
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> TextVectorization:
-        from kerax.saving._serialize import deserialize_keras_object
+        from kerax._serialization._serialize import deserialize_keras_object
 
         config = dict(config)
         for key in ("standardize", "split"):

@@ -16,7 +16,7 @@ _MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
 def _copy(layer: Layer, config: dict[str, Any]) -> Layer:
     """A new layer from ``layer``'s config; the classes of its own sub-layers (a user's cell) resolve."""
-    from kerax.saving import custom_object_scope
+    from kerax._serialization._registry import custom_object_scope
 
     classes = {type(sub).__name__: type(sub) for sub in layer._flatten_layers(include_self=False)}
     with custom_object_scope(classes):

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from kerax.saving import _registry
+from kerax._serialization import _registry
 
 # Dtypes a config may carry in ``__numpy__`` values.
 _ARRAY_DTYPES = frozenset(
