@@ -25,6 +25,7 @@ class ReduceLROnPlateau(MonitorCallback):
         min_delta: Smallest change that counts as an improvement.
         cooldown: Number of epochs after a reduction during which epochs are not counted.
         min_lr: Lower bound on the learning rate.
+        **kwargs: None are accepted: any keyword raises a TypeError.
     """
 
     def __init__(

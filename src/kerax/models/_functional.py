@@ -84,6 +84,8 @@ class Functional(Model):
         inputs: an ``Input`` tensor, or a list or dict of them.
         outputs: a tensor computed from the inputs, or a list or dict of them.
         name: the model's name (default ``functional``, ``functional_1``...).
+        trainable: Whether the model's weights are trained (default ``True``).
+        **kwargs: The other keywords of ``Layer`` (``dtype``, ``autocast``, ``activity_regularizer``).
     """
 
     _masks_from_call = True

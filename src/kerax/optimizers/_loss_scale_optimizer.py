@@ -24,9 +24,9 @@ from kerax.optimizers._base import Optimizer, OptimizerState, _is_number, check_
 
 
 class LossScaleState(NamedTuple):
-    """The state of a :class:`LossScaleOptimizer`.
+    """The state of a ``LossScaleOptimizer``.
 
-    Attributes:
+    Args:
         step_counter: int32 scalar, finite steps since the scale last changed.
         dynamic_scale: float32 scalar, the current loss scale.
         inner: the inner optimizer's state.
@@ -48,6 +48,8 @@ class LossScaleOptimizer(Optimizer):
         initial_scale: the loss scale to start from.
         dynamic_growth_steps: the scale doubles after this many consecutive steps with finite gradients.
         name: default ``"loss_scale_optimizer"`` made unique.
+        **kwargs: ``dynamic=True``, Keras's only supported value; any other keyword raises a ValueError (set it on the
+            inner optimizer).
     """
 
     def __init__(

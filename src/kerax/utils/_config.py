@@ -15,6 +15,9 @@ class Config:
     """Named values read and set as attributes or items (``config.lr``, ``config["lr"]``).
 
     ``freeze()`` forbids further changes; ``to_json()`` and ``as_dict()`` export the values.
+
+    Args:
+        **kwargs: The initial values, by name.
     """
 
     def __init__(self, **kwargs: Any) -> None:

@@ -9,6 +9,9 @@ def get_source_inputs(tensor: Any) -> Any:
     """The symbolic input tensors (``Input``s) needed to compute ``tensor``, as a list without repeats.
 
     An object that is not a symbolic tensor is returned as it is.
+
+    Args:
+        tensor: A symbolic tensor (or any object).
     """
     history = getattr(tensor, "_keras_history", None)
     if not hasattr(tensor, "_keras_history"):

@@ -16,6 +16,10 @@ def to_categorical(x: Any, num_classes: int | None = None) -> Any:
 
     NumPy-like input gives a float64 NumPy array (Keras's result); a JAX array gives a JAX array of ``floatx()``.
     ``num_classes`` defaults to ``max(x) + 1``.
+
+    Args:
+        x: Integer class labels (any shape).
+        num_classes: Number of classes; ``None`` (default) means ``max(x) + 1``.
     """
     if isinstance(x, jax.Array):
         if x.ndim > 1 and x.shape[-1] == 1:
@@ -38,6 +42,11 @@ def normalize(x: Any, axis: int = -1, order: int = 2) -> Any:
 
     A NumPy array gives a NumPy array; anything else is computed with JAX (a norm below ``epsilon()``
     counts as ``epsilon()``), as ``keras.utils.normalize`` does.
+
+    Args:
+        x: Array to normalise.
+        axis: The axis of the norm (default -1).
+        order: Order of the norm (default 2: Euclidean).
     """
     if isinstance(x, np.ndarray):
         norm = np.atleast_1d(np.linalg.norm(x, order, axis))

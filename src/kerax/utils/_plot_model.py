@@ -50,7 +50,17 @@ def model_to_graph(
     show_trainable: bool = False,
     expand_nested: bool = False,
 ) -> PlotGraph:
-    """The plain graph description of a built model (Functional, Sequential or traced subclass)."""
+    """The plain graph description of a built model (Functional, Sequential or traced subclass).
+
+    Args:
+        model: A built model.
+        show_shapes: Add input and output shapes to each node (default ``False``).
+        show_dtype: Add the dtype (default ``False``).
+        show_layer_names: Title nodes ``name (Type)`` rather than ``Type`` (default ``True``).
+        show_layer_activations: Add each layer's activation (default ``False``).
+        show_trainable: Add whether each layer is trainable (default ``False``).
+        expand_nested: Describe nested models' graphs inside their nodes (default ``False``).
+    """
     graph = _graph_of(model)
     if graph is None:
         raise ValueError(
@@ -140,6 +150,7 @@ def plot_model(
         dpi: resolution of the PNG.
         show_layer_activations: add each layer's activation.
         show_trainable: add whether each layer is trainable.
+        **kwargs: ``layer_range``, accepted for Keras compatibility and ignored; any other keyword raises a TypeError.
     """
     unknown = set(kwargs) - {"layer_range"}
     if unknown:
@@ -219,6 +230,20 @@ def model_to_dot(
 
     ``subgraph`` and ``splines`` are accepted for Keras compatibility: kerax nests expanded models as DOT
     clusters and routes edges itself.
+
+    Args:
+        model: A built model.
+        show_shapes: Add input and output shapes to each box (default ``False``).
+        show_dtype: Add the dtype (default ``False``).
+        show_layer_names: Title boxes ``name (Type)`` rather than ``Type`` (default ``True``).
+        rankdir: ``"TB"`` (top to bottom) or ``"LR"`` (left to right); default ``"TB"``.
+        expand_nested: Draw nested models' graphs inside their boxes (default ``False``).
+        dpi: Resolution recorded in the DOT graph (default 200).
+        subgraph: Accepted for Keras compatibility.
+        show_layer_activations: Add each layer's activation (default ``False``).
+        show_trainable: Add whether each layer is trainable (default ``False``).
+        splines: Accepted for Keras compatibility.
+        **kwargs: ``layer_range``, accepted for Keras compatibility and ignored; any other keyword raises a TypeError.
     """
     del subgraph, splines
     unknown = set(kwargs) - {"layer_range"}
