@@ -133,22 +133,3 @@ def transpose_output_length(
     if output_padding is None:
         return length * stride
     return (length - 1) * stride + effective % 2 + output_padding
-
-
-def transpose_padding(
-    window: int, stride: int, padding: str, output_padding: int | None, dilation: int = 1
-) -> tuple[int, int]:
-    """``(low, high)`` padding of the stride-dilated input for ``lax.conv_transpose`` that yields
-    ``transpose_output_length`` outputs, placed where Keras places them."""
-    effective = dilation * (window - 1) + 1
-    if padding == "valid":
-        extra = max(effective, stride) - effective if output_padding is None else output_padding
-        return effective - 1, effective - 1 + extra
-    # The dilated input spans (length - 1) * stride + 1 positions; a valid correlation with the flipped
-    # kernel over it removes effective - 1, so the pads add up to the wanted size minus that.
-    if output_padding is None:
-        total = stride + effective - 2
-    else:
-        total = effective % 2 + output_padding + effective - 2
-    low = min((total + 1) // 2, effective - 1)
-    return low, total - low

@@ -11,16 +11,10 @@ from kerax import activations, initializers
 from kerax.layers import _conv_utils as cu
 from kerax.layers._input_spec import InputSpec
 from kerax.layers._layer import Layer
+from kerax.ops._nn import conv
 
-_SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
 # "causal" (left padding only, for sequences) exists for 1-D convolutions only, as in Keras.
 _PADDINGS = {1: ("valid", "same", "causal"), 2: ("valid", "same"), 3: ("valid", "same")}
-
-
-def dimension_numbers(rank: int) -> tuple[str, str, str]:
-    """``lax.conv_general_dilated`` layouts for channels-last inputs and ``(*window, in, out)`` kernels."""
-    spatial = _SPATIAL[rank]
-    return (f"N{spatial}C", f"{spatial}IO", f"N{spatial}C")
 
 
 def check_positive_int(value: Any, arg: str, who: str) -> None:
@@ -40,6 +34,15 @@ def check_input_rank_and_channels(who: str, rank: int, input_shape: tuple[int | 
     if channels is None:
         raise ValueError(f"{who}: the channels dimension of the input must be known, received {input_shape}.")
     return channels
+
+
+def check_strides_or_dilation(who: str, strides: tuple[int, ...], dilation_rate: tuple[int, ...]) -> None:
+    """Refuse, naming the layer, strides above 1 together with a dilation above 1 (as Keras does)."""
+    if max(strides) > 1 and max(dilation_rate) > 1:
+        raise ValueError(
+            f"{who}: `strides` > 1 cannot be combined with `dilation_rate` > 1, received "
+            f"strides={strides} and dilation_rate={dilation_rate}."
+        )
 
 
 def check_not_empty(
@@ -125,10 +128,8 @@ class BaseConv(Layer):
             kernel_constraint=kernel_constraint,
             bias_constraint=bias_constraint,
         )
-        if not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0:
-            raise ValueError(f"{who}: `filters` must be a positive integer, received {filters!r}.")
-        if not isinstance(groups, int) or isinstance(groups, bool) or groups <= 0:
-            raise ValueError(f"{who}: `groups` must be a positive integer, received {groups!r}.")
+        check_positive_int(filters, "filters", who)
+        check_positive_int(groups, "groups", who)
         if filters % groups:
             raise ValueError(
                 f"{who}: `filters` must be divisible by `groups`, received filters={filters}, groups={groups}."
@@ -139,11 +140,7 @@ class BaseConv(Layer):
         self.kernel_size = cu.normalize_tuple(kernel_size, rank, "kernel_size", who)
         self.strides = cu.normalize_tuple(strides, rank, "strides", who)
         self.dilation_rate = cu.normalize_tuple(dilation_rate, rank, "dilation_rate", who)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(
-                f"{who}: `strides` > 1 cannot be combined with `dilation_rate` > 1, received "
-                f"strides={self.strides} and dilation_rate={self.dilation_rate}."
-            )
+        check_strides_or_dilation(who, self.strides, self.dilation_rate)
         self.padding = cu.normalize_padding(padding, who, allowed=_PADDINGS[rank])
         self.data_format = cu.normalize_data_format(data_format, who, allowed=("channels_last",))
         self.activation = activations.get(activation)
@@ -151,20 +148,10 @@ class BaseConv(Layer):
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.input_spec = InputSpec(ndim=rank + 2)
-        spatial = _SPATIAL[rank]
-        self._dimension_numbers = (f"N{spatial}C", f"{spatial}IO", f"N{spatial}C")
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
         who = self._who
-        if len(input_shape) != self.rank + 2:
-            raise ValueError(
-                f"{who}: expected inputs of rank {self.rank + 2} (batch, {self.rank} spatial dimensions, "
-                f"channels), "
-                f"received shape {input_shape}."
-            )
-        channels = input_shape[-1]
-        if channels is None:
-            raise ValueError(f"{who}: the channels dimension of the input must be known, received {input_shape}.")
+        channels = check_input_rank_and_channels(who, self.rank, input_shape)
         if channels % self.groups:
             raise ValueError(
                 f"{who}: the number of input channels must be divisible by `groups`, received groups="
@@ -186,19 +173,14 @@ class BaseConv(Layer):
         return window_output_shape(self, input_shape)
 
     def call(self, inputs: jax.Array) -> jax.Array:
-        kernel = self.kernel.value
-        pads = cu.explicit_padding(inputs.shape[1:-1], self.kernel_size, self.strides, self.padding, self.dilation_rate)
-        outputs = jax.lax.conv_general_dilated(
-            inputs.astype(kernel.dtype),
-            kernel,
-            window_strides=self.strides,
-            padding=pads,
-            rhs_dilation=self.dilation_rate,
-            dimension_numbers=self._dimension_numbers,
-            feature_group_count=self.groups,
-        )
+        padding = self.padding
+        if padding == "causal":  # the whole dilated window minus one, all before the first step
+            inputs = jnp.pad(inputs, ((0, 0), (self.dilation_rate[0] * (self.kernel_size[0] - 1), 0), (0, 0)))
+            padding = "valid"
+        # The kernel's input channels (channels / groups) make ops.conv a grouped convolution.
+        outputs = conv(inputs, self.kernel.value, self.strides, padding, "channels_last", self.dilation_rate)
         if self.bias is not None:
-            outputs = outputs + jnp.reshape(self.bias.value, (1,) * (self.rank + 1) + (self.filters,))
+            outputs = outputs + self.bias.value
         return self.activation(outputs)
 
     def get_config(self) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import jax
-import jax.numpy as jnp
 
 from kerax import activations, initializers
 from kerax.layers import _conv_utils as cu
@@ -14,10 +13,11 @@ from kerax.layers._convolutional._base_conv import (
     check_input_rank_and_channels,
     check_not_empty,
     check_positive_int,
-    dimension_numbers,
+    check_strides_or_dilation,
 )
 from kerax.layers._input_spec import InputSpec
 from kerax.layers._layer import Layer
+from kerax.ops._nn import conv_transpose
 
 
 class BaseConvTranspose(Layer):
@@ -90,18 +90,13 @@ class BaseConvTranspose(Layer):
                         f"output_padding={self.output_padding} and strides={self.strides} "
                         f"({extra} >= {stride} at spatial axis {axis})."
                     )
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(
-                f"{who}: `strides` > 1 cannot be combined with `dilation_rate` > 1, received "
-                f"strides={self.strides} and dilation_rate={self.dilation_rate}."
-            )
+        check_strides_or_dilation(who, self.strides, self.dilation_rate)
         self.data_format = cu.normalize_data_format(data_format, who, allowed=("channels_last",))
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.input_spec = InputSpec(ndim=rank + 2)
-        self._dimension_numbers = dimension_numbers(rank)
 
     def _extras(self) -> tuple[int | None, ...]:
         return self.output_padding if self.output_padding is not None else (None,) * self.rank
@@ -140,23 +135,19 @@ class BaseConvTranspose(Layer):
 
     def call(self, inputs: jax.Array) -> jax.Array:
         kernel = self.kernel.value
-        pads = [
-            cu.transpose_padding(k, s, self.padding, e, d)
-            for k, s, e, d in zip(self.kernel_size, self.strides, self._extras(), self.dilation_rate, strict=True)
-        ]
-        # With transpose_kernel=True, lax flips the window and swaps the kernel's two channel axes, so the
-        # (*window, filters, channels) kernel acts as the transpose of a channels -> filters convolution.
-        outputs = jax.lax.conv_transpose(
+        # ops.conv_transpose takes Keras's (*window, filters, channels) kernel as the transpose of a
+        # channels -> filters convolution.
+        outputs = conv_transpose(
             inputs.astype(kernel.dtype),
             kernel,
-            strides=self.strides,
-            padding=pads,
-            rhs_dilation=self.dilation_rate,
-            dimension_numbers=self._dimension_numbers,
-            transpose_kernel=True,
+            self.strides,
+            self.padding,
+            self.output_padding,
+            "channels_last",
+            self.dilation_rate,
         )
         if self.bias is not None:
-            outputs = outputs + jnp.reshape(self.bias.value, (1,) * (self.rank + 1) + (self.filters,))
+            outputs = outputs + self.bias.value
         return self.activation(outputs)
 
     def get_config(self) -> dict[str, Any]:

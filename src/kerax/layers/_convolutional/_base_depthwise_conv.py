@@ -5,48 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import jax
-import jax.numpy as jnp
 
 from kerax import activations, initializers
 from kerax.layers import _conv_utils as cu
 from kerax.layers._convolutional._base_conv import (
     check_input_rank_and_channels,
     check_positive_int,
-    dimension_numbers,
     window_output_shape,
 )
 from kerax.layers._input_spec import InputSpec
 from kerax.layers._layer import Layer
-
-
-def depthwise_conv(
-    inputs: jax.Array,
-    kernel: jax.Array,
-    strides: tuple[int, ...],
-    padding: str,
-    dilation_rate: tuple[int, ...],
-) -> jax.Array:
-    """Convolve each input channel with its own ``depth_multiplier`` filters.
-
-    ``kernel`` has shape ``(*window, channels, depth_multiplier)``; output channel ``c * depth_multiplier
-    + m`` is channel ``c`` convolved with ``kernel[..., c, m]``.
-    """
-    rank = inputs.ndim - 2
-    channels = inputs.shape[-1]
-    window = kernel.shape[:-2]
-    # One group per input channel: a (*window, 1, channels * depth_multiplier) kernel, whose output
-    # channels are ordered channel-major, exactly as the reshape lays them out.
-    grouped = jnp.reshape(kernel, (*window, 1, channels * kernel.shape[-1]))
-    pads = cu.explicit_padding(inputs.shape[1:-1], window, strides, padding, dilation_rate)
-    return jax.lax.conv_general_dilated(
-        inputs.astype(kernel.dtype),
-        grouped,
-        window_strides=strides,
-        padding=pads,
-        rhs_dilation=dilation_rate,
-        dimension_numbers=dimension_numbers(rank),
-        feature_group_count=channels,
-    )
+from kerax.ops._nn import depthwise_conv
 
 
 class BaseDepthwiseConv(Layer):
@@ -132,9 +101,12 @@ class BaseDepthwiseConv(Layer):
 
     def call(self, inputs: jax.Array) -> jax.Array:
         kernel = self.kernel.value
-        outputs = depthwise_conv(inputs, kernel, self.strides, self.padding, self.dilation_rate)
+        # Output channel c * depth_multiplier + m is input channel c convolved with kernel[..., c, m].
+        outputs = depthwise_conv(
+            inputs.astype(kernel.dtype), kernel, self.strides, self.padding, "channels_last", self.dilation_rate
+        )
         if self.bias is not None:
-            outputs = outputs + jnp.reshape(self.bias.value, (1,) * (self.rank + 1) + (-1,))
+            outputs = outputs + self.bias.value
         return self.activation(outputs)
 
     def get_config(self) -> dict[str, Any]:

@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import jax
-import jax.numpy as jnp
 
 from kerax import activations, initializers
 from kerax.layers import _conv_utils as cu
 from kerax.layers._convolutional._base_conv import (
     check_input_rank_and_channels,
     check_positive_int,
-    dimension_numbers,
     window_output_shape,
 )
-from kerax.layers._convolutional._base_depthwise_conv import depthwise_conv
 from kerax.layers._input_spec import InputSpec
 from kerax.layers._layer import Layer
+from kerax.ops._nn import separable_conv
 
 
 class BaseSeparableConv(Layer):
@@ -93,7 +91,6 @@ class BaseSeparableConv(Layer):
         self.pointwise_initializer = initializers.get(pointwise_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.input_spec = InputSpec(ndim=rank + 2)
-        self._dimension_numbers = dimension_numbers(rank)
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
         channels = check_input_rank_and_channels(self._who, self.rank, input_shape)
@@ -118,17 +115,17 @@ class BaseSeparableConv(Layer):
 
     def call(self, inputs: jax.Array) -> jax.Array:
         depthwise = self.depthwise_kernel.value
-        pointwise = self.pointwise_kernel.value
-        hidden = depthwise_conv(inputs, depthwise, self.strides, self.padding, self.dilation_rate)
-        outputs = jax.lax.conv_general_dilated(
-            hidden.astype(pointwise.dtype),
-            pointwise,
-            window_strides=(1,) * self.rank,
-            padding=[(0, 0)] * self.rank,
-            dimension_numbers=self._dimension_numbers,
+        outputs = separable_conv(
+            inputs.astype(depthwise.dtype),
+            depthwise,
+            self.pointwise_kernel.value,
+            self.strides,
+            self.padding,
+            "channels_last",
+            self.dilation_rate,
         )
         if self.bias is not None:
-            outputs = outputs + jnp.reshape(self.bias.value, (1,) * (self.rank + 1) + (self.filters,))
+            outputs = outputs + self.bias.value
         return self.activation(outputs)
 
     def get_config(self) -> dict[str, Any]:

@@ -13,14 +13,7 @@ from kerax.layers._conv_utils import normalize_data_format, normalize_padding, n
 from kerax.layers._input_spec import InputSpec
 from kerax.layers._rnn._cell_base import BuiltinCell, Masks, check_rate
 from kerax.layers._rnn.rnn import RNN, BuiltinRNN, cell_property
-
-_SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
-
-
-def _dimension_numbers(rank: int, data_format: str) -> tuple[str, str, str]:
-    spatial = _SPATIAL[rank]
-    image = f"N{spatial}C" if data_format == "channels_last" else f"NC{spatial}"
-    return image, f"{spatial}IO", image
+from kerax.ops._nn import conv_dimension_numbers
 
 
 class ConvLSTMCell(BuiltinCell):
@@ -131,7 +124,7 @@ class ConvLSTMCell(BuiltinCell):
         self.implementation = 1
         self.input_spec = InputSpec(ndim=rank + 2)
         self.state_size = -1  # as in Keras: the states' shapes come from get_initial_state
-        self._dimension_numbers = _dimension_numbers(rank, self.data_format)
+        self._dimension_numbers = conv_dimension_numbers(rank, self.data_format)
         self._channel_axis = -1 if self.data_format == "channels_last" else -(rank + 1)
 
     # -- weights -------------------------------------------------------------------------------------
