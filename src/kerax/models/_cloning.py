@@ -44,6 +44,8 @@ def clone_model(
             **kwargs)``.
         recursive: clone nested Sequential and Functional models with ``clone_model`` (the same
             ``clone_function``, and ``call_function`` for Functional ones) instead of ``clone_function``.
+        **kwargs: ``cache``, a dict from a layer's id to its clone, shared between the calls of a recursive clone; any
+            other keyword raises a ValueError.
 
     Returns:
         The copy, compiled as ``model`` was if it was compiled.

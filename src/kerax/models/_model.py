@@ -93,13 +93,25 @@ def _functional_subclass(cls: type) -> type:
 
 
 class Model(Trainer, Layer):
-    """A trainable graph of layers.
+    """A trainable graph of layers: the class behind Functional, Sequential and subclassed models.
 
     Use it three ways:
 
         model = Model(inputs, outputs)        # Functional
         model = Sequential([...])             # a stack
         class MyModel(Model): ...             # subclassing: layers in __init__, forward pass in call()
+
+    Args:
+        *args: ``inputs, outputs``, to build a Functional model; a subclass's own constructor takes its own
+            arguments.
+        **kwargs: ``inputs`` and ``outputs`` by keyword, and the ``Layer`` keywords (``name``, ``dtype``,
+            ``trainable``, ``autocast``, ``activity_regularizer``).
+
+    Example:
+        >>> inputs = kerax.Input((3,))
+        >>> model = kerax.Model(inputs, kerax.layers.Dense(2)(inputs))
+        >>> type(model).__name__, model.output.shape
+        ('Functional', (None, 2))
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Model:

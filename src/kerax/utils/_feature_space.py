@@ -148,6 +148,7 @@ class FeatureSpace(Layer):
         hashing_dim: the number of bins of the hashed presets (default 32).
         num_discretization_bins: the number of bins of the ``"float_discretized"`` preset (default 32).
         name: the layer's name.
+        **kwargs: The other keywords of ``Layer`` (``dtype``, ``trainable``...).
 
     Example:
         >>> space = FeatureSpace({"age": "float_normalized", "city": "string_categorical"})
