@@ -5,7 +5,7 @@ array is 64-byte aligned, in which case the device array adopts the host buffer 
 what costs: touching the pages of a 188 MB Fashion-MNIST copy takes 100 to 150 ms on a small machine,
 about a quarter of an MLP epoch, while copying into pages that are already mapped takes about 20 ms.
 
-So ``fit`` and ``evaluate`` take a :class:`Lease` from the process-wide pool, copy each large array
+So ``fit`` and ``evaluate`` take a ``Lease`` from the process-wide pool, copy each large array
 into an aligned buffer of the pool, and hand that buffer to JAX; when the call ends, the lease waits
 for the computations that read the buffers and gives them back for the next call. Buffers are only
 reused after their device arrays are gone from every computation, and never shared by two live leases.

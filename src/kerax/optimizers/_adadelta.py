@@ -17,7 +17,7 @@ class Adadelta(Optimizer):
         learning_rate: Float, schedule, or callable of the step.
         rho: Decay of the running averages.
         epsilon: Small constant added inside the square roots.
-        **kwargs: Common optimizer arguments (see :class:`Optimizer`).
+        **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 
     def __init__(

@@ -13,7 +13,7 @@ from kerax.optimizers._base import Optimizer, _is_number, check_hyperparameter
 
 
 class AdafactorState(NamedTuple):
-    """Per-variable state of :func:`scale_by_keras_adafactor`.
+    """Per-variable state of ``scale_by_keras_adafactor``.
 
     Attributes:
         count: int32 scalar, the steps applied so far.
@@ -99,7 +99,7 @@ class Adafactor(Optimizer):
 
     Saves memory by keeping, for variables with 2 or more axes, row and
     column statistics of the squared gradient over the last two axes instead
-    of a full second moment (see :func:`scale_by_keras_adafactor` for the
+    of a full second moment (see ``scale_by_keras_adafactor`` for the
     maths). Keras's variables per model variable are ``r``, ``c`` (int32
     scalar placeholders for variables with fewer than 2 axes) and
     ``<var>_velocity``.
@@ -117,7 +117,7 @@ class Adafactor(Optimizer):
         relative_step: Keras's flag for capping a constant learning rate at
             ``1 / sqrt(t)``. Kept and serialised; as in Keras 3 the step uses
             ``min(learning_rate, 1 / sqrt(t))`` whatever its value.
-        **kwargs: Common optimizer arguments (see :class:`Optimizer`).
+        **kwargs: Common optimizer arguments (see ``Optimizer``).
 
     Raises:
         ValueError: If a hyper-parameter is not a number or ``clip_threshold``
@@ -144,7 +144,7 @@ class Adafactor(Optimizer):
         self.relative_step = bool(relative_step)
 
     def build_transform(self) -> optax.GradientTransformationExtraArgs:
-        """Returns :func:`scale_by_keras_adafactor` with this optimizer's hyper-parameters."""
+        """Returns ``scale_by_keras_adafactor`` with this optimizer's hyper-parameters."""
         return scale_by_keras_adafactor(self.beta_2_decay, self.epsilon_1, self.epsilon_2, self.clip_threshold)
 
     def _keras_slot_layout(self) -> list:

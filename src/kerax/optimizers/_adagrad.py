@@ -17,7 +17,7 @@ class Adagrad(Optimizer):
         learning_rate: Float, schedule, or callable of the step.
         initial_accumulator_value: Starting value of the accumulators.
         epsilon: Small constant added inside the square root.
-        **kwargs: Common optimizer arguments (see :class:`Optimizer`).
+        **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 
     def __init__(

@@ -25,7 +25,7 @@ class Adam(Optimizer):
         beta_2: Decay of the second-moment estimate.
         epsilon: Small constant added to ``sqrt(v)``.
         amsgrad: Use the running maximum of ``v`` (AMSGrad).
-        **kwargs: Common optimizer arguments (see :class:`Optimizer`).
+        **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 
     def __init__(
@@ -73,7 +73,7 @@ class AdamW(Adam):
         beta_2: Decay of the second-moment estimate.
         epsilon: Small constant added to ``sqrt(v)``.
         amsgrad: Use the running maximum of ``v`` (AMSGrad).
-        **kwargs: Common optimizer arguments (see :class:`Optimizer`).
+        **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 
     def __init__(

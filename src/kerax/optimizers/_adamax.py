@@ -18,7 +18,7 @@ class Adamax(Optimizer):
         beta_1: Decay of the first-moment estimate.
         beta_2: Decay of the exponentially weighted infinity norm.
         epsilon: Small constant added to ``u``.
-        **kwargs: Common optimizer arguments (see :class:`Optimizer`).
+        **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 
     def __init__(

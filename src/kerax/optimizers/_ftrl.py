@@ -12,7 +12,7 @@ from kerax.optimizers._base import Optimizer, _is_number
 
 
 class FtrlState(NamedTuple):
-    """Per-variable state of :func:`scale_by_keras_ftrl`: ``n`` (``accumulator``) and ``z`` (``linear``)."""
+    """Per-variable state of ``scale_by_keras_ftrl``: ``n`` (``accumulator``) and ``z`` (``linear``)."""
 
     accumulator: jax.Array
     linear: jax.Array
@@ -87,7 +87,7 @@ class Ftrl(Optimizer):
         l2_regularization_strength: Online (stabilisation) L2 strength (>= 0).
         l2_shrinkage_regularization_strength: Shrinkage (magnitude) L2 strength (>= 0).
         beta: The ``beta`` of the paper.
-        **kwargs: Common optimizer arguments (see :class:`Optimizer`).
+        **kwargs: Common optimizer arguments (see ``Optimizer``).
 
     Raises:
         ValueError: If a strength or the accumulator value is negative, or
@@ -123,7 +123,7 @@ class Ftrl(Optimizer):
         self.beta = float(beta)
 
     def build_transform(self) -> optax.GradientTransformationExtraArgs:
-        """Returns :func:`scale_by_keras_ftrl` with this optimizer's hyper-parameters."""
+        """Returns ``scale_by_keras_ftrl`` with this optimizer's hyper-parameters."""
         return scale_by_keras_ftrl(
             self.learning_rate_power,
             self.initial_accumulator_value,

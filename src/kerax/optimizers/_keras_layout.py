@@ -11,7 +11,7 @@ variable's optax state (ints index tuples, strings read NamedTuple fields), ``si
 convention to Keras's (RMSprop's momentum, for instance, accumulates ``-lr * step`` in optax and
 ``+lr * step`` in Keras) and ``name`` is Keras's (``momentum``, ``velocity`` ...).
 
-A :class:`Layout` says which state leaf (or leaves) each Variable holds. State leaves that no Variable
+A ``Layout`` says which state leaf (or leaves) each Variable holds. State leaves that no Variable
 holds are *derived* when a state is assembled from the Variables' values:
 
 * optax's per-variable step counters (int32 scalars inside the slots) equal the optimizer's applied
@@ -76,7 +76,7 @@ class Layout(NamedTuple):
 
     @property
     def derives(self) -> bool:
-        """Whether assembling a state computes any leaf (see :func:`derive`)."""
+        """Whether assembling a state computes any leaf (see ``derive``)."""
         return bool(self.shared or self.counts or self.recorded_lr is not None)
 
 
@@ -201,7 +201,7 @@ def derive(
     applied_steps: Callable[[Any], Any],
     recorded_lr: Callable[[Any], Any],
 ) -> list[Any]:
-    """Returns the derived leaves, in the order :func:`assemble` consumes them (pure).
+    """Returns the derived leaves, in the order ``assemble`` consumes them (pure).
 
     Run under ``jax.jit``, each is a fresh buffer, so a state can be donated whole.
 
@@ -226,12 +226,12 @@ def derive(
 
 
 def assemble(layout: Layout, values: Sequence[Any], derived: Sequence[Any]) -> Any:
-    """Returns the state the Variables' ``values`` (and the :func:`derive` output) make up.
+    """Returns the state the Variables' ``values`` (and the ``derive`` output) make up.
 
     Args:
         layout: The optimizer's layout.
         values: One value per Variable.
-        derived: :func:`derive`'s output for these values.
+        derived: ``derive``'s output for these values.
     """
     leaves: list[Any] = [None] * layout.treedef.num_leaves
     for binding, value in zip(layout.bindings, values, strict=True):

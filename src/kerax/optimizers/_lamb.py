@@ -26,7 +26,7 @@ class Lamb(Optimizer):
         beta_1: Decay of the first-moment estimate.
         beta_2: Decay of the second-moment estimate.
         epsilon: Small constant added to ``sqrt(v_hat)``.
-        **kwargs: Common optimizer arguments (see :class:`Optimizer`).
+        **kwargs: Common optimizer arguments (see ``Optimizer``).
 
     Raises:
         ValueError: If a beta lies outside ``[0, 1]`` or ``epsilon`` is negative.

@@ -17,7 +17,7 @@ class Lion(Optimizer):
         learning_rate: Float, schedule, or callable of the step.
         beta_1: Interpolation between momentum and gradient for the update, in ``(0, 1]``.
         beta_2: Decay of the momentum.
-        **kwargs: Common optimizer arguments (see :class:`Optimizer`).
+        **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 
     def __init__(

@@ -1,7 +1,7 @@
 """``LossScaleOptimizer``: dynamic loss scaling around another optimizer, for float16 training.
 
 The training step multiplies the loss by the current scale before differentiating
-(:meth:`LossScaleOptimizer.scale_loss`); :meth:`update` divides the gradients by that scale and hands
+(``LossScaleOptimizer.scale_loss``); ``update`` divides the gradients by that scale and hands
 them to the inner optimizer. A step whose gradients are not all finite is skipped and halves the scale;
 after ``dynamic_growth_steps`` finite steps in a row the scale doubles. The scale and the count of
 finite steps live in the optimizer state, so the jitted step stays pure.

@@ -189,7 +189,7 @@ class OptimizerMap(MutableMapping):
 
 
 class MultiOptimizerState(NamedTuple):
-    """The state of a :class:`MultiOptimizer`.
+    """The state of a ``MultiOptimizer``.
 
     Attributes:
         iterations: int32 scalar, the wrapper's step count.
@@ -219,7 +219,7 @@ def _key_text(key: Any) -> str:
 
 
 class MultiOptimizer(Optimizer):
-    """Delegates each variable to the optimizer an :class:`OptimizerMap` or a callable chooses for it.
+    """Delegates each variable to the optimizer an ``OptimizerMap`` or a callable chooses for it.
 
     Each sub-optimizer steps only its own variables, with its own learning
     rate, iteration count and options; the wrapper counts its own steps. As
@@ -228,7 +228,7 @@ class MultiOptimizer(Optimizer):
     sub-optimizer.
 
     Args:
-        optimizer_map: An :class:`OptimizerMap`, or a callable
+        optimizer_map: An ``OptimizerMap``, or a callable
             ``f(variable) -> Optimizer`` (it sees the variable given to
             ``build``, or, for a pure ``init`` on arrays, an object with the
             ``path`` built from the pytree's keys, ``name``, ``shape`` and

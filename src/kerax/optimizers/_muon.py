@@ -76,7 +76,7 @@ def scale_by_keras_muon(
         momentum: Momentum of the buffer.
         nesterov: Use Nesterov momentum.
         ns_steps: Newton-Schulz iterations.
-        coefficients: ``(a, b, c)`` of :func:`newton_schulz`.
+        coefficients: ``(a, b, c)`` of ``newton_schulz``.
         rms_rate: Update-RMS matching factor (Liu et al., 2025), or None.
     """
 
@@ -144,10 +144,10 @@ def _key_text(key: Any) -> str:
 class Muon(Optimizer):
     """Muon (Jordan et al., 2024; Liu et al., 2025), with Keras 3's numbers and variables.
 
-    Each 2-D variable takes the Muon step (:func:`scale_by_keras_muon`:
+    Each 2-D variable takes the Muon step (``scale_by_keras_muon``:
     momentum, then Newton-Schulz orthogonalisation) and decays with
     ``weight_decay``. Every other variable takes an AdamW step
-    (:func:`scale_by_keras_muon_adamw`, learning rate times
+    (``scale_by_keras_muon_adamw``, learning rate times
     ``adam_lr_ratio``) and decays with ``adam_weight_decay``: variables
     without exactly 2 axes, variables whose path contains ``"embedding"``
     (with ``exclude_embeddings``), and variables whose path matches
@@ -170,15 +170,15 @@ class Muon(Optimizer):
         adam_weight_decay: Decoupled weight decay of the AdamW variables (None: none).
         epsilon: Added to ``sqrt(v)`` in the AdamW step.
         weight_decay: Decoupled weight decay of the Muon variables (None: none).
-        clipnorm: See :class:`Optimizer`.
-        clipvalue: See :class:`Optimizer`.
-        global_clipnorm: See :class:`Optimizer`.
-        use_ema: See :class:`Optimizer`.
-        ema_momentum: See :class:`Optimizer`.
-        ema_overwrite_frequency: See :class:`Optimizer`.
-        loss_scale_factor: See :class:`Optimizer`.
-        gradient_accumulation_steps: See :class:`Optimizer`.
-        name: See :class:`Optimizer`.
+        clipnorm: See ``Optimizer``.
+        clipvalue: See ``Optimizer``.
+        global_clipnorm: See ``Optimizer``.
+        use_ema: See ``Optimizer``.
+        ema_momentum: See ``Optimizer``.
+        ema_overwrite_frequency: See ``Optimizer``.
+        loss_scale_factor: See ``Optimizer``.
+        gradient_accumulation_steps: See ``Optimizer``.
+        name: See ``Optimizer``.
         exclude_layers: Regular expressions; a variable whose path matches
             one of them takes the AdamW step (e.g. ``["output_dense"]``).
         exclude_embeddings: Whether variables with ``"embedding"`` in their
@@ -192,7 +192,7 @@ class Muon(Optimizer):
         nesterov: Use Nesterov momentum in the Muon step.
         rms_rate: Scale Muon updates by ``sqrt(max(rows, cols)) * rms_rate``
             so their RMS matches AdamW's (None: no scaling).
-        **kwargs: Other common optimizer arguments (see :class:`Optimizer`).
+        **kwargs: Other common optimizer arguments (see ``Optimizer``).
 
     Raises:
         ValueError: If a hyper-parameter is out of range or ``exclude_layers``

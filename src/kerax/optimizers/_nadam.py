@@ -21,7 +21,7 @@ class Nadam(Optimizer):
         beta_1: Decay of the first-moment estimate.
         beta_2: Decay of the second-moment estimate.
         epsilon: Small constant added to ``sqrt(v_hat)``.
-        **kwargs: Common optimizer arguments (see :class:`Optimizer`).
+        **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 
     def __init__(

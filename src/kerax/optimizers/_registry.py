@@ -65,7 +65,7 @@ def serialize(optimizer: Optimizer) -> dict[str, Any]:
 
 
 def deserialize(config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Optimizer:
-    """Creates an optimizer from a :func:`serialize` dict (Keras-saved dicts work too).
+    """Creates an optimizer from a ``serialize`` dict (Keras-saved dicts work too).
 
     Args:
         config: Dict with ``class_name`` and ``config`` entries.
@@ -93,7 +93,7 @@ def get(identifier: Any) -> Optimizer | None:
     """Returns an optimizer from a name, a config dict or an instance.
 
     Args:
-        identifier: None (returns None), an :class:`Optimizer` (returned
+        identifier: None (returns None), an ``Optimizer`` (returned
             as-is), a name such as ``"adam"`` (case-insensitive; a fresh
             instance with default arguments), or a config dict.
     """

@@ -23,7 +23,7 @@ class RMSprop(Optimizer):
         momentum: Momentum in ``[0, 1]``; 0 disables it.
         epsilon: Small constant added inside the square root.
         centered: Normalise by the estimated variance instead of the second moment.
-        **kwargs: Common optimizer arguments (see :class:`Optimizer`).
+        **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 
     def __init__(

@@ -12,7 +12,7 @@ from kerax.optimizers._base import Optimizer, check_hyperparameter
 
 
 class ScheduleFreeState(NamedTuple):
-    """Per-variable state of :func:`scale_by_keras_schedule_free_adamw`.
+    """Per-variable state of ``scale_by_keras_schedule_free_adamw``.
 
     Attributes:
         count: int32 scalar, the steps applied so far.
@@ -86,7 +86,7 @@ class ScheduleFreeAdamW(Optimizer):
     Needs no learning-rate schedule: Adam steps go to an auxiliary sequence
     (the ``<var>_momentum`` variables, initialised to the model's weights)
     and the weights are an interpolation of it with a running average (see
-    :func:`scale_by_keras_schedule_free_adamw`). Decoupled weight decay
+    ``scale_by_keras_schedule_free_adamw``). Decoupled weight decay
     (``weight_decay``) applies to the weights before each step, as in Keras.
 
     Args:
@@ -95,7 +95,7 @@ class ScheduleFreeAdamW(Optimizer):
         beta_2: Decay of the second-moment estimate.
         epsilon: Small constant added to the bias-corrected ``sqrt(v)``.
         warmup_steps: Steps of linear learning-rate warmup from 0 (0: none).
-        **kwargs: Common optimizer arguments (see :class:`Optimizer`).
+        **kwargs: Common optimizer arguments (see ``Optimizer``).
 
     Raises:
         ValueError: If ``beta_1`` is not in ``(0, 1]``, ``beta_2`` not in
@@ -121,7 +121,7 @@ class ScheduleFreeAdamW(Optimizer):
         self.warmup_steps = warmup_steps
 
     def build_transform(self) -> optax.GradientTransformationExtraArgs:
-        """Returns :func:`scale_by_keras_schedule_free_adamw` with this optimizer's hyper-parameters."""
+        """Returns ``scale_by_keras_schedule_free_adamw`` with this optimizer's hyper-parameters."""
         return scale_by_keras_schedule_free_adamw(self.beta_1, self.beta_2, self.epsilon, self.warmup_steps)
 
     def _keras_slot_layout(self) -> list:

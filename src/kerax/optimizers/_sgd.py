@@ -20,7 +20,7 @@ class SGD(Optimizer):
         learning_rate: Float, schedule, or callable of the step.
         momentum: Momentum in ``[0, 1]``; 0 disables it.
         nesterov: Use Nesterov momentum.
-        **kwargs: Common optimizer arguments (see :class:`Optimizer`).
+        **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 
     def __init__(

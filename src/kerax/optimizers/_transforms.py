@@ -4,7 +4,7 @@ Each function returns an ``optax.GradientTransformation`` built from optax's
 own pieces (``optax.scale_by_adam``, ``optax.tree.update_moment`` ...) with
 only the Keras-specific part written out. All of them produce a *descent
 direction*: the caller multiplies by ``-learning_rate`` afterwards (see
-:func:`scale_by_learning_rate`).
+``scale_by_learning_rate``).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def scale_by_keras_adam(b1: float, b2: float, eps: float) -> optax.GradientTrans
 
 
 class KerasAmsgradState(NamedTuple):
-    """State of :func:`scale_by_keras_amsgrad`."""
+    """State of ``scale_by_keras_amsgrad``."""
 
     count: jax.Array
     mu: Any
@@ -126,7 +126,7 @@ def scale_by_keras_adamax(b1: float, b2: float, eps: float) -> optax.GradientTra
 
 
 class KerasNadamState(NamedTuple):
-    """State of :func:`scale_by_keras_nadam`."""
+    """State of ``scale_by_keras_nadam``."""
 
     count: jax.Array
     mu: Any

@@ -44,7 +44,7 @@ class LearningRateSchedule:
     Subclasses implement ``__call__(step)`` with jax.numpy operations (so it
     can run inside ``jax.jit``) and ``get_config()``; ``from_config`` calls the
     constructor with the config's entries. Subclasses are registered by class
-    name so that :func:`deserialize` can find them.
+    name so that ``deserialize`` can find them.
     """
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -397,7 +397,7 @@ def serialize(schedule: LearningRateSchedule) -> dict[str, Any]:
 
 
 def deserialize(config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> LearningRateSchedule:
-    """Creates a schedule from a dict produced by :func:`serialize`.
+    """Creates a schedule from a dict produced by ``serialize``.
 
     Args:
         config: Dict with ``class_name`` and ``config`` entries (the Keras

@@ -1,6 +1,6 @@
 """Dependency-free model plotting engine (layered layout + PNG/SVG/DOT writers).
 
-``kerax.utils.plot_model`` turns a model into a :class:`PlotGraph` and calls :func:`render`.
+``kerax.utils.plot_model`` turns a model into a ``PlotGraph`` and calls ``render``.
 """
 
 from __future__ import annotations

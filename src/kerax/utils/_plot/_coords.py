@@ -132,7 +132,7 @@ def assign_positions(
 
 
 def _chains(lg: Layered) -> list[list[int]]:
-    """Maximal vertical runs of items joined one-to-one (see :func:`_is_link`)."""
+    """Maximal vertical runs of items joined one-to-one (see ``_is_link``)."""
     nxt: dict[int, int] = {}
     has_prev: set[int] = set()
     for a in range(len(lg.layer)):

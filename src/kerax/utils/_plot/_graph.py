@@ -65,7 +65,7 @@ class PlotEdge:
 
 @dataclass(frozen=True)
 class PlotGraph:
-    """A directed acyclic graph of :class:`PlotNode` joined by :class:`PlotEdge`.
+    """A directed acyclic graph of ``PlotNode`` joined by ``PlotEdge``.
 
     Args:
         nodes: The nodes; ids must be unique.

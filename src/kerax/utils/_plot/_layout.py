@@ -1,4 +1,4 @@
-"""Layered (Sugiyama-style) layout of a :class:`PlotGraph` into boxes, text and routed edges.
+"""Layered (Sugiyama-style) layout of a ``PlotGraph`` into boxes, text and routed edges.
 
 The layout is computed in "rank space" (``u`` across layers' order, ``v`` along the flow) and then
 mapped to pixels: top-to-bottom uses ``(x, y) = (u, v)``, left-to-right uses ``(x, y) = (v, u)``.

@@ -1,4 +1,4 @@
-"""Raster renderer: draws a :class:`Layout` with Pillow.
+"""Raster renderer: draws a ``Layout`` with Pillow.
 
 Shapes are drawn 3x supersampled tile by tile (so memory stays bounded for huge models) and box-filtered
 down, which antialiases lines, curves and rounded corners; text is then drawn at native resolution with

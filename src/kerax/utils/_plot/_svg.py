@@ -1,4 +1,4 @@
-"""Vector renderer: writes a :class:`Layout` as a standalone SVG document."""
+"""Vector renderer: writes a ``Layout`` as a standalone SVG document."""
 
 from __future__ import annotations
 
