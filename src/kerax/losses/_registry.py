@@ -146,6 +146,31 @@ def deserialize_object(
     return cls.from_config(dict(config.get("config") or {}))
 
 
+def get_object(identifier: Any, module_objects: Mapping[str, Any], deserialize: Callable[[Any], Any], kind: str) -> Any:
+    """The object an identifier names, for the families' ``get``: ``None`` stays ``None``; a name is looked
+    up, a dict deserialized; a class is instantiated with defaults; any other callable is returned as is.
+
+    Args:
+        identifier: ``None``, a name, a config dict, a class or a callable.
+        module_objects: Built-in objects by name.
+        deserialize: The family's ``deserialize``, for dicts.
+        kind: Word used in error messages (``"loss"``, ``"metric"``).
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, str):
+        obj = lookup(identifier, module_objects, None, kind)
+    elif isinstance(identifier, Mapping):
+        obj = deserialize(identifier)
+    else:
+        obj = identifier
+    if inspect.isclass(obj):
+        return obj()
+    if callable(obj):
+        return obj
+    raise ValueError(f"Could not interpret {kind} identifier: {identifier!r}. Expected a name, dict or callable.")
+
+
 def serialize(loss: Loss | Callable[..., Any]) -> dict[str, Any]:
     """Serialize a `Loss` instance or a built-in loss function into a Keras-style dict.
 
@@ -177,19 +202,7 @@ def get(identifier: Any) -> Loss | Callable[..., Any] | None:
     Args:
         identifier: `None`, a name, a config dict, a `Loss` class or instance, or a callable.
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        obj = lookup(identifier, ALL_OBJECTS, None, "loss")
-    elif isinstance(identifier, Mapping):
-        obj = deserialize(identifier)
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        return obj()
-    if callable(obj):
-        return obj
-    raise ValueError(f"Could not interpret loss identifier: {identifier!r}. Expected a name, dict or callable.")
+    return get_object(identifier, ALL_OBJECTS, deserialize, "loss")
 
 
 def resolve_crossentropy(

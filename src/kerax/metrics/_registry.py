@@ -9,7 +9,7 @@ from typing import Any
 from kerax.backend._naming import to_snake_case
 from kerax.losses import _hinge, _probabilistic
 from kerax.losses import _regression as loss_fns
-from kerax.losses._registry import binary_or_sparse, lookup, serialize_object
+from kerax.losses._registry import binary_or_sparse, deserialize_object, get_object, lookup, serialize_object
 from kerax.metrics import _accuracy, _auc, _f_score, _precision_recall
 from kerax.metrics import _probabilistic as prob
 from kerax.metrics import _regression as reg
@@ -129,21 +129,14 @@ def deserialize(
         config: A dict from `serialize`, or a name.
         custom_objects: Optional mapping of extra names to classes or functions.
     """
-    if isinstance(config, str):
-        return lookup(config, ALL_OBJECTS, custom_objects, "metric")
-    if not isinstance(config, Mapping) or "class_name" not in config:
-        raise ValueError(
-            "Could not deserialize metric: expected a name or a dict with 'class_name' and 'config'. "
-            f"Received: {config!r}"
-        )
-    if config["class_name"] == "function":
-        return lookup(config["config"], FUNCTIONS, custom_objects, "metric function")
-    if config.get("module") == "keras.losses":
-        from kerax.losses import deserialize as deserialize_loss
+    if isinstance(config, Mapping) and "class_name" in config:
+        if config["class_name"] == "function":
+            return lookup(config["config"], FUNCTIONS, custom_objects, "metric function")
+        if config.get("module") == "keras.losses":
+            from kerax.losses import deserialize as deserialize_loss
 
-        return deserialize_loss(config, custom_objects)
-    cls = lookup(config["class_name"], ALL_OBJECTS, custom_objects, "metric")
-    return cls.from_config(dict(config.get("config") or {}))
+            return deserialize_loss(config, custom_objects)
+    return deserialize_object(config, ALL_OBJECTS, custom_objects, "metric")
 
 
 def get(identifier: Any) -> Metric | Callable[..., Any] | None:
@@ -159,19 +152,7 @@ def get(identifier: Any) -> Metric | Callable[..., Any] | None:
     Args:
         identifier: `None`, a name, a config dict, a `Metric` class or instance, or a callable.
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        obj = lookup(identifier, ALL_OBJECTS, None, "metric")
-    elif isinstance(identifier, Mapping):
-        obj = deserialize(identifier)
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        return obj()
-    if callable(obj):
-        return obj
-    raise ValueError(f"Could not interpret metric identifier: {identifier!r}. Expected a name, dict or callable.")
+    return get_object(identifier, ALL_OBJECTS, deserialize, "metric")
 
 
 def resolve_accuracy(
