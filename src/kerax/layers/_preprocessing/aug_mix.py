@@ -46,19 +46,25 @@ class AugMix(BaseRandomImageLayer):
         all_ops: use all eleven operations (default); ``False`` leaves out the colour ones (brightness,
             colour degeneration, contrast, sharpness).
         interpolation: ``"bilinear"`` (default) or ``"nearest"``, for the geometric operations.
-        seed: an int, for a repeatable sequence of draws in eager calls.
-        data_format: ``"channels_last"`` or ``None``.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        seed: an int, for a repeatable sequence of draws in eager calls, or ``None`` (default).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for a non-positive ``num_chains``/``chain_depth``/``alpha``, a factor outside [0, 1]
             or an unknown ``interpolation``.
 
-    Shapes:
-        ``(batch, H, W, 3)`` or ``(H, W, 3)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, 3)`` or ``(H, W, 3)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> AugMix()(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.AugMix()(np.ones((2, 8, 8, 3))).shape
         (2, 8, 8, 3)
     """
 

@@ -24,16 +24,22 @@ class AutoContrast(BaseRandomImageLayer):
 
     Args:
         value_range: the ``(min, max)`` range of the pixel values (default ``(0, 255)``).
-        **kwargs: base layer arguments (``name``, ``dtype``, ``data_format``...).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``, and ``data_format``
+            (``"channels_last"`` or ``None``).
 
     Raises:
         ValueError: for a malformed ``value_range`` or inputs of rank other than 3 or 4.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> AutoContrast()(jnp.linspace(10.0, 20.0, 48).reshape(1, 4, 4, 3)).max()
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.AutoContrast()(np.linspace(10.0, 20.0, 48).reshape(1, 4, 4, 3)).max()
         Array(255., dtype=float32)
     """
 

@@ -114,16 +114,28 @@ class CategoryEncoding(Layer):
         output_mode: ``"multi_hot"`` (default; ``"binary"`` is an alias): a 1 for each id present in the
             last axis; ``"one_hot"``: one vector per id (a trailing axis of size 1 is replaced);
             ``"count"``: how many times each id appears in the last axis (weighted by ``count_weights``).
-        sparse: must be False (kerax has no sparse tensors).
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        sparse: must be ``False`` (default; kerax has no sparse tensors).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, k)`` -> ``(batch, num_tokens)``; for ``one_hot``, ``(batch,)`` or ``(batch, 1)`` ->
+    Call arguments:
+        inputs: the integer ids.
+        count_weights: with ``output_mode="count"``, weights of the shape of ``inputs``, or ``None``.
+
+    Input shape:
+        ``(batch, k)``; for ``"one_hot"``, ``(batch,)`` or ``(batch, 1)``.
+
+    Output shape:
         ``(batch, num_tokens)``.
 
     Example:
-        >>> CategoryEncoding(num_tokens=4, output_mode="multi_hot")(np.array([[0, 1], [2, 2]]))
-        >>> # [[1., 1., 0., 0.], [0., 0., 1., 0.]]
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.CategoryEncoding(num_tokens=4, output_mode="multi_hot")
+        >>> layer(np.array([[0, 1], [2, 2]]))
+        Array([[1., 1., 0., 0.],
+               [0., 0., 1., 0.]], dtype=float32)
+        >>> kerax.layers.CategoryEncoding(num_tokens=4, output_mode="count")(np.array([[2, 2, 3]]))
+        Array([[0., 0., 2., 1.]], dtype=float32)
     """
 
     def __init__(

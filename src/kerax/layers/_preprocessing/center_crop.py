@@ -19,15 +19,22 @@ class CenterCrop(Layer):
     aspect ratio and resized (bilinear) to ``height x width``, as Keras does.
 
     Args:
-        height, width: the output size.
-        data_format: ``"channels_last"`` or ``None``.
+        height: the output height, a positive int.
+        width: the output width, a positive int.
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, H, W, C)`` -> ``(batch, height, width, C)``; one image ``(H, W, C)`` works too. The
-        output is in the layer's dtype (floats).
+    Input shape:
+        ``(batch, H, W, C)``, or one image ``(H, W, C)``.
+
+    Output shape:
+        ``(batch, height, width, C)`` (or ``(height, width, C)``), in the layer's dtype (floats).
 
     Example:
-        >>> CenterCrop(2, 2)(jnp.ones((1, 4, 4, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.CenterCrop(2, 2)(np.ones((1, 4, 4, 3))).shape
         (1, 2, 2, 3)
     """
 

@@ -31,17 +31,24 @@ class ContrastLimitedAdaptiveHistogramEqualization(BaseRandomImageLayer):
         clip_limit: the clipping threshold relative to the mean bin count; 0 or less disables clipping
             (default 4.0).
         tile_grid_size: the ``(rows, columns)`` of the tile grid (default ``(8, 8)``).
-        data_format: ``"channels_last"`` or ``None``.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for a malformed ``value_range``, ``clip_limit`` or ``tile_grid_size``.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=(2, 2))(jnp.ones((1, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=(2, 2))
+        >>> layer(np.ones((1, 8, 8, 3))).shape
         (1, 8, 8, 3)
     """
 

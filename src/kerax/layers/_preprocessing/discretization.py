@@ -57,12 +57,25 @@ class Discretization(Layer):
         epsilon: the error tolerance of the quantile sketch (smaller is more exact, slower; default 0.01).
         output_mode: ``"int"`` (bin indices, int32), ``"one_hot"``, ``"multi_hot"`` or ``"count"``.
         sparse: must be False (kerax has no sparse tensors).
-        dtype: the layer's dtype policy (the dtype of encoded outputs).
-        name: the layer's name.
-        **kwargs: other base layer arguments.
+        dtype: the layer's dtype policy (the dtype of encoded outputs), or ``None`` (default).
+        name: the layer's name, or ``None`` (default).
+        **kwargs: other base layer keyword arguments such as ``trainable``.
+
+    Input shape:
+        Any shape.
+
+    Output shape:
+        The same shape with ``"int"``; the encoded modes encode the last axis as ``CategoryEncoding`` does.
 
     Example:
-        >>> Discretization(bin_boundaries=[0.0, 1.0])(np.array([[-1.0, 0.5, 2.0]]))  # [[0, 1, 2]]
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.Discretization(bin_boundaries=[0.0, 1.0])(np.array([[-1.0, 0.5, 2.0]]))
+        Array([[0, 1, 2]], dtype=int32)
+        >>> layer = kerax.layers.Discretization(num_bins=2)
+        >>> layer.adapt(np.array([1.0, 2.0, 3.0, 4.0]))
+        >>> layer(np.array([[1.5, 3.5]]))
+        Array([[0, 1]], dtype=int32)
     """
 
     def __init__(

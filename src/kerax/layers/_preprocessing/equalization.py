@@ -27,17 +27,23 @@ class Equalization(BaseRandomImageLayer):
     Args:
         value_range: the ``(min, max)`` range of the pixel values (default ``(0, 255)``).
         bins: the number of histogram bins (default 256).
-        data_format: ``"channels_last"`` or ``None``.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for a malformed ``value_range`` or a non-positive ``bins``.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> Equalization()(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.Equalization()(np.ones((2, 8, 8, 3))).shape
         (2, 8, 8, 3)
     """
 

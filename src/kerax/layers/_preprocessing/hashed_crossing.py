@@ -32,16 +32,22 @@ class HashedCrossing(HostLayer):
         num_bins: the number of hash bins.
         output_mode: ``"int"`` (bin ids) or ``"one_hot"``.
         sparse: must be False (kerax has no sparse tensors).
-        name: the layer's name.
-        dtype: the output dtype (default ``"int64"`` for ``"int"`` output, else the float policy).
-        **kwargs: other base layer arguments.
+        name: the layer's name, or ``None`` (default).
+        dtype: the output dtype, or ``None`` (default) for ``"int64"`` with ``"int"`` output, else the float
+            policy.
+        **kwargs: other base layer keyword arguments such as ``trainable``.
 
-    Shapes:
-        A list or tuple of inputs, all of shape ``()``, ``(batch,)`` or ``(batch, 1)`` -> the same shape
-        (``"int"``) or that shape with a last axis of ``num_bins`` (``"one_hot"``).
+    Input shape:
+        A list or tuple of inputs, all of shape ``()``, ``(batch,)`` or ``(batch, 1)``.
+
+    Output shape:
+        The same shape (``"int"``) or that shape with a last axis of ``num_bins`` (``"one_hot"``).
 
     Example:
-        >>> HashedCrossing(num_bins=5)((np.array([1, 2]), np.array(["A", "B"])))
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.HashedCrossing(num_bins=5)((np.array([1, 2]), np.array(["A", "B"])))
+        array([2, 3])
     """
 
     def __init__(

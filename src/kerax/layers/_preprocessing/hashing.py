@@ -60,11 +60,18 @@ class Hashing(HostLayer):
         salt: an int or two ints: the key of the strong hash (SipHash); None uses FarmHash.
         output_mode: ``"int"`` (bucket ids), ``"one_hot"``, ``"multi_hot"`` or ``"count"``.
         sparse: must be False (kerax has no sparse tensors).
-        **kwargs: base layer arguments; ``dtype`` defaults to ``"int64"`` for ``"int"`` output, else
-            ``"float32"``.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``; ``dtype`` defaults to
+            ``"int64"`` for ``"int"`` output, else ``"float32"``.
 
     Example:
-        >>> Hashing(num_bins=3)(np.array([["A"], ["B"], ["C"], ["D"], ["E"]]))  # [[1], [0], [1], [1], [2]]
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.Hashing(num_bins=3)(np.array([["A"], ["B"], ["C"], ["D"], ["E"]]))
+        array([[1],
+               [0],
+               [1],
+               [1],
+               [2]])
     """
 
     def __init__(

@@ -42,10 +42,17 @@ class IntegerLookup(IndexLookup):
         oov_method: ``"floormod"`` (default) or ``"farmhash"`` (hash the value's decimal text).
         salt: with ``oov_method="farmhash"``, the key (an int or two ints) of the strong hash.
         name: the layer's name.
-        **kwargs: other base layer arguments.
+        **kwargs: other base layer keyword arguments such as ``dtype``.
 
     Example:
-        >>> IntegerLookup(vocabulary=[12, 36, 1138])(np.array([[12, 1138], [42, 36]]))  # [[1, 3], [0, 2]]
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.IntegerLookup(vocabulary=[12, 36, 1138])
+        >>> layer(np.array([[12, 1138], [42, 36]]))  # 42 is out of the vocabulary: index 0
+        Array([[1, 3],
+               [0, 2]], dtype=int32)
+        >>> layer.get_vocabulary()
+        [-1, 12, 36, 1138]
     """
 
     def __init__(

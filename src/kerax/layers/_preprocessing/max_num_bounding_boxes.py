@@ -23,21 +23,28 @@ class MaxNumBoundingBoxes(BaseRandomImageLayer):
     Args:
         max_number: the number of boxes per image, a positive integer.
         fill_value: the value of padding boxes and labels (default -1).
-        **kwargs: base layer arguments (``name``, ``dtype``, ``data_format``) and ``bounding_box_format``
-            (e.g. ``"xyxy"``), required when the input has bounding boxes.
+        bounding_box_format: the format of the boxes (e.g. ``"xyxy"``), required when the input has
+            bounding boxes; ``None`` (default) otherwise.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``, and ``data_format``
+            (``"channels_last"`` or ``None``).
 
     Raises:
         ValueError: for a non-positive ``max_number``, bounding boxes without a ``bounding_box_format``,
             or a dict with other keys.
 
-    Shapes:
-        boxes ``(batch, n, 4)`` -> ``(batch, max_number, 4)``; labels ``(batch, n)`` ->
-        ``(batch, max_number)``; images unchanged.
+    Input shape:
+        A dict with boxes ``(batch, n, 4)`` and labels ``(batch, n)``.
+
+    Output shape:
+        The same dict with boxes ``(batch, max_number, 4)`` and labels ``(batch, max_number)``; images
+        unchanged.
 
     Example:
-        >>> layer = MaxNumBoundingBoxes(3, bounding_box_format="xyxy")
-        >>> out = layer({"images": jnp.ones((1, 4, 4, 3)),
-        ...              "bounding_boxes": {"boxes": jnp.ones((1, 1, 4)), "labels": jnp.ones((1, 1))}})
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.MaxNumBoundingBoxes(3, bounding_box_format="xyxy")
+        >>> boxes = {"boxes": np.ones((1, 1, 4)), "labels": np.ones((1, 1))}
+        >>> out = layer({"images": np.ones((1, 4, 4, 3)), "bounding_boxes": boxes})
         >>> out["bounding_boxes"]["boxes"].shape
         (1, 3, 4)
     """

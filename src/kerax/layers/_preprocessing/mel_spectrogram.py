@@ -43,13 +43,15 @@ class MelSpectrogram(Layer):
         mag_exp: the exponent of the magnitudes: 1 for amplitude, 2 for power (default 2).
         min_power: the floor of the power before the logarithm (default 1e-10).
         ref_power: the power that maps to 0 dB (default 1).
-        **kwargs: base layer arguments (``name``, ``dtype``).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: ``fft_length`` smaller than ``sequence_length``, or a non-positive size.
 
     Example:
-        >>> MelSpectrogram(fft_length=256, sequence_stride=128, num_mel_bins=16)(jnp.ones((2, 1024))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.MelSpectrogram(fft_length=256, sequence_stride=128, num_mel_bins=16)(np.ones((2, 1024))).shape
         (2, 16, 9)
     """
 

@@ -49,18 +49,24 @@ class MixUp(BaseRandomImageLayer):
 
     Args:
         alpha: the Beta distribution's concentration, a positive number (default 0.2).
-        data_format: ``"channels_last"`` or ``None``.
-        seed: an int, for a repeatable sequence of mixes in eager calls.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        seed: an int, for a repeatable sequence of mixes in eager calls, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for a non-positive ``alpha``, or dict inputs with keys other than images and labels.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> MixUp()(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.MixUp()(np.ones((2, 8, 8, 3))).shape
         (2, 8, 8, 3)
     """
 

@@ -30,16 +30,29 @@ class Normalization(Layer):
     Args:
         axis: the axis or axes that keep a separate mean and variance per index (default -1, the
             features); ``None`` normalises everything with one scalar mean and variance.
-        mean, variance: fixed statistics, broadcast to the kept axes; give both or neither.
-        invert: compute ``mean + inputs * sqrt(variance)`` instead (undo a normalisation).
+        mean: a fixed mean, broadcast to the kept axes, or ``None`` (default) to learn it with ``adapt``;
+            give both ``mean`` and ``variance`` or neither.
+        variance: a fixed variance, broadcast to the kept axes, or ``None`` (default).
+        invert: compute ``mean + inputs * sqrt(variance)`` instead, undoing a normalisation (default
+            ``False``).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        Any shape -> the same shape, in the layer's dtype.
+    Input shape:
+        Any shape.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> layer = Normalization()
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.Normalization()
         >>> layer.adapt(np.array([[0.0, 7.0], [2.0, 9.0]]))
-        >>> layer(np.array([[0.0, 7.0]]))  # [[-1., -1.]]
+        >>> layer(np.array([[0.0, 7.0]]))
+        Array([[-1., -1.]], dtype=float32)
+        >>> fixed = kerax.layers.Normalization(mean=3.0, variance=4.0)
+        >>> fixed(np.array([1.0, 5.0]))
+        Array([-1.,  1.], dtype=float32)
     """
 
     supports_masking = True

@@ -59,19 +59,25 @@ class RandAugment(BaseRandomImageLayer):
         factor: the strength, a number ``f`` in [0, 1] (range ``[0, f]``) or a pair within [0, 1]
             (default 0.5).
         interpolation: ``"bilinear"`` (default) or ``"nearest"``, for the geometric operations.
-        seed: an int, for a repeatable sequence of draws in eager calls.
-        data_format: ``"channels_last"`` or ``None``.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        seed: an int, for a repeatable sequence of draws in eager calls, or ``None`` (default).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for a factor outside [0, 1], a negative ``num_ops``, an unknown ``interpolation`` or
             a malformed ``value_range``.
 
-    Shapes:
-        ``(batch, H, W, 3)`` or ``(H, W, 3)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, 3)`` or ``(H, W, 3)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> RandAugment()(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandAugment()(np.ones((2, 8, 8, 3))).shape
         (2, 8, 8, 3)
     """
 

@@ -19,17 +19,23 @@ class RandomBrightness(BaseRandomImageLayer):
     Args:
         factor: a number ``f`` in [-1, 1] (``delta`` in ``[-|f|, |f|]``) or a pair ``(lower, upper)``.
         value_range: the ``(min, max)`` range of the pixel values (default ``(0, 255)``).
-        seed: an int, for a repeatable sequence of shifts in eager calls.
-        **kwargs: base layer arguments (``name``, ``dtype``, ``data_format``...).
+        seed: an int, for a repeatable sequence of shifts in eager calls, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``, and ``data_format`` (``"channels_last"``
+            or ``None``).
 
     Raises:
         ValueError: for a factor outside [-1, 1] or a malformed ``value_range``.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> RandomBrightness(0.2)(jnp.full((2, 8, 8, 3), 100.0)).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandomBrightness(0.2)(np.full((2, 8, 8, 3), 100.0)).shape
         (2, 8, 8, 3)
     """
 

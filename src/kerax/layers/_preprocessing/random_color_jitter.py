@@ -25,18 +25,24 @@ class RandomColorJitter(BaseRandomImageLayer):
         contrast_factor: ``RandomContrast``'s ``factor``, or ``None`` to skip it.
         saturation_factor: ``RandomSaturation``'s ``factor``, or ``None`` to skip it.
         hue_factor: ``RandomHue``'s ``factor``, or ``None`` to skip it.
-        seed: an int, for a repeatable sequence of draws in eager calls.
-        data_format: ``"channels_last"`` or ``None``.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        seed: an int, for a repeatable sequence of draws in eager calls, or ``None`` (default).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for a factor the matching layer refuses, or a malformed ``value_range``.
 
-    Shapes:
-        ``(batch, H, W, 3)`` or ``(H, W, 3)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, 3)`` or ``(H, W, 3)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> RandomColorJitter(brightness_factor=0.2, hue_factor=0.1)(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandomColorJitter(brightness_factor=0.2, hue_factor=0.1)(np.ones((2, 8, 8, 3))).shape
         (2, 8, 8, 3)
     """
 

@@ -20,13 +20,20 @@ class RandomContrast(BaseRandomImageLayer):
     Args:
         factor: a number in [0, 1], or a pair ``(lower, upper)``.
         value_range: the ``(min, max)`` range of the pixel values, to clip to (default ``(0, 255)``).
-        seed: an int, for a repeatable sequence of factors in eager calls.
+        seed: an int, for a repeatable sequence of factors in eager calls, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``, and ``data_format`` (``"channels_last"``
+            or ``None``).
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> RandomContrast(0.5)(jnp.ones((2, 8, 8, 3)), training=True).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandomContrast(0.5)(np.ones((2, 8, 8, 3)), training=True).shape
         (2, 8, 8, 3)
     """
 

@@ -20,19 +20,24 @@ class RandomCrop(BaseRandomImageLayer):
     Args:
         height: the output height, a positive integer.
         width: the output width, a positive integer.
-        seed: an int, for a repeatable sequence of windows in eager calls.
-        data_format: ``"channels_last"`` or ``None``.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        seed: an int, for a repeatable sequence of windows in eager calls, or ``None`` (default).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for a non-positive ``height``/``width``, a bad seed or inputs of rank other than 3 or 4.
 
-    Shapes:
-        ``(batch, H, W, C)`` -> ``(batch, height, width, C)``; one image ``(H, W, C)`` works too. The
-        output is in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)``, or one image ``(H, W, C)``.
+
+    Output shape:
+        ``(batch, height, width, C)`` (or ``(height, width, C)``), in the layer's dtype.
 
     Example:
-        >>> RandomCrop(4, 4)(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandomCrop(4, 4)(np.ones((2, 8, 8, 3))).shape
         (2, 4, 4, 3)
     """
 

@@ -36,18 +36,24 @@ class RandomElasticTransform(BaseRandomImageLayer):
             ``"wrap"``, ``"constant"`` (``fill_value``) or ``"nearest"``.
         fill_value: the value of outside points with ``fill_mode="constant"``.
         value_range: the ``(min, max)`` range of the pixel values (default ``(0, 255)``).
-        seed: an int, for a repeatable sequence of distortions in eager calls.
-        data_format: ``"channels_last"`` or ``None``.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        seed: an int, for a repeatable sequence of distortions in eager calls, or ``None`` (default).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for factors outside [0, 1] or an unknown ``interpolation``/``fill_mode``.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> RandomElasticTransform()(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandomElasticTransform()(np.ones((2, 8, 8, 3))).shape
         (2, 8, 8, 3)
     """
 

@@ -44,18 +44,24 @@ class RandomErasing(BaseRandomImageLayer):
             (default ``(0.02, 0.33)``).
         fill_value: ``None`` (noise, default), a number, or a list of 3 numbers (one per channel).
         value_range: the ``(min, max)`` range of the pixel values (default ``(0, 255)``).
-        seed: an int, for a repeatable sequence of rectangles in eager calls.
-        data_format: ``"channels_last"`` or ``None``.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        seed: an int, for a repeatable sequence of rectangles in eager calls, or ``None`` (default).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for factors outside [0, 1], a malformed ``fill_value`` or ``value_range``.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> RandomErasing()(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandomErasing()(np.ones((2, 8, 8, 3))).shape
         (2, 8, 8, 3)
     """
 

@@ -21,14 +21,21 @@ class RandomFlip(BaseRandomImageLayer):
 
     Args:
         mode: ``"horizontal"`` (left-right), ``"vertical"`` (up-down) or ``"horizontal_and_vertical"``.
-        seed: an int, for a repeatable sequence of flips in eager calls.
-        data_format: ``"channels_last"`` or ``None``.
+        seed: an int, for a repeatable sequence of flips in eager calls, or ``None`` (default).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> RandomFlip("horizontal")(jnp.ones((2, 4, 4, 3)), training=True).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandomFlip("horizontal")(np.ones((2, 4, 4, 3)), training=True).shape
         (2, 4, 4, 3)
     """
 

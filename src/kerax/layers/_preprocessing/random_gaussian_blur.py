@@ -29,19 +29,25 @@ class RandomGaussianBlur(BaseRandomImageLayer):
         sigma: the range of the Gaussian's standard deviation: a number ``s`` in [0, 1] (range
             ``[0, s]``) or a pair within [0, 1] (default 1.0).
         value_range: the ``(min, max)`` range of the pixel values (default ``(0, 255)``).
-        data_format: ``"channels_last"`` or ``None``.
-        seed: an int, for a repeatable sequence of blurs in eager calls.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        seed: an int, for a repeatable sequence of blurs in eager calls, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for an even or non-integer ``kernel_size``, factors outside [0, 1] or a malformed
             ``value_range``.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> RandomGaussianBlur()(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandomGaussianBlur()(np.ones((2, 8, 8, 3))).shape
         (2, 8, 8, 3)
     """
 

@@ -19,18 +19,24 @@ class RandomGrayscale(BaseRandomImageLayer):
 
     Args:
         factor: the probability of turning an image grey, in [0, 1] (default 0.5).
-        data_format: ``"channels_last"`` or ``None``.
-        seed: an int, for a repeatable sequence of choices in eager calls.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        seed: an int, for a repeatable sequence of choices in eager calls, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for a factor outside [0, 1] or images with neither 1 nor 3 channels.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> RandomGrayscale(1.0)(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandomGrayscale(1.0)(np.ones((2, 8, 8, 3))).shape
         (2, 8, 8, 3)
     """
 

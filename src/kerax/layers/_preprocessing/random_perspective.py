@@ -30,18 +30,24 @@ class RandomPerspective(BaseRandomImageLayer):
         scale: the strength of the corner moves, in [0, 1] (default 1.0).
         interpolation: ``"bilinear"`` (default) or ``"nearest"``.
         fill_value: the value of points from outside the image (default 0).
-        seed: an int, for a repeatable sequence of warps in eager calls.
-        data_format: ``"channels_last"`` or ``None``.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        seed: an int, for a repeatable sequence of warps in eager calls, or ``None`` (default).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for ``factor``/``scale`` outside [0, 1] or an unknown ``interpolation``.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> RandomPerspective(scale=0.3)(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandomPerspective(scale=0.3)(np.ones((2, 8, 8, 3))).shape
         (2, 8, 8, 3)
     """
 

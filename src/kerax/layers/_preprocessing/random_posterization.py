@@ -27,18 +27,24 @@ class RandomPosterization(BaseRandomImageLayer):
         factor: an integer ``f`` in [1, 8] (``bits`` in ``[1, f)``) or a pair ``(lower, upper)`` within
             [1, 8].
         value_range: the ``(min, max)`` range of the pixel values (default ``(0, 255)``).
-        data_format: ``"channels_last"`` or ``None``.
-        seed: an int, for a repeatable sequence of bit depths in eager calls.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        seed: an int, for a repeatable sequence of bit depths in eager calls, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for a factor outside [1, 8] or a malformed ``value_range``.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> RandomPosterization(4)(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandomPosterization(4)(np.ones((2, 8, 8, 3))).shape
         (2, 8, 8, 3)
     """
 

@@ -31,18 +31,24 @@ class RandomSaturation(BaseRandomImageLayer):
     Args:
         factor: a number ``f`` in [-1, 1] (range ``[-|f|, |f|]``) or a pair ``(lower, upper)``.
         value_range: the ``(min, max)`` range of the pixel values (default ``(0, 255)``).
-        data_format: ``"channels_last"`` or ``None``.
-        seed: an int, for a repeatable sequence of factors in eager calls.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        seed: an int, for a repeatable sequence of factors in eager calls, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for a factor outside [-1, 1], a malformed ``value_range`` or images without 3 channels.
 
-    Shapes:
-        ``(batch, H, W, 3)`` or ``(H, W, 3)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, 3)`` or ``(H, W, 3)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> RandomSaturation((0.2, 0.8))(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandomSaturation((0.2, 0.8))(np.ones((2, 8, 8, 3))).shape
         (2, 8, 8, 3)
     """
 

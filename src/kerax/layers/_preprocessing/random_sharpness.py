@@ -23,18 +23,24 @@ class RandomSharpness(BaseRandomImageLayer):
     Args:
         factor: a number ``f`` in [0, 1] (range ``[0, f]``) or a pair ``(lower, upper)`` within [0, 1].
         value_range: the ``(min, max)`` range of the pixel values (default ``(0, 255)``).
-        data_format: ``"channels_last"`` or ``None``.
-        seed: an int, for a repeatable sequence of factors in eager calls.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        seed: an int, for a repeatable sequence of factors in eager calls, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for a factor outside [0, 1] or a malformed ``value_range``.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> RandomSharpness(0.5)(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandomSharpness(0.5)(np.ones((2, 8, 8, 3))).shape
         (2, 8, 8, 3)
     """
 

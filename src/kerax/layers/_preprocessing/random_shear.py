@@ -47,18 +47,24 @@ class RandomShear(BaseRandomImageLayer):
         fill_mode: how points outside the image are filled: ``"reflect"`` (default), ``"wrap"``,
             ``"constant"`` (``fill_value``) or ``"nearest"``.
         fill_value: the value of outside points with ``fill_mode="constant"``.
-        data_format: ``"channels_last"`` or ``None``.
-        seed: an int, for a repeatable sequence of shears in eager calls.
-        **kwargs: base layer arguments (``name``, ``dtype``...).
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        seed: an int, for a repeatable sequence of shears in eager calls, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: for factors outside [0, 1] or an unknown ``interpolation``/``fill_mode``.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> RandomShear(0.2, 0.2)(jnp.ones((2, 8, 8, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandomShear(0.2, 0.2)(np.ones((2, 8, 8, 3))).shape
         (2, 8, 8, 3)
     """
 

@@ -25,15 +25,22 @@ class RandomTranslation(BaseRandomImageLayer):
         width_factor: the same for the width (negative values shift left).
         fill_mode: ``"reflect"`` (default), ``"wrap"``, ``"constant"`` or ``"nearest"``.
         interpolation: ``"bilinear"`` or ``"nearest"``.
-        seed: an int, for a repeatable sequence of shifts in eager calls.
+        seed: an int, for a repeatable sequence of shifts in eager calls, or ``None`` (default).
         fill_value: the value of outside points with ``fill_mode="constant"``.
-        data_format: ``"channels_last"`` or ``None``.
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> RandomTranslation(0.1, 0.1)(jnp.ones((2, 8, 8, 3)), training=True).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RandomTranslation(0.1, 0.1)(np.ones((2, 8, 8, 3)), training=True).shape
         (2, 8, 8, 3)
     """
 

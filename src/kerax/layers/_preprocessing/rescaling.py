@@ -17,12 +17,19 @@ class Rescaling(Layer):
     Args:
         scale: a number, or an array broadcast against the inputs (per-channel scales, for instance).
         offset: a number or an array, added after scaling (default 0).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        Any shape -> the same shape; integer inputs (``uint8`` images) come out as floats.
+    Input shape:
+        Any shape.
+
+    Output shape:
+        The same shape. Integer inputs (``uint8`` images) come out as floats.
 
     Example:
-        >>> Rescaling(1 / 127.5, offset=-1)(jnp.array([0, 255], "uint8"))  # [-1., 1.]
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.Rescaling(1 / 127.5, offset=-1)(np.array([0, 255], "uint8"))
+        Array([-1.,  1.], dtype=float32)
     """
 
     supports_masking = True

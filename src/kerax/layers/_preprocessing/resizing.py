@@ -23,7 +23,8 @@ class Resizing(Layer):
     """Resize channels-last images to ``height x width`` with ``jax.image.resize``, as Keras's JAX backend.
 
     Args:
-        height, width: the output size.
+        height: the output height, a positive int.
+        width: the output width, a positive int.
         interpolation: ``"bilinear"`` (default), ``"nearest"``, ``"bicubic"``, ``"lanczos3"`` or ``"lanczos5"``.
         crop_to_aspect_ratio: first crop the largest centred window of the target's aspect ratio, so the
             image is not distorted.
@@ -32,14 +33,21 @@ class Resizing(Layer):
         fill_value: the padding value.
         antialias: low-pass filter when downsampling. Off by default, as in Keras (``jax.image.resize``
             alone would antialias).
-        data_format: ``"channels_last"`` or ``None``.
+        data_format: ``"channels_last"`` or ``None`` (default: ``kerax.config.image_data_format()``, which
+            must then be channels-last); these layers are channels-last only.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Shapes:
-        ``(batch, H, W, C)`` -> ``(batch, height, width, C)``; one image ``(H, W, C)`` works too. Float
-        inputs come out in the layer's dtype; integer inputs are rounded back to their own dtype.
+    Input shape:
+        ``(batch, H, W, C)``, or one image ``(H, W, C)``.
+
+    Output shape:
+        ``(batch, height, width, C)`` (or ``(height, width, C)``). Float inputs come out in the layer's dtype;
+        integer inputs are rounded back to their own dtype.
 
     Example:
-        >>> Resizing(2, 3)(jnp.ones((1, 4, 6, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.Resizing(2, 3)(np.ones((1, 4, 6, 3))).shape
         (1, 2, 3, 3)
     """
 

@@ -36,17 +36,23 @@ class Solarization(BaseRandomImageLayer):
         addition_factor: a number ``f`` in [0, 1] (range ``[0, f]``) or a pair within [0, 1] (default 0).
         threshold_factor: the same for the threshold (default 0).
         value_range: the ``(min, max)`` range of the pixel values (default ``(0, 255)``).
-        seed: an int, for a repeatable sequence of draws in eager calls.
-        **kwargs: base layer arguments (``name``, ``dtype``, ``data_format``...).
+        seed: an int, for a repeatable sequence of draws in eager calls, or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``, and ``data_format`` (``"channels_last"``
+            or ``None``).
 
     Raises:
         ValueError: for factors outside [0, 1] or a malformed ``value_range``.
 
-    Shapes:
-        ``(batch, H, W, C)`` or ``(H, W, C)`` -> the same shape, in the layer's dtype.
+    Input shape:
+        ``(batch, H, W, C)`` or ``(H, W, C)``.
+
+    Output shape:
+        The same shape, in the layer's dtype.
 
     Example:
-        >>> Solarization()(jnp.zeros((1, 2, 2, 3)))[0, 0, 0]
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.Solarization()(np.zeros((1, 2, 2, 3)))[0, 0, 0]
         Array([255., 255., 255.], dtype=float32)
     """
 

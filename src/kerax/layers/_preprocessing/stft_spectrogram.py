@@ -50,14 +50,16 @@ class STFTSpectrogram(Layer):
             (channels_last) instead of ``(batch, frames, channels * freqs)``.
         data_format: ``"channels_last"`` (inputs ``(batch, time, channels)``) or ``"channels_first"``
             (``(batch, channels, time)``); default ``kerax.config.image_data_format()``.
-        **kwargs: base layer arguments (``name``, ``dtype``, ``trainable``).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Raises:
         ValueError: an argument out of range or unknown, naming it.
         TypeError: at call time, non-float inputs.
 
     Example:
-        >>> STFTSpectrogram(frame_length=64, frame_step=32)(jnp.ones((2, 256, 1))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.STFTSpectrogram(frame_length=64, frame_step=32)(np.ones((2, 256, 1))).shape
         (2, 7, 33)
     """
 

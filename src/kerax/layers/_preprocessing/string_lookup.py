@@ -35,14 +35,20 @@ class StringLookup(IndexLookup, HostLayer):
             vocabulary size.
         sparse: must be False (Keras allows True only on TensorFlow).
         encoding: the text encoding of bytes inputs and of the vocabulary file (default ``"utf-8"``).
-        name: the layer's name.
+        name: the layer's name, or ``None`` (default).
         salt: with several OOV indices, the key (an int or two ints) of the strong hash that spreads OOV
             strings; None hashes with FarmHash.
-        **kwargs: other base layer arguments.
+        **kwargs: other base layer keyword arguments such as ``dtype``.
 
     Example:
-        >>> layer = StringLookup(vocabulary=["a", "b", "c"])
-        >>> layer(np.array([["a", "c"], ["d", "b"]]))  # [[1, 3], [0, 2]]
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.StringLookup(vocabulary=["a", "b", "c"])
+        >>> layer(np.array([["a", "c"], ["d", "b"]]))  # "d" is out of the vocabulary: index 0
+        array([[1, 3],
+               [0, 2]], dtype=int32)
+        >>> layer.get_vocabulary()
+        ['[UNK]', 'a', 'b', 'c']
     """
 
     def __init__(

@@ -64,13 +64,22 @@ class TextVectorization(HostLayer):
         sparse: must be False (Keras allows True only on TensorFlow).
         ragged: must be False (kerax has no ragged tensors; Keras allows True only on TensorFlow).
         encoding: the text encoding of bytes inputs (default ``"utf-8"``).
-        name: the layer's name.
-        **kwargs: other base layer arguments.
+        name: the layer's name, or ``None`` (default).
+        vocabulary_size: (keyword only) the vocabulary size the outputs were built for, as a saved config
+            records it; leave it ``None`` (default).
+        has_input_vocabulary: (keyword only) whether the vocabulary was given rather than adapted, as a
+            saved config records it; ``None`` (default) for ``vocabulary is not None``.
+        **kwargs: other base layer keyword arguments such as ``dtype``.
 
     Example:
-        >>> layer = TextVectorization(output_sequence_length=4)
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.TextVectorization(output_sequence_length=4)
         >>> layer.adapt(["The cat sat.", "The dog ran!"])
-        >>> layer(["the cat ran"])  # [[2, 5, 3, 0]] (ids by frequency; ties by the larger token first)
+        >>> layer.get_vocabulary()  # by frequency; ties by the larger token first
+        ['', '[UNK]', 'the', 'sat', 'ran', 'dog', 'cat']
+        >>> layer(["the cat ran"])
+        array([[2, 6, 4, 0]], dtype=int32)
     """
 
     def __init__(
