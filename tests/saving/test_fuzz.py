@@ -45,8 +45,8 @@ FORMATS = [".kerax", ".keras", ".weights.safetensors", ".weights.h5"]
 
 
 def _model(small: bool = False):
-    """Seed 003's inception blocks (ops nodes, BatchNormalization), or seed 001's small classifier (fast to rebuild)."""
-    model = zoo.seed_001_sequential(kerax) if small else zoo.seed_003_inception(kerax)
+    """The inception blocks (ops nodes, BatchNormalization), or the small Fashion-MNIST classifier (fast to rebuild)."""
+    model = zoo.fashion_classifier(kerax) if small else zoo.inception_model(kerax)
     model.compile(optimizer="adam", loss="mse", metrics=["mae"])
     model.optimizer.build(model.trainable_weights)  # so that .kerax files carry the optimizer's state
     return model

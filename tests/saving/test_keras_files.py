@@ -60,8 +60,8 @@ def test_keras_loads_files_kerax_wrote(name, tmp_path):
     assert theirs.count_params() == ours.count_params()
 
 
-def test_seed_003_relu_ops_are_keras_op_nodes(tmp_path):
-    ours = zoo.seed_003_inception(kerax)
+def test_inception_relu_ops_are_keras_op_nodes(tmp_path):
+    ours = zoo.inception_model(kerax)
     ours.save(tmp_path / "m.keras")
     config = json.loads(zipfile.ZipFile(tmp_path / "m.keras").read("config.json"))
     relus = [layer for layer in config["config"]["layers"] if layer["class_name"] == "Relu"]
@@ -73,7 +73,7 @@ def test_seed_003_relu_ops_are_keras_op_nodes(tmp_path):
 def test_trained_keras_model_keeps_training_in_kerax(tmp_path):
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((32, 6, 6)).astype("float32"), rng.integers(0, 4, 32)
-    theirs = zoo.seed_001_sequential(keras)
+    theirs = zoo.fashion_classifier(keras)
     theirs.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     theirs.fit(x, y, epochs=2, verbose=0)
     theirs.save(tmp_path / "trained.keras")
@@ -84,13 +84,13 @@ def test_trained_keras_model_keeps_training_in_kerax(tmp_path):
 
 
 def test_weights_h5_both_ways(tmp_path):
-    ours = zoo.seed_002_functional(kerax)
-    theirs = zoo.seed_002_functional(keras)
+    ours = zoo.purchase_predictor(kerax)
+    theirs = zoo.purchase_predictor(keras)
     theirs.save_weights(tmp_path / "k.weights.h5")
     ours.load_weights(tmp_path / "k.weights.h5")
     x = zoo.data_for(ours)
     _close(ours.predict(x, verbose=0), theirs.predict(x, verbose=0))
-    fresh = zoo.seed_002_functional(kerax)
+    fresh = zoo.purchase_predictor(kerax)
     fresh.save_weights(tmp_path / "x.weights.h5")
     theirs.load_weights(tmp_path / "x.weights.h5")
     _close(theirs.predict(x, verbose=0), fresh.predict(x, verbose=0))

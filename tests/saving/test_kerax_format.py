@@ -50,8 +50,8 @@ def test_round_trip_gives_identical_models(name, tmp_path):
     _assert_same_predictions(model, loaded, zoo.data_for(model))
 
 
-def test_seed_003_keeps_its_relu_op_nodes(tmp_path):
-    model = zoo.seed_003_inception(kerax)
+def test_inception_model_keeps_its_relu_op_nodes(tmp_path):
+    model = zoo.inception_model(kerax)
     model.save(tmp_path / "m.kerax")
     loaded = kerax.models.load_model(tmp_path / "m.kerax")
     ops = [op.name for op in loaded._graph.operations if type(op).__name__ == "Relu"]
@@ -68,7 +68,7 @@ def test_fit_save_load_fit_equals_one_longer_fit(tmp_path):
     def fresh():
         kerax.utils.clear_session()
         kerax.utils.set_random_seed(3)
-        model = zoo.seed_002_functional(kerax)
+        model = zoo.purchase_predictor(kerax)
         model.compile(optimizer=kerax.optimizers.Adam(1e-2), loss="binary_crossentropy", metrics=["accuracy"])
         return model
 
@@ -89,7 +89,7 @@ def test_fit_save_load_fit_equals_one_longer_fit(tmp_path):
 
 
 def test_compile_config_round_trips(tmp_path):
-    model = zoo.seed_001_sequential(kerax)
+    model = zoo.fashion_classifier(kerax)
     model.compile(
         optimizer=kerax.optimizers.SGD(learning_rate=kerax.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)),
         loss=kerax.losses.SparseCategoricalCrossentropy(from_logits=False),
@@ -214,9 +214,9 @@ def test_every_family_round_trips_through_its_config(obj):
 
 # -- weights files ---------------------------------------------------------------------------------------
 def test_weights_round_trip_and_refusal_leaves_model_unchanged(tmp_path):
-    model = zoo.seed_001_sequential(kerax)
+    model = zoo.fashion_classifier(kerax)
     model.save_weights(tmp_path / "a.weights.safetensors")
-    other = zoo.seed_001_sequential(kerax)
+    other = zoo.fashion_classifier(kerax)
     other.load_weights(tmp_path / "a.weights.safetensors")
     for a, b in zip(model.get_weights(), other.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
@@ -244,16 +244,16 @@ def test_skip_mismatch_and_by_name(tmp_path):
 
 
 def test_load_weights_from_a_full_model_file(tmp_path):
-    model = zoo.seed_003_inception(kerax)
+    model = zoo.inception_model(kerax)
     model.save(tmp_path / "m.kerax")
-    twin = zoo.seed_003_inception(kerax)
+    twin = zoo.inception_model(kerax)
     twin.load_weights(tmp_path / "m.kerax")
     _assert_same_predictions(model, twin, zoo.data_for(model))
 
 
 # -- atomic writes ---------------------------------------------------------------------------------------
 def test_crash_mid_save_leaves_previous_file_intact(tmp_path, monkeypatch):
-    model = zoo.seed_001_sequential(kerax)
+    model = zoo.fashion_classifier(kerax)
     path = tmp_path / "m.kerax"
     model.save(path)
     original = path.read_bytes()
@@ -272,7 +272,7 @@ def test_crash_mid_save_leaves_previous_file_intact(tmp_path, monkeypatch):
 
 
 def test_overwrite_false_refuses_existing_file(tmp_path):
-    model = zoo.seed_001_sequential(kerax)
+    model = zoo.fashion_classifier(kerax)
     model.save(tmp_path / "m.kerax")
     with pytest.raises(FileExistsError):
         model.save(tmp_path / "m.kerax", overwrite=False)
@@ -280,7 +280,7 @@ def test_overwrite_false_refuses_existing_file(tmp_path):
 
 # -- argument checking -----------------------------------------------------------------------------------
 def test_entry_points_validate_their_arguments(tmp_path):
-    model = zoo.seed_001_sequential(kerax)
+    model = zoo.fashion_classifier(kerax)
     with pytest.raises(ValueError, match=r"must end in '\.kerax'.*or '\.keras'"):
         model.save(tmp_path / "m.zip")
     with pytest.raises(ValueError, match="weights.safetensors"):

@@ -29,7 +29,7 @@ def _archive(path, members):
 
 
 def _saved(tmp_path):
-    model = zoo.seed_001_sequential(kerax)
+    model = zoo.fashion_classifier(kerax)
     path = tmp_path / "good.kerax"
     model.save(path)
     with zipfile.ZipFile(path) as archive:
@@ -140,7 +140,7 @@ def test_zip_bomb_is_refused_before_inflating(tmp_path):
 def test_overlapping_members_bomb_is_refused(tmp_path):
     """Two central-directory entries pointing at the same bytes (the non-recursive zip bomb trick)."""
     good = tmp_path / "good.kerax"
-    zoo.seed_001_sequential(kerax).save(good)
+    zoo.fashion_classifier(kerax).save(good)
     data = bytearray(good.read_bytes())
     eocd = data.rindex(b"PK\x05\x06")
     entries, cd_size, cd_offset = struct.unpack("<HII", data[eocd + 10 : eocd + 20])
@@ -174,7 +174,7 @@ def test_declared_tensor_shape_larger_than_its_data_is_refused(tmp_path):
     with pytest.raises(ValueError, match="not a valid safetensors file"):
         kerax.models.load_model(_archive(tmp_path / "shape.kerax", members))
     (tmp_path / "w.weights.safetensors").write_bytes(blob)
-    model = zoo.seed_001_sequential(kerax)
+    model = zoo.fashion_classifier(kerax)
     with pytest.raises(ValueError, match="not a valid safetensors file"):
         model.load_weights(tmp_path / "w.weights.safetensors")
 
@@ -212,7 +212,7 @@ def test_keras_archive_with_a_hostile_h5_member_is_refused(tmp_path):
     """A .keras file whose weights dataset lives in an external file on the loading machine."""
     import h5py
 
-    model = zoo.seed_001_sequential(kerax)
+    model = zoo.fashion_classifier(kerax)
     model.save(tmp_path / "good.keras")
     with zipfile.ZipFile(tmp_path / "good.keras") as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
@@ -238,7 +238,7 @@ def _nest(depth, as_dict):
 @pytest.mark.parametrize("as_dict", [False, True], ids=["lists", "dicts"])
 def test_600_deep_config_is_a_value_error(tmp_path, suffix, as_dict):
     """600 levels parse as JSON, but walking them recursively would raise RecursionError."""
-    model = zoo.seed_001_sequential(kerax)
+    model = zoo.fashion_classifier(kerax)
     model.save(tmp_path / f"good{suffix}")
     with zipfile.ZipFile(tmp_path / f"good{suffix}") as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
@@ -290,7 +290,7 @@ def test_deserialize_keras_object_refuses_deep_configs_and_overflows_directly():
     ],
 )
 def test_wrong_types_and_sizes_in_a_config_are_value_errors(tmp_path, edit, message):
-    model = zoo.seed_001_sequential(kerax)
+    model = zoo.fashion_classifier(kerax)
     model.compile(optimizer="adam", loss="mse")
     model.save(tmp_path / "good.kerax")
     with zipfile.ZipFile(tmp_path / "good.kerax") as archive:
@@ -351,14 +351,14 @@ def test_malformed_safetensors_headers_are_value_errors(tmp_path, header, body, 
     path = tmp_path / "w.weights.safetensors"
     path.write_bytes(blob)
     with pytest.raises(ValueError, match="w.weights.safetensors"):  # the error names the file
-        zoo.seed_001_sequential(kerax).load_weights(path)
+        zoo.fashion_classifier(kerax).load_weights(path)
 
 
 def test_unknown_optimizer_key_in_a_kerax_file_is_a_clear_value_error(tmp_path):
     """An extra weights key ``optimizer/x`` used to fail with ``invalid literal for int()``."""
     from safetensors.numpy import load, save
 
-    model = zoo.seed_001_sequential(kerax)
+    model = zoo.fashion_classifier(kerax)
     model.compile(optimizer="adam", loss="mse")
     model.optimizer.build(model.trainable_weights)
     model.save(tmp_path / "good.kerax")
@@ -377,8 +377,8 @@ def _saved_members(path):
 
 # -- lossy changes of dtype -------------------------------------------------------------------------------
 def _with_kernel(tmp_path, suffix, kernel):
-    """A weights file of seed 001's model whose first kernel is replaced by ``kernel``."""
-    model = zoo.seed_001_sequential(kerax)
+    """A weights file of the Fashion-MNIST classifier whose first kernel is replaced by ``kernel``."""
+    model = zoo.fashion_classifier(kerax)
     path = tmp_path / f"w{suffix}"
     model.save_weights(path)
     if suffix == ".weights.safetensors":
@@ -458,7 +458,7 @@ def test_float_into_an_integer_weight_is_refused():
 
 @pytest.mark.parametrize("suffix", [".kerax", ".keras"])
 def test_lossy_dtype_in_a_model_file_is_refused_naming_file_and_weight(tmp_path, suffix):
-    model = zoo.seed_001_sequential(kerax)
+    model = zoo.fashion_classifier(kerax)
     model.save(tmp_path / f"good{suffix}")
     members = _saved_members(tmp_path / f"good{suffix}")
     kernel = np.full((36, 16), 2**53 + 1, np.int64)

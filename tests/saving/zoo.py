@@ -1,4 +1,4 @@
-"""Small versions of the seed models, written once against a library module (`kerax` or `keras`).
+"""Small versions of the example scripts' models, written once against a library module (`kerax` or `keras`).
 
 Each builder takes the library as its argument, so the same architecture is built in kerax and in Keras 3
 for the interop tests, and in kerax alone for the round-trip tests. Shapes are small to keep tests fast.
@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 
 
-def seed_001_sequential(lib: Any) -> Any:
-    """Seed 001's classifier: Flatten, Dense(relu), Dropout, Dense(softmax)."""
+def fashion_classifier(lib: Any) -> Any:
+    """The Fashion-MNIST example's classifier (examples/seed_001_fashion_mnist.py): Flatten, Dense(relu), Dropout,
+    Dense(softmax)."""
     layers = lib.layers
     return lib.Sequential(
         [
@@ -26,8 +27,9 @@ def seed_001_sequential(lib: Any) -> Any:
     )
 
 
-def seed_002_functional(lib: Any) -> Any:
-    """Seed 002's multi-input model: two branches, a named concatenate, one sigmoid output."""
+def purchase_predictor(lib: Any) -> Any:
+    """The multi-input purchase predictor (examples/seed_002_model_types.py): two branches, a named concatenate,
+    one sigmoid output."""
     layers = lib.layers
     image = lib.Input(shape=(8, 8, 3), name="image_features_input")
     text = lib.Input(shape=(10,), name="text_features_input")
@@ -42,8 +44,9 @@ def seed_002_functional(lib: Any) -> Any:
     return lib.Model(inputs=[image, text], outputs=out, name="multi_input_purchase_predictor")
 
 
-def seed_003_inception(lib: Any) -> Any:
-    """Seed 003's blocks with the `relu` op nodes, at 12x12 and fewer filters."""
+def inception_model(lib: Any) -> Any:
+    """The inception example's blocks (examples/seed_003_inception.py) with the `relu` op nodes, at 12x12 and
+    fewer filters."""
     layers = lib.layers
 
     def cnn_block(x: Any, filters: int) -> Any:
@@ -85,8 +88,8 @@ def data_for(model: Any, n: int = 16, seed: int = 0) -> Any:
 
 
 BUILDERS = {
-    "seed_001": seed_001_sequential,
-    "seed_002": seed_002_functional,
-    "seed_003": seed_003_inception,
+    "fashion_classifier": fashion_classifier,
+    "purchase_predictor": purchase_predictor,
+    "inception_model": inception_model,
     "shared_nested": shared_and_nested,
 }
