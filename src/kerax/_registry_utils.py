@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from kerax._serialization._registry import get_registered_object
 from kerax.backend._naming import to_snake_case
 
 
@@ -38,8 +39,6 @@ def serialize(obj: Any, module: str) -> dict[str, Any]:
 
 def registered_from_config(config: dict[str, Any], family: str, classes: dict[str, Any]) -> Any:
     """A user class's instance from its config, if the class is registered or in custom objects."""
-    from kerax._serialization._registry import get_registered_object
-
     for key in (config.get("registered_name"), config.get("class_name")):
         cls = get_registered_object(key) if isinstance(key, str) else None
         if cls is not None:

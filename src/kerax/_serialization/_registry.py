@@ -156,73 +156,53 @@ def _family_of(module: Any) -> str | None:
     return rest[0] if rest[0] in (*_FAMILIES, "schedules") else None
 
 
-def _builtin_tables() -> dict[str, dict[str, Any]]:
-    cached = getattr(_builtin_tables, "_cache", None)
-    if cached is not None:
-        return cached
-    from kerax import activations, constraints, layers, models, regularizers
-    from kerax.initializers import _initializers
-    from kerax.losses import _registry as _losses
-    from kerax.metrics import _registry as _metrics
-    from kerax.ops._registry import OP_CLASSES
-    from kerax.optimizers import _registry as _optimizers
-    from kerax.optimizers import schedules
-    from kerax.utils._feature_space import FeatureSpace
+# kerax's own classes and functions by family. The registry imports no kerax package: each one registers
+# its public classes (and activations, losses and metrics their functions) at the end of its __init__, and
+# kerax/__init__ imports every package, so all of them are here before anything is loaded.
+_BUILTIN_CLASSES: dict[str, dict[str, Any]] = {}
+_BUILTIN_FUNCTIONS: dict[str, dict[str, Any]] = {}
+# Keras writes a model inside a layer's config with module "keras.layers" and a layer with "keras.models".
+_SHARED_FAMILIES = {"layers": ("layers", "models"), "models": ("models", "layers")}
+_FUNCTION_FAMILIES = ("activations", "losses", "metrics")  # looked through in this order
 
-    def classes_of(module: Any, base: type) -> dict[str, type]:
-        return {
-            name: value
-            for name in getattr(module, "__all__", dir(module))
-            if inspect.isclass(value := getattr(module, name, None)) and issubclass(value, base)
-        }
 
-    layer_classes = classes_of(layers, layers.Layer)
-    model_classes = {"Model": models.Model, "Functional": models.Functional, "Sequential": models.Sequential}
-    tables = {
-        "layers": {**layer_classes, **model_classes},
-        "models": {**model_classes, **layer_classes},
-        "initializers": dict(_initializers._CLASSES),
-        "regularizers": classes_of(regularizers, regularizers.Regularizer),
-        "constraints": classes_of(constraints, constraints.Constraint),
-        "optimizers": {cls.__name__: cls for cls in _optimizers.BUILTIN_OPTIMIZERS.values()},
-        "schedules": classes_of(schedules, schedules.LearningRateSchedule),
-        "losses": {k: v for k, v in _losses.ALL_OBJECTS.items() if inspect.isclass(v)},
-        "metrics": {k: v for k, v in _metrics.ALL_OBJECTS.items() if inspect.isclass(v)},
-        "ops": dict(OP_CLASSES),
-        "utils": {"FeatureSpace": FeatureSpace},  # the one object of keras.utils that files hold
-    }
-    functions = {
-        "activations": {name: activations.get(name) for name in activations._activations._BY_NAME},
-        "losses": {k: v for k, v in _losses.ALL_OBJECTS.items() if inspect.isfunction(v)},
-        "metrics": {k: v for k, v in _metrics.ALL_OBJECTS.items() if inspect.isfunction(v)},
-    }
-    _builtin_tables._cache = {"classes": tables, "functions": functions}  # type: ignore[attr-defined]
-    return _builtin_tables._cache  # type: ignore[attr-defined]
+def register_builtins(family: str, objects: Mapping[str, Any]) -> None:
+    """Let configs of ``family`` name kerax's own ``objects`` (name to class; a function for ``activations``,
+    ``losses`` and ``metrics``). Each kerax package calls this for its public objects when it is imported.
+    """
+    if family not in (*_FAMILIES, "schedules"):
+        raise ValueError(f"register_builtins: unknown family {family!r}; expected one of {_FAMILIES}.")
+    for name, obj in objects.items():
+        if inspect.isclass(obj):
+            _BUILTIN_CLASSES.setdefault(family, {})[name] = obj
+        elif (family in _FUNCTION_FAMILIES and inspect.isfunction(obj)) or family == "activations":
+            _BUILTIN_FUNCTIONS.setdefault(family, {})[name] = obj
 
 
 def builtin_class(module: Any, class_name: str) -> Any:
     """kerax's class for a Keras or kerax ``module``/``class_name`` pair, or None."""
     family = _family_of(module)
-    tables = _builtin_tables()["classes"]
-    if family is None or family not in tables:
-        return None
-    return tables[family].get(class_name)
+    for fam in _SHARED_FAMILIES.get(family, (family,)):  # type: ignore[arg-type]
+        found = _BUILTIN_CLASSES.get(fam, {}).get(class_name)
+        if found is not None:
+            return found
+    return None
 
 
 def builtin_function(name: str, module: Any = None) -> Any:
     """kerax's function (activation, loss or metric) called ``name``, or None."""
-    functions = _builtin_tables()["functions"]
     family = _family_of(module)
-    for fam in ([family] if family in functions else []) + list(functions):
-        if name in functions[fam]:
-            return functions[fam][name]
+    for fam in ([family] if family in _FUNCTION_FAMILIES else []) + list(_FUNCTION_FAMILIES):
+        found = _BUILTIN_FUNCTIONS.get(fam, {}).get(name)
+        if found is not None:
+            return found
     return None
 
 
 def builtin_name_of(obj: Any) -> tuple[str, str] | None:
     """``(family, name)`` of a kerax built-in function, or None."""
-    for family, table in _builtin_tables()["functions"].items():
-        for name, fn in table.items():
+    for family in _FUNCTION_FAMILIES:
+        for name, fn in _BUILTIN_FUNCTIONS.get(family, {}).items():
             if fn is obj:
                 return family, name
     return None

@@ -9,8 +9,9 @@ others by name, so a file is either rebuilt faithfully or refused with the reaso
 from __future__ import annotations
 
 import contextvars
+import functools
 import inspect
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,28 @@ _PLAIN = (str, int, float, bool, type(None))
 MAX_CONFIG_DEPTH = 100
 """Deepest nesting of lists and dicts accepted in a config (real models stay under 30, even nested ones)."""
 _DESERIALIZING = contextvars.ContextVar("kerax_deserializing", default=False)
+# kerax's Layer and the Keras arguments every layer takes beside its own (input_shape...): kerax.layers, which
+# sits above this module, registers them when it is imported. A layer's config is checked strictly and the
+# layer is built from its build_config.
+_LAYER: list[tuple[type, frozenset[str]]] = []
+
+
+def register_layer_class(layer_class: type, base_kwargs: Iterable[str]) -> None:
+    """Tell the serializer which class is kerax's ``Layer`` (called by ``kerax.layers``)."""
+    _LAYER[:] = [(layer_class, frozenset(base_kwargs))]
+
+
+def _is_layer_class(cls: type) -> bool:
+    return bool(_LAYER) and issubclass(cls, _LAYER[0][0])
+
+
+@functools.cache
+def _from_config_takes_custom_objects(cls: type) -> bool:
+    """Whether ``cls.from_config`` takes ``custom_objects`` (an optimizer's rebuilds its schedule with them)."""
+    try:
+        return "custom_objects" in inspect.signature(cls.from_config).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 class ConfigTooDeepError(ValueError):
@@ -200,20 +223,17 @@ def instantiate(
     cls: Any, config: dict[str, Any], build_config: Any = None, custom_objects: Mapping[str, Any] | None = None
 ) -> Any:
     """``cls.from_config(config)`` after cleaning Keras-only options, then build it from ``build_config``."""
-    from kerax.layers._layer import Layer
-    from kerax.optimizers._base import Optimizer
-
     if not inspect.isclass(cls):
         return cls  # a registered function or object
     config = _clean_config(cls, config)
     try:
-        if issubclass(cls, Optimizer):
+        if hasattr(cls, "from_config") and _from_config_takes_custom_objects(cls):
             obj = cls.from_config(config, custom_objects=custom_objects)
         elif hasattr(cls, "from_config"):
             obj = cls.from_config(config)
         else:
             obj = cls(**config)
-        if isinstance(obj, Layer) and build_config and not obj.built:
+        if _is_layer_class(type(obj)) and build_config and not obj.built:
             if not isinstance(build_config, Mapping):
                 raise ValueError(f"its 'build_config' must be a dict, received {_short(build_config)}")
             obj.build_from_config(build_config)
@@ -323,8 +343,6 @@ def _clean_nested(entry: Mapping[str, Any]) -> dict[str, Any]:
 
 def accepted_arguments(cls: type) -> set[str] | None:
     """Keyword arguments ``cls(...)`` accepts, following ``**kwargs`` up the MRO; None if unbounded."""
-    from kerax.layers._layer import _BASE_KWARGS, Layer
-
     names: set[str] = set()
     for klass in cls.__mro__:
         init = klass.__dict__.get("__init__")
@@ -334,19 +352,17 @@ def accepted_arguments(cls: type) -> set[str] | None:
         names.update(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
         if not any(p.kind is p.VAR_KEYWORD for p in params):
             return names - {"self"}
-        if klass is Layer:
-            return (names | set(_BASE_KWARGS)) - {"self"}
+        if _LAYER and klass is _LAYER[0][0]:
+            return (names | _LAYER[0][1]) - {"self"}
     return None
 
 
 def _clean_config(cls: type, config: dict[str, Any]) -> dict[str, Any]:
     """Turn Keras's dtype policy dicts into names and drop neutral Keras-only options; refuse the rest."""
-    from kerax.layers._layer import Layer
-
     config = dict(config)
     dtype = config.get("dtype")
     if isinstance(dtype, Mapping) and dtype.get("class_name") in ("DTypePolicy", "FloatDTypePolicy"):
         inner = dtype.get("config") or {}
         config["dtype"] = inner.get("name") if isinstance(inner, Mapping) else inner
     model_config = "from_config" in cls.__dict__ and cls.__module__.startswith("kerax.models")
-    return _drop_neutral(cls, config, strict=issubclass(cls, Layer) and not model_config)
+    return _drop_neutral(cls, config, strict=_is_layer_class(cls) and not model_config)

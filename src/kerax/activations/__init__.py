@@ -1,5 +1,7 @@
 """Activation functions by name and as functions (``"relu"``, ``kerax.activations.gelu``)."""
 
+from kerax._serialization._registry import register_builtins as _register_builtins
+from kerax.activations import _activations
 from kerax.activations._activations import (
     celu,
     deserialize,
@@ -75,3 +77,6 @@ __all__ = [
     "tanh_shrink",
     "threshold",
 ]
+
+# Configs name activations by their names ("relu", "swish").
+_register_builtins("activations", {name: get(name) for name in _activations._BY_NAME})

@@ -11,6 +11,7 @@ import jax
 import jax.numpy as jnp
 
 from kerax import ops
+from kerax._serialization._registry import get_registered_object, registered_name_of, resolve_function
 from kerax.backend._symbolic import any_symbolic
 from kerax.backend._variables import Variable
 from kerax.ops._registry import FunctionOperation
@@ -407,7 +408,6 @@ def serialize(activation: Callable[..., Any]) -> str:
     for name, fn in _BY_NAME.items():
         if fn is activation:
             return name
-    from kerax._serialization._registry import registered_name_of
 
     registered = registered_name_of(activation)
     if registered is not None:
@@ -436,14 +436,10 @@ def get(identifier: Any) -> Callable[..., Any]:
     if identifier is None:
         return linear
     if isinstance(identifier, dict):
-        from kerax._serialization._registry import resolve_function
-
         return resolve_function(identifier)
     if isinstance(identifier, str):
         fn = _BY_NAME.get(identifier)
         if fn is None:
-            from kerax._serialization._registry import get_registered_object
-
             fn = get_registered_object(identifier)
         if fn is None:
             close = difflib.get_close_matches(identifier, list(_BY_NAME), n=3)

@@ -1,5 +1,6 @@
 """Weight constraints applied after every optimizer step, with Keras's names (``kernel_constraint="non_neg"``)."""
 
+from kerax._serialization._registry import register_builtins as _register_builtins
 from kerax.constraints._constraints import (
     Constraint,
     MaxNorm,
@@ -29,3 +30,9 @@ __all__ = [
     "serialize",
     "unit_norm",
 ]
+
+# Configs may name these classes.
+_register_builtins(
+    "constraints",
+    {n: v for n, v in globals().items() if n in __all__ and isinstance(v, type) and issubclass(v, Constraint)},
+)

@@ -1,6 +1,8 @@
 """Weight initializers with Keras's names and defaults (``"glorot_uniform"``, ``HeNormal(seed=1)``)."""
 
+from kerax._serialization._registry import register_builtins as _register_builtins
 from kerax.backend._variables import set_initializer_lookup as _set_initializer_lookup
+from kerax.initializers import _initializers
 from kerax.initializers._initializers import (
     STFT,
     Constant,
@@ -86,3 +88,4 @@ __all__ = [
 ]
 
 _set_initializer_lookup(get)  # Variable(initializer="zeros") finds initializers by name here
+_register_builtins("initializers", _initializers._CLASSES)  # configs may name these classes

@@ -1,5 +1,7 @@
 """Layers with Keras 3's names, arguments, weights and configs (``kerax.layers.Dense(4)``)."""
 
+from kerax._serialization._registry import register_builtins as _register_builtins
+from kerax._serialization._serialize import register_layer_class as _register_layer_class
 from kerax.layers._activations import (
     ELU,
     LeakyReLU,
@@ -47,7 +49,7 @@ from kerax.layers._core.pipeline import Pipeline
 from kerax.layers._core.reversible_embedding import ReversibleEmbedding
 from kerax.layers._core.wrapper import Wrapper
 from kerax.layers._input_spec import InputSpec
-from kerax.layers._layer import Layer
+from kerax.layers._layer import _BASE_KWARGS, Layer
 from kerax.layers._merging.add import Add, add
 from kerax.layers._merging.average import Average, average
 from kerax.layers._merging.concatenate import Concatenate, concatenate
@@ -359,3 +361,9 @@ __all__ = [
     "serialize",
     "subtract",
 ]
+
+# Configs may name these classes (``kerax.layers`` or Keras's ``keras.layers`` module).
+_register_builtins(
+    "layers", {n: v for n, v in globals().items() if n in __all__ and isinstance(v, type) and issubclass(v, Layer)}
+)
+_register_layer_class(Layer, _BASE_KWARGS)  # a layer config is checked strictly and built after loading

@@ -4,6 +4,7 @@ Functions return per-sample losses (the last axis reduced); classes add sample w
 and a reduction. Everything is pure `jax.numpy` and can be traced by `jax.jit`.
 """
 
+from kerax._serialization._registry import register_builtins as _register_builtins
 from kerax.losses._circle import Circle as Circle
 from kerax.losses._circle import circle as circle
 from kerax.losses._classes import BinaryCrossentropy as BinaryCrossentropy
@@ -161,3 +162,5 @@ __all__ = [
     "squared_hinge",
     "tversky",
 ]
+
+_register_builtins("losses", ALL_OBJECTS)  # configs may name these classes and functions

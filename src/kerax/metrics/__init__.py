@@ -7,6 +7,7 @@ jit-traceable). Metrics also expose a pure core on a dict of named arrays:
 `init_state() -> state`, `update(state, ...) -> state` and `compute(state) -> value`.
 """
 
+from kerax._serialization._registry import register_builtins as _register_builtins
 from kerax.backend._naming import to_snake_case as _to_snake_case
 from kerax.losses._hinge import categorical_hinge as categorical_hinge
 from kerax.losses._hinge import hinge as hinge
@@ -186,3 +187,5 @@ __all__ = [
     "squared_hinge",
     "top_k_categorical_accuracy",
 ]
+
+_register_builtins("metrics", _registry.ALL_OBJECTS)  # configs may name these classes and functions

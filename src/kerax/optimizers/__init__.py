@@ -8,7 +8,8 @@ is Keras's pure step on their values; ``apply_gradients``, ``iterations``,
 ``learning_rate`` and ``get_config`` give the rest of the Keras surface.
 """
 
-from kerax.optimizers import schedules
+from kerax._serialization._registry import register_builtins as _register_builtins
+from kerax.optimizers import _registry, schedules
 from kerax.optimizers._adadelta import Adadelta
 from kerax.optimizers._adafactor import Adafactor
 from kerax.optimizers._adagrad import Adagrad
@@ -55,3 +56,6 @@ __all__ = [
     "schedules",
     "serialize",
 ]
+
+# Configs may name these classes.
+_register_builtins("optimizers", {cls.__name__: cls for cls in _registry.BUILTIN_OPTIMIZERS.values()})

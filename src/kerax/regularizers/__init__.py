@@ -1,5 +1,6 @@
 """Weight and activity regularizers with Keras's names and defaults (``kernel_regularizer="l2"``)."""
 
+from kerax._serialization._registry import register_builtins as _register_builtins
 from kerax.regularizers._regularizers import (
     L1,
     L1L2,
@@ -29,3 +30,9 @@ __all__ = [
     "orthogonal_regularizer",
     "serialize",
 ]
+
+# Configs may name these classes.
+_register_builtins(
+    "regularizers",
+    {n: v for n, v in globals().items() if n in __all__ and isinstance(v, type) and issubclass(v, Regularizer)},
+)

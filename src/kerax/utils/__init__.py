@@ -8,6 +8,7 @@ from kerax._serialization._registry import (
     get_registered_object,
     register_keras_serializable,
 )
+from kerax._serialization._registry import register_builtins as _register_builtins
 from kerax._serialization._serialize import deserialize_keras_object, serialize_keras_object
 from kerax.backend._config import (
     disable_interactive_logging,
@@ -75,3 +76,5 @@ __all__ = [
     "to_categorical",
     "unpack_x_y_sample_weight",
 ]
+
+_register_builtins("utils", {"FeatureSpace": FeatureSpace})  # the one object of keras.utils that files hold

@@ -1,5 +1,6 @@
 """Learning-rate schedules with Keras 3's names: jit-traceable functions of the optimizer step."""
 
+from kerax._serialization._registry import register_builtins as _register_builtins
 from kerax.optimizers.schedules._schedules import (
     CosineDecay,
     CosineDecayRestarts,
@@ -23,3 +24,13 @@ __all__ = [
     "deserialize",
     "serialize",
 ]
+
+# Configs may name these classes (module ``kerax.optimizers.schedules``).
+_register_builtins(
+    "schedules",
+    {
+        n: v
+        for n, v in globals().items()
+        if n in __all__ and isinstance(v, type) and issubclass(v, LearningRateSchedule)
+    },
+)
