@@ -17,7 +17,7 @@ SAMPLE = ROOT / "src" / "kerax" / "datasets" / "_sample"
 
 @pytest.fixture
 def example_env(tmp_path: Path) -> dict[str, str]:
-    # Seed 001 calls fashion_mnist.load_data(): give it Keras's cache layout holding the real sample.
+    # seed_001_fashion_mnist.py calls fashion_mnist.load_data(): give it Keras's cache layout holding the real sample.
     target = tmp_path / "home" / "datasets" / "fashion-mnist"
     target.mkdir(parents=True)
     for gz in SAMPLE.glob("*.gz"):

@@ -1,18 +1,20 @@
-"""The five seed documents, run in kerax with only their import lines changed, against Keras 3.
+"""The five tutorial programs of ``examples/`` (written for ``tf.keras``), run in kerax with only their import
+lines changed, against Keras 3.
 
-Each snippet below is the seed's code, verbatim except for the imports (``from tensorflow.keras import
+Each snippet below is a tutorial's code, verbatim except for the imports (``from tensorflow.keras import
 layers`` -> ``from kerax import layers``, ``tf.nn.relu`` -> ``kerax.ops.relu``, ``tf.keras.X`` ->
 ``kerax.X``), written once with a ``{lib}`` placeholder and run twice: as kerax and as Keras 3 (the
-oracle, on the JAX backend). Two typos that stop the seeds from running under any library are fixed
-and marked ``# seed typo fixed``: seed 000 writes ``Con2D`` for ``Conv2D``; seed 003 passes ``padding``
-positionally after a keyword argument (a SyntaxError; the summary it shows needs ``padding="same"``).
+oracle, on the JAX backend). Two typos that stop the tutorials from running under any library are fixed
+and marked ``# typo fixed``: ``seed_000_three_ways.py`` writes ``Con2D`` for ``Conv2D``; ``seed_003_inception.py``
+passes ``padding`` positionally after a keyword argument (a SyntaxError; the summary it shows needs
+``padding="same"``).
 
-Seed 002 describes model subclassing in words but gives no code; ``002_subclass`` is the seed's image
-classifier written as a subclass with the ``call(self, inputs, training=None, mask=None)`` signature
-the seed describes.
+``seed_002_model_types.py`` describes model subclassing in words but gives no code; ``002_subclass`` is its image
+classifier written as a subclass with the ``call(self, inputs, training=None, mask=None)`` signature the
+tutorial describes.
 """
 
-# ruff: noqa: E501  (the seeds' code is kept verbatim, long comment lines included)
+# ruff: noqa: E501  (the tutorials' code is kept verbatim, long comment lines included)
 
 from __future__ import annotations
 
@@ -41,9 +43,9 @@ if keras.backend.backend() != "jax":  # pragma: no cover - the conftest selects 
 
 
 # --------------------------------------------------------------------------------------------------
-# Seed 000: linear regression (Sequential, Functional) and three CNNs (Sequential, Functional, subclass)
+# seed_000_three_ways.py: linear regression (Sequential, Functional) and three CNNs (Sequential, Functional, subclass)
 # --------------------------------------------------------------------------------------------------
-SEED_000_LINEAR_SEQUENTIAL = """
+TUTORIAL_000_LINEAR_SEQUENTIAL = """
 from {lib} import Sequential
 from {lib} import layers
 
@@ -54,7 +56,7 @@ LR_model_seq = Sequential()
 LR_model_seq.add(layers.Dense(1, activation='linear'))
 """
 
-SEED_000_LINEAR_FUNCTIONAL = """
+TUTORIAL_000_LINEAR_FUNCTIONAL = """
 from {lib} import Model, Input
 
 # we get whatever layer we need from tf.keras.layers
@@ -69,13 +71,13 @@ output = layers.Dense(1, activation='linear')(inputs)
 LR_model_func = Model(inputs, output)
 """
 
-SEED_000_CNN_SEQUENTIAL = """
+TUTORIAL_000_CNN_SEQUENTIAL = """
 from {lib}.models import Sequential
 from {lib}.layers import Conv2D, MaxPooling2D, Flatten, Dense, BatchNormalization, Dropout
 
 # Define the Sequential model
 model_sequential = Sequential()
-model_sequential.add(Conv2D(32, (3,3), activation = 'relu', input_shape = (64, 64, 3)))  # seed typo fixed
+model_sequential.add(Conv2D(32, (3,3), activation = 'relu', input_shape = (64, 64, 3)))  # typo fixed
 model_sequential.add(BatchNormalization())
 model_sequential.add(MaxPooling2D(pool_size = (2,2)))
 model_sequential.add(Conv2D(64, (3,3), activation = 'relu'))
@@ -93,7 +95,7 @@ model_sequential.compile(optimizer='adam', loss='categorical_crossentropy', metr
 model_sequential.summary()
 """
 
-SEED_000_CNN_FUNCTIONAL = """
+TUTORIAL_000_CNN_FUNCTIONAL = """
 from {lib}.models import Model
 from {lib}.layers import Input, Conv2D, MaxPooling2D, Flatten, Dense, BatchNormalization, Dropout
 
@@ -124,7 +126,7 @@ model_functional.compile(optimizer='adam', loss='categorical_crossentropy', metr
 model_functional.summary()
 """
 
-SEED_000_CNN_SUBCLASS = """
+TUTORIAL_000_CNN_SUBCLASS = """
 from {lib}.models import Model
 from {lib}.layers import Conv2D, MaxPooling2D, Flatten, Dense, BatchNormalization, Dropout
 
@@ -165,9 +167,9 @@ model_subclass.summary()
 """
 
 # --------------------------------------------------------------------------------------------------
-# Seed 001: Fashion-MNIST MLPs (the data loading and training are exercised separately below)
+# seed_001_fashion_mnist.py: Fashion-MNIST MLPs (the data loading and training are exercised separately below)
 # --------------------------------------------------------------------------------------------------
-SEED_001_SEQUENTIAL = """
+TUTORIAL_001_SEQUENTIAL = """
 import {lib}
 
 # Creating a Sequential model
@@ -185,7 +187,7 @@ seq_model.compile(optimizer={lib}.optimizers.Adam(),
               metrics=['accuracy'])
 """
 
-SEED_001_FUNCTIONAL = """
+TUTORIAL_001_FUNCTIONAL = """
 import {lib}
 
 # 1. Define input layer
@@ -211,9 +213,9 @@ func_model.compile(optimizer={lib}.optimizers.Adam(),
 """
 
 # --------------------------------------------------------------------------------------------------
-# Seed 002: product image classifier (Sequential), purchase predictor (multi-input Functional)
+# seed_002_model_types.py: product image classifier (Sequential), purchase predictor (multi-input Functional)
 # --------------------------------------------------------------------------------------------------
-SEED_002_SEQUENTIAL = """
+TUTORIAL_002_SEQUENTIAL = """
 import {lib} as keras
 from {lib} import layers
 import numpy as np
@@ -253,7 +255,7 @@ model_sequential.compile(
 )
 """
 
-SEED_002_MULTI_INPUT = """
+TUTORIAL_002_MULTI_INPUT = """
 import {lib} as keras
 from {lib} import layers
 import numpy as np
@@ -310,8 +312,8 @@ model_functional.compile(
 )
 """
 
-# Not seed code (seed 002 has none for subclassing): its classifier as a subclass, as the seed describes.
-SEED_002_SUBCLASS = """
+# Not the tutorial's code (it has none for subclassing): its classifier as a subclass, as the tutorial describes.
+TUTORIAL_002_SUBCLASS = """
 import {lib} as keras
 from {lib} import layers
 
@@ -340,9 +342,9 @@ model_subclass.summary()
 """
 
 # --------------------------------------------------------------------------------------------------
-# Seed 003: named Sequential stack, and the inception model built from CNN and inception blocks
+# seed_003_inception.py: named Sequential stack, and the inception model built from CNN and inception blocks
 # --------------------------------------------------------------------------------------------------
-SEED_003_NAMED_SEQUENTIAL = """
+TUTORIAL_003_NAMED_SEQUENTIAL = """
 import {lib} as keras
 from {lib} import layers
 
@@ -352,7 +354,7 @@ model =  keras.Sequential( [
                     layers.Dense(4, name="layer3") ] )
 """
 
-SEED_003_INCEPTION = """
+TUTORIAL_003_INCEPTION = """
 import {lib}
 import {lib} as keras
 from {lib} import layers
@@ -361,7 +363,7 @@ from {lib}.layers import Conv2D, BatchNormalization
 def CNN_block(x,filters, kernel_size=3, padding="same"):
     # Defining a function which returns an operation of Convolution, BatchNormalisation and Relu.
     # Here x is the input.
-    x = Conv2D(filters, kernel_size=3, padding=padding)(x)  # seed typo fixed
+    x = Conv2D(filters, kernel_size=3, padding=padding)(x)  # typo fixed
     x = BatchNormalization()(x)
 
     return {lib}.ops.relu(x)
@@ -389,9 +391,9 @@ model.summary()
 """
 
 # --------------------------------------------------------------------------------------------------
-# Seed 004: the same MLP as Sequential and Functional
+# seed_004_models.py: the same MLP as Sequential and Functional
 # --------------------------------------------------------------------------------------------------
-SEED_004_SEQUENTIAL = """
+TUTORIAL_004_SEQUENTIAL = """
 from {lib}.models import Sequential
 from {lib}.layers import Dense
 
@@ -401,7 +403,7 @@ model.add(Dense(64, activation='relu'))
 model.add(Dense(10, activation='softmax'))
 """
 
-SEED_004_FUNCTIONAL = """
+TUTORIAL_004_FUNCTIONAL = """
 from {lib}.models import Model
 from {lib}.layers import Input, Dense
 
@@ -415,42 +417,44 @@ model = Model(inputs=inputs, outputs=outputs)
 
 
 @dataclass(frozen=True)
-class Seed:
+class Tutorial:
     key: str
     source: str
     var: str
     input_shapes: tuple[tuple[int, ...], ...]  # one per model input, without the batch size
-    total: int  # parameter count printed by Keras (from the issue and the seeds)
+    total: int  # parameter count, as Keras prints it
     non_trainable: int = 0
     kind: str = "graph"  # "graph" (Functional/Sequential built from an input shape), "subclass", "unbuilt"
     build_from_data: bool = field(default=False)
 
 
-SEEDS = [
-    Seed("000_linear_sequential", SEED_000_LINEAR_SEQUENTIAL, "LR_model_seq", ((1,),), 2, kind="unbuilt"),
-    Seed("000_linear_functional", SEED_000_LINEAR_FUNCTIONAL, "LR_model_func", ((1,),), 2),
-    Seed("000_cnn_sequential", SEED_000_CNN_SEQUENTIAL, "model_sequential", ((64, 64, 3),), 1_626_826, 192),
-    Seed("000_cnn_functional", SEED_000_CNN_FUNCTIONAL, "model_functional", ((64, 64, 3),), 1_626_826, 192),
-    Seed("000_cnn_subclass", SEED_000_CNN_SUBCLASS, "model_subclass", ((64, 64, 3),), 1_626_826, 192, "subclass"),
-    Seed("001_mlp_sequential", SEED_001_SEQUENTIAL, "seq_model", ((28, 28),), 101_770),
-    Seed("001_mlp_functional", SEED_001_FUNCTIONAL, "func_model", ((28, 28),), 101_770),
-    Seed("002_cnn_sequential", SEED_002_SEQUENTIAL, "model_sequential", ((64, 64, 3),), 822_922),
-    Seed("002_multi_input", SEED_002_MULTI_INPUT, "model_functional", ((64, 64, 3), (100,)), 799_233),
-    Seed("002_subclass", SEED_002_SUBCLASS, "model_subclass", ((64, 64, 3),), 822_922, kind="subclass"),
-    Seed(
+TUTORIALS = [
+    Tutorial("000_linear_sequential", TUTORIAL_000_LINEAR_SEQUENTIAL, "LR_model_seq", ((1,),), 2, kind="unbuilt"),
+    Tutorial("000_linear_functional", TUTORIAL_000_LINEAR_FUNCTIONAL, "LR_model_func", ((1,),), 2),
+    Tutorial("000_cnn_sequential", TUTORIAL_000_CNN_SEQUENTIAL, "model_sequential", ((64, 64, 3),), 1_626_826, 192),
+    Tutorial("000_cnn_functional", TUTORIAL_000_CNN_FUNCTIONAL, "model_functional", ((64, 64, 3),), 1_626_826, 192),
+    Tutorial(
+        "000_cnn_subclass", TUTORIAL_000_CNN_SUBCLASS, "model_subclass", ((64, 64, 3),), 1_626_826, 192, "subclass"
+    ),
+    Tutorial("001_mlp_sequential", TUTORIAL_001_SEQUENTIAL, "seq_model", ((28, 28),), 101_770),
+    Tutorial("001_mlp_functional", TUTORIAL_001_FUNCTIONAL, "func_model", ((28, 28),), 101_770),
+    Tutorial("002_cnn_sequential", TUTORIAL_002_SEQUENTIAL, "model_sequential", ((64, 64, 3),), 822_922),
+    Tutorial("002_multi_input", TUTORIAL_002_MULTI_INPUT, "model_functional", ((64, 64, 3), (100,)), 799_233),
+    Tutorial("002_subclass", TUTORIAL_002_SUBCLASS, "model_subclass", ((64, 64, 3),), 822_922, kind="subclass"),
+    Tutorial(
         "003_named_sequential",
-        SEED_003_NAMED_SEQUENTIAL,
+        TUTORIAL_003_NAMED_SEQUENTIAL,
         "model",
         ((5,),),
         5 * 16 + 16 + 16 * 8 + 8 + 8 * 4 + 4,
         kind="unbuilt",
     ),
-    Seed("003_inception", SEED_003_INCEPTION, "model", ((28, 28, 1),), 277_258, 704),
-    Seed("004_sequential", SEED_004_SEQUENTIAL, "model", ((784,),), 55_050),
-    Seed("004_functional", SEED_004_FUNCTIONAL, "model", ((784,),), 55_050),
+    Tutorial("003_inception", TUTORIAL_003_INCEPTION, "model", ((28, 28, 1),), 277_258, 704),
+    Tutorial("004_sequential", TUTORIAL_004_SEQUENTIAL, "model", ((784,),), 55_050),
+    Tutorial("004_functional", TUTORIAL_004_FUNCTIONAL, "model", ((784,),), 55_050),
 ]
-SEED_IDS = [s.key for s in SEEDS]
-BY_KEY = {s.key: s for s in SEEDS}
+TUTORIAL_IDS = [s.key for s in TUTORIALS]
+BY_KEY = {s.key: s for s in TUTORIALS}
 
 
 @dataclass
@@ -460,44 +464,44 @@ class Run:
     namespace: dict[str, Any]
 
 
-def sample_inputs(seed: Seed, batch: int, rng: np.random.Generator) -> Any:
-    arrays = [rng.uniform(0.0, 1.0, (batch, *shape)).astype("float32") for shape in seed.input_shapes]
+def sample_inputs(tutorial: Tutorial, batch: int, rng: np.random.Generator) -> Any:
+    arrays = [rng.uniform(0.0, 1.0, (batch, *shape)).astype("float32") for shape in tutorial.input_shapes]
     return arrays[0] if len(arrays) == 1 else arrays
 
 
-def run_seed(lib: str, seed: Seed) -> Run:
-    """Run a seed's code in a fresh session of ``lib`` ("kerax" or "keras"); build unbuilt models."""
+def run_tutorial(lib: str, tutorial: Tutorial) -> Run:
+    """Run a tutorial's code after clearing ``lib``'s state (``"kerax"`` or ``"keras"``); build unbuilt models."""
     if lib == "kerax":
         kerax.utils.clear_session()
         kerax.utils.set_random_seed(0)
     else:
         keras.backend.clear_session()
         keras.utils.set_random_seed(0)
-    namespace: dict[str, Any] = {"__name__": f"seed_{seed.key}_{lib}"}
-    code = compile(seed.source.replace("{lib}", lib), f"<seed {seed.key} as {lib}>", "exec")
+    namespace: dict[str, Any] = {"__name__": f"tutorial_{tutorial.key}_{lib}"}
+    code = compile(tutorial.source.replace("{lib}", lib), f"<tutorial {tutorial.key} as {lib}>", "exec")
     out = io.StringIO()
     guard = quiet if lib == "keras" else contextlib.nullcontext
     with guard(), contextlib.redirect_stdout(out):
-        exec(code, namespace)  # noqa: S102 - the seed's own code
-    model = namespace[seed.var]
-    if seed.kind == "unbuilt":
+        exec(code, namespace)  # noqa: S102 - the tutorial's own code
+    model = namespace[tutorial.var]
+    if tutorial.kind == "unbuilt":
         with guard():
-            model.build((None, *seed.input_shapes[0]))
-    elif seed.kind == "subclass" and lib == "keras":
+            model.build((None, *tutorial.input_shapes[0]))
+    elif tutorial.kind == "subclass" and lib == "keras":
         # Keras 3 leaves a subclassed model unbuilt by build(shape); calling it builds every layer.
         with guard():
-            model(sample_inputs(seed, 1, np.random.default_rng(0)))
+            model(sample_inputs(tutorial, 1, np.random.default_rng(0)))
     return Run(model, out.getvalue(), namespace)
 
 
 @pytest.fixture(scope="module")
 def runs():
-    """``runs(lib, key)``: each seed runs once per library for the whole module."""
+    """``runs(lib, key)``: each tutorial runs once per library for the whole module."""
     cache: dict[tuple[str, str], Run] = {}
 
     def get(lib: str, key: str) -> Run:
         if (lib, key) not in cache:
-            cache[(lib, key)] = run_seed(lib, BY_KEY[key])
+            cache[(lib, key)] = run_tutorial(lib, BY_KEY[key])
         return cache[(lib, key)]
 
     yield get
@@ -507,31 +511,31 @@ def runs():
 # --------------------------------------------------------------------------------------------------
 # Counts
 # --------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("key", SEED_IDS)
-def test_seed_parameter_counts(runs, key):
-    seed = BY_KEY[key]
+@pytest.mark.parametrize("key", TUTORIAL_IDS)
+def test_tutorial_parameter_counts(runs, key):
+    tutorial = BY_KEY[key]
     model = runs("kerax", key).model
     assert model.built
-    assert model.count_params() == seed.total
+    assert model.count_params() == tutorial.total
     non_trainable = sum(int(np.prod(v.shape)) for v in model.non_trainable_weights)
     trainable = sum(int(np.prod(v.shape)) for v in model.trainable_weights)
-    assert (trainable, non_trainable) == (seed.total - seed.non_trainable, seed.non_trainable)
+    assert (trainable, non_trainable) == (tutorial.total - tutorial.non_trainable, tutorial.non_trainable)
 
 
-@pytest.mark.parametrize("key", SEED_IDS)
-def test_seed_counts_are_the_ones_keras_prints(runs, key):
-    """The hard-coded counts are Keras's own: the oracle agrees with the issue's numbers."""
-    seed = BY_KEY[key]
+@pytest.mark.parametrize("key", TUTORIAL_IDS)
+def test_tutorial_counts_are_the_ones_keras_prints(runs, key):
+    """The hard-coded counts are Keras's own: the oracle agrees with the numbers written here."""
+    tutorial = BY_KEY[key]
     model = runs("keras", key).model
-    assert model.count_params() == seed.total
-    assert sum(int(np.prod(v.shape)) for v in model.non_trainable_weights) == seed.non_trainable
+    assert model.count_params() == tutorial.total
+    assert sum(int(np.prod(v.shape)) for v in model.non_trainable_weights) == tutorial.non_trainable
 
 
 # --------------------------------------------------------------------------------------------------
 # Structure: names, shapes, per-layer params, summary rows
 # --------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("key", SEED_IDS)
-def test_seed_layers_match_keras(runs, key):
+@pytest.mark.parametrize("key", TUTORIAL_IDS)
+def test_tutorial_layers_match_keras(runs, key):
     x_model, k_model = runs("kerax", key).model, runs("keras", key).model
     assert x_model.name == k_model.name
     assert [l.name for l in x_model.layers] == [l.name for l in k_model.layers]
@@ -542,8 +546,8 @@ def test_seed_layers_match_keras(runs, key):
     assert x_weights == k_weights
 
 
-@pytest.mark.parametrize("key", [s.key for s in SEEDS if s.kind != "subclass"])
-def test_seed_summary_rows_match_keras(runs, key):
+@pytest.mark.parametrize("key", [s.key for s in TUTORIALS if s.kind != "subclass"])
+def test_tutorial_summary_rows_match_keras(runs, key):
     """Same rows in the same order: name (type), output shape, params and, for graphs, connections."""
     x_text = summary_text(runs("kerax", key).model)
     k_text = keras_summary_text(runs("keras", key).model)
@@ -551,10 +555,10 @@ def test_seed_summary_rows_match_keras(runs, key):
     assert totals(x_text) == totals(k_text)
 
 
-@pytest.mark.parametrize("key", [s.key for s in SEEDS if s.kind == "subclass"])
-def test_subclassed_seed_summary_shows_built_shapes(runs, key):
+@pytest.mark.parametrize("key", [s.key for s in TUTORIALS if s.kind == "subclass"])
+def test_subclassed_tutorial_model_summary_shows_built_shapes(runs, key):
     """Keras 3 prints '?' and '0 (unbuilt)' here; kerax traces call() and shows the real table."""
-    seed = BY_KEY[key]
+    tutorial = BY_KEY[key]
     run = runs("kerax", key)
     text = summary_text(run.model)
     rows = table_rows(text)
@@ -562,12 +566,12 @@ def test_subclassed_seed_summary_shows_built_shapes(runs, key):
     assert [r[2] for r in rows] == [f"{l.count_params():,}" for l in run.model.layers]
     assert "?" not in [r[1] for r in rows]
     assert "unbuilt" not in text and "unbuilt" not in run.stdout
-    assert totals(text)["Total params"].startswith(f"{seed.total:,} (")
-    # The summary the seed itself printed (after build()) is the same table.
-    assert f"Total params: {seed.total:,}" in run.stdout
+    assert totals(text)["Total params"].startswith(f"{tutorial.total:,} (")
+    # The summary the tutorial itself printed (after build()) is the same table.
+    assert f"Total params: {tutorial.total:,}" in run.stdout
 
 
-def test_seed_000_subclass_summary_shapes_equal_functional_twin(runs):
+def test_three_ways_subclass_summary_shapes_equal_functional_twin(runs):
     sub = table_rows(summary_text(runs("kerax", "000_cnn_subclass").model))
     seq = table_rows(summary_text(runs("kerax", "000_cnn_sequential").model))
     assert [r[1:3] for r in sub] == [r[1:3] for r in seq]
@@ -575,7 +579,7 @@ def test_seed_000_subclass_summary_shapes_equal_functional_twin(runs):
     assert sub[-1][1] == "(None,10)"
 
 
-def test_seed_003_relu_ops_are_summary_rows(runs):
+def test_inception_relu_ops_are_summary_rows(runs):
     text = summary_text(runs("kerax", "003_inception").model)
     relu_rows = [r for r in table_rows(text) if "(Relu)" in r[0]]
     assert [r[0] for r in relu_rows] == [f"relu{s}(Relu)" for s in ("", "_1", "_2", "_3", "_4", "_5")]
@@ -590,7 +594,7 @@ def test_seed_003_relu_ops_are_summary_rows(runs):
     }
 
 
-def test_seed_003_first_rows_and_connections(runs):
+def test_inception_first_rows_and_connections(runs):
     rows = table_rows(summary_text(runs("kerax", "003_inception").model))
     assert rows[0] == ("input_layer(InputLayer)", "(None,28,28,1)", "0", "-")
     assert rows[1] == ("conv2d(Conv2D)", "(None,28,28,32)", "320", "input_layer[0][0]")
@@ -598,26 +602,26 @@ def test_seed_003_first_rows_and_connections(runs):
     assert concat == [("concatenate(Concatenate)", "(None,9,9,64)", "0", "relu_1[0][0],relu_2[0][0]")]
 
 
-def test_seeds_print_their_summaries(runs):
+def test_tutorials_print_their_summaries(runs):
     """Every snippet that calls summary() printed a table with the model's title and total."""
-    for seed in SEEDS:
-        run = runs("kerax", seed.key)
-        if "summary()" in seed.source:
+    for tutorial in TUTORIALS:
+        run = runs("kerax", tutorial.key)
+        if "summary()" in tutorial.source:
             assert f'Model: "{run.model.name}"' in run.stdout
-            assert f"Total params: {seed.total:,}" in run.stdout
+            assert f"Total params: {tutorial.total:,}" in run.stdout
             assert "\u2026" not in run.stdout  # nothing cut off with an ellipsis
 
 
 # --------------------------------------------------------------------------------------------------
 # Predictions: same weights, same outputs
 # --------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("key", SEED_IDS)
-def test_seed_predictions_match_keras(runs, key):
-    seed = BY_KEY[key]
+@pytest.mark.parametrize("key", TUTORIAL_IDS)
+def test_tutorial_predictions_match_keras(runs, key):
+    tutorial = BY_KEY[key]
     x_model, k_model = runs("kerax", key).model, runs("keras", key).model
     randomize_keras_weights(k_model, seed=1)
     copy_weights_by_layer(k_model, x_model)
-    data = sample_inputs(seed, 4, np.random.default_rng(2))
+    data = sample_inputs(tutorial, 4, np.random.default_rng(2))
     expected = k_model.predict(data, verbose=0)
     got = x_model.predict(data, verbose=0)
     assert isinstance(got, np.ndarray)
@@ -626,10 +630,10 @@ def test_seed_predictions_match_keras(runs, key):
 
 
 # --------------------------------------------------------------------------------------------------
-# The seeds' training code
+# The tutorials' training code
 # --------------------------------------------------------------------------------------------------
-def test_seed_001_trains_and_evaluates_on_fashion_mnist_sample(runs):
-    """Seed 001's data preparation, fit and evaluate (on the bundled sample: no download)."""
+def test_fashion_mnist_tutorial_trains_and_evaluates_on_the_bundled_sample(runs):
+    """The Fashion-MNIST tutorial's data preparation, fit and evaluate (on the bundled sample: no download)."""
     (train_data, train_labels), (test_data, test_labels) = kerax.datasets.fashion_mnist.load_sample()
     train_data = train_data[:512] / 255.0
     test_data = test_data[:128] / 255.0
