@@ -1,4 +1,4 @@
-"""Helpers shared by the model, trainer and seed tests: summary parsing and Keras-to-kerax weight copies."""
+"""Helpers shared by the model, trainer and tutorial tests: summary parsing and Keras-to-kerax weight copies."""
 
 from __future__ import annotations
 
