@@ -95,7 +95,11 @@ def get_custom_objects() -> dict[str, Any]:
 
 
 def get_registered_name(obj: Any) -> str:
-    """The name ``obj`` was registered under, or its ``__name__`` if it was not registered."""
+    """The name ``obj`` was registered under, or its ``__name__`` if it was not registered.
+
+    Args:
+        obj: A class or function (registered or not).
+    """
     return registered_name_of(obj) or getattr(obj, "__name__", type(obj).__name__)
 
 
@@ -108,7 +112,13 @@ def registered_name_of(obj: Any) -> str | None:
 
 
 def get_registered_object(name: str, custom_objects: Mapping[str, Any] | None = None) -> Any:
-    """The user object called ``name`` in ``custom_objects``, the active scopes or the registry, else None."""
+    """The user object called ``name`` in ``custom_objects``, the active scopes or the registry, else None.
+
+    Args:
+        name: The name to look up: a registered ``"package>name"`` or a key of ``custom_objects``.
+        custom_objects: A dict from name to object, searched first; ``None`` (default) searches only the active scopes
+            and the registry.
+    """
     for table in (custom_objects or {}, *reversed(_scopes()), _GLOBAL_CUSTOM_OBJECTS):
         if name in table:
             return table[name]
@@ -123,7 +133,11 @@ def _scopes() -> list[dict[str, Any]]:
 
 @contextlib.contextmanager
 def custom_object_scope(custom_objects: Mapping[str, Any]) -> Iterator[None]:
-    """Within the block, configs may also name the objects in ``custom_objects`` (by their keys)."""
+    """Within the block, configs may also name the objects in ``custom_objects`` (by their keys).
+
+    Args:
+        custom_objects: A dict from the name a config uses to the class or function.
+    """
     if not isinstance(custom_objects, Mapping):
         raise TypeError(f"custom_object_scope: expected a dict of name to object, received {custom_objects!r}.")
     _scopes().append(dict(custom_objects))
@@ -134,6 +148,7 @@ def custom_object_scope(custom_objects: Mapping[str, Any]) -> Iterator[None]:
 
 
 CustomObjectScope = custom_object_scope
+"""Keras's class name for ``custom_object_scope`` (the same function)."""
 
 
 # -- kerax's own objects -----------------------------------------------------------------------------
