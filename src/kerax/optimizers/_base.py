@@ -53,7 +53,7 @@ _F32 = jnp.float32
 class OptimizerState(NamedTuple):
     """Everything an optimizer step reads and writes, as a pytree.
 
-    Attributes:
+    Args:
         iterations: int32 scalar, calls to ``update`` so far (with gradient
             accumulation this counts micro-steps; see ``iterations_from_state``).
         learning_rate: float32 scalar. For a constant learning rate this *is*
