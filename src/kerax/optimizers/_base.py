@@ -386,7 +386,8 @@ class Optimizer:
             learning_rate=self._learning_rate_at(stub),
             ema=tuple(jnp.zeros_like(p) for p in leaves) if self.use_ema else None,
             accumulators=tuple(jnp.zeros_like(p) for p in leaves) if self.gradient_accumulation_steps else None,
-            slots=tuple(self._slot_transform(i).init(p) for i, p in enumerate(leaves)),
+            # One program for every slot (eagerly, each new shape would compile one of its own).
+            slots=jax.jit(lambda ps: tuple(self._slot_transform(i).init(p) for i, p in enumerate(ps)))(leaves),
         )
 
     def update(self, grads: Any, opt_state: OptimizerState, params: Any) -> tuple[Any, OptimizerState]:

@@ -30,6 +30,13 @@ _SHARED_PLACEMENT_BYTES = 4 << 20
 _TARGET_CHUNK_SECONDS = 0.1
 
 
+def _copy(value: Any) -> jax.Array:
+    """A copy in a buffer of its own (``jnp.copy`` would compile a program for every new shape)."""
+    if isinstance(value, jax.Array) and not value.is_fully_addressable:
+        return jnp.copy(value)  # spread over several processes: a transfer cannot copy it
+    return jax.device_put(value, may_alias=False)
+
+
 def _contains_conv(jaxpr: Any) -> bool:
     for eqn in jaxpr.eqns:
         if eqn.primitive.name in ("conv_general_dilated", "conv_general_dilated_patches"):
@@ -156,8 +163,7 @@ class StepFunctions:
     def initial_state(self) -> tuple:
         # Copies, so that donating the state never invalidates arrays that Variables hold.
         state = tuple(
-            [jnp.copy(v._value) for v in group]
-            for group in (self.tv_vars, self.ntv_vars, self.opt_vars, self.metric_vars)
+            [_copy(v._value) for v in group] for group in (self.tv_vars, self.ntv_vars, self.opt_vars, self.metric_vars)
         )
         return self._place(state)
 
@@ -185,7 +191,7 @@ class StepFunctions:
         if final and len(state) == 4:
             # The next fit() donates its own copy; keep the Variables' arrays alive and independent.
             for var in (*self.tv_vars, *self.ntv_vars, *self.opt_vars):
-                var._value = jnp.copy(var._value)
+                var._value = _copy(var._value)
 
     def refresh(self, state: tuple) -> tuple:
         """Pick up what callbacks changed between calls: the learning rate, or weights they set."""
@@ -226,14 +232,24 @@ class StepFunctions:
             return state
         return self.placement.constrain_state(state, self.tv_vars, self.ntv_vars)
 
+    @staticmethod
+    def _logs_key(kind: str, data: tuple, batch_size: int) -> tuple:
+        xs, ys, sw = data
+        return (kind, batch_size, tuple((a.shape[1:], a.dtype) for a in (*xs, *ys)), sw is not None)
+
+    @staticmethod
+    def _batch_spec(data: tuple, batch_size: int) -> tuple:
+        """Shape-only stand-ins for one batch of ``batch_size`` rows of ``data``."""
+        xs, ys, sw = data
+        row = lambda a: jax.ShapeDtypeStruct((batch_size, *a.shape[1:]), a.dtype)  # noqa: E731
+        return [row(a) for a in xs], [row(a) for a in ys], None if sw is None else row(sw)
+
     def _logs_zeros(self, kind: str, state: tuple, data: tuple, batch_size: int) -> dict[str, Any]:
         """Zeros shaped like the logs a step returns (the initial carry of a loop), traced once per shape."""
-        xs, ys, sw = data
-        key = (kind, batch_size, tuple((a.shape[1:], a.dtype) for a in (*xs, *ys)), sw is not None)
+        key = self._logs_key(kind, data, batch_size)
         spec = self._logs_specs.get(key)
         if spec is None:
-            row = lambda a: jax.ShapeDtypeStruct((batch_size, *a.shape[1:]), a.dtype)  # noqa: E731
-            batch = ([row(a) for a in xs], [row(a) for a in ys], None if sw is None else row(sw))
+            batch = self._batch_spec(data, batch_size)
             if kind == "train":
                 _, spec = jax.eval_shape(self._train_step, state, batch, jax.random.key(0))
             else:
@@ -337,10 +353,11 @@ class StepFunctions:
         """Choose how a call loops over steps, from what the model's training step contains."""
         if self.mode is not None:
             return
-        xs, ys, sw = device
-        row = lambda a: jax.ShapeDtypeStruct((batch_size, *a.shape[1:]), a.dtype)  # noqa: E731
-        batch = ([row(a) for a in xs], [row(a) for a in ys], None if sw is None else row(sw))
-        jaxpr = jax.make_jaxpr(lambda s, b: self._train_step(s, b, jax.random.key(0)))(state, batch)
+        batch = self._batch_spec(device, batch_size)
+        jaxpr, (_, logs) = jax.make_jaxpr(lambda s, b: self._train_step(s, b, jax.random.key(0)), return_shape=True)(
+            state, batch
+        )
+        self._logs_specs[self._logs_key("train", device, batch_size)] = logs  # one trace serves both
         conv = _contains_conv(jaxpr.jaxpr)
         # XLA:CPU runs convolution gradients inside loop bodies ~15x slower: unroll there instead.
         self.mode = "unrolled" if conv and jax.default_backend() == "cpu" else "loop"
