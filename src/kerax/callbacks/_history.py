@@ -10,9 +10,15 @@ from kerax.callbacks._callback import Callback
 class History(Callback):
     """Record every epoch's logs; `fit` returns this object (also available as `model.history`).
 
-    Attributes:
-        history: Dict mapping each log name (e.g. "loss", "val_accuracy") to its per-epoch values.
-        epoch: Indices (0-based) of the epochs recorded during the latest `fit`.
+    Its `history` dict maps each log name (e.g. "loss", "val_accuracy") to its per-epoch values, and `epoch`
+    lists the indices (0-based) of the epochs recorded during the latest `fit`.
+
+    Example:
+        >>> model = kerax.Sequential([kerax.Input((2,)), kerax.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> history = model.fit(np.ones((8, 2)), np.ones((8, 1)), epochs=2, verbose=0)
+        >>> sorted(history.history), history.epoch
+        (['loss'], [0, 1])
     """
 
     def __init__(self) -> None:

@@ -32,7 +32,7 @@ class Metric:
     `stateless_result(values)` and `stateless_reset_state()` do the same on a list of values
     (one per variable) without touching the metric, so they can run inside `jax.jit`.
 
-    There are two ways to write a metric:
+    A metric can be written in two ways.
 
     * **Keras style**: create variables in `__init__` with `add_variable` (or `add_weight`),
       and override `update_state` (assigning to the variables), `result` and optionally
