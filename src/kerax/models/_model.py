@@ -95,7 +95,7 @@ def _functional_subclass(cls: type) -> type:
 class Model(Trainer, Layer):
     """A trainable graph of layers: the class behind Functional, Sequential and subclassed models.
 
-    Use it three ways:
+    It is used in three ways.
 
         model = Model(inputs, outputs)        # Functional
         model = Sequential([...])             # a stack
