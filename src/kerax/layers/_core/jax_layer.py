@@ -18,7 +18,7 @@ from kerax import tree
 from kerax.backend._random import next_seed_int
 from kerax.backend._variables import Variable
 from kerax.layers._layer import Layer
-from kerax.layers._regularization._noise import SeededNoiseMixin, check_seed
+from kerax.layers._seeded import SeededKeys
 
 _CALL_ARGUMENTS = frozenset({"params", "state", "rng", "inputs", "training"})
 _INIT_ARGUMENTS = frozenset({"rng", "inputs", "training"})
@@ -54,7 +54,7 @@ def _argument_names(fn: Any, fn_name: str, allowed: frozenset[str], who: str) ->
     return names
 
 
-class JaxLayer(SeededNoiseMixin, Layer):
+class JaxLayer(SeededKeys, Layer):
     """A layer made of a pure JAX function ``call_fn`` and, optionally, ``init_fn`` that makes its weights.
 
     ``call_fn`` takes, by name and in any order, ``inputs`` (required) and any of ``params`` (the trainable
@@ -112,11 +112,9 @@ class JaxLayer(SeededNoiseMixin, Layer):
     ) -> None:
         super().__init__(**kwargs)
         who = f"{type(self).__name__} '{self.name}'"
-        check_seed(seed, who)
+        self._keep_seed(seed)
         self.call_fn = call_fn
         self.init_fn = init_fn
-        self.seed = seed
-        self._draws = 0
         self.jax2tf_native_serialization_platforms = native_serialization_platforms
         self.call_fn_arguments = _argument_names(call_fn, "call_fn", _CALL_ARGUMENTS, who)
         self.call_fn_has_params = "params" in self.call_fn_arguments
@@ -396,7 +394,7 @@ class FlaxLayer(JaxLayer):
         return cls(**config)
 
 
-class EquinoxLayer(SeededNoiseMixin, Layer):
+class EquinoxLayer(SeededKeys, Layer):
     """An Equinox module as a kerax layer (a kerax extension; Keras has no such layer).
 
     The module is split with ``equinox.partition(module, equinox.is_inexact_array)``: its floating-point
@@ -439,11 +437,9 @@ class EquinoxLayer(SeededNoiseMixin, Layer):
             raise TypeError(
                 f"EquinoxLayer '{self.name}': `module` must be an equinox.Module, received {type(module).__name__}."
             )
-        check_seed(seed, f"EquinoxLayer '{self.name}'")
+        self._keep_seed(seed)
         self.module = module
         self.batched = bool(batched)
-        self.seed = seed
-        self._draws = 0
         arrays, static = eqx.partition(module, eqx.is_inexact_array)
         leaves, self._treedef = jax.tree_util.tree_flatten(arrays)
         object.__setattr__(self, "_static", static)

@@ -7,13 +7,13 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from kerax.backend import _scope, draw_key
 from kerax.layers._conv_utils import normalize_data_format
 from kerax.layers._layer import Layer
-from kerax.layers._preprocessing._image_utils import check_image_rank, check_seed
+from kerax.layers._preprocessing._image_utils import check_image_rank
+from kerax.layers._seeded import SeededKeys
 
 
-class BaseRandomImageLayer(Layer):
+class BaseRandomImageLayer(SeededKeys, Layer):
     """Cast images to the layer's dtype; when training, hand a batch and a fresh key to ``augment``.
 
     As in Keras 3, ``training`` defaults to ``True`` in ``call``: a direct call ``RandomFlip()(x)`` augments,
@@ -27,16 +27,8 @@ class BaseRandomImageLayer(Layer):
     def __init__(self, seed: int | None = None, data_format: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._who = f"{type(self).__name__} '{self.name}'"
-        self.seed = check_seed(seed, self._who)
+        self._keep_seed(seed)
         self.data_format = normalize_data_format(data_format, self._who, allowed=("channels_last",))
-        self._draws = 0
-
-    def _key(self) -> jax.Array:
-        if self.seed is None or _scope.innermost_with_rng() is not None:
-            return draw_key()
-        key = jax.random.fold_in(jax.random.key(self.seed), self._draws)
-        self._draws += 1
-        return key
 
     def augment(self, images: jax.Array, key: jax.Array) -> jax.Array:
         """Transform a ``(batch, height, width, channels)`` batch at random."""

@@ -52,12 +52,6 @@ def check_image_rank(x: Any, who: str) -> None:
         )
 
 
-def check_seed(seed: Any, who: str) -> int | None:
-    if seed is not None and (not isinstance(seed, numbers.Integral) or isinstance(seed, bool)):
-        raise ValueError(f"{who}: `seed` must be an int or None, received {seed!r}.")
-    return None if seed is None else int(seed)
-
-
 def check_choice(value: Any, arg: str, allowed: tuple[str, ...], who: str) -> str:
     if value not in allowed:
         raise ValueError(f"{who}: `{arg}` must be one of {', '.join(map(repr, allowed))}, received {value!r}.")

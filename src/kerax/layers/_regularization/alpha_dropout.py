@@ -9,14 +9,15 @@ import jax
 import jax.numpy as jnp
 
 from kerax.layers._layer import Layer
-from kerax.layers._regularization._noise import SeededNoiseMixin, check_fraction, check_seed
+from kerax.layers._regularization._noise import check_fraction
 from kerax.layers._regularization.dropout import Dropout
+from kerax.layers._seeded import SeededKeys
 
 _ALPHA = 1.6732632423543772848170429916717
 _SCALE = 1.0507009873554804934193349852946
 
 
-class AlphaDropout(SeededNoiseMixin, Layer):
+class AlphaDropout(SeededKeys, Layer):
     """In training, set a fraction ``rate`` of the inputs to SELU's negative saturation value, then apply
     the affine map that restores the inputs' mean and variance (for standardised inputs).
 
@@ -59,10 +60,8 @@ class AlphaDropout(SeededNoiseMixin, Layer):
         super().__init__(**kwargs)
         who = f"AlphaDropout '{self.name}'"
         self.rate = check_fraction(rate, "rate", who)
-        check_seed(seed, who)
-        self.seed = seed
+        self._keep_seed(seed)
         self.noise_shape = Dropout._validate_noise_shape(noise_shape, who)
-        self._draws = 0
 
     def call(self, inputs: jax.Array, training: bool | None = None) -> jax.Array:
         if not training or self.rate == 0:

@@ -9,11 +9,11 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from kerax.backend import _scope, draw_key
 from kerax.layers._layer import Layer
+from kerax.layers._seeded import SeededKeys
 
 
-class Dropout(Layer):
+class Dropout(SeededKeys, Layer):
     """Set each input to 0 with probability ``rate`` during training, scaling the rest by ``1 / (1 - rate)``.
 
     Outside training (``training`` falsy, the default) the layer is the identity.
@@ -57,12 +57,9 @@ class Dropout(Layer):
         who = f"Dropout '{self.name}'"
         if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
             raise ValueError(f"{who}: `rate` must be a float in [0, 1), received rate={rate!r}.")
-        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-            raise ValueError(f"{who}: `seed` must be an int or None, received {seed!r}.")
+        self._keep_seed(seed)
         self.rate = float(rate)
-        self.seed = seed
         self.noise_shape = self._validate_noise_shape(noise_shape, who)
-        self._draws = 0
 
     @staticmethod
     def _validate_noise_shape(noise_shape: Any, who: str) -> tuple[int | None, ...] | None:
@@ -77,13 +74,6 @@ class Dropout(Layer):
                     f"{who}: every entry of `noise_shape` must be a positive int or None, received {noise_shape!r}."
                 )
         return shape
-
-    def _key(self) -> jax.Array:
-        if self.seed is None or _scope.innermost_with_rng() is not None:
-            return draw_key()
-        key = jax.random.fold_in(jax.random.key(self.seed), self._draws)
-        self._draws += 1
-        return key
 
     def call(self, inputs: jax.Array, training: bool | None = None) -> jax.Array:
         if not training or self.rate == 0:

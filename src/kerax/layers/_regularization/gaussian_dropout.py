@@ -8,10 +8,11 @@ from typing import Any
 import jax
 
 from kerax.layers._layer import Layer
-from kerax.layers._regularization._noise import SeededNoiseMixin, check_fraction, check_seed
+from kerax.layers._regularization._noise import check_fraction
+from kerax.layers._seeded import SeededKeys
 
 
-class GaussianDropout(SeededNoiseMixin, Layer):
+class GaussianDropout(SeededKeys, Layer):
     """Multiply the inputs by normal noise of mean 1 and variance ``rate / (1 - rate)``, in training only.
 
     Args:
@@ -42,9 +43,7 @@ class GaussianDropout(SeededNoiseMixin, Layer):
         super().__init__(**kwargs)
         who = f"GaussianDropout '{self.name}'"
         self.rate = check_fraction(rate, "rate", who)
-        check_seed(seed, who)
-        self.seed = seed
-        self._draws = 0
+        self._keep_seed(seed)
 
     def call(self, inputs: jax.Array, training: bool | None = None) -> jax.Array:
         if not training or self.rate == 0:

@@ -7,10 +7,11 @@ from typing import Any
 import jax
 
 from kerax.layers._layer import Layer
-from kerax.layers._regularization._noise import SeededNoiseMixin, check_fraction, check_seed
+from kerax.layers._regularization._noise import check_fraction
+from kerax.layers._seeded import SeededKeys
 
 
-class GaussianNoise(SeededNoiseMixin, Layer):
+class GaussianNoise(SeededKeys, Layer):
     """Add normal noise of standard deviation ``stddev`` to the inputs, in training only.
 
     Args:
@@ -41,9 +42,7 @@ class GaussianNoise(SeededNoiseMixin, Layer):
         super().__init__(**kwargs)
         who = f"GaussianNoise '{self.name}'"
         self.stddev = check_fraction(stddev, "stddev", who, upper_inclusive=True)
-        check_seed(seed, who)
-        self.seed = seed
-        self._draws = 0
+        self._keep_seed(seed)
 
     def call(self, inputs: jax.Array, training: bool | None = None) -> jax.Array:
         if not training or self.stddev == 0:

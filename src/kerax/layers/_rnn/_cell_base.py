@@ -9,7 +9,7 @@ import jax.numpy as jnp
 
 from kerax import activations, initializers
 from kerax.layers._layer import Layer
-from kerax.layers._regularization._noise import SeededNoiseMixin
+from kerax.layers._seeded import SeededKeys
 
 Masks = jax.Array | None
 
@@ -36,7 +36,7 @@ def gate_products(h: jax.Array, masks: jax.Array, kernel: jax.Array) -> jax.Arra
     return jnp.einsum("gbu,ugv->bgv", masks * h, blocks).reshape(h.shape[0], -1)
 
 
-class BuiltinCell(SeededNoiseMixin, Layer):
+class BuiltinCell(SeededKeys, Layer):
     """Base of ``SimpleRNNCell``, ``LSTMCell`` and ``GRUCell``.
 
     The kernel holds ``_gates`` blocks of ``units`` columns. ``_project(inputs, input_masks)`` maps inputs
@@ -78,8 +78,7 @@ class BuiltinCell(SeededNoiseMixin, Layer):
             raise ValueError(f"{type(self).__name__} '{self.name}': `implementation` must be 1 or 2.")
         # As in Keras, recurrent dropout uses one mask per gate (implementation 1).
         self.implementation = 1 if self.recurrent_dropout != 0.0 else int(implementation)
-        self.seed = seed
-        self._draws = 0
+        self._keep_seed(seed)
         self._prepared_masks: tuple[Masks, Masks] | None = None
         self.output_size = self.units
 

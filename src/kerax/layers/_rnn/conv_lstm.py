@@ -118,8 +118,7 @@ class ConvLSTMCell(BuiltinCell):
         self.unit_forget_bias = bool(unit_forget_bias)
         self.dropout = check_rate(self, "dropout", dropout)
         self.recurrent_dropout = check_rate(self, "recurrent_dropout", recurrent_dropout)
-        self.seed = seed
-        self._draws = 0
+        self._keep_seed(seed)
         self._prepared_masks = None
         self.implementation = 1
         self.input_spec = InputSpec(ndim=rank + 2)
