@@ -157,10 +157,6 @@ class SymbolicTensor:
         return self._op("greater_equal", self, o)
 
 
-def is_symbolic(x: Any) -> bool:
-    return isinstance(x, SymbolicTensor)
-
-
 def is_keras_tensor(x: Any) -> bool:
     """Whether ``x`` is a symbolic tensor (Keras's ``KerasTensor``): made by ``Input`` or by a call on one.
 
