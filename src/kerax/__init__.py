@@ -30,6 +30,7 @@ from kerax import (
     utils,
 )
 from kerax._function import Function
+from kerax._version import __version__
 from kerax.backend import _compilation_cache
 from kerax.backend._device import device
 from kerax.backend._naming import name_scope
@@ -46,8 +47,6 @@ from kerax.models import Model, Sequential
 from kerax.ops._operation import Operation
 from kerax.optimizers import Optimizer
 from kerax.regularizers import Regularizer
-
-__version__ = "0.1.0"
 
 _compilation_cache.configure_from_environment()  # compiled steps are reused by the next run (off: see config)
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from kerax.callbacks._callback import Callback
 from kerax.callbacks._save_freq import SaveFrequency
+from kerax.saving import _weights, _zip
+from kerax.saving._api import as_path
 
 
 class BackupAndRestore(Callback):
@@ -35,8 +37,6 @@ class BackupAndRestore(Callback):
         double_checkpoint: bool = False,
         delete_checkpoint: bool = True,
     ) -> None:
-        from kerax.saving._api import as_path
-
         super().__init__()
         folder = as_path(backup_dir, "BackupAndRestore `backup_dir`")
         self._freq = SaveFrequency(save_freq, "BackupAndRestore")
@@ -69,8 +69,6 @@ class BackupAndRestore(Callback):
             return
 
     def _restore(self, path: str) -> int:
-        from kerax.saving import _weights
-
         with open(path, "rb") as f:
             arrays, metadata = _weights.decode(f.read(), path)
         _weights.assign(self.model, arrays, metadata, path)
@@ -93,8 +91,6 @@ class BackupAndRestore(Callback):
             self._backup()
 
     def _backup(self) -> None:
-        from kerax.saving import _weights, _zip
-
         data = _weights.encode(self.model, include_optimizer=True, extra={"training": {"epochs": self._epochs_done}})
         if self.double_checkpoint and os.path.exists(self._path):
             with open(self._path, "rb") as latest:

@@ -10,6 +10,8 @@ import jax
 
 from kerax.callbacks._monitor import MonitorCallback
 from kerax.callbacks._save_freq import SaveFrequency
+from kerax.saving._api import _model_config, as_path
+from kerax.saving._orbax import MODEL_CONFIG, PYTREE, assets_tree, orbax, state_tree
 from kerax.utils._progbar import print_msg
 
 
@@ -83,9 +85,6 @@ class OrbaxCheckpoint(MonitorCallback):
         save_on_background: bool = True,
         save_weights_only: bool = False,
     ) -> None:
-        from kerax.saving._api import as_path
-        from kerax.saving._orbax import orbax
-
         orbax("OrbaxCheckpoint")  # fail here, not at the first save, when it is missing
         super().__init__(monitor=monitor, mode=mode, baseline=initial_value_threshold)
         path = as_path(directory, "OrbaxCheckpoint `directory`")
@@ -121,8 +120,6 @@ class OrbaxCheckpoint(MonitorCallback):
     # ------------------------------------------------------------------ hooks
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         """Open the checkpoint manager and find the newest step already saved."""
-        from kerax.saving._orbax import orbax
-
         ocp = orbax("OrbaxCheckpoint")
         self._close()  # a previous fit that ended in an exception left its manager open
         options = ocp.CheckpointManagerOptions(
@@ -178,9 +175,6 @@ class OrbaxCheckpoint(MonitorCallback):
         return True
 
     def _save(self, step: int) -> None:
-        from kerax.saving._api import _model_config
-        from kerax.saving._orbax import MODEL_CONFIG, PYTREE, assets_tree, orbax, state_tree
-
         if self._manager is None:
             raise RuntimeError("OrbaxCheckpoint: a save was asked for outside fit(); the callback saves during fit.")
         if self._latest is not None and step <= self._latest:

@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from kerax._serialization._serialize import serialize_keras_object
 from kerax.callbacks._callback import Callback
+from kerax.layers import Embedding
 
 _HISTOGRAM_BUCKETS = 30  # as `tf.summary.histogram`'s default
 _MAX_IMAGES = 3  # as `tf.summary.image`'s default `max_outputs`
@@ -295,7 +297,6 @@ class TensorBoard(Callback):
         model = self._model
         if type(model).__name__ not in ("Functional", "Sequential"):
             return
-        from kerax._serialization._serialize import serialize_keras_object
 
         try:
             config = json.dumps(serialize_keras_object(model))
@@ -309,8 +310,6 @@ class TensorBoard(Callback):
         writer.flush()
 
     def _configure_embeddings(self) -> None:
-        from kerax.layers import Embedding
-
         metadata = self.embeddings_metadata
         remaining = dict(metadata) if isinstance(metadata, dict) else {}
         lines = []

@@ -8,6 +8,7 @@ from typing import Any
 
 import jax
 
+from kerax._serialization._serialize import deserialize_keras_object, serialize_keras_object
 from kerax.backend._symbolic import SymbolicTensor
 from kerax.layers._core.input_layer import Input, InputLayer
 from kerax.layers._layer import Layer
@@ -80,7 +81,6 @@ def clone_model(
                 f"Functional models; '{model.name}' is a subclassed {type(model).__name__}, which is cloned "
                 "from its get_config()."
             )
-        from kerax._serialization._serialize import deserialize_keras_object, serialize_keras_object
 
         config = serialize_keras_object(model)
         return deserialize_keras_object(config, custom_objects={type(model).__name__: type(model)})
@@ -183,8 +183,6 @@ def model_from_json(json_string: str, custom_objects: dict[str, Any] | None = No
     Raises:
         ValueError: the text is not JSON, or does not describe a model.
     """
-    from kerax._serialization._serialize import deserialize_keras_object
-
     if not isinstance(json_string, str | bytes):
         raise TypeError(f"model_from_json: expected a JSON string, received {type(json_string).__name__}.")
     try:

@@ -13,6 +13,7 @@ from kerax.backend._symbolic import SymbolicTensor, any_symbolic
 from kerax.layers._layer import Layer
 from kerax.models._graph import map_graph
 from kerax.models._model import Model
+from kerax.models._model_config import functional_config, functional_from_config
 
 
 def _flatten_structure(struct: Any) -> list[Any]:
@@ -322,14 +323,10 @@ class Functional(Model):
         return jax.tree_util.tree_map(fetch, self._outputs_struct, is_leaf=is_leaf)
 
     def get_config(self) -> dict[str, Any]:
-        from kerax.saving._model_config import functional_config
-
         return functional_config(self)
 
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Functional:
-        from kerax.saving._model_config import functional_from_config
-
         return functional_from_config(cls, config, custom_objects)
 
 

@@ -13,6 +13,8 @@ from typing import Any
 import jax
 import numpy as np
 
+from kerax import saving
+from kerax._serialization._serialize import deserialize_keras_object, serialize_keras_object
 from kerax.backend import _random, _scope
 from kerax.backend._masking import get_keras_mask, set_keras_mask
 from kerax.backend._symbolic import SymbolicTensor, flatten_symbolic
@@ -21,6 +23,7 @@ from kerax.layers import _layer
 from kerax.layers._context import current_training
 from kerax.layers._layer import Layer
 from kerax.models._graph import GraphMap, map_graph
+from kerax.models._model_config import functional_from_config
 from kerax.models._summary import print_summary
 from kerax.ops._operation import infer_output_spec
 from kerax.trainers._trainer import Trainer
@@ -309,7 +312,6 @@ class Model(Trainer, Layer):
     def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Model:
         if "layers" in config and "input_layers" in config:
             from kerax.models._functional import Functional
-            from kerax.saving._model_config import functional_from_config
 
             return functional_from_config(Functional if cls is Model else cls, config, custom_objects)
         config = dict(config)
@@ -334,14 +336,11 @@ class Model(Trainer, Layer):
         """The arguments ``compile()`` was given (serialized), or None if the model is not compiled."""
         if not self.compiled:
             return None
-        from kerax._serialization._serialize import serialize_keras_object
 
         return serialize_keras_object({"optimizer": self.optimizer, **self._compile_args})
 
     def compile_from_config(self, config: dict[str, Any]) -> None:
         """Compile the model with ``get_compile_config()``'s arguments."""
-        from kerax._serialization._serialize import deserialize_keras_object
-
         arguments = deserialize_keras_object(config)
         if not isinstance(arguments, dict):
             raise ValueError(f"A compile config must be a dict of compile() arguments, received {config!r}.")
@@ -356,8 +355,6 @@ class Model(Trainer, Layer):
         """
         import json
 
-        from kerax._serialization._serialize import serialize_keras_object
-
         return json.dumps(serialize_keras_object(self), **kwargs)
 
     def save(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
@@ -365,18 +362,12 @@ class Model(Trainer, Layer):
 
         The file is written atomically: an interrupted save leaves the previous file intact.
         """
-        from kerax.saving import save_model
-
-        save_model(self, filepath, overwrite=overwrite, **kwargs)
+        saving.save_model(self, filepath, overwrite=overwrite, **kwargs)
 
     def save_weights(self, filepath: Any, overwrite: bool = True) -> None:
         """Save the weights: ``.weights.safetensors`` (kerax), or ``.weights.h5`` (Keras 3's layout)."""
-        from kerax.saving import save_weights
-
-        save_weights(self, filepath, overwrite=overwrite)
+        saving.save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath: Any, skip_mismatch: bool = False, by_name: bool = False) -> None:
         """Load weights saved by ``save_weights`` or ``save`` (kerax or Keras 3 files)."""
-        from kerax.saving import load_weights
-
-        load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
+        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)

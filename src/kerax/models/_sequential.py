@@ -10,6 +10,7 @@ from kerax.layers._core.input_layer import InputLayer
 from kerax.layers._layer import Layer, bump_structure_version
 from kerax.models._functional import Functional
 from kerax.models._model import Model
+from kerax.models._model_config import sequential_config, sequential_from_config
 
 
 class Sequential(Model):
@@ -172,12 +173,8 @@ class Sequential(Model):
         return self._functional.call(inputs, training=training, mask=mask)
 
     def get_config(self) -> dict[str, Any]:
-        from kerax.saving._model_config import sequential_config
-
         return sequential_config(self)
 
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Sequential:
-        from kerax.saving._model_config import sequential_from_config
-
         return sequential_from_config(cls, config, custom_objects)

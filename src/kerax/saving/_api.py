@@ -16,11 +16,13 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
+from kerax._serialization import _registry
 from kerax._serialization._registry import UnsafeConfigError
 from kerax._serialization._serialize import check_config_depth, deserialize_keras_object, serialize_keras_object
+from kerax._version import __version__
 from kerax.backend._naming import to_snake_case
 from kerax.backend._variables import AllocationBudget
-from kerax.saving import _assets, _keras_dialect, _weights, _zip
+from kerax.saving import _assets, _h5, _keras_dialect, _keras_paths, _weights, _zip
 
 _KERAX_WEIGHTS = "model.weights.safetensors"
 _KERAS_WEIGHTS = "model.weights.h5"
@@ -31,12 +33,6 @@ BUILD_BYTES_PER_WEIGHT_BYTE = 2
 BUILD_SLACK_BYTES = 16 << 20
 # Keras 3 checks this to accept a file; it is the version whose format kerax writes.
 KERAS_FORMAT_VERSION = "3.15.1"
-
-
-def _version() -> str:
-    from kerax import __version__
-
-    return __version__
 
 
 def as_path(filepath: Any, who: str) -> str:
@@ -51,11 +47,12 @@ def as_path(filepath: Any, who: str) -> str:
 
 
 def _saves_whole(obj: Any) -> bool:
-    """Whether ``obj`` is what a model file holds: a Model, or a ``FeatureSpace`` (which Keras saves alone too)."""
-    from kerax.models import Model
-    from kerax.utils._feature_space import FeatureSpace
+    """Whether ``obj`` is what a model file holds: a Model, or a ``FeatureSpace`` (which Keras saves alone too).
 
-    return isinstance(obj, Model | FeatureSpace)
+    Both classes sit above saving: they are found where kerax.models and kerax.utils registered them.
+    """
+    wholes = (_registry.builtin_class("kerax.models", "Model"), _registry.builtin_class("kerax.utils", "FeatureSpace"))
+    return isinstance(obj, tuple(cls for cls in wholes if cls is not None))
 
 
 def _check_model(model: Any, who: str) -> None:
@@ -66,18 +63,6 @@ def _check_model(model: Any, who: str) -> None:
             f"{who}: model '{model.name}' is not built yet, so it has no weights to save. Call it on data, "
             "fit it, or call model.build(input_shape) first."
         )
-
-
-def _h5() -> Any:
-    from kerax.saving import _h5
-
-    return _h5
-
-
-def _keras_paths() -> Any:
-    from kerax.saving import _keras_paths
-
-    return _keras_paths
 
 
 # -- saving ----------------------------------------------------------------------------------------------
@@ -119,23 +104,25 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, **kwargs: Any)
         config.pop("compile_config", None)
     if path.endswith(".kerax"):
         members = {
-            "metadata.json": json.dumps({"kerax_version": _version(), "format": "kerax", "date_saved": saved}).encode(),
+            "metadata.json": json.dumps(
+                {"kerax_version": __version__, "format": "kerax", "date_saved": saved}
+            ).encode(),
             "config.json": json.dumps(config).encode(),
             _KERAX_WEIGHTS: _weights.encode(model, include_optimizer=include_optimizer),
         }
     elif path.endswith(".keras"):
-        groups = _keras_paths().keras_h5_groups_of(model)
+        groups = _keras_paths.keras_h5_groups_of(model)
         if include_optimizer and getattr(model, "compiled", False):
             # Keras 3 refuses a compiled model's file whose optimizer variables are missing.
             model.optimizer.build(model.trainable_weights)
             groups["optimizer/vars"] = [_weights._host(v) for v in model.optimizer.variables]
             used: dict[str, int] = {}
             for inner in getattr(model.optimizer, "optimizers", ()):  # a MultiOptimizer's, as Keras also lists them
-                name = _keras_paths().unique_name(to_snake_case(type(inner).__name__), used)
+                name = _keras_paths.unique_name(to_snake_case(type(inner).__name__), used)
                 groups[f"optimizer/optimizers/{name}/vars"] = [_weights._host(v) for v in inner.variables]
         weights = io.BytesIO()
-        _h5().write_h5_weights(weights, groups)
-        metadata = {"keras_version": KERAS_FORMAT_VERSION, "date_saved": saved, "saved_by": f"kerax {_version()}"}
+        _h5.write_h5_weights(weights, groups)
+        metadata = {"keras_version": KERAS_FORMAT_VERSION, "date_saved": saved, "saved_by": f"kerax {__version__}"}
         members = {
             "metadata.json": json.dumps(metadata).encode(),
             "config.json": json.dumps(_keras_dialect.to_keras(config, top_level=True)).encode(),
@@ -170,7 +157,7 @@ def save_weights(model: Any, filepath: Any, overwrite: bool = True) -> None:
     elif path.endswith(".weights.h5"):
         if not overwrite and os.path.exists(path):
             raise FileExistsError(f"{path} exists and overwrite=False.")
-        _h5().write_h5_weights(path, _keras_paths().keras_h5_groups_of(model))
+        _h5.write_h5_weights(path, _keras_paths.keras_h5_groups_of(model))
     else:
         raise ValueError(
             "save_weights: the file name must end in '.weights.safetensors' (kerax) or '.weights.h5' "
@@ -196,7 +183,7 @@ def _archive_budget(path: str) -> int:
 def _read_h5(source: Any, where: str, max_bytes: int | None = None) -> dict[str, Any]:
     """``read_h5_stores``, its refusals prefixed with the file (and member) they concern."""
     try:
-        return _h5().read_h5_stores(source, max_bytes=max_bytes)
+        return _h5.read_h5_stores(source, max_bytes=max_bytes)
     except ValueError as err:
         raise ValueError(f"{where}: {err}") from err
 
@@ -313,7 +300,7 @@ def load_model(
         if arrays is not None:
             _weights.assign(model, arrays, metadata, path)
         else:
-            _keras_paths().load_keras_h5_into(model, _weights.cast_h5_groups(model, groups, where))
+            _keras_paths.load_keras_h5_into(model, _weights.cast_h5_groups(model, groups, where))
     if compile and compile_config:
         if not isinstance(compile_config, dict):
             raise ValueError(
@@ -403,7 +390,7 @@ def _load_weights_from(model: Any, path: str, skip_mismatch: bool, by_name: bool
         groups = _read_h5(path, path)
         groups.pop("optimizer/vars", None)
         groups = _weights.cast_h5_groups(model, groups, path, skip_mismatch=skip_mismatch)
-        _keras_paths().load_keras_h5_into(model, groups, skip_mismatch=skip_mismatch)
+        _keras_paths.load_keras_h5_into(model, groups, skip_mismatch=skip_mismatch)
     else:
         members = _open_archive(path, "load_weights")
         if _KERAX_WEIGHTS in members:
@@ -414,7 +401,7 @@ def _load_weights_from(model: Any, path: str, skip_mismatch: bool, by_name: bool
             groups = _read_h5(io.BytesIO(members[_KERAS_WEIGHTS]), where, max_bytes=_archive_budget(path))
             groups.pop("optimizer/vars", None)
             groups = _weights.cast_h5_groups(model, groups, where, skip_mismatch=skip_mismatch)
-            _keras_paths().load_keras_h5_into(model, groups, skip_mismatch=skip_mismatch)
+            _keras_paths.load_keras_h5_into(model, groups, skip_mismatch=skip_mismatch)
         else:
             raise ValueError(f"load_weights: {path} holds no weights.")
 

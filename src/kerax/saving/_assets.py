@@ -13,6 +13,8 @@ import shutil
 import tempfile
 from typing import Any
 
+from kerax.saving._keras_paths import keras_objects
+
 PREFIX = "assets/"
 
 
@@ -22,8 +24,6 @@ def _asset_folder(root: str, path: str) -> str:
 
 def collect(model: Any) -> dict[str, bytes]:
     """The zip members holding what ``model``'s layers write with their ``save_assets(folder)``."""
-    from kerax.saving._keras_paths import keras_objects  # it imports the layers, which import saving
-
     owners = {path: obj for path, obj in keras_objects(model).items() if callable(getattr(obj, "save_assets", None))}
     if not owners:
         return {}
@@ -49,8 +49,6 @@ def collect(model: Any) -> dict[str, bytes]:
 
 def restore(model: Any, members: dict[str, bytes]) -> None:
     """Hand each layer with ``load_assets(folder)`` the folder of its assets (None when it saved none)."""
-    from kerax.saving._keras_paths import keras_objects
-
     owners = {path: obj for path, obj in keras_objects(model).items() if callable(getattr(obj, "load_assets", None))}
     if not owners:
         return

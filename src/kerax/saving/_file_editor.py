@@ -16,8 +16,9 @@ import numpy as np
 import rich.console
 import rich.tree
 
-from kerax.saving import _zip
+from kerax.saving import _h5, _zip
 from kerax.saving._api import _json
+from kerax.saving._keras_paths import _as_store, keras_h5_groups_of
 
 _WEIGHTS_MEMBER = "model.weights.h5"
 
@@ -84,8 +85,6 @@ class KerasFileEditor:
     """
 
     def __init__(self, filepath: str | os.PathLike[str]) -> None:
-        from kerax.saving import _h5
-
         self.filepath = os.fspath(filepath)
         self.metadata: dict[str, Any] | None = None
         self.config: dict[str, Any] | None = None
@@ -128,8 +127,6 @@ class KerasFileEditor:
         Returns:
             ``{"status": "success" | "error", "error_count": n, "match_count": m}``.
         """
-        from kerax.saving._keras_paths import _as_store, keras_h5_groups_of
-
         groups = keras_h5_groups_of(reference_model)
         reference = _tree({path: _as_store(arrays) for path, arrays in groups.items()})
         errors, matches = self._compare(self.weights_dict, reference, "")
@@ -253,8 +250,6 @@ class KerasFileEditor:
 
     def save(self, filepath: str | os.PathLike[str]) -> None:
         """Write the edited weights to a ``.weights.h5`` file (atomically)."""
-        from kerax.saving import _h5
-
         path = os.fspath(filepath)
         if not path.endswith(".weights.h5"):
             raise ValueError(f"KerasFileEditor.save: expected a '.weights.h5' file name, received {path!r}.")

@@ -13,8 +13,10 @@ import inspect
 from collections.abc import Mapping
 from typing import Any
 
+from kerax._serialization._registry import get_registered_object
 from kerax._serialization._serialize import _NEUTRAL, serialize_keras_object
 from kerax.backend._config import image_data_format
+from kerax.ops._registry import OP_CLASSES
 from kerax.saving._keras_ops import KERAS_OPS, NOT_IN_KERAS_FILES
 
 
@@ -71,8 +73,6 @@ def _as_keras_reads(class_name: str, constructor: dict[str, Any]) -> dict[str, A
 
 def _op_entry(entry: dict[str, Any]) -> dict[str, Any]:
     """Move an op node's constructor arguments into the op's config, as Keras's op class takes them."""
-    from kerax.ops._registry import OP_CLASSES
-
     class_name = entry["class_name"]
     name = entry.get("name") or (entry.get("config") or {}).get("name")
     reason = NOT_IN_KERAS_FILES.get(class_name)
@@ -159,8 +159,6 @@ def _module(module: Any, class_name: Any = None) -> Any:
 def _function_entry(value: Any) -> Any:
     """A registered function's name (``"package>name"``) as Keras writes a function: an entry it looks up."""
     if isinstance(value, str) and ">" in value:
-        from kerax._serialization._registry import get_registered_object
-
         if inspect.isfunction(get_registered_object(value)):
             return {"module": "builtins", "class_name": "function", "config": value, "registered_name": "function"}
     return value

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from kerax._serialization import _registry
 from kerax.backend._naming import to_snake_case
 from kerax.backend._variables import Variable
 from kerax.layers._layer import _INTERNAL_ATTRIBUTES, Layer
@@ -43,10 +44,13 @@ def _vars_key(path: str) -> str:
     return _join(path, "vars")
 
 
-def _is_graph_model(layer: Layer) -> bool:
-    from kerax.models import Functional, Sequential
+def _model_class(name: str) -> type:
+    """kerax's ``Model``, ``Functional`` or ``Sequential``, as kerax.models (above saving) registered it."""
+    return _registry.builtin_class("kerax.models", name)
 
-    return isinstance(layer, Functional | Sequential)
+
+def _is_graph_model(layer: Layer) -> bool:
+    return isinstance(layer, _model_class("Functional") | _model_class("Sequential"))
 
 
 def _holds_layers(value: Any, depth: int = 0) -> bool:
@@ -74,9 +78,7 @@ def _public_alias(layer: Layer, name: str, value: Any) -> str:
 
 
 def _is_subclassed_model(layer: Layer) -> bool:
-    from kerax.models import Model
-
-    return isinstance(layer, Model) and not _is_graph_model(layer)
+    return isinstance(layer, _model_class("Model")) and not _is_graph_model(layer)
 
 
 def _children(layer: Layer) -> Iterator[tuple[str, Any]]:

@@ -23,6 +23,13 @@ from typing import Any
 import jax
 import numpy as np
 
+from kerax._serialization import _registry
+from kerax._serialization._serialize import deserialize_keras_object
+from kerax.backend._variables import AllocationBudget
+from kerax.saving import _assets
+from kerax.saving._keras_paths import keras_objects, unique_name
+from kerax.saving._weights import lossless_cast
+
 PYTREE = "pytree"
 MODEL_CONFIG = "model_config"
 ASSETS = "assets"
@@ -79,8 +86,6 @@ def variable_keys(model: Any) -> dict[int, str]:
     within its object (``kernel``, ``seed_generator_state``); a variable the walk does not reach is keyed by
     its position in ``model.variables`` (``variables/3``).
     """
-    from kerax.saving._keras_paths import keras_objects, unique_name
-
     keys: dict[int, str] = {}
     for path, obj in keras_objects(model).items():
         used: dict[str, int] = {}
@@ -95,8 +100,6 @@ def variable_keys(model: Any) -> dict[int, str]:
 
 
 def _metric_entries(model: Any) -> dict[str, Any]:
-    from kerax.saving._keras_paths import unique_name
-
     flat: dict[str, Any] = {}
     used: dict[str, int] = {}
     for metric in model.metrics:
@@ -127,8 +130,6 @@ def state_tree(model: Any, weights_only: bool) -> dict[str, Any]:
 
 def assets_tree(model: Any) -> dict[str, Any] | None:
     """What ``model``'s layers write with ``save_assets``, as a nested dict of uint8 arrays (None if nothing)."""
-    from kerax.saving import _assets
-
     members = _assets.collect(model)
     if not members:
         return None
@@ -207,8 +208,6 @@ def _read_item(folder: str, item: str, who: str, as_numpy: bool = True) -> Any:
 
 
 def _plan_variables(model: Any, saved: dict[str, Any], where: str, problems: list[str]) -> list[tuple[Any, np.ndarray]]:
-    from kerax.saving._weights import lossless_cast
-
     keys = variable_keys(model)
     flat: dict[str, Any] = {}
     for group in (TRAINABLE, NON_TRAINABLE):  # matched across both: freezing a layer moves its weights
@@ -237,8 +236,6 @@ def _plan_variables(model: Any, saved: dict[str, Any], where: str, problems: lis
 
 
 def _plan_optimizer(model: Any, saved: Any, where: str, problems: list[str]) -> list[tuple[Any, np.ndarray]]:
-    from kerax.saving._weights import lossless_cast
-
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None or not isinstance(saved, dict) or not saved:
         return []  # as in Keras: an uncompiled model takes the weights only
@@ -346,10 +343,6 @@ def config_of(folder: str) -> dict[str, Any]:
 
 def load_model(path: str, custom_objects: dict[str, Any] | None, compile: bool) -> Any:  # noqa: A002
     """The model a checkpoint describes, built from its config, with its state (optimizer's too when compiled)."""
-    from kerax._serialization._serialize import deserialize_keras_object
-    from kerax.backend._variables import AllocationBudget
-    from kerax.models import Model
-    from kerax.saving import _assets
     from kerax.saving._api import BUILD_BYTES_PER_WEIGHT_BYTE, BUILD_SLACK_BYTES, _refusing
 
     folder = step_folder(path, "load_model")
@@ -359,7 +352,7 @@ def load_model(path: str, custom_objects: dict[str, Any] | None, compile: bool) 
     budget = AllocationBudget(BUILD_BYTES_PER_WEIGHT_BYTE * held + BUILD_SLACK_BYTES, f"load_model: {folder}", held)
     with _refusing(f"{folder}: {MODEL_CONFIG}"), budget:
         model = deserialize_keras_object(config, custom_objects)
-    if not isinstance(model, Model):
+    if not isinstance(model, _registry.builtin_class("kerax.models", "Model")):  # registered by kerax.models
         raise ValueError(f"load_model: {folder} describes a {type(model).__name__}, not a model.")
     if not model.built:
         raise ValueError(f"load_model: {folder}: model '{model.name}' could not be built from its build_config.")

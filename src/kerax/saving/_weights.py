@@ -19,7 +19,9 @@ import jax
 import numpy as np
 
 from kerax.backend._naming import to_snake_case
-from kerax.saving._keras_paths import unique_name
+from kerax.layers._layer import Layer
+from kerax.saving import _keras_paths
+from kerax.saving._keras_paths import keras_objects, unique_name
 
 _FORMAT = "kerax.weights"
 # safetensors dtype names and the little-endian NumPy dtypes they hold ("BF16" is ml_dtypes' bfloat16).
@@ -352,9 +354,6 @@ _HOOKS = "hooks"
 
 
 def _own_way_objects(model: Any, hook: str) -> dict[str, Any]:
-    from kerax.layers._layer import Layer
-    from kerax.saving._keras_paths import keras_objects
-
     return {
         path: obj for path, obj in keras_objects(model).items() if getattr(type(obj), hook) is not getattr(Layer, hook)
     }
@@ -433,8 +432,6 @@ def cast_h5_groups(model: Any, groups: dict[str, Any], where: str, skip_mismatch
     Raises:
         ValueError: an array's dtype change would lose information (see ``lossless_cast``).
     """
-    from kerax.saving import _keras_paths
-
     out = dict(groups)
     for path, obj in _keras_paths.keras_objects(model).items():
         key = _keras_paths._vars_key(path)

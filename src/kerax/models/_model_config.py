@@ -17,6 +17,8 @@ import jax
 from kerax._serialization import _registry
 from kerax._serialization._serialize import deserialize_keras_object, serialize_keras_object
 from kerax.backend._symbolic import SymbolicTensor
+from kerax.layers._core.input_layer import InputLayer
+from kerax.ops._registry import FunctionOperation
 from kerax.saving._keras_dialect import op_call_from_keras
 
 _TENSOR = "__keras_tensor__"
@@ -92,9 +94,6 @@ def _is_history(value: Any) -> bool:
 
 def functional_from_config(cls: type, config: Mapping[str, Any], custom_objects: Any = None) -> Any:
     """Rebuild a Functional model (or a subclass of Functional) from ``functional_config``'s output."""
-    from kerax.layers._core.input_layer import InputLayer
-    from kerax.ops._registry import FunctionOperation
-
     layer_entries = config.get("layers")
     if not isinstance(layer_entries, list):
         raise ValueError(f"A Functional config needs a 'layers' list, received {type(layer_entries).__name__}.")
