@@ -161,10 +161,10 @@ def test_traceback_filtering_switches_jax_filtering() -> None:
     assert jax.config.jax_traceback_filtering == before
 
 
-def test_flash_attention_switch_reaches_multi_head_attention() -> None:
+def test_flash_attention_switch_reaches_group_query_attention() -> None:
     config.disable_flash_attention()
     assert config.is_flash_attention_enabled() is False
-    assert kerax.layers.MultiHeadAttention(2, 4)._flash_attention is False
+    assert kerax.layers.GroupQueryAttention(4, 2, 1)._flash_attention is False
     config.enable_flash_attention()
     assert config.is_flash_attention_enabled() is None
 

@@ -11,7 +11,6 @@ import jax
 import jax.numpy as jnp
 
 from kerax import initializers, regularizers
-from kerax.backend import _config
 from kerax.layers._attention._base import QueryValueKeyLayer
 from kerax.layers._layer import Layer
 from kerax.layers._regularization.dropout import Dropout
@@ -241,7 +240,6 @@ class MultiHeadAttention(QueryValueKeyLayer):
         self._output_shape = output_shape
         self._attention_axes = attention_axes
         self._sliding_window = sliding_window
-        self._flash_attention = flash_attention or _config.is_flash_attention_enabled()
         self._use_gate = bool(use_gate)
         self._kernel_initializer = initializers.get(kernel_initializer)
         self._bias_initializer = initializers.get(bias_initializer)
