@@ -10,52 +10,68 @@ from kerax.layers._rnn.conv_lstm import ConvLSTM
 class ConvLSTM3D(ConvLSTM):
     """A 3D convolutional LSTM: an LSTM whose input and recurrent products are 3D convolutions.
 
-    Inputs ``(batch, time, dim1, dim2, dim3, channels)`` (``channels_last``) or ``(batch, time, channels,
-    dim1, dim2, dim3)`` (``channels_first``); outputs ``(batch, [time,] new_dim1, new_dim2, new_dim3,
-    filters)`` (or channels first), the time axis with ``return_sequences``. Weights, as in Keras:
-    ``conv_lstm_cell/kernel`` ``(*kernel_size, channels, 4 * filters)``, ``conv_lstm_cell/recurrent_kernel``
-    ``(*kernel_size, filters, 4 * filters)`` and ``conv_lstm_cell/bias`` ``(4 * filters,)``, gates in the
-    order input, forget, cell, output.
+    The weights, as in Keras, are ``conv_lstm_cell/kernel`` ``(*kernel_size, channels, 4 * filters)``,
+    ``conv_lstm_cell/recurrent_kernel`` ``(*kernel_size, filters, 4 * filters)`` and ``conv_lstm_cell/bias``
+    ``(4 * filters,)``, gates in the order input, forget, cell, output.
 
     Args:
-        filters: the number of output channels.
+        filters: the number of output channels, a positive int.
         kernel_size: an int or a tuple of 3 ints, the convolution window.
-        strides: the strides of the inputs' convolution (an int or 3 ints); not with ``dilation_rate > 1``.
-        padding: ``"valid"`` (default) or ``"same"``, for the inputs' convolution (the recurrent one is
-            always ``"same"``, stride 1).
-        data_format: ``"channels_last"`` or ``"channels_first"``; default
+        strides: the strides of the inputs' convolution, an int or a tuple of 3 ints (default 1); not with
+            ``dilation_rate > 1``.
+        padding: ``"valid"`` (default) or ``"same"``, for the inputs' convolution (the recurrent one is always
+            ``"same"``, stride 1).
+        data_format: ``"channels_last"`` or ``"channels_first"``, or ``None`` (default) for
             ``kerax.config.image_data_format()``.
-        dilation_rate: the dilation of the inputs' convolution (an int or 3 ints).
-        activation: the cell and output activation, default ``"tanh"``.
-        recurrent_activation: the gates' activation, default ``"sigmoid"``.
-        use_bias: whether to add a bias (default True).
-        kernel_initializer: default ``"glorot_uniform"``.
-        recurrent_initializer: default ``"orthogonal"``.
-        bias_initializer: default ``"zeros"``.
-        unit_forget_bias: initialize the forget-gate bias to ones (default True).
-        kernel_regularizer: a penalty on the kernel.
-        recurrent_regularizer: a penalty on the recurrent kernel.
-        bias_regularizer: a penalty on the bias.
-        activity_regularizer: a penalty on the layer's output.
-        kernel_constraint: a projection of the kernel after each optimizer step.
-        recurrent_constraint: a projection of the recurrent kernel.
-        bias_constraint: a projection of the bias.
-        dropout: the drop rate of the inputs in training (one mask per gate and sequence).
-        recurrent_dropout: the drop rate of the recurrent state in training.
-        seed: the seed of the dropout masks.
-        return_sequences: return the output of every step instead of the last one.
-        return_state: also return the final states: ``(output, h, c)``.
-        go_backwards: process the sequence backwards.
-        stateful: carry each call's final states into the next call (the batch size must be static).
-        **kwargs: ``unroll``, ``zero_output_for_mask`` (as for ``RNN``) and base layer arguments
-            (``name``, ``dtype``, ``trainable``).
+        dilation_rate: the dilation of the inputs' convolution, an int or a tuple of 3 ints (default 1).
+        activation: the activation of the candidate cell state and of the output (default ``"tanh"``).
+        recurrent_activation: the activation of the gates (default ``"sigmoid"``).
+        use_bias: whether to add a bias (default ``True``).
+        kernel_initializer: the initializer of ``kernel``, which acts on the inputs (default ``"glorot_uniform"``).
+        recurrent_initializer: the initializer of ``recurrent_kernel``, which acts on the state (default
+            ``"orthogonal"``).
+        bias_initializer: the initializer of ``bias`` (default ``"zeros"``).
+        unit_forget_bias: whether to initialize the forget-gate bias to ones (default ``True``).
+        kernel_regularizer: a regularizer applied to ``kernel``, or ``None`` (default).
+        recurrent_regularizer: a regularizer applied to ``recurrent_kernel``, or ``None`` (default).
+        bias_regularizer: a regularizer applied to ``bias``, or ``None`` (default).
+        activity_regularizer: a regularizer applied to the layer's output, or ``None`` (default).
+        kernel_constraint: a constraint applied to ``kernel`` after each update, or ``None`` (default).
+        recurrent_constraint: a constraint applied to ``recurrent_kernel`` after each update, or ``None`` (default).
+        bias_constraint: a constraint applied to ``bias`` after each update, or ``None`` (default).
+        dropout: the fraction of the inputs to drop, in training only (default 0); one mask per gate, drawn once per
+            sequence, applied for rates strictly between 0 and 1.
+        recurrent_dropout: the fraction of the recurrent state to drop, in training only (default 0), with masks as
+            for ``dropout``.
+        seed: the seed of the dropout masks, an int or ``None`` (default).
+        return_sequences: whether to return the output of every step instead of the last one (default ``False``).
+        return_state: whether to also return the final states: ``(output, h, c)`` (default ``False``).
+        go_backwards: whether to process the sequence backwards (default ``False``).
+        stateful: whether the final states of a call are the initial states of the next (default ``False``); the
+            batch size must be static, and ``reset_state()`` sets them back to zeros.
+        **kwargs: ``unroll`` and ``zero_output_for_mask`` (as for ``RNN``; on CPU a loop of at most 32 steps is
+            unrolled anyway, with the same results) and base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Call arguments: ``inputs``, ``initial_state`` (``[h, c]``), ``mask`` (boolean ``(batch, time)``:
-    masked steps carry the states forward), ``training``.
+    Call arguments:
+        inputs: the sequences of feature maps.
+        initial_state: ``[h, c]``, each of the shape of one output step, or ``None`` for zeros.
+        mask: a boolean ``(batch, time)`` mask, or ``None``: masked steps carry the states forward.
+        training: whether the dropout applies.
+
+    Input shape:
+        ``(batch, time, dim1, dim2, dim3, channels)`` (``"channels_last"``) or
+        ``(batch, time, channels, dim1, dim2, dim3)`` (``"channels_first"``).
+
+    Output shape:
+        ``(batch, new_dim1, new_dim2, new_dim3, filters)`` (or channels first), with a time axis after the batch with
+        ``return_sequences=True``.
 
     Example:
-        >>> ConvLSTM3D(4, 3, padding="same")(jnp.ones((2, 5, 4, 4, 4, 3))).shape
-        (2, 4, 4, 4, 4)
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.ConvLSTM3D(4, 3, padding="same", return_sequences=True)
+        >>> layer(np.ones((2, 3, 4, 4, 4, 2))).shape
+        (2, 3, 4, 4, 4, 4)
     """
 
     def __init__(

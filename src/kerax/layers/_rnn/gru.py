@@ -15,23 +15,47 @@ from kerax.layers._rnn.rnn import BuiltinRNN, cell_property
 class GRUCell(BuiltinCell):
     """One step of a GRU, with Keras 3's weights.
 
-    Weights: ``kernel`` ``(input_dim, 3 * units)``, ``recurrent_kernel`` ``(units, 3 * units)``, gates in
-    the order update, reset, candidate; ``bias`` ``(2, 3 * units)`` (input and recurrent biases) when
-    ``reset_after=True`` (the default), ``(3 * units,)`` otherwise. One state ``h``.
+    The weights are ``kernel`` ``(input_dim, 3 * units)`` and ``recurrent_kernel`` ``(units, 3 * units)``,
+    gates in the order update, reset, candidate, and ``bias``: ``(2, 3 * units)`` (input and recurrent
+    biases) when ``reset_after=True`` (the default), ``(3 * units,)`` otherwise. One state ``h``.
 
     Args:
-        units: the width of the output and of the state.
-        activation: default ``"tanh"``. recurrent_activation: default ``"sigmoid"``.
-        use_bias, kernel_initializer, recurrent_initializer, bias_initializer, kernel_regularizer,
-            recurrent_regularizer, bias_regularizer, kernel_constraint, recurrent_constraint,
-            bias_constraint, dropout, recurrent_dropout, seed: as for ``LSTMCell``.
-        reset_after: apply the reset gate after the recurrent matrix product (default ``True``).
+        units: the width of the output and of the state(s), a positive int.
+        activation: the activation of the candidate state (default ``"tanh"``).
+        recurrent_activation: the activation of the gates (default ``"sigmoid"``).
+        use_bias: whether to add a bias (default ``True``).
+        kernel_initializer: the initializer of ``kernel``, which acts on the inputs (default ``"glorot_uniform"``).
+        recurrent_initializer: the initializer of ``recurrent_kernel``, which acts on the state (default
+            ``"orthogonal"``).
+        bias_initializer: the initializer of ``bias`` (default ``"zeros"``).
+        kernel_regularizer: a regularizer applied to ``kernel``, or ``None`` (default).
+        recurrent_regularizer: a regularizer applied to ``recurrent_kernel``, or ``None`` (default).
+        bias_regularizer: a regularizer applied to ``bias``, or ``None`` (default).
+        kernel_constraint: a constraint applied to ``kernel`` after each update, or ``None`` (default).
+        recurrent_constraint: a constraint applied to ``recurrent_kernel`` after each update, or ``None`` (default).
+        bias_constraint: a constraint applied to ``bias`` after each update, or ``None`` (default).
+        dropout: the fraction of the inputs to drop, in training only (default 0); a rate of 1 applies no dropout,
+            as in Keras. The masks are drawn once per sequence.
+        recurrent_dropout: the fraction of the recurrent state to drop, in training only (default 0); a rate of 1
+            applies no dropout, as in Keras. One mask per gate, drawn once per sequence.
+        reset_after: whether to apply the reset gate after the recurrent matrix product (default ``True``, the
+            cuDNN-compatible variant Keras 3 uses by default).
+        seed: the seed of the dropout masks, an int or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``; Keras's ``implementation`` (1 or 2)
+            is accepted: 1 draws one input dropout mask per gate.
 
-    Call arguments: ``inputs`` ``(batch, features)``, ``states`` (``h`` or ``[h]``), ``training``.
-    Returns ``(h, new states)`` in the form the states came in.
+    Call arguments:
+        inputs: the inputs of one step, ``(batch, features)``.
+        states: ``h`` or ``[h]``, ``(batch, units)``.
+        training: whether the dropout applies.
+
+    Returns:
+        ``(h, new_states)``, the new states in the form they came in.
 
     Example:
-        >>> RNN(GRUCell(4), return_sequences=True)(jnp.ones((2, 5, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RNN(kerax.layers.GRUCell(4), return_sequences=True)(np.ones((2, 5, 3))).shape
         (2, 5, 4)
     """
 
@@ -129,20 +153,62 @@ class GRUCell(BuiltinCell):
 class GRU(BuiltinRNN):
     """Gated recurrent unit over ``(batch, time, features)`` inputs: ``RNN(GRUCell(...))``, as in Keras 3.
 
-    The weights are its ``GRUCell``'s (``cell``).
+    The weights are its ``GRUCell``'s (``cell``): ``kernel``, ``recurrent_kernel`` and ``bias``.
 
     Args:
-        units, activation, recurrent_activation, use_bias, initializers, regularizers, constraints,
-            dropout, recurrent_dropout, seed, reset_after: as for ``GRUCell``.
-        activity_regularizer: a penalty on the layer's output.
-        return_sequences, return_state, go_backwards, stateful, unroll: as for ``RNN``; ``return_state``
-            returns ``(output, h)``.
-        use_cudnn: accepted for Keras compatibility; the loop is a ``lax.scan``.
+        units: the width of the output and of the state(s), a positive int.
+        activation: the activation of the candidate state (default ``"tanh"``).
+        recurrent_activation: the activation of the gates (default ``"sigmoid"``).
+        use_bias: whether to add a bias (default ``True``).
+        kernel_initializer: the initializer of ``kernel``, which acts on the inputs (default ``"glorot_uniform"``).
+        recurrent_initializer: the initializer of ``recurrent_kernel``, which acts on the state (default
+            ``"orthogonal"``).
+        bias_initializer: the initializer of ``bias`` (default ``"zeros"``).
+        kernel_regularizer: a regularizer applied to ``kernel``, or ``None`` (default).
+        recurrent_regularizer: a regularizer applied to ``recurrent_kernel``, or ``None`` (default).
+        bias_regularizer: a regularizer applied to ``bias``, or ``None`` (default).
+        activity_regularizer: a regularizer applied to the layer's output, or ``None`` (default).
+        kernel_constraint: a constraint applied to ``kernel`` after each update, or ``None`` (default).
+        recurrent_constraint: a constraint applied to ``recurrent_kernel`` after each update, or ``None`` (default).
+        bias_constraint: a constraint applied to ``bias`` after each update, or ``None`` (default).
+        dropout: the fraction of the inputs to drop, in training only (default 0); a rate of 1 applies no dropout,
+            as in Keras. The masks are drawn once per sequence.
+        recurrent_dropout: the fraction of the recurrent state to drop, in training only (default 0); a rate of 1
+            applies no dropout, as in Keras. One mask per gate, drawn once per sequence.
+        seed: the seed of the dropout masks, an int or ``None`` (default).
+        return_sequences: whether to return the output of every step (``(batch, time, units)``) instead of the last
+            one (default ``False``).
+        return_state: whether to also return the final state: ``(output, h)`` (default ``False``).
+        go_backwards: whether to process the sequence backwards (default ``False``); the output sequence comes in
+            processing order.
+        stateful: whether the final states of a call are the initial states of the next (default ``False``); the
+            batch size must be static, and ``reset_state()`` sets them back to zeros.
+        unroll: whether to unroll the time loop (``lax.scan(unroll=True)``): faster for short sequences, at the cost
+            of memory and compile time (default ``False``). See ``RNN``.
+        reset_after: whether to apply the reset gate after the recurrent matrix product (default ``True``).
+        use_cudnn: accepted for Keras compatibility (``"auto"``, ``True`` or ``False``); kerax has no cuDNN kernel,
+            so the time loop is the same on every device.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``; Keras's ``implementation`` (1 or 2)
+            is accepted: 1 draws one input dropout mask per gate.
 
-    Call arguments: ``inputs``, ``initial_state``, ``mask``, ``training``.
+    Call arguments:
+        inputs: the sequences, ``(batch, time, features)``.
+        initial_state: the initial states (``h``), or ``None`` for zeros.
+        mask: a boolean ``(batch, time)`` mask, or ``None``: masked steps carry the states forward and
+            repeat the previous output.
+        training: whether the dropout applies.
+
+    Input shape:
+        ``(batch, time, features)``.
+
+    Output shape:
+        ``(batch, units)``, or ``(batch, time, units)`` with ``return_sequences=True``; with
+        ``return_state=True``, ``(output, h)``.
 
     Example:
-        >>> GRU(4, return_sequences=True)(jnp.ones((2, 5, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.GRU(4, return_sequences=True)(np.ones((2, 5, 3))).shape
         (2, 5, 4)
     """
 

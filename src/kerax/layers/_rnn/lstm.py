@@ -16,26 +16,45 @@ from kerax.layers._rnn.rnn import BuiltinRNN, cell_property
 class LSTMCell(BuiltinCell):
     """One step of an LSTM, with Keras 3's weights.
 
-    Weights: ``kernel`` ``(input_dim, 4 * units)``, ``recurrent_kernel`` ``(units, 4 * units)`` and
-    ``bias`` ``(4 * units,)``, gates in the order input, forget, cell, output. States: ``[h, c]``.
+    The weights are ``kernel`` ``(input_dim, 4 * units)``, ``recurrent_kernel`` ``(units, 4 * units)`` and
+    ``bias`` ``(4 * units,)``, gates in the order input, forget, cell, output. The states are ``[h, c]``.
 
     Args:
-        units: the width of the output and of both states.
-        activation: default ``"tanh"``. recurrent_activation: default ``"sigmoid"`` (the gates).
-        use_bias: whether to add a bias. kernel_initializer, recurrent_initializer (default
-            ``"orthogonal"``), bias_initializer: the weights' initializers.
-        unit_forget_bias: initialize the forget-gate bias to ones (default ``True``).
-        kernel_regularizer, recurrent_regularizer, bias_regularizer, kernel_constraint,
-            recurrent_constraint, bias_constraint: penalties and projections of the weights.
-        dropout, recurrent_dropout: rates for the inputs and the recurrent state, during training only
-            (a rate of 1 applies none, as in Keras); one mask per sequence, one per gate with recurrent dropout.
-        seed: the seed of the dropout masks.
+        units: the width of the output and of the state(s), a positive int.
+        activation: the activation of the candidate cell state and of the output (default ``"tanh"``).
+        recurrent_activation: the activation of the gates (default ``"sigmoid"``).
+        use_bias: whether to add a bias (default ``True``).
+        kernel_initializer: the initializer of ``kernel``, which acts on the inputs (default ``"glorot_uniform"``).
+        recurrent_initializer: the initializer of ``recurrent_kernel``, which acts on the state (default
+            ``"orthogonal"``).
+        bias_initializer: the initializer of ``bias`` (default ``"zeros"``).
+        unit_forget_bias: whether to initialize the forget-gate bias to ones (default ``True``).
+        kernel_regularizer: a regularizer applied to ``kernel``, or ``None`` (default).
+        recurrent_regularizer: a regularizer applied to ``recurrent_kernel``, or ``None`` (default).
+        bias_regularizer: a regularizer applied to ``bias``, or ``None`` (default).
+        kernel_constraint: a constraint applied to ``kernel`` after each update, or ``None`` (default).
+        recurrent_constraint: a constraint applied to ``recurrent_kernel`` after each update, or ``None`` (default).
+        bias_constraint: a constraint applied to ``bias`` after each update, or ``None`` (default).
+        dropout: the fraction of the inputs to drop, in training only (default 0); a rate of 1 applies no dropout,
+            as in Keras. The masks are drawn once per sequence.
+        recurrent_dropout: the fraction of the recurrent state to drop, in training only (default 0); a rate of 1
+            applies no dropout, as in Keras. One mask per gate, drawn once per sequence.
+        seed: the seed of the dropout masks, an int or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``; Keras's ``implementation`` (1 or 2)
+            is accepted: 1 draws one input dropout mask per gate.
 
-    Call arguments: ``inputs`` ``(batch, features)``, ``states`` ``[h, c]``, ``training``. Returns
-    ``(h, [h, c])``.
+    Call arguments:
+        inputs: the inputs of one step, ``(batch, features)``.
+        states: ``[h, c]``, each ``(batch, units)``.
+        training: whether the dropout applies.
+
+    Returns:
+        ``(h, [h, c])``.
 
     Example:
-        >>> RNN(LSTMCell(4))(jnp.ones((2, 5, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RNN(kerax.layers.LSTMCell(4))(np.ones((2, 5, 3))).shape
         (2, 4)
     """
 
@@ -129,24 +148,66 @@ class LSTMCell(BuiltinCell):
 class LSTM(BuiltinRNN):
     """Long short-term memory over ``(batch, time, features)`` inputs: ``RNN(LSTMCell(...))``, as in Keras 3.
 
-    The weights are its ``LSTMCell``'s (``cell``): ``kernel``, ``recurrent_kernel``, ``bias``.
+    The weights are its ``LSTMCell``'s (``cell``): ``kernel``, ``recurrent_kernel`` and ``bias``.
 
     Args:
-        units, activation, recurrent_activation, use_bias, kernel_initializer, recurrent_initializer,
-            bias_initializer, unit_forget_bias, kernel_regularizer, recurrent_regularizer, bias_regularizer,
-            kernel_constraint, recurrent_constraint, bias_constraint, dropout, recurrent_dropout, seed:
-            as for ``LSTMCell``.
-        activity_regularizer: a penalty on the layer's output.
-        return_sequences, return_state, go_backwards, stateful, unroll: as for ``RNN``; ``return_state``
-            returns ``(output, h, c)``.
-        use_cudnn: accepted for Keras compatibility (``"auto"``, True or False); the loop is a ``lax.scan``.
+        units: the width of the output and of the state(s), a positive int.
+        activation: the activation of the candidate cell state and of the output (default ``"tanh"``).
+        recurrent_activation: the activation of the gates (default ``"sigmoid"``).
+        use_bias: whether to add a bias (default ``True``).
+        kernel_initializer: the initializer of ``kernel``, which acts on the inputs (default ``"glorot_uniform"``).
+        recurrent_initializer: the initializer of ``recurrent_kernel``, which acts on the state (default
+            ``"orthogonal"``).
+        bias_initializer: the initializer of ``bias`` (default ``"zeros"``).
+        unit_forget_bias: whether to initialize the forget-gate bias to ones (default ``True``).
+        kernel_regularizer: a regularizer applied to ``kernel``, or ``None`` (default).
+        recurrent_regularizer: a regularizer applied to ``recurrent_kernel``, or ``None`` (default).
+        bias_regularizer: a regularizer applied to ``bias``, or ``None`` (default).
+        activity_regularizer: a regularizer applied to the layer's output, or ``None`` (default).
+        kernel_constraint: a constraint applied to ``kernel`` after each update, or ``None`` (default).
+        recurrent_constraint: a constraint applied to ``recurrent_kernel`` after each update, or ``None`` (default).
+        bias_constraint: a constraint applied to ``bias`` after each update, or ``None`` (default).
+        dropout: the fraction of the inputs to drop, in training only (default 0); a rate of 1 applies no dropout,
+            as in Keras. The masks are drawn once per sequence.
+        recurrent_dropout: the fraction of the recurrent state to drop, in training only (default 0); a rate of 1
+            applies no dropout, as in Keras. One mask per gate, drawn once per sequence.
+        seed: the seed of the dropout masks, an int or ``None`` (default).
+        return_sequences: whether to return the output of every step (``(batch, time, units)``) instead of the last
+            one (default ``False``).
+        return_state: whether to also return the final states: ``(output, h, c)`` (default ``False``).
+        go_backwards: whether to process the sequence backwards (default ``False``); the output sequence comes in
+            processing order.
+        stateful: whether the final states of a call are the initial states of the next (default ``False``); the
+            batch size must be static, and ``reset_state()`` sets them back to zeros.
+        unroll: whether to unroll the time loop (``lax.scan(unroll=True)``): faster for short sequences, at the cost
+            of memory and compile time (default ``False``). See ``RNN``.
+        use_cudnn: accepted for Keras compatibility (``"auto"``, ``True`` or ``False``); kerax has no cuDNN kernel,
+            so the time loop is the same on every device.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``; Keras's ``implementation`` (1 or 2)
+            is accepted: 1 draws one input dropout mask per gate.
 
-    Call arguments: ``inputs``, ``initial_state`` (``[h, c]``), ``mask`` (boolean ``(batch, time)``:
-    masked steps carry the states forward and repeat the previous output), ``training``.
+    Call arguments:
+        inputs: the sequences, ``(batch, time, features)``.
+        initial_state: the initial states (``[h, c]``), or ``None`` for zeros.
+        mask: a boolean ``(batch, time)`` mask, or ``None``: masked steps carry the states forward and
+            repeat the previous output.
+        training: whether the dropout applies.
+
+    Input shape:
+        ``(batch, time, features)``.
+
+    Output shape:
+        ``(batch, units)``, or ``(batch, time, units)`` with ``return_sequences=True``; with
+        ``return_state=True``, ``(output, h, c)``.
 
     Example:
-        >>> LSTM(4)(jnp.ones((2, 5, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.LSTM(4)(np.ones((2, 5, 3))).shape
         (2, 4)
+        >>> outputs, h, c = kerax.layers.LSTM(4, return_sequences=True, return_state=True)(np.ones((2, 5, 3)))
+        >>> outputs.shape, h.shape, c.shape
+        ((2, 5, 4), (2, 4), (2, 4))
     """
 
     def __init__(

@@ -76,29 +76,50 @@ class RNN(Layer):
     A cell is a layer (or any object) with ``state_size`` (an int, or a list of them, one per state;
     entries may nest, as in ``StackedRNNCells``) and ``call(inputs_t, states)`` returning
     ``(output_t, new_states)``; optionally ``output_size``, ``get_initial_state(batch_size)`` and a
-    ``training`` argument in ``call``. The cell's weights are the layer's weights. The time loop is one
-    ``lax.scan``: the cell's call is traced once, inside the jitted step. With ``SimpleRNNCell``,
+    ``training`` argument in ``call``. The cell's weights are the layer's weights. The time loop is a
+    ``lax.scan``: the cell's call is traced once, inside the jitted step, and the loop body runs once per
+    step (or is repeated ``time`` times in straight-line code with ``unroll=True``). With ``SimpleRNNCell``,
     ``LSTMCell`` or ``GRUCell`` the inputs' projection is one matmul over the whole sequence before the
     loop, as in ``SimpleRNN``, ``LSTM`` and ``GRU``.
 
     Args:
         cell: a cell, or a list of cells (stacked with ``StackedRNNCells``).
-        return_sequences: return the output of every step instead of the last one.
-        return_state: also return the final states: ``(output, *states)``.
-        go_backwards: process the sequence backwards (the output sequence comes in processing order).
-        stateful: keep the final states of a call as the initial states of the next (the batch size must
-            be static); ``reset_state()`` sets them back to zeros.
-        unroll: unroll the time loop (``lax.scan(unroll=True)``).
-        zero_output_for_mask: with a mask, give zeros as the output of masked steps instead of the
-            previous output.
+        return_sequences: whether to return the output of every step instead of the last one (default ``False``).
+        return_state: whether to also return the final states: ``(output, *states)`` (default ``False``).
+        go_backwards: whether to process the sequence backwards (default ``False``); the output sequence comes in
+            processing order.
+        stateful: whether the final states of a call are the initial states of the next (default ``False``); the
+            batch size must be static, and ``reset_state()`` sets them back to zeros.
+        unroll: whether to unroll the time loop (``lax.scan(unroll=True)``): faster for short sequences, at the cost
+            of memory and compile time (default ``False``). As in Keras's unrolled loop, a masked step then repeats
+            the previous step's output, whatever ``zero_output_for_mask`` says.
+        zero_output_for_mask: with a mask, whether masked steps output zeros instead of the previous output (default
+            ``False``).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Call arguments: ``sequences`` (a tensor, or a nest of tensors whose first two axes are batch and time),
-    ``initial_state`` (the states' structure, or their flat list), ``mask`` (boolean ``(batch, time)``:
-    masked steps carry the states forward), ``training`` (handed to the cell's call).
+    Call arguments:
+        sequences: a tensor, or a nest of tensors whose first two axes are batch and time.
+        initial_state: the initial states (their structure, or their flat list), or ``None`` for the
+            cell's ``get_initial_state`` (zeros).
+        mask: a boolean ``(batch, time)`` mask, or ``None``: masked steps carry the states forward.
+        training: handed to the cell's call.
+
+    Input shape:
+        ``(batch, time, ...)``.
+
+    Output shape:
+        ``(batch, output_size)``, or ``(batch, time, output_size)`` with ``return_sequences=True``; with
+        ``return_state=True``, ``(output, *states)``.
 
     Example:
-        >>> RNN(LSTMCell(4), return_sequences=True)(jnp.ones((2, 5, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.RNN(kerax.layers.LSTMCell(4), return_sequences=True)
+        >>> layer(np.ones((2, 5, 3))).shape
         (2, 5, 4)
+        >>> cells = [kerax.layers.GRUCell(8), kerax.layers.GRUCell(4)]
+        >>> kerax.layers.RNN(cells, unroll=True)(np.ones((2, 5, 3))).shape
+        (2, 4)
     """
 
     def __init__(

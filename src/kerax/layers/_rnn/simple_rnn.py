@@ -14,22 +14,42 @@ from kerax.layers._rnn.rnn import BuiltinRNN
 class SimpleRNNCell(BuiltinCell):
     """One step of a fully connected recurrent layer, with Keras 3's weights.
 
-    Weights: ``kernel`` ``(input_dim, units)``, ``recurrent_kernel`` ``(units, units)``, ``bias`` ``(units,)``.
-    One state ``h``, which is also the output.
+    The weights are ``kernel`` ``(input_dim, units)``, ``recurrent_kernel`` ``(units, units)`` and ``bias``
+    ``(units,)``. One state ``h``, which is also the output.
 
     Args:
-        units: the width of the output and of the state.
-        activation: default ``"tanh"``.
-        use_bias, kernel_initializer, recurrent_initializer, bias_initializer, kernel_regularizer,
-            recurrent_regularizer, bias_regularizer, kernel_constraint, recurrent_constraint,
-            bias_constraint, seed: as for ``LSTMCell``.
-        dropout, recurrent_dropout: rates for the inputs and the recurrent state, during training only
-            (a rate of 1 drops everything, as in Keras).
+        units: the width of the output and of the state(s), a positive int.
+        activation: the activation of the output (default ``"tanh"``).
+        use_bias: whether to add a bias (default ``True``).
+        kernel_initializer: the initializer of ``kernel``, which acts on the inputs (default ``"glorot_uniform"``).
+        recurrent_initializer: the initializer of ``recurrent_kernel``, which acts on the state (default
+            ``"orthogonal"``).
+        bias_initializer: the initializer of ``bias`` (default ``"zeros"``).
+        kernel_regularizer: a regularizer applied to ``kernel``, or ``None`` (default).
+        recurrent_regularizer: a regularizer applied to ``recurrent_kernel``, or ``None`` (default).
+        bias_regularizer: a regularizer applied to ``bias``, or ``None`` (default).
+        kernel_constraint: a constraint applied to ``kernel`` after each update, or ``None`` (default).
+        recurrent_constraint: a constraint applied to ``recurrent_kernel`` after each update, or ``None`` (default).
+        bias_constraint: a constraint applied to ``bias`` after each update, or ``None`` (default).
+        dropout: the fraction of the inputs to drop, in training only (default 0); a rate of 1 drops everything, as
+            in Keras. One mask per sequence.
+        recurrent_dropout: the fraction of the recurrent state to drop, in training only (default 0); a rate of 1
+            drops everything, as in Keras.
+        seed: the seed of the dropout masks, an int or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Call arguments: ``sequence`` ``(batch, features)``, ``states`` (``h`` or ``[h]``), ``training``.
+    Call arguments:
+        sequence: the inputs of one step, ``(batch, features)``.
+        states: ``h`` or ``[h]``, ``(batch, units)``.
+        training: whether the dropout applies.
+
+    Returns:
+        ``(h, new_states)``, the new states in the form they came in.
 
     Example:
-        >>> RNN(SimpleRNNCell(4))(jnp.ones((2, 5, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.RNN(kerax.layers.SimpleRNNCell(4))(np.ones((2, 5, 3))).shape
         (2, 4)
     """
 
@@ -94,19 +114,57 @@ class SimpleRNNCell(BuiltinCell):
 class SimpleRNN(BuiltinRNN):
     """A fully connected recurrent layer over ``(batch, time, features)`` inputs: ``RNN(SimpleRNNCell(...))``.
 
-    The weights are its ``SimpleRNNCell``'s (``cell``).
+    The weights are its ``SimpleRNNCell``'s (``cell``): ``kernel``, ``recurrent_kernel`` and ``bias``.
 
     Args:
-        units, activation, use_bias, initializers, regularizers, constraints, dropout,
-            recurrent_dropout, seed: as for ``SimpleRNNCell``.
-        activity_regularizer: a penalty on the layer's output.
-        return_sequences, return_state, go_backwards, stateful, unroll: as for ``RNN``; ``return_state``
-            returns ``(output, h)``.
+        units: the width of the output and of the state(s), a positive int.
+        activation: the activation of the output (default ``"tanh"``).
+        use_bias: whether to add a bias (default ``True``).
+        kernel_initializer: the initializer of ``kernel``, which acts on the inputs (default ``"glorot_uniform"``).
+        recurrent_initializer: the initializer of ``recurrent_kernel``, which acts on the state (default
+            ``"orthogonal"``).
+        bias_initializer: the initializer of ``bias`` (default ``"zeros"``).
+        kernel_regularizer: a regularizer applied to ``kernel``, or ``None`` (default).
+        recurrent_regularizer: a regularizer applied to ``recurrent_kernel``, or ``None`` (default).
+        bias_regularizer: a regularizer applied to ``bias``, or ``None`` (default).
+        activity_regularizer: a regularizer applied to the layer's output, or ``None`` (default).
+        kernel_constraint: a constraint applied to ``kernel`` after each update, or ``None`` (default).
+        recurrent_constraint: a constraint applied to ``recurrent_kernel`` after each update, or ``None`` (default).
+        bias_constraint: a constraint applied to ``bias`` after each update, or ``None`` (default).
+        dropout: the fraction of the inputs to drop, in training only (default 0); a rate of 1 drops everything, as
+            in Keras. One mask per sequence.
+        recurrent_dropout: the fraction of the recurrent state to drop, in training only (default 0); a rate of 1
+            drops everything, as in Keras.
+        return_sequences: whether to return the output of every step (``(batch, time, units)``) instead of the last
+            one (default ``False``).
+        return_state: whether to also return the final state: ``(output, h)`` (default ``False``).
+        go_backwards: whether to process the sequence backwards (default ``False``); the output sequence comes in
+            processing order.
+        stateful: whether the final states of a call are the initial states of the next (default ``False``); the
+            batch size must be static, and ``reset_state()`` sets them back to zeros.
+        unroll: whether to unroll the time loop (``lax.scan(unroll=True)``): faster for short sequences, at the cost
+            of memory and compile time (default ``False``). See ``RNN``.
+        seed: the seed of the dropout masks, an int or ``None`` (default).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Call arguments: ``inputs``, ``initial_state``, ``mask``, ``training``.
+    Call arguments:
+        inputs: the sequences, ``(batch, time, features)``.
+        initial_state: the initial states (``h``), or ``None`` for zeros.
+        mask: a boolean ``(batch, time)`` mask, or ``None``: masked steps carry the states forward and
+            repeat the previous output.
+        training: whether the dropout applies.
+
+    Input shape:
+        ``(batch, time, features)``.
+
+    Output shape:
+        ``(batch, units)``, or ``(batch, time, units)`` with ``return_sequences=True``; with
+        ``return_state=True``, ``(output, h)``.
 
     Example:
-        >>> SimpleRNN(4)(jnp.ones((2, 5, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> kerax.layers.SimpleRNN(4)(np.ones((2, 5, 3))).shape
         (2, 4)
     """
 

@@ -27,10 +27,16 @@ class StackedRNNCells(Layer):
     (``[[h1, c1], h2]`` for an ``LSTMCell`` under a ``GRUCell``); the output is the last cell's.
 
     Args:
-        cells: the cells, bottom first.
+        cells: the cells, bottom first (any iterable of cells).
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Example:
-        >>> RNN(StackedRNNCells([LSTMCell(8), LSTMCell(4)]))(jnp.ones((2, 5, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> cells = kerax.layers.StackedRNNCells([kerax.layers.LSTMCell(8), kerax.layers.GRUCell(4)])
+        >>> cells.state_size
+        [[8, 8], 4]
+        >>> kerax.layers.RNN(cells)(np.ones((2, 5, 3))).shape
         (2, 4)
     """
 

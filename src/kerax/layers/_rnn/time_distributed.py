@@ -16,17 +16,30 @@ class TimeDistributed(Wrapper):
     """Apply ``layer`` to each slice ``inputs[:, t]`` of a ``(batch, time, ...)`` input, sharing its weights.
 
     Args:
-        layer: the layer to apply; its weights are this wrapper's weights.
+        layer: the layer to apply (a ``Layer`` or its serialized config); its weights are this wrapper's weights.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Call arguments: ``inputs``, ``training``, ``mask`` (``(batch, time, ...)``, given to each step's call
-    of a layer that takes a mask). The mask passes through to the output.
+    Call arguments:
+        inputs: the sequences, ``(batch, time, ...)``.
+        training: handed to the layer's call when it takes ``training``.
+        mask: a ``(batch, time, ...)`` mask, or ``None``, given to each step's call of a layer that takes a
+            mask; the mask passes through to the output.
 
-    Shapes:
-        ``(batch, time, *inner)`` -> ``(batch, time, *layer_output)``.
+    Input shape:
+        ``(batch, time, *inner)``, at least 3-D.
+
+    Output shape:
+        ``(batch, time, *layer_output)``, where ``layer_output`` is the layer's output shape for
+        ``(batch, *inner)``.
 
     Example:
-        >>> TimeDistributed(Dense(8))(jnp.ones((2, 5, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.TimeDistributed(kerax.layers.Dense(8))
+        >>> layer(np.ones((2, 5, 3))).shape
         (2, 5, 8)
+        >>> [tuple(weight.shape) for weight in layer.weights]  # one Dense, shared by the 5 steps
+        [(3, 8), (8,)]
     """
 
     supports_masking = True
