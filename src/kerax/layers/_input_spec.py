@@ -21,7 +21,9 @@ class InputSpec:
         axes: ``{axis: size}`` that the input's dimensions must have, or ``None`` (default).
         shape: the full shape required (``None`` entries match anything); it also sets ``ndim``.
         dtype: the expected dtype, kept on the spec (kerax does not check it), or ``None`` (default).
-        allow_last_axis_squeeze: accepted for Keras compatibility and ignored (default ``False``).
+        allow_last_axis_squeeze: if ``True``, the rank is not checked and a last axis of size 1 is left out
+            when comparing shapes, so inputs of rank N+1 ending in 1 (or N-1, if the spec ends in 1) pass, as
+            in Keras (default ``False``).
         name: the name of the input, or ``None`` (default).
 
     Example:
@@ -58,10 +60,11 @@ class InputSpec:
         self.axes = dict(axes or {})
         self.shape = shape
         self.dtype = dtype
+        self.allow_last_axis_squeeze = allow_last_axis_squeeze
         self.name = name
 
     def __repr__(self) -> str:
-        fields = {k: v for k, v in vars(self).items() if v not in (None, {})}
+        fields = {k: v for k, v in vars(self).items() if v not in (None, {}) and v is not False}
         return "InputSpec(" + ", ".join(f"{k}={v}" for k, v in fields.items()) + ")"
 
 
@@ -78,7 +81,7 @@ def check_input_spec(layer: Any, specs: Any, inputs: Any) -> None:
             continue
         shape = tuple(x.shape)
         shown = tuple(None if d is None else int(d) for d in shape)
-        if spec.ndim is not None and len(shape) != spec.ndim:
+        if spec.ndim is not None and not spec.allow_last_axis_squeeze and len(shape) != spec.ndim:
             raise ValueError(
                 f"{who.format(i)}: expected ndim={spec.ndim}, found ndim={len(shape)}. Full shape received: {shown}"
             )
@@ -99,6 +102,10 @@ def check_input_spec(layer: Any, specs: Any, inputs: Any) -> None:
                     f"but received input with shape {shown}"
                 )
         if spec.shape is not None:
-            for want, got in zip(spec.shape, shape, strict=True):
+            wanted, received = tuple(spec.shape), shape
+            if spec.allow_last_axis_squeeze:  # as in Keras: a last axis of size 1 on either side is left out
+                wanted = wanted[:-1] if wanted[-1:] == (1,) else wanted
+                received = received[:-1] if received[-1:] == (1,) else received
+            for want, got in zip(wanted, received, strict=False):  # same lengths unless squeezed
                 if want is not None and got is not None and want != got:
                     raise ValueError(f"{who.format(i)}: expected shape={spec.shape}, found shape={shown}")
