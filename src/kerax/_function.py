@@ -18,7 +18,7 @@ class Function(Operation):
     Args:
         inputs: a symbolic tensor (``kerax.KerasTensor`` or ``kerax.Input``), or a nested structure of them.
         outputs: symbolic tensors computed from ``inputs``, or a nested structure of them.
-        name: the function's name.
+        name: the function's name. Defaults to ``None``.
 
     Example:
         >>> a, b = kerax.KerasTensor((None, 3)), kerax.KerasTensor((None, 3))

@@ -154,7 +154,7 @@ def deserialize_keras_object(config: Any, custom_objects: Mapping[str, Any] | No
 
     Args:
         config: the description (a plain value, a list, a dict, or a serialized object).
-        custom_objects: extra classes and functions that the config may name, by name.
+        custom_objects: extra classes and functions that the config may name, by name. Defaults to ``None``.
 
     Returns:
         The rebuilt object.

@@ -431,7 +431,7 @@ def preprocess_input(x: Any, data_format: str | None = None) -> Any:
 
     Args:
         x: Images with values in ``[0, 255]``.
-        data_format: Unused; accepted for compatibility with the other applications.
+        data_format: Unused; accepted for compatibility with the other applications. Defaults to ``None``.
 
     Returns:
         ``x`` itself.
@@ -444,7 +444,7 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
 
     Args:
         preds: Scores of shape ``(samples, 1000)``.
-        top: How many classes to return per sample.
+        top: How many classes to return per sample. Defaults to ``5``.
 
     Returns:
         One list of ``top`` tuples per sample.

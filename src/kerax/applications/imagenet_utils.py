@@ -54,9 +54,9 @@ def preprocess_input(x: Any, data_format: str | None = None, mode: str = "caffe"
             3D (one image) or 4D (a batch), with 3 colour channels and values in ``[0, 255]``.
             Integer arrays are converted to ``floatx()`` first. The input is not modified.
         data_format: ``"channels_last"`` or ``"channels_first"``; ``None`` uses
-            ``kerax.backend.image_data_format()``.
+            ``kerax.backend.image_data_format()``. Defaults to ``None``.
         mode: ``"caffe"`` (RGB to BGR, then minus the ImageNet mean pixel), ``"tf"`` (scaled to
-            ``[-1, 1]``) or ``"torch"`` (scaled to ``[0, 1]``, then standardised per channel).
+            ``[-1, 1]``) or ``"torch"`` (scaled to ``[0, 1]``, then standardised per channel). Defaults to ``"caffe"``.
 
     Returns:
         The preprocessed images: a NumPy array for a NumPy input, else a tensor.
@@ -141,7 +141,7 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
 
     Args:
         preds: Scores of shape ``(samples, 1000)``: a NumPy array or a tensor.
-        top: How many of the best classes to return per sample.
+        top: How many of the best classes to return per sample. Defaults to ``5``.
 
     Returns:
         One list per sample of ``top`` tuples ``(class_name, class_description, score)``, highest

@@ -60,12 +60,12 @@ def conv2d_bn(
         x: The input tensor.
         filters: The convolution's filters.
         kernel_size: The convolution's kernel size.
-        strides: The convolution's strides.
-        padding: ``"same"`` or ``"valid"``.
-        activation: The activation, or ``None`` for none.
-        use_bias: Whether the convolution has a bias (then there is no batch normalization).
+        strides: The convolution's strides. Defaults to ``1``.
+        padding: ``"same"`` or ``"valid"``. Defaults to ``"same"``.
+        activation: The activation, or ``None`` for none. Defaults to ``"relu"``.
+        use_bias: Whether the convolution has a bias (then there is no batch normalization). Defaults to ``False``.
         name: ``None`` for automatic names, else the convolution's name; the others are
-            ``{name}_bn`` and ``{name}_ac``.
+            ``{name}_bn`` and ``{name}_ac``. Defaults to ``None``.
 
     Returns:
         The output tensor.
@@ -108,7 +108,7 @@ def inception_resnet_block(
         scale: The factor of the residual.
         block_type: ``"block35"``, ``"block17"`` or ``"block8"``.
         block_idx: The block's index, used in the layer names ``{block_type}_{block_idx}_...``.
-        activation: The activation after the addition, or ``None``.
+        activation: The activation after the addition, or ``None``. Defaults to ``"relu"``.
 
     Returns:
         The output tensor.
@@ -245,6 +245,7 @@ def preprocess_input(x: Any, data_format: str | None = None) -> Any:
     Args:
         x: Images with values in ``[0, 255]``: a NumPy array or a tensor, 3D or 4D.
         data_format: ``"channels_last"``, ``"channels_first"``, or ``None`` for the global setting.
+            Defaults to ``None``.
 
     Returns:
         The preprocessed images (float).
@@ -260,7 +261,7 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
 
     Args:
         preds: Scores of shape ``(samples, 1000)``.
-        top: How many classes to return per sample.
+        top: How many classes to return per sample. Defaults to ``5``.
 
     Returns:
         One list of ``top`` tuples per sample.

@@ -41,10 +41,10 @@ def conv2d_bn(
         filters: The convolution's filters.
         num_row: The kernel's height.
         num_col: The kernel's width.
-        padding: ``"same"`` or ``"valid"``.
-        strides: The convolution's strides.
+        padding: ``"same"`` or ``"valid"``. Defaults to ``"same"``.
+        strides: The convolution's strides. Defaults to ``(1, 1)``.
         name: ``None`` for automatic layer names, else the ReLU's name; the convolution and the
-            normalization are then ``{name}_conv`` and ``{name}_bn``.
+            normalization are then ``{name}_conv`` and ``{name}_bn``. Defaults to ``None``.
 
     Returns:
         The output tensor.
@@ -209,6 +209,7 @@ def preprocess_input(x: Any, data_format: str | None = None) -> Any:
     Args:
         x: Images with values in ``[0, 255]``: a NumPy array or a tensor, 3D or 4D.
         data_format: ``"channels_last"``, ``"channels_first"``, or ``None`` for the global setting.
+            Defaults to ``None``.
 
     Returns:
         The preprocessed images (float).
@@ -224,7 +225,7 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
 
     Args:
         preds: Scores of shape ``(samples, 1000)``.
-        top: How many classes to return per sample.
+        top: How many classes to return per sample. Defaults to ``5``.
 
     Returns:
         One list of ``top`` tuples per sample.

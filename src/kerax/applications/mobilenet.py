@@ -103,19 +103,20 @@ def MobileNet(  # noqa: N802 - Keras's name
 
     Args:
         input_shape: Optional image shape without the batch, e.g. ``(160, 160, 3)``; a square
-            published size (128, 160, 192 or 224) also selects the matching ImageNet weights.
+            published size (128, 160, 192 or 224) also selects the matching ImageNet weights. Defaults to ``None``.
         alpha: Width multiplier: ``< 1`` thins every layer, ``> 1`` widens it; ImageNet weights exist
-            for 0.25, 0.5, 0.75 and 1.0.
+            for 0.25, 0.5, 0.75 and 1.0. Defaults to ``1.0``.
         depth_multiplier: Output channels of each depthwise convolution per input channel (1 with
-            ImageNet weights).
-        dropout: Dropout rate before the classifier.
+            ImageNet weights). Defaults to ``1``.
+        dropout: Dropout rate before the classifier. Defaults to ``0.001``.
         include_top: Whether to include the classifier top (global pooling, dropout, a 1x1
-            convolution and the activation).
+            convolution and the activation). Defaults to ``True``.
         weights: ``None`` (random initialization), ``"imagenet"``, or the path of a weights file.
-        input_tensor: Optional symbolic tensor to use as the image input.
-        pooling: Without the top: ``None``, ``"avg"`` or ``"max"`` global pooling.
-        classes: Number of classes of the top; 1000 with ImageNet weights.
-        classifier_activation: Activation of the top layer; ``None`` returns logits.
+            Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor to use as the image input. Defaults to ``None``.
+        pooling: Without the top: ``None``, ``"avg"`` or ``"max"`` global pooling. Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer; ``None`` returns logits. Defaults to ``"softmax"``.
         name: The model's name; default ``mobilenet_{alpha:.2f}_{rows}``.
 
     Returns:
@@ -218,6 +219,7 @@ def preprocess_input(x: Any, data_format: str | None = None) -> Any:
     Args:
         x: Images with values in ``[0, 255]``: a NumPy array or a tensor, 3D or 4D.
         data_format: ``"channels_last"``, ``"channels_first"``, or ``None`` for the global setting.
+            Defaults to ``None``.
 
     Returns:
         The preprocessed images (float).
@@ -233,7 +235,7 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
 
     Args:
         preds: Scores of shape ``(samples, 1000)``.
-        top: How many classes to return per sample.
+        top: How many classes to return per sample. Defaults to ``5``.
 
     Returns:
         One list of ``top`` tuples per sample.

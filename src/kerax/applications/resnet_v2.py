@@ -106,6 +106,7 @@ def preprocess_input(x: Any, data_format: str | None = None) -> Any:
     Args:
         x: Images with values in ``[0, 255]``: a NumPy array or a tensor, 3D or 4D.
         data_format: ``"channels_last"``, ``"channels_first"``, or ``None`` for the global setting.
+            Defaults to ``None``.
 
     Returns:
         The preprocessed images (float).
@@ -121,7 +122,7 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
 
     Args:
         preds: Scores of shape ``(samples, 1000)``.
-        top: How many classes to return per sample.
+        top: How many classes to return per sample. Defaults to ``5``.
 
     Returns:
         One list of ``top`` tuples per sample.

@@ -65,9 +65,9 @@ class name_scope:  # noqa: N801  (Keras's name)
     Args:
         name: the scope's name (no ``/``).
         caller: an optional owner object; re-entering the innermost scope of the same caller and name adds
-            no level when ``deduplicate`` is true.
-        deduplicate: see ``caller``.
-        override_parent: a path replacing the enclosing scopes' path.
+            no level when ``deduplicate`` is true. Defaults to ``None``.
+        deduplicate: see ``caller``. Defaults to ``True``.
+        override_parent: a path replacing the enclosing scopes' path. Defaults to ``None``.
     """
 
     def __init__(self, name: str, caller: Any = None, deduplicate: bool = True, override_parent: str | None = None):

@@ -41,9 +41,9 @@ class RematScope:
     Args:
         mode: ``"full"`` (every layer), ``"activations"`` (only the ``activation`` of layers that have one),
             ``"larger_than"`` (layers whose outputs hold more than ``output_size_threshold`` values),
-            ``"list_of_layers"`` (the layers named in ``layer_names``) or None (none).
-        output_size_threshold: the size for ``"larger_than"``.
-        layer_names: the names for ``"list_of_layers"``.
+            ``"list_of_layers"`` (the layers named in ``layer_names``) or None (none). Defaults to ``"full"``.
+        output_size_threshold: the size for ``"larger_than"``. Defaults to ``1024``.
+        layer_names: the names for ``"list_of_layers"``. Defaults to ``None``.
     """
 
     def __init__(

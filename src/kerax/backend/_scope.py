@@ -53,11 +53,12 @@ class StatelessScope:
 
     Args:
         state_mapping: a dict from Variable to the value it takes inside the scope, or (as in Keras) a
-            sequence of ``(variable, value)`` pairs.
+            sequence of ``(variable, value)`` pairs. Defaults to ``None``.
         collect_losses: accepted for Keras compatibility; losses added in the scope are always collected
-            in ``losses``.
+            in ``losses``. Defaults to ``False``.
         initialize_variables: accepted for Keras compatibility; kerax Variables are always initialised.
-        rng: an optional PRNG key; random layers fold their keys from it.
+            Defaults to ``True``.
+        rng: an optional PRNG key; random layers fold their keys from it. Defaults to ``None``.
     """
 
     def __init__(

@@ -79,14 +79,15 @@ class Variable:
 
     Args:
         initializer: an array, an initializer name (``"zeros"``), or a callable ``(shape, dtype) -> array``.
-        shape: the shape; required when ``initializer`` is a callable.
+        shape: the shape; required when ``initializer`` is a callable. Defaults to ``None``.
         dtype: the dtype; default the array's dtype, or ``floatx()`` for an initializer.
-        trainable: whether gradients update it.
+        trainable: whether gradients update it. Defaults to ``True``.
         autocast: whether a floating Variable reads as the active autocast dtype inside a mixed-precision
-            layer's call (see ``backend._autocast``); False keeps reads in the stored dtype.
+            layer's call (see ``backend._autocast``); False keeps reads in the stored dtype. Defaults to ``True``.
         aggregation: how replicas combine it, as in Keras (``"none"``, ``"mean"``, ``"sum"``,
-            ``"only_first_replica"``); recorded only.
+            ``"only_first_replica"``); recorded only. Defaults to ``"none"``.
         synchronization: as in Keras (``"auto"``, ``"none"``, ``"on_read"``, ``"on_write"``); recorded only.
+            Defaults to ``"auto"``.
         name: the short name (``kernel``); default ``variable``, ``variable_1``...
         path: the full name (``dense/kernel``); default the active ``name_scope`` path joined with ``name``.
     """

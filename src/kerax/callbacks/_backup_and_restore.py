@@ -23,9 +23,10 @@ class BackupAndRestore(Callback):
 
     Args:
         backup_dir: folder for the backup (created if needed). Use one folder per training run.
-        save_freq: "epoch", or a positive number of batches between backups.
+        save_freq: "epoch", or a positive number of batches between backups. Defaults to `"epoch"`.
         double_checkpoint: also keep the previous backup (`.bkp`), used if the latest cannot be read.
-        delete_checkpoint: delete the backup once `fit` finishes normally.
+            Defaults to `False`.
+        delete_checkpoint: delete the backup once `fit` finishes normally. Defaults to `True`.
     """
 
     batch_hooks_chunk_safe = True

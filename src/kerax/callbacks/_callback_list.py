@@ -65,10 +65,10 @@ class CallbackList(Callback):
     later ones, including the default History and ProgbarLogger, see.
 
     Args:
-        callbacks: Callback instances (nested lists are flattened), or None.
-        add_history: Append a `History` callback unless one is present.
-        add_progbar: Append a `ProgbarLogger` callback unless one is present.
-        model: The model; given to every callback, and `model.history` is set to the History.
+        callbacks: Callback instances (nested lists are flattened), or None. Defaults to `None`.
+        add_history: Append a `History` callback unless one is present. Defaults to `False`.
+        add_progbar: Append a `ProgbarLogger` callback unless one is present. Defaults to `False`.
+        model: The model; given to every callback, and `model.history` is set to the History. Defaults to `None`.
         **params: Loop parameters given to every callback via `set_params`, e.g.
             `verbose=1, epochs=10, steps=1875` (`steps` may be None when unknown).
     """

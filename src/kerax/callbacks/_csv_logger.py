@@ -32,8 +32,8 @@ class CSVLogger(Callback):
 
     Args:
         filename: Path of the CSV file.
-        separator: Column delimiter.
-        append: Add to an existing file instead of overwriting it.
+        separator: Column delimiter. Defaults to `","`.
+        append: Add to an existing file instead of overwriting it. Defaults to `False`.
     """
 
     def __init__(self, filename: str | os.PathLike[str], separator: str = ",", append: bool = False) -> None:

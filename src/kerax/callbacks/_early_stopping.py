@@ -12,15 +12,15 @@ class EarlyStopping(MonitorCallback):
     """Stop training when the monitored quantity has not improved for `patience` epochs.
 
     Args:
-        monitor: Logged quantity to watch, e.g. "val_loss" or "accuracy".
-        min_delta: Smallest change that counts as an improvement.
-        patience: Number of epochs without improvement after which training stops.
-        verbose: 1 prints a message when stopping and when restoring weights; 0 is silent.
-        mode: "min", "max", or "auto" (inferred from the quantity's name or the model's metrics).
+        monitor: Logged quantity to watch, e.g. "val_loss" or "accuracy". Defaults to `"val_loss"`.
+        min_delta: Smallest change that counts as an improvement. Defaults to `0.0`.
+        patience: Number of epochs without improvement after which training stops. Defaults to `0`.
+        verbose: 1 prints a message when stopping and when restoring weights; 0 is silent. Defaults to `0`.
+        mode: "min", "max", or "auto" (inferred from the quantity's name or the model's metrics). Defaults to `"auto"`.
         baseline: Value the quantity must beat; while it does not, the patience counter keeps
-            running even if the quantity improves on its own best.
-        restore_best_weights: At the end of training, put back the weights of the best epoch.
-        start_from_epoch: Number of warm-up epochs during which nothing is monitored.
+            running even if the quantity improves on its own best. Defaults to `None`.
+        restore_best_weights: At the end of training, put back the weights of the best epoch. Defaults to `False`.
+        start_from_epoch: Number of warm-up epochs during which nothing is monitored. Defaults to `0`.
     """
 
     def __init__(

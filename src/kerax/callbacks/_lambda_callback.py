@@ -19,12 +19,12 @@ class LambdaCallback(Callback):
     Giving a batch-level hook makes the training loop call it after every batch.
 
     Args:
-        on_epoch_begin: Called at the start of every epoch.
-        on_epoch_end: Called at the end of every epoch.
-        on_train_begin: Called when training starts.
-        on_train_end: Called when training ends.
-        on_train_batch_begin: Called before every training batch.
-        on_train_batch_end: Called after every training batch.
+        on_epoch_begin: Called at the start of every epoch. Defaults to `None`.
+        on_epoch_end: Called at the end of every epoch. Defaults to `None`.
+        on_train_begin: Called when training starts. Defaults to `None`.
+        on_train_end: Called when training ends. Defaults to `None`.
+        on_train_batch_begin: Called before every training batch. Defaults to `None`.
+        on_train_batch_end: Called after every training batch. Defaults to `None`.
         **kwargs: Other hooks by name; other names are set as plain attributes.
     """
 

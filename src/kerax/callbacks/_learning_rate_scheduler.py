@@ -49,7 +49,7 @@ class LearningRateScheduler(Callback):
         schedule: Function taking the epoch index (0-based) and the current learning rate (float)
             and returning the new learning rate (a number). A function of the epoch alone is
             also accepted.
-        verbose: 1 prints the new learning rate every epoch; 0 is silent.
+        verbose: 1 prints the new learning rate every epoch; 0 is silent. Defaults to `0`.
     """
 
     def __init__(self, schedule: Callable[..., Any], verbose: int = 0) -> None:

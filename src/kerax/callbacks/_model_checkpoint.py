@@ -25,14 +25,14 @@ class ModelCheckpoint(MonitorCallback):
 
     Args:
         filepath: Destination path or pattern (str or os.PathLike).
-        monitor: Logged quantity deciding which checkpoint is best.
-        verbose: 1 prints a message for each save decision; 0 is silent.
-        save_best_only: Only save when `monitor` improves on the best value so far.
-        save_weights_only: Save only the weights (`model.save_weights`) instead of the full model.
-        mode: "min", "max", or "auto" (inferred from the quantity's name or the model's metrics).
-        save_freq: "epoch", or a positive number of batches between saves.
+        monitor: Logged quantity deciding which checkpoint is best. Defaults to `"val_loss"`.
+        verbose: 1 prints a message for each save decision; 0 is silent. Defaults to `0`.
+        save_best_only: Only save when `monitor` improves on the best value so far. Defaults to `False`.
+        save_weights_only: Save only the weights (`model.save_weights`) instead of the full model. Defaults to `False`.
+        mode: "min", "max", or "auto" (inferred from the quantity's name or the model's metrics). Defaults to `"auto"`.
+        save_freq: "epoch", or a positive number of batches between saves. Defaults to `"epoch"`.
         initial_value_threshold: Starting "best" value that a first save must beat
-            (only with `save_best_only=True`).
+            (only with `save_best_only=True`). Defaults to `None`.
     """
 
     batch_hooks_chunk_safe = True

@@ -44,18 +44,20 @@ class OrbaxCheckpoint(MonitorCallback):
 
     Args:
         directory: the checkpoint directory (created if needed).
-        monitor: the logged quantity `save_best_only` watches.
-        verbose: 1 prints a line for each save; 0 is silent.
+        monitor: the logged quantity `save_best_only` watches. Defaults to `"val_loss"`.
+        verbose: 1 prints a line for each save; 0 is silent. Defaults to `0`.
         save_best_only: save only when `monitor` improves on the best value so far (a save whose logs lack
-            `monitor` is skipped, with a warning).
-        mode: "min", "max" or "auto" (inferred from the quantity's name or the model's metrics).
+            `monitor` is skipped, with a warning). Defaults to `False`.
+        mode: "min", "max" or "auto" (inferred from the quantity's name or the model's metrics). Defaults to `"auto"`.
         save_freq: "epoch", or a positive number of batches between saves. kerax runs several steps per
             compiled call, so a batch-level save happens at the first chunk boundary after `save_freq`
-            batches.
+            batches. Defaults to `"epoch"`.
         initial_value_threshold: the "best" value a first save must beat (with `save_best_only=True`).
-        max_to_keep: how many of the newest steps to keep (older ones are deleted); None keeps all.
-        save_on_background: write in the background (True) or before training goes on (False).
+            Defaults to `None`.
+        max_to_keep: how many of the newest steps to keep (older ones are deleted); None keeps all. Defaults to `1`.
+        save_on_background: write in the background (True) or before training goes on (False). Defaults to `True`.
         save_weights_only: save the model's variables only: no optimizer or metrics state, no config.
+            Defaults to `False`.
 
     Raises:
         ImportError: orbax-checkpoint is not installed (`pip install 'kerax[orbax]'`).

@@ -18,8 +18,8 @@ class ProgbarLogger(Callback):
     Its batch hooks are chunk-safe: called only between chunks of steps, the bar jumps ahead.
 
     Args:
-        stream: Text stream to print to; `None` means the current `sys.stdout`.
-        dynamic: Force (True) or forbid (False) in-place redrawing; `None` detects a terminal.
+        stream: Text stream to print to; `None` means the current `sys.stdout`. Defaults to `None`.
+        dynamic: Force (True) or forbid (False) in-place redrawing; `None` detects a terminal. Defaults to `None`.
     """
 
     batch_hooks_chunk_safe = True

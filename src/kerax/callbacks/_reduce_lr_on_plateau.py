@@ -17,14 +17,14 @@ class ReduceLROnPlateau(MonitorCallback):
     Each epoch's logs gain a "learning_rate" entry (the rate used during that epoch).
 
     Args:
-        monitor: Logged quantity to watch.
-        factor: Multiplier applied to the learning rate, in (0, 1).
-        patience: Number of epochs without improvement before the rate is reduced.
-        verbose: 1 prints a message for each reduction; 0 is silent.
-        mode: "min", "max", or "auto" (inferred from the quantity's name or the model's metrics).
-        min_delta: Smallest change that counts as an improvement.
-        cooldown: Number of epochs after a reduction during which epochs are not counted.
-        min_lr: Lower bound on the learning rate.
+        monitor: Logged quantity to watch. Defaults to `"val_loss"`.
+        factor: Multiplier applied to the learning rate, in (0, 1). Defaults to `0.1`.
+        patience: Number of epochs without improvement before the rate is reduced. Defaults to `10`.
+        verbose: 1 prints a message for each reduction; 0 is silent. Defaults to `0`.
+        mode: "min", "max", or "auto" (inferred from the quantity's name or the model's metrics). Defaults to `"auto"`.
+        min_delta: Smallest change that counts as an improvement. Defaults to `0.0001`.
+        cooldown: Number of epochs after a reduction during which epochs are not counted. Defaults to `0`.
+        min_lr: Lower bound on the learning rate. Defaults to `0.0`.
         **kwargs: None are accepted: any keyword raises a TypeError.
     """
 

@@ -36,11 +36,11 @@ class RemoteMonitor(Callback):
     issued and training goes on.
 
     Args:
-        root: Root URL of the server, e.g. "http://localhost:9000".
-        path: Path, relative to `root`, that the events are posted to.
-        field: Name of the form field holding the JSON data (used only when `send_as_json=False`).
-        headers: Optional dict of extra HTTP headers.
-        send_as_json: Send the data as the JSON body (`application/json`) instead of within a form.
+        root: Root URL of the server, e.g. "http://localhost:9000". Defaults to `"http://localhost:9000"`.
+        path: Path, relative to `root`, that the events are posted to. Defaults to `"/publish/epoch/end/"`.
+        field: Name of the form field holding the JSON data (used only when `send_as_json=False`). Defaults to `"data"`.
+        headers: Optional dict of extra HTTP headers. Defaults to `None`.
+        send_as_json: Send the data as the JSON body (`application/json`) instead of within a form. Defaults to `False`.
     """
 
     def __init__(

@@ -75,6 +75,7 @@ class SwapEMAWeights(Callback):
 
     Args:
         swap_on_epoch: Also swap at the end and the start of each epoch, for the callbacks after it.
+            Defaults to `False`.
     """
 
     def __init__(self, swap_on_epoch: bool = False) -> None:

@@ -191,18 +191,18 @@ class TensorBoard(Callback):
     writer thread) and without TensorFlow; they are flushed every epoch and closed when training ends.
 
     Args:
-        log_dir: Folder the `train/` and `validation/` event folders are written to.
-        histogram_freq: Write weight histograms every this many epochs; 0 writes none.
-        write_graph: Write the model's configuration for TensorBoard's graph plugin.
-        write_images: With `histogram_freq`, also write the weights as images.
-        write_steps_per_second: Also write the training steps per second.
+        log_dir: Folder the `train/` and `validation/` event folders are written to. Defaults to `"logs"`.
+        histogram_freq: Write weight histograms every this many epochs; 0 writes none. Defaults to `0`.
+        write_graph: Write the model's configuration for TensorBoard's graph plugin. Defaults to `True`.
+        write_images: With `histogram_freq`, also write the weights as images. Defaults to `False`.
+        write_steps_per_second: Also write the training steps per second. Defaults to `False`.
         update_freq: "epoch" to write the training logs once per epoch, "batch" or an int N to also write
-            them every N batches.
+            them every N batches. Defaults to `"epoch"`.
         profile_batch: 0 (no profiling), a batch number, or a pair (start, stop) of batch numbers (from 1)
-            to profile, as ints or as a string "start,stop".
-        embeddings_freq: Save the weights for the embedding projector every this many epochs; 0 never.
+            to profile, as ints or as a string "start,stop". Defaults to `0`.
+        embeddings_freq: Save the weights for the embedding projector every this many epochs; 0 never. Defaults to `0`.
         embeddings_metadata: A metadata file name for every `Embedding` layer, or a dict from layer name
-            to file name.
+            to file name. Defaults to `None`.
     """
 
     def __init__(

@@ -27,7 +27,7 @@ class TerminateOnNaN(Callback):
     over the epoch turns NaN as soon as one batch does) and at the end of each epoch.
 
     Args:
-        raise_error: Raise a RuntimeError instead of setting `model.stop_training`.
+        raise_error: Raise a RuntimeError instead of setting `model.stop_training`. Defaults to `False`.
     """
 
     batch_hooks_chunk_safe = True

@@ -35,7 +35,7 @@ class MaxNorm(Constraint):
 
     Args:
         max_value: the largest norm allowed (default 2).
-        axis: the axis (or axes) along which norms are taken; 0 for a Dense kernel's input weights.
+        axis: the axis (or axes) along which norms are taken; 0 for a Dense kernel's input weights. Defaults to ``0``.
     """
 
     def __init__(self, max_value: float = 2.0, axis: Any = 0) -> None:

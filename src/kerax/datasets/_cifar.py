@@ -19,7 +19,7 @@ def load_batch(fpath: str, label_key: str = "labels") -> tuple[np.ndarray, list[
     Args:
         fpath: Path of the batch file (e.g. ``data_batch_1`` or ``train``).
         label_key: Key of the labels in the batch dict (``"labels"``, ``"fine_labels"``,
-            ``"coarse_labels"``).
+            ``"coarse_labels"``). Defaults to ``"labels"``.
 
     Returns:
         ``(data, labels)``: a ``uint8`` array of shape ``(n, 3, 32, 32)`` and a list of ``n`` ints.

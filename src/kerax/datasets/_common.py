@@ -56,7 +56,7 @@ def check_pairs(source: str, x: np.ndarray, y: np.ndarray, x_ndim: int, y_ndim: 
         x: Samples.
         y: Targets.
         x_ndim: Expected rank of ``x``.
-        y_ndim: Expected rank of ``y``.
+        y_ndim: Expected rank of ``y``. Defaults to ``1``.
 
     Raises:
         DatasetFormatError: If they do not.

@@ -75,12 +75,13 @@ def get_file(
         fname: File name inside the cache folder (no separators).
         origin: The publisher's address (``http``/``https``).
         file_hash: Expected SHA-256 (64 hex digits) or MD5 (32) of a download; ``None`` skips the check.
-        cache_subdir: Relative folder under ``$KERAX_HOME``.
-        extract: Whether the file is a tar archive to extract.
+            Defaults to ``None``.
+        cache_subdir: Relative folder under ``$KERAX_HOME``. Defaults to ``"datasets"``.
+        extract: Whether the file is a tar archive to extract. Defaults to ``False``.
         validate: Optional check run on a downloaded file before it is moved into place; it raises
-            ``DatasetFormatError`` to reject the file.
+            ``DatasetFormatError`` to reject the file. Defaults to ``None``.
         alt_archive_names: Other names under which an archive placed by hand is accepted (e.g. the
-            publisher's own file name), only with ``extract=True``.
+            publisher's own file name), only with ``extract=True``. Defaults to ``()``.
 
     Returns:
         The path of the file, or of the extracted folder.
@@ -129,8 +130,8 @@ def get_files(
         fnames: File names inside the cache folder.
         origin_base: Address prefix; each file is fetched from ``origin_base + fname``.
         cache_subdir: Relative folder under ``$KERAX_HOME``.
-        file_hashes: Optional expected hash per file name.
-        validate: Optional check run on each downloaded file (see ``get_file``).
+        file_hashes: Optional expected hash per file name. Defaults to ``None``.
+        validate: Optional check run on each downloaded file (see ``get_file``). Defaults to ``None``.
 
     Returns:
         The paths, in the order of ``fnames``.

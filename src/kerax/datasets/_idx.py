@@ -26,7 +26,7 @@ def read_idx(source: str | BinaryIO, ndim: int, tail: Sequence[int] = (), name: 
     Args:
         source: Path of the ``.gz`` file, or a binary file object holding it.
         ndim: Expected number of dimensions (1 for labels, 3 for images).
-        tail: Expected sizes of the dimensions after the first, e.g. ``(28, 28)``.
+        tail: Expected sizes of the dimensions after the first, e.g. ``(28, 28)``. Defaults to ``()``.
         name: Name used in error messages (defaults to the path).
 
     Returns:

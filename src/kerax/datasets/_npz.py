@@ -22,8 +22,8 @@ def load_npz(path: str, required: Sequence[str] = (), *, object_arrays: bool = F
 
     Args:
         path: The ``.npz`` file.
-        required: Member names (without ``.npy``) that must be present.
-        object_arrays: Whether pickled object arrays are accepted.
+        required: Member names (without ``.npy``) that must be present. Defaults to ``()``.
+        object_arrays: Whether pickled object arrays are accepted. Defaults to ``False``.
 
     Returns:
         A dict from member name to array.

@@ -16,9 +16,9 @@ def load_data(path: str = "boston_housing.npz", test_split: float = 0.2, seed: i
     to illustrate ethical issues in data science.
 
     Args:
-        path: File name inside ``$KERAX_HOME/datasets``.
-        test_split: Fraction of the samples held out as test set, in ``[0, 1)``.
-        seed: Seed of the shuffle done before splitting.
+        path: File name inside ``$KERAX_HOME/datasets``. Defaults to ``"boston_housing.npz"``.
+        test_split: Fraction of the samples held out as test set, in ``[0, 1)``. Defaults to ``0.2``.
+        seed: Seed of the shuffle done before splitting. Defaults to ``113``.
 
     Returns:
         ``(x_train, y_train), (x_test, y_test)``: samples of shape ``(n, 13)``, targets ``(n,)``

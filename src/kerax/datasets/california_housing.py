@@ -17,10 +17,10 @@ def load_data(
 
     Args:
         version: ``"large"`` (all 20,640 samples) or ``"small"`` (the first 600, a stand-in for the
-            Boston housing data).
-        path: File name inside ``$KERAX_HOME/datasets``.
-        test_split: Fraction of the samples held out as test set, in ``[0, 1)``.
-        seed: Seed of the shuffle done before splitting.
+            Boston housing data). Defaults to ``"large"``.
+        path: File name inside ``$KERAX_HOME/datasets``. Defaults to ``"california_housing.npz"``.
+        test_split: Fraction of the samples held out as test set, in ``[0, 1)``. Defaults to ``0.2``.
+        seed: Seed of the shuffle done before splitting. Defaults to ``113``.
 
     Returns:
         ``(x_train, y_train), (x_test, y_test)``: samples of shape ``(n, 8)``, targets ``(n,)``

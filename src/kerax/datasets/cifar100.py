@@ -21,7 +21,7 @@ def load_data(label_mode: str = "fine") -> Split:
     ``cifar-100-python.tar.gz`` is extracted (downloaded first if absent).
 
     Args:
-        label_mode: ``"fine"`` (100 classes) or ``"coarse"`` (20 superclasses).
+        label_mode: ``"fine"`` (100 classes) or ``"coarse"`` (20 superclasses). Defaults to ``"fine"``.
 
     Returns:
         ``(x_train, y_train), (x_test, y_test)``: ``uint8`` images of shape ``(50000, 32, 32, 3)`` and

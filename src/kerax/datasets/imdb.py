@@ -30,14 +30,14 @@ def load_data(
     ``[skip_top, num_words)`` become ``oov_char`` (or are removed if it is ``None``).
 
     Args:
-        path: File name inside the cache folder.
-        num_words: Keep only the most frequent words below this index; ``None`` keeps all.
-        skip_top: Also replace the ``skip_top`` most frequent indices.
-        maxlen: Drop sequences whose length (with the start marker) is ``maxlen`` or more.
-        seed: Seed of the shuffle.
-        start_char: Index marking the start of a review, or ``None`` for no marker.
-        oov_char: Index replacing cut words, or ``None`` to remove them.
-        index_from: Offset added to every word index.
+        path: File name inside the cache folder. Defaults to ``"imdb.npz"``.
+        num_words: Keep only the most frequent words below this index; ``None`` keeps all. Defaults to ``None``.
+        skip_top: Also replace the ``skip_top`` most frequent indices. Defaults to ``0``.
+        maxlen: Drop sequences whose length (with the start marker) is ``maxlen`` or more. Defaults to ``None``.
+        seed: Seed of the shuffle. Defaults to ``113``.
+        start_char: Index marking the start of a review, or ``None`` for no marker. Defaults to ``1``.
+        oov_char: Index replacing cut words, or ``None`` to remove them. Defaults to ``2``.
+        index_from: Offset added to every word index. Defaults to ``3``.
 
     Returns:
         ``(x_train, y_train), (x_test, y_test)``: 1-D object arrays of int lists and int label arrays.
@@ -73,7 +73,7 @@ def get_word_index(path: str = "imdb_word_index.json") -> dict[str, int]:
     """Return the IMDB word index (word -> rank; add ``index_from`` to match ``load_data``'s indices).
 
     Args:
-        path: File name inside ``$KERAX_HOME/datasets``.
+        path: File name inside ``$KERAX_HOME/datasets``. Defaults to ``"imdb_word_index.json"``.
 
     Returns:
         A dict from word to index.

@@ -13,7 +13,7 @@ def load_data(path: str = "mnist.npz") -> Split:
     """Load MNIST from ``$KERAX_HOME/datasets/mnist.npz``, downloading it if missing.
 
     Args:
-        path: File name inside the cache folder.
+        path: File name inside the cache folder. Defaults to ``"mnist.npz"``.
 
     Returns:
         ``(x_train, y_train), (x_test, y_test)``: ``uint8`` arrays of shapes ``(60000, 28, 28)``,

@@ -50,7 +50,7 @@ def get_device_count(device_type: str | None = None) -> int:
     """The number of devices of one type (all processes'); by default of JAX's default backend.
 
     Args:
-        device_type: ``"cpu"``, ``"gpu"`` or ``"tpu"``, or None.
+        device_type: ``"cpu"``, ``"gpu"`` or ``"tpu"``, or None. Defaults to ``None``.
     """
     return len(list_devices(device_type))
 
@@ -184,7 +184,7 @@ class TensorLayout:
 
     Args:
         axes: one entry per tensor dimension, e.g. ``(None, "model")``.
-        device_mesh: the mesh; may be left out and set later (a ``LayoutMap`` sets its own).
+        device_mesh: the mesh; may be left out and set later (a ``LayoutMap`` sets its own). Defaults to ``None``.
     """
 
     def __init__(self, axes: Sequence[str | None], device_mesh: DeviceMesh | None = None) -> None:
@@ -394,7 +394,7 @@ class ModelParallel(Distribution):
         layout_map: maps variable paths (``"dense/kernel"``) to layouts; its mesh is the distribution's.
         batch_dim_name: the mesh axis that splits each batch; default the mesh's first axis.
         auto_shard_dataset: see ``Distribution.auto_shard_dataset``; default True, as in Keras.
-        device_mesh: optional; must be the layout map's mesh if given.
+        device_mesh: optional; must be the layout map's mesh if given. Defaults to ``None``.
     """
 
     def __init__(
@@ -492,9 +492,9 @@ def initialize(
 
     Args:
         job_addresses: comma-separated ``host:port`` addresses of the job's processes; JAX uses only the
-            first (the coordinator, process 0).
-        num_processes: the number of processes in the job.
-        process_id: this process's index, in ``[0, num_processes)``.
+            first (the coordinator, process 0). Defaults to ``None``.
+        num_processes: the number of processes in the job. Defaults to ``None``.
+        process_id: this process's index, in ``[0, num_processes)``. Defaults to ``None``.
     """
     if job_addresses is None:
         job_addresses = os.environ.get("KERAS_DISTRIBUTION_JOB_ADDRESSES")

@@ -28,7 +28,7 @@ class DTypePolicy:
     dtype name (``"float32"``, ``"bfloat16"``) uses that dtype for both.
 
     Args:
-        name: the policy name; None takes the global policy's name.
+        name: the policy name; None takes the global policy's name. Defaults to ``None``.
     """
 
     def __init__(self, name: str | None = None) -> None:

@@ -165,10 +165,11 @@ class VarianceScaling(_Seeded):
     """Scale-aware random init: variance ``scale / n`` with ``n`` from ``mode``.
 
     Args:
-        scale: positive scale.
-        mode: ``"fan_in"``, ``"fan_out"`` or ``"fan_avg"``.
+        scale: positive scale. Defaults to ``1.0``.
+        mode: ``"fan_in"``, ``"fan_out"`` or ``"fan_avg"``. Defaults to ``"fan_in"``.
         distribution: ``"truncated_normal"``, ``"untruncated_normal"`` or ``"uniform"``.
-        seed: optional integer seed.
+            Defaults to ``"truncated_normal"``.
+        seed: optional integer seed. Defaults to ``None``.
     """
 
     def __init__(
@@ -370,11 +371,12 @@ class STFT(Initializer):
     For shapes ``(frame_length, 1, fft_length // 2 + 1)``, as the ``STFTSpectrogram`` layer uses them.
 
     Args:
-        side: ``"real"`` or ``"imag"``.
+        side: ``"real"`` or ``"imag"``. Defaults to ``"real"``.
         window: a window name (``"hann"``, ``"hamming"``, ``"blackman"``, ``"bartlett"``, ``"boxcar"``), the
-            window's values, or None.
+            window's values, or None. Defaults to ``"hann"``.
         scaling: ``"density"`` (divide by the window's L2 norm), ``"spectrum"`` (by its L1 norm) or None.
-        periodic: whether a named window is periodic (DFT-even) rather than symmetric.
+            Defaults to ``"density"``.
+        periodic: whether a named window is periodic (DFT-even) rather than symmetric. Defaults to ``False``.
     """
 
     def __init__(

@@ -61,9 +61,9 @@ def circle(
         ref_embeddings: L2-normalised reference embeddings, shape `(num_refs, dim)`;
             defaults to `y_pred`.
         remove_diagonal: Whether pair `(i, i)` is excluded from the positives (use it when
-            the references are the queries themselves).
-        gamma: Scale of the similarity terms.
-        margin: Relaxation margin.
+            the references are the queries themselves). Defaults to `True`.
+        gamma: Scale of the similarity terms. Defaults to `80`.
+        margin: Relaxation margin. Defaults to `0.4`.
 
     Returns:
         The loss of each query, shape `(batch,)`.
@@ -109,12 +109,12 @@ class Circle(_BuiltinLoss):
     out of the reduction: `"sum_over_batch_size"` averages over the other queries only.
 
     Args:
-        gamma: Scale of the similarity terms.
-        margin: Relaxation margin.
-        remove_diagonal: Whether each embedding's pair with itself is excluded from the positives.
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        gamma: Scale of the similarity terms. Defaults to `80.0`.
+        margin: Relaxation margin. Defaults to `0.4`.
+        remove_diagonal: Whether each embedding's pair with itself is excluded from the positives. Defaults to `True`.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"circle"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(

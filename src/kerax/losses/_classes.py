@@ -34,9 +34,9 @@ class MeanSquaredError(_BuiltinLoss):
     """Mean of squared errors between targets and predictions.
 
     Args:
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"mean_squared_error"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(
@@ -49,9 +49,9 @@ class MeanAbsoluteError(_BuiltinLoss):
     """Mean of absolute errors between targets and predictions.
 
     Args:
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"mean_absolute_error"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(
@@ -64,9 +64,9 @@ class MeanAbsolutePercentageError(_BuiltinLoss):
     """Mean absolute error relative to the targets, in percent.
 
     Args:
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"mean_absolute_percentage_error"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(
@@ -82,9 +82,9 @@ class MeanSquaredLogarithmicError(_BuiltinLoss):
     """Mean squared difference of `log(1 + x)` between targets and predictions.
 
     Args:
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"mean_squared_logarithmic_error"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(
@@ -100,10 +100,10 @@ class CosineSimilarity(_BuiltinLoss):
     """Negative cosine similarity between targets and predictions.
 
     Args:
-        axis: Axis along which the similarity is computed.
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        axis: Axis along which the similarity is computed. Defaults to `-1`.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"cosine_similarity"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(
@@ -120,10 +120,10 @@ class Huber(_BuiltinLoss):
     """Huber loss: quadratic for small errors, linear for large ones.
 
     Args:
-        delta: Error size at which the loss switches from quadratic to linear.
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        delta: Error size at which the loss switches from quadratic to linear. Defaults to `1.0`.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"huber_loss"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(
@@ -140,9 +140,9 @@ class LogCosh(_BuiltinLoss):
     """Logarithm of the hyperbolic cosine of the prediction error.
 
     Args:
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"log_cosh"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(self, reduction: str | None = _SUM_OVER_BATCH, name: str = "log_cosh", dtype: Any = None) -> None:
@@ -153,9 +153,9 @@ class Hinge(_BuiltinLoss):
     """Hinge loss for labels in {-1, 1} (0/1 labels are converted).
 
     Args:
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"hinge"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(self, reduction: str | None = _SUM_OVER_BATCH, name: str = "hinge", dtype: Any = None) -> None:
@@ -166,9 +166,9 @@ class SquaredHinge(_BuiltinLoss):
     """Squared hinge loss for labels in {-1, 1} (0/1 labels are converted).
 
     Args:
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"squared_hinge"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(self, reduction: str | None = _SUM_OVER_BATCH, name: str = "squared_hinge", dtype: Any = None) -> None:
@@ -179,9 +179,9 @@ class CategoricalHinge(_BuiltinLoss):
     """Categorical hinge loss for one-hot labels.
 
     Args:
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"categorical_hinge"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(
@@ -194,9 +194,9 @@ class KLDivergence(_BuiltinLoss):
     """Kullback-Leibler divergence between target and predicted distributions.
 
     Args:
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"kl_divergence"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(self, reduction: str | None = _SUM_OVER_BATCH, name: str = "kl_divergence", dtype: Any = None) -> None:
@@ -207,9 +207,9 @@ class Poisson(_BuiltinLoss):
     """Poisson negative log-likelihood (up to a constant) of counts given rates.
 
     Args:
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"poisson"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(self, reduction: str | None = _SUM_OVER_BATCH, name: str = "poisson", dtype: Any = None) -> None:
@@ -220,12 +220,12 @@ class BinaryCrossentropy(_BuiltinLoss):
     """Binary crossentropy between 0/1 targets and predicted probabilities or logits.
 
     Args:
-        from_logits: Whether predictions are logits.
-        label_smoothing: Float in [0, 1] squeezing targets towards 0.5.
-        axis: Axis over which the per-sample mean is taken.
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        from_logits: Whether predictions are logits. Defaults to `False`.
+        label_smoothing: Float in [0, 1] squeezing targets towards 0.5. Defaults to `0.0`.
+        axis: Axis over which the per-sample mean is taken. Defaults to `-1`.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"binary_crossentropy"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(
@@ -252,15 +252,15 @@ class BinaryFocalCrossentropy(_BuiltinLoss):
     """Binary crossentropy down-weighting easy examples by a focal factor.
 
     Args:
-        apply_class_balancing: Whether to weight class 1 by `alpha` and class 0 by `1 - alpha`.
-        alpha: Class-balancing weight of the positive class.
-        gamma: Focusing exponent.
-        from_logits: Whether predictions are logits.
-        label_smoothing: Float in [0, 1] squeezing targets towards 0.5.
-        axis: Axis over which the per-sample mean is taken.
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        apply_class_balancing: Whether to weight class 1 by `alpha` and class 0 by `1 - alpha`. Defaults to `False`.
+        alpha: Class-balancing weight of the positive class. Defaults to `0.25`.
+        gamma: Focusing exponent. Defaults to `2.0`.
+        from_logits: Whether predictions are logits. Defaults to `False`.
+        label_smoothing: Float in [0, 1] squeezing targets towards 0.5. Defaults to `0.0`.
+        axis: Axis over which the per-sample mean is taken. Defaults to `-1`.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"binary_focal_crossentropy"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(
@@ -293,12 +293,12 @@ class CategoricalCrossentropy(_BuiltinLoss):
     """Crossentropy between one-hot targets and predicted class distributions.
 
     Args:
-        from_logits: Whether predictions are logits.
-        label_smoothing: Float in [0, 1] mixing targets with the uniform distribution.
-        axis: The class axis.
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        from_logits: Whether predictions are logits. Defaults to `False`.
+        label_smoothing: Float in [0, 1] mixing targets with the uniform distribution. Defaults to `0.0`.
+        axis: The class axis. Defaults to `-1`.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"categorical_crossentropy"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(
@@ -325,14 +325,14 @@ class CategoricalFocalCrossentropy(_BuiltinLoss):
     """Categorical crossentropy down-weighting well-classified examples by a focal factor.
 
     Args:
-        alpha: Weight balancing factor (scalar or per-class sequence).
-        gamma: Focusing exponent.
-        from_logits: Whether predictions are logits.
-        label_smoothing: Float in [0, 1] mixing targets with the uniform distribution.
-        axis: The class axis.
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        alpha: Weight balancing factor (scalar or per-class sequence). Defaults to `0.25`.
+        gamma: Focusing exponent. Defaults to `2.0`.
+        from_logits: Whether predictions are logits. Defaults to `False`.
+        label_smoothing: Float in [0, 1] mixing targets with the uniform distribution. Defaults to `0.0`.
+        axis: The class axis. Defaults to `-1`.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"categorical_focal_crossentropy"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(
@@ -366,12 +366,12 @@ class SparseCategoricalCrossentropy(_BuiltinLoss):
     averaging reductions the mean is taken over the remaining entries only).
 
     Args:
-        from_logits: Whether predictions are logits.
-        ignore_class: Optional label id excluded from the loss.
-        reduction: See `kerax.losses.Loss`.
-        axis: The class axis.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        from_logits: Whether predictions are logits. Defaults to `False`.
+        ignore_class: Optional label id excluded from the loss. Defaults to `None`.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        axis: The class axis. Defaults to `-1`.
+        name: Name of the loss. Defaults to `"sparse_categorical_crossentropy"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(

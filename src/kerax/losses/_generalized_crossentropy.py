@@ -54,10 +54,10 @@ class CategoricalGeneralizedCrossEntropy(_BuiltinLoss):
     """Generalised crossentropy, robust to noisy labels (see `categorical_generalized_cross_entropy`).
 
     Args:
-        q: Noise parameter in `(0, 1)`.
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        q: Noise parameter in `(0, 1)`. Defaults to `0.5`.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"categorical_generalized_cross_entropy"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
 
     Raises:
         ValueError: If `q` is not a number strictly between 0 and 1.

@@ -110,9 +110,9 @@ class LossFunctionWrapper(Loss):
 
     Args:
         fn: The per-sample loss function.
-        reduction: See `Loss`.
+        reduction: See `Loss`. Defaults to `"sum_over_batch_size"`.
         name: Name of the loss; defaults to `"loss_function_wrapper"`.
-        dtype: Floating dtype of the computation.
+        dtype: Floating dtype of the computation. Defaults to `None`.
         **kwargs: Extra keyword arguments passed to `fn`.
     """
 

@@ -66,9 +66,9 @@ def binary_crossentropy(
     Args:
         y_true: Targets in [0, 1], shape `(batch, d0, ..., dN)`.
         y_pred: Probabilities (or logits if `from_logits`), same shape as `y_true`.
-        from_logits: Whether `y_pred` holds logits.
-        label_smoothing: Float in [0, 1]; targets are squeezed towards 0.5 by this amount.
-        axis: Axis over which the mean is taken.
+        from_logits: Whether `y_pred` holds logits. Defaults to `False`.
+        label_smoothing: Float in [0, 1]; targets are squeezed towards 0.5 by this amount. Defaults to `0.0`.
+        axis: Axis over which the mean is taken. Defaults to `-1`.
     """
     y_pred = as_float(y_pred)
     y_true = jnp.asarray(y_true).astype(y_pred.dtype)
@@ -93,12 +93,12 @@ def binary_focal_crossentropy(
     Args:
         y_true: Targets in [0, 1], shape `(batch, d0, ..., dN)`.
         y_pred: Probabilities (or logits if `from_logits`), same shape as `y_true`.
-        apply_class_balancing: Whether to weight class 1 by `alpha` and class 0 by `1 - alpha`.
-        alpha: Class-balancing weight of the positive class.
-        gamma: Focusing exponent; 0 gives plain binary crossentropy.
-        from_logits: Whether `y_pred` holds logits.
-        label_smoothing: Float in [0, 1]; targets are squeezed towards 0.5 by this amount.
-        axis: Axis over which the mean is taken.
+        apply_class_balancing: Whether to weight class 1 by `alpha` and class 0 by `1 - alpha`. Defaults to `False`.
+        alpha: Class-balancing weight of the positive class. Defaults to `0.25`.
+        gamma: Focusing exponent; 0 gives plain binary crossentropy. Defaults to `2.0`.
+        from_logits: Whether `y_pred` holds logits. Defaults to `False`.
+        label_smoothing: Float in [0, 1]; targets are squeezed towards 0.5 by this amount. Defaults to `0.0`.
+        axis: Axis over which the mean is taken. Defaults to `-1`.
     """
     y_pred = as_float(y_pred)
     y_true = jnp.asarray(y_true).astype(y_pred.dtype)
@@ -130,9 +130,9 @@ def categorical_crossentropy(
     Args:
         y_true: One-hot targets, shape `(batch, ..., num_classes)`.
         y_pred: Probabilities (or logits if `from_logits`), same shape.
-        from_logits: Whether `y_pred` holds logits.
-        label_smoothing: Float in [0, 1]; mixes targets with the uniform distribution.
-        axis: The class axis.
+        from_logits: Whether `y_pred` holds logits. Defaults to `False`.
+        label_smoothing: Float in [0, 1]; mixes targets with the uniform distribution. Defaults to `0.0`.
+        axis: The class axis. Defaults to `-1`.
     """
     y_pred = as_float(y_pred)
     y_true = jnp.asarray(y_true).astype(y_pred.dtype)
@@ -159,11 +159,11 @@ def categorical_focal_crossentropy(
     Args:
         y_true: One-hot targets, shape `(batch, ..., num_classes)`.
         y_pred: Probabilities (or logits if `from_logits`), same shape.
-        alpha: Weight balancing factor (scalar or per-class sequence).
-        gamma: Focusing exponent; 0 gives `alpha`-scaled categorical crossentropy.
-        from_logits: Whether `y_pred` holds logits.
-        label_smoothing: Float in [0, 1]; mixes targets with the uniform distribution.
-        axis: The class axis.
+        alpha: Weight balancing factor (scalar or per-class sequence). Defaults to `0.25`.
+        gamma: Focusing exponent; 0 gives `alpha`-scaled categorical crossentropy. Defaults to `2.0`.
+        from_logits: Whether `y_pred` holds logits. Defaults to `False`.
+        label_smoothing: Float in [0, 1]; mixes targets with the uniform distribution. Defaults to `0.0`.
+        axis: The class axis. Defaults to `-1`.
     """
     y_pred = as_float(y_pred)
     y_true = jnp.asarray(y_true).astype(y_pred.dtype)
@@ -221,9 +221,9 @@ def sparse_categorical_crossentropy(
     Args:
         y_true: Integer labels, shape `y_pred.shape` without the class axis (or with it of size 1).
         y_pred: Probabilities (or logits if `from_logits`), shape `(batch, ..., num_classes)`.
-        from_logits: Whether `y_pred` holds logits.
-        ignore_class: Optional label id (e.g. a "void" class) excluded from the loss.
-        axis: The class axis.
+        from_logits: Whether `y_pred` holds logits. Defaults to `False`.
+        ignore_class: Optional label id (e.g. a "void" class) excluded from the loss. Defaults to `None`.
+        axis: The class axis. Defaults to `-1`.
     """
     y_pred = as_float(y_pred)
     if y_pred.ndim < 1:

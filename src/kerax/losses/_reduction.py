@@ -88,10 +88,10 @@ def reduce_weighted_values(
 
     Args:
         values: Per-sample losses.
-        sample_weight: Optional weights, broadcastable after rank matching.
-        mask: Optional boolean mask over `values`.
-        reduction: One of `REDUCTIONS`.
-        dtype: Floating dtype of the computation.
+        sample_weight: Optional weights, broadcastable after rank matching. Defaults to `None`.
+        mask: Optional boolean mask over `values`. Defaults to `None`.
+        reduction: One of `REDUCTIONS`. Defaults to `"sum_over_batch_size"`.
+        dtype: Floating dtype of the computation. Defaults to `"float32"`.
     """
     reduction = standardize_reduction(reduction)
     values = jnp.asarray(values, dtype)

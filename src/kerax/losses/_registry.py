@@ -187,7 +187,7 @@ def deserialize(
 
     Args:
         config: A dict from `serialize`, or a name.
-        custom_objects: Optional mapping of extra names to classes or functions.
+        custom_objects: Optional mapping of extra names to classes or functions. Defaults to `None`.
     """
     return deserialize_object(config, ALL_OBJECTS, custom_objects, "loss")
 
@@ -218,7 +218,7 @@ def resolve_crossentropy(
     Args:
         y_true_shape: Shape of the targets.
         y_pred_shape: Shape of the predictions.
-        name: Name given to the returned loss (Keras uses the identifier string).
+        name: Name given to the returned loss (Keras uses the identifier string). Defaults to `"crossentropy"`.
     """
     is_binary, is_sparse = binary_or_sparse(y_true_shape, y_pred_shape)
     if is_binary:

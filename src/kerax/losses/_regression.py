@@ -82,7 +82,7 @@ def huber(y_true: ArrayLike, y_pred: ArrayLike, delta: float = 1.0) -> jax.Array
     Args:
         y_true: Targets, shape `(batch, d0, ..., dN)`.
         y_pred: Predictions, same shape.
-        delta: Error size at which the loss switches from quadratic to linear.
+        delta: Error size at which the loss switches from quadratic to linear. Defaults to `1.0`.
     """
     y_true, y_pred = _prepare(y_true, y_pred)
     delta = jnp.asarray(delta, y_pred.dtype)
@@ -112,7 +112,7 @@ def cosine_similarity(y_true: ArrayLike, y_pred: ArrayLike, axis: int = -1) -> j
     Args:
         y_true: Targets.
         y_pred: Predictions.
-        axis: Axis along which the similarity is computed.
+        axis: Axis along which the similarity is computed. Defaults to `-1`.
     """
     y_true, y_pred = _prepare(y_true, y_pred)
     return -jnp.sum(l2_normalize(y_true, axis) * l2_normalize(y_pred, axis), axis=axis)

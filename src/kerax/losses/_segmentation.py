@@ -79,8 +79,8 @@ def tversky(
     Args:
         y_true: Targets, usually binary masks.
         y_pred: Predicted probabilities, same shape as `y_true`.
-        alpha: Weight of the `fp` term.
-        beta: Weight of the `fn` term.
+        alpha: Weight of the `fp` term. Defaults to `0.5`.
+        beta: Weight of the `fn` term. Defaults to `0.5`.
         axis: Axes the sums run over; `None` (the default) sums over every axis.
 
     Returns:
@@ -110,10 +110,10 @@ class Dice(_BuiltinLoss):
     """Dice loss between targets and predicted probabilities (see `kerax.losses.dice`).
 
     Args:
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        axis: Axes the Dice sums run over; `None` sums over every axis.
-        dtype: Floating dtype of the computation.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"dice"`.
+        axis: Axes the Dice sums run over; `None` sums over every axis. Defaults to `None`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
 
     Raises:
         TypeError: If `axis` is not None, an int or a sequence of ints.
@@ -129,12 +129,12 @@ class Tversky(_BuiltinLoss):
     """Tversky loss, a Dice loss with separate weights on the two error terms (see `kerax.losses.tversky`).
 
     Args:
-        alpha: Weight of the `fp` term.
-        beta: Weight of the `fn` term.
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        axis: Axes the sums run over; `None` sums over every axis.
-        dtype: Floating dtype of the computation.
+        alpha: Weight of the `fp` term. Defaults to `0.5`.
+        beta: Weight of the `fn` term. Defaults to `0.5`.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"tversky"`.
+        axis: Axes the sums run over; `None` sums over every axis. Defaults to `None`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
 
     Raises:
         TypeError: If `axis` is not None, an int or a sequence of ints.

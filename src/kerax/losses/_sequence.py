@@ -55,9 +55,9 @@ class CTC(_BuiltinLoss):
     """CTC loss of padded integer label sequences given per-step logits (see `kerax.losses.ctc`).
 
     Args:
-        reduction: See `kerax.losses.Loss`.
-        name: Name of the loss.
-        dtype: Floating dtype of the computation.
+        reduction: See `kerax.losses.Loss`. Defaults to `"sum_over_batch_size"`.
+        name: Name of the loss. Defaults to `"ctc"`.
+        dtype: Floating dtype of the computation. Defaults to `None`.
     """
 
     def __init__(self, reduction: str | None = _SUM_OVER_BATCH, name: str = "ctc", dtype: Any = None) -> None:

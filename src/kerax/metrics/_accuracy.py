@@ -31,7 +31,7 @@ def binary_accuracy(y_true: ArrayLike, y_pred: ArrayLike, threshold: float = 0.5
     Args:
         y_true: Labels in {0, 1}.
         y_pred: Probabilities (or scores), same shape (up to a trailing unit dimension).
-        threshold: Decision threshold on `y_pred`.
+        threshold: Decision threshold on `y_pred`. Defaults to `0.5`.
     """
     y_pred = jnp.asarray(y_pred)
     y_true = jnp.asarray(y_true)
@@ -107,7 +107,7 @@ def top_k_categorical_accuracy(y_true: ArrayLike, y_pred: ArrayLike, k: int = 5)
     Args:
         y_true: One-hot targets, shape `(batch, ..., num_classes)`.
         y_pred: Class scores, same shape.
-        k: Number of top classes considered.
+        k: Number of top classes considered. Defaults to `5`.
     """
     y_pred = as_float(y_pred)
     true_ids = jnp.argmax(jnp.asarray(y_true), axis=-1).astype("int32")
@@ -123,8 +123,8 @@ def sparse_top_k_categorical_accuracy(
         y_true: Integer labels, shape `(batch, ...)`.
         y_pred: Class scores of shape `(batch, ..., num_classes)`, or, with
             `from_sorted_ids`, class ids sorted by decreasing score.
-        k: Number of top classes considered.
-        from_sorted_ids: Whether `y_pred` already holds sorted class ids.
+        k: Number of top classes considered. Defaults to `5`.
+        from_sorted_ids: Whether `y_pred` already holds sorted class ids. Defaults to `False`.
     """
     y_pred = jnp.asarray(y_pred)
     if from_sorted_ids:
@@ -139,8 +139,8 @@ class Accuracy(_FixedFnMetric):
     """How often predictions equal targets exactly.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"accuracy"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "accuracy", dtype: Any = None) -> None:
@@ -151,9 +151,9 @@ class BinaryAccuracy(_FixedFnMetric):
     """How often thresholded predictions match binary labels.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
-        threshold: Decision threshold on predictions.
+        name: Name of the metric. Defaults to `"binary_accuracy"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
+        threshold: Decision threshold on predictions. Defaults to `0.5`.
     """
 
     def __init__(self, name: str = "binary_accuracy", dtype: Any = None, threshold: float = 0.5) -> None:
@@ -164,8 +164,8 @@ class CategoricalAccuracy(_FixedFnMetric):
     """How often the predicted class matches the one-hot target.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"categorical_accuracy"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "categorical_accuracy", dtype: Any = None) -> None:
@@ -176,8 +176,8 @@ class SparseCategoricalAccuracy(_FixedFnMetric):
     """How often the predicted class matches the integer label.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"sparse_categorical_accuracy"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "sparse_categorical_accuracy", dtype: Any = None) -> None:
@@ -188,9 +188,9 @@ class TopKCategoricalAccuracy(_FixedFnMetric):
     """How often the one-hot target is among the top-`k` predicted classes.
 
     Args:
-        k: Number of top classes considered.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        k: Number of top classes considered. Defaults to `5`.
+        name: Name of the metric. Defaults to `"top_k_categorical_accuracy"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, k: int = 5, name: str = "top_k_categorical_accuracy", dtype: Any = None) -> None:
@@ -201,10 +201,10 @@ class SparseTopKCategoricalAccuracy(_FixedFnMetric):
     """How often the integer label is among the top-`k` predicted classes.
 
     Args:
-        k: Number of top classes considered.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
-        from_sorted_ids: Whether predictions are class ids sorted by decreasing score.
+        k: Number of top classes considered. Defaults to `5`.
+        name: Name of the metric. Defaults to `"sparse_top_k_categorical_accuracy"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
+        from_sorted_ids: Whether predictions are class ids sorted by decreasing score. Defaults to `False`.
     """
 
     def __init__(

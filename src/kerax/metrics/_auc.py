@@ -24,19 +24,19 @@ class AUC(Metric):
 
     Args:
         num_thresholds: Number of thresholds (> 1), evenly spaced over [0, 1]; ignored
-            when `thresholds` is given.
-        curve: `"ROC"`, `"PR"` (precision-recall) or `"PRGAIN"` (precision-recall-gain).
+            when `thresholds` is given. Defaults to `200`.
+        curve: `"ROC"`, `"PR"` (precision-recall) or `"PRGAIN"` (precision-recall-gain). Defaults to `"ROC"`.
         summation_method: `"interpolation"` (trapezoids; for PR, the interpolation of
-            Davis & Goadrich 2006), `"minoring"` (left Riemann sum) or `"majoring"`.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
-        thresholds: Optional explicit thresholds in [0, 1]; 0-epsilon and 1+epsilon are added.
+            Davis & Goadrich 2006), `"minoring"` (left Riemann sum) or `"majoring"`. Defaults to `"interpolation"`.
+        name: Name of the metric. Defaults to `None`.
+        dtype: Floating dtype of the state. Defaults to `None`.
+        thresholds: Optional explicit thresholds in [0, 1]; 0-epsilon and 1+epsilon are added. Defaults to `None`.
         multi_label: Whether to compute one curve per label (last axis of a rank-2
-            input) and average the areas, instead of flattening all labels together.
-        num_labels: Number of labels when `multi_label` (else inferred on the first update).
+            input) and average the areas, instead of flattening all labels together. Defaults to `False`.
+        num_labels: Number of labels when `multi_label` (else inferred on the first update). Defaults to `None`.
         label_weights: Optional per-label weights (for averaging labels when
-            `multi_label`, or for weighting entries otherwise).
-        from_logits: Whether predictions are logits (a sigmoid is applied).
+            `multi_label`, or for weighting entries otherwise). Defaults to `None`.
+        from_logits: Whether predictions are logits (a sigmoid is applied). Defaults to `False`.
     """
 
     def __init__(

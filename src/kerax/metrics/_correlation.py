@@ -24,7 +24,7 @@ def pearson_correlation(y_true: ArrayLike, y_pred: ArrayLike, axis: int = -1) ->
     Args:
         y_true: Targets.
         y_pred: Predictions, same shape as `y_true`.
-        axis: Axis along which the correlation is computed.
+        axis: Axis along which the correlation is computed. Defaults to `-1`.
 
     Returns:
         The correlation, with `axis` reduced (NaN where either input is constant).
@@ -48,7 +48,7 @@ def concordance_correlation(y_true: ArrayLike, y_pred: ArrayLike, axis: int = -1
     Args:
         y_true: Targets.
         y_pred: Predictions, same shape as `y_true`.
-        axis: Axis along which the coefficient is computed.
+        axis: Axis along which the coefficient is computed. Defaults to `-1`.
 
     Returns:
         The coefficient, with `axis` reduced.
@@ -67,9 +67,9 @@ class PearsonCorrelation(_FixedFnMetric):
     """Running (weighted) mean of `pearson_correlation` over samples.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
-        axis: Axis along which each correlation is computed.
+        name: Name of the metric. Defaults to `"pearson_correlation"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
+        axis: Axis along which each correlation is computed. Defaults to `-1`.
     """
 
     def __init__(self, name: str = "pearson_correlation", dtype: Any = None, axis: int = -1) -> None:
@@ -80,9 +80,9 @@ class ConcordanceCorrelation(_FixedFnMetric):
     """Running (weighted) mean of `concordance_correlation` over samples.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
-        axis: Axis along which each coefficient is computed.
+        name: Name of the metric. Defaults to `"concordance_correlation"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
+        axis: Axis along which each coefficient is computed. Defaults to `-1`.
     """
 
     def __init__(self, name: str = "concordance_correlation", dtype: Any = None, axis: int = -1) -> None:

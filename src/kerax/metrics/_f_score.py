@@ -23,12 +23,12 @@ class FBetaScore(Metric):
 
     Args:
         average: `None` (one score per class), `"micro"` (global counts), `"macro"`
-            (unweighted mean of class scores) or `"weighted"` (mean weighted by support).
-        beta: Weight of recall relative to precision (> 0).
+            (unweighted mean of class scores) or `"weighted"` (mean weighted by support). Defaults to `None`.
+        beta: Weight of recall relative to precision (> 0). Defaults to `1.0`.
         threshold: Scores above it are positive; when `None`, the highest score of each
-            sample is the positive one.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+            sample is the positive one. Defaults to `None`.
+        name: Name of the metric. Defaults to `"fbeta_score"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(
@@ -138,10 +138,10 @@ class F1Score(FBetaScore):
     """F1 score: harmonic mean of precision and recall (`FBetaScore` with `beta=1`).
 
     Args:
-        average: `None`, `"micro"`, `"macro"` or `"weighted"`; see `FBetaScore`.
-        threshold: Scores above it are positive; when `None`, the highest score wins.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        average: `None`, `"micro"`, `"macro"` or `"weighted"`; see `FBetaScore`. Defaults to `None`.
+        threshold: Scores above it are positive; when `None`, the highest score wins. Defaults to `None`.
+        name: Name of the metric. Defaults to `"f1_score"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(

@@ -49,12 +49,12 @@ class IoU(Metric):
     Args:
         num_classes: Number of classes (the confusion matrix size).
         target_class_ids: Class ids whose IoUs are averaged.
-        name: Name of the metric.
+        name: Name of the metric. Defaults to `None`.
         dtype: Dtype of the confusion matrix (integer or floating); `"int32"` by default.
-        ignore_class: Optional label id excluded from the counts.
-        sparse_y_true: Whether labels are class ids; if `False`, the argmax over `axis`.
-        sparse_y_pred: Whether predictions are class ids; if `False`, the argmax over `axis`.
-        axis: The class axis of dense labels or predictions.
+        ignore_class: Optional label id excluded from the counts. Defaults to `None`.
+        sparse_y_true: Whether labels are class ids; if `False`, the argmax over `axis`. Defaults to `True`.
+        sparse_y_pred: Whether predictions are class ids; if `False`, the argmax over `axis`. Defaults to `True`.
+        axis: The class axis of dense labels or predictions. Defaults to `-1`.
 
     Raises:
         ValueError: If `num_classes` is not a positive int or a target class id is out of range.
@@ -185,9 +185,9 @@ class BinaryIoU(IoU):
     """IoU of binary labels against thresholded scores (class 1 when `y_pred >= threshold`).
 
     Args:
-        target_class_ids: Which of the classes `0` and `1` are averaged.
-        threshold: Scores at or above it predict class 1.
-        name: Name of the metric.
+        target_class_ids: Which of the classes `0` and `1` are averaged. Defaults to `(0, 1)`.
+        threshold: Scores at or above it predict class 1. Defaults to `0.5`.
+        name: Name of the metric. Defaults to `None`.
         dtype: Dtype of the confusion matrix; `"int32"` by default.
     """
 
@@ -233,12 +233,12 @@ class MeanIoU(IoU):
 
     Args:
         num_classes: Number of classes.
-        name: Name of the metric.
+        name: Name of the metric. Defaults to `None`.
         dtype: Dtype of the confusion matrix; `"int32"` by default.
-        ignore_class: Optional label id excluded from the counts.
-        sparse_y_true: Whether labels are class ids; if `False`, the argmax over `axis`.
-        sparse_y_pred: Whether predictions are class ids; if `False`, the argmax over `axis`.
-        axis: The class axis of dense labels or predictions.
+        ignore_class: Optional label id excluded from the counts. Defaults to `None`.
+        sparse_y_true: Whether labels are class ids; if `False`, the argmax over `axis`. Defaults to `True`.
+        sparse_y_pred: Whether predictions are class ids; if `False`, the argmax over `axis`. Defaults to `True`.
+        axis: The class axis of dense labels or predictions. Defaults to `-1`.
     """
 
     def __init__(
@@ -275,11 +275,11 @@ class OneHotIoU(IoU):
     Args:
         num_classes: Number of classes.
         target_class_ids: Class ids whose IoUs are averaged.
-        name: Name of the metric.
+        name: Name of the metric. Defaults to `None`.
         dtype: Dtype of the confusion matrix; `"int32"` by default.
-        ignore_class: Optional class id excluded from the counts.
-        sparse_y_pred: Whether predictions are already class ids.
-        axis: The class axis.
+        ignore_class: Optional class id excluded from the counts. Defaults to `None`.
+        sparse_y_pred: Whether predictions are already class ids. Defaults to `False`.
+        axis: The class axis. Defaults to `-1`.
     """
 
     def __init__(
@@ -315,11 +315,11 @@ class OneHotMeanIoU(MeanIoU):
 
     Args:
         num_classes: Number of classes.
-        name: Name of the metric.
+        name: Name of the metric. Defaults to `None`.
         dtype: Dtype of the confusion matrix; `"int32"` by default.
-        ignore_class: Optional class id excluded from the counts.
-        sparse_y_pred: Whether predictions are already class ids.
-        axis: The class axis.
+        ignore_class: Optional class id excluded from the counts. Defaults to `None`.
+        sparse_y_pred: Whether predictions are already class ids. Defaults to `False`.
+        axis: The class axis. Defaults to `-1`.
     """
 
     def __init__(

@@ -92,8 +92,8 @@ class TruePositives(_CountMetric):
 
     Args:
         thresholds: A float or list of floats in [0, 1]; defaults to 0.5.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `None`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     _counts = {"accumulator": "tp"}
@@ -104,8 +104,8 @@ class FalsePositives(_CountMetric):
 
     Args:
         thresholds: A float or list of floats in [0, 1]; defaults to 0.5.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `None`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     _counts = {"accumulator": "fp"}
@@ -116,8 +116,8 @@ class TrueNegatives(_CountMetric):
 
     Args:
         thresholds: A float or list of floats in [0, 1]; defaults to 0.5.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `None`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     _counts = {"accumulator": "tn"}
@@ -128,8 +128,8 @@ class FalseNegatives(_CountMetric):
 
     Args:
         thresholds: A float or list of floats in [0, 1]; defaults to 0.5.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `None`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     _counts = {"accumulator": "fn"}
@@ -152,10 +152,10 @@ class Precision(_RatioMetric):
     Args:
         thresholds: A float or list of floats in [0, 1]; a prediction is positive when
             above it. Defaults to 0.5, or to "any score" when `top_k` is set.
-        top_k: Only the `top_k` highest scores of each sample count as predictions.
-        class_id: Only consider this class of a `(batch, num_classes)` input.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        top_k: Only the `top_k` highest scores of each sample count as predictions. Defaults to `None`.
+        class_id: Only consider this class of a `(batch, num_classes)` input. Defaults to `None`.
+        name: Name of the metric. Defaults to `None`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     _counts = {"true_positives": "tp", "false_positives": "fp"}
@@ -176,10 +176,10 @@ class Recall(_RatioMetric):
     Args:
         thresholds: A float or list of floats in [0, 1]; a prediction is positive when
             above it. Defaults to 0.5, or to "any score" when `top_k` is set.
-        top_k: Only the `top_k` highest scores of each sample count as predictions.
-        class_id: Only consider this class of a `(batch, num_classes)` input.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        top_k: Only the `top_k` highest scores of each sample count as predictions. Defaults to `None`.
+        class_id: Only consider this class of a `(batch, num_classes)` input. Defaults to `None`.
+        name: Name of the metric. Defaults to `None`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     _counts = {"true_positives": "tp", "false_negatives": "fn"}

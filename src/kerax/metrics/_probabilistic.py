@@ -15,8 +15,8 @@ class KLDivergence(_FixedFnMetric):
     """Running mean of `kl_divergence`.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"kl_divergence"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "kl_divergence", dtype: Any = None) -> None:
@@ -27,8 +27,8 @@ class Poisson(_FixedFnMetric):
     """Running mean of `poisson`.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"poisson"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "poisson", dtype: Any = None) -> None:
@@ -39,10 +39,10 @@ class BinaryCrossentropy(_FixedFnMetric):
     """Running mean of `binary_crossentropy`.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
-        from_logits: Whether predictions are logits.
-        label_smoothing: Float in [0, 1] squeezing targets towards 0.5.
+        name: Name of the metric. Defaults to `"binary_crossentropy"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
+        from_logits: Whether predictions are logits. Defaults to `False`.
+        label_smoothing: Float in [0, 1] squeezing targets towards 0.5. Defaults to `0.0`.
     """
 
     def __init__(
@@ -65,11 +65,11 @@ class CategoricalCrossentropy(_FixedFnMetric):
     """Running mean of `categorical_crossentropy`.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
-        from_logits: Whether predictions are logits.
-        label_smoothing: Float in [0, 1] mixing targets with the uniform distribution.
-        axis: The class axis.
+        name: Name of the metric. Defaults to `"categorical_crossentropy"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
+        from_logits: Whether predictions are logits. Defaults to `False`.
+        label_smoothing: Float in [0, 1] mixing targets with the uniform distribution. Defaults to `0.0`.
+        axis: The class axis. Defaults to `-1`.
     """
 
     def __init__(
@@ -94,11 +94,11 @@ class SparseCategoricalCrossentropy(_FixedFnMetric):
     """Running mean of `sparse_categorical_crossentropy`; `ignore_class` entries are not counted.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
-        from_logits: Whether predictions are logits.
-        ignore_class: Optional label id excluded from the mean.
-        axis: The class axis.
+        name: Name of the metric. Defaults to `"sparse_categorical_crossentropy"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
+        from_logits: Whether predictions are logits. Defaults to `False`.
+        ignore_class: Optional label id excluded from the mean. Defaults to `None`.
+        axis: The class axis. Defaults to `-1`.
     """
 
     def __init__(
@@ -132,8 +132,8 @@ class Hinge(_FixedFnMetric):
     """Running mean of `hinge`.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"hinge"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "hinge", dtype: Any = None) -> None:
@@ -144,8 +144,8 @@ class SquaredHinge(_FixedFnMetric):
     """Running mean of `squared_hinge`.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"squared_hinge"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "squared_hinge", dtype: Any = None) -> None:
@@ -156,8 +156,8 @@ class CategoricalHinge(_FixedFnMetric):
     """Running mean of `categorical_hinge`.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"categorical_hinge"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "categorical_hinge", dtype: Any = None) -> None:

@@ -35,10 +35,10 @@ class R2Score(Metric):
     Args:
         class_aggregation: `"uniform_average"` (mean of the output scores),
             `"variance_weighted_average"` (weighted by each output's variance) or `None`
-            (the vector of output scores).
-        num_regressors: Number of independent regressors of the adjusted score; 0 for plain R2.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+            (the vector of output scores). Defaults to `"uniform_average"`.
+        num_regressors: Number of independent regressors of the adjusted score; 0 for plain R2. Defaults to `0`.
+        name: Name of the metric. Defaults to `"r2_score"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
 
     Raises:
         ValueError: If `class_aggregation` or `num_regressors` is invalid.

@@ -51,8 +51,8 @@ class Sum(Metric):
     """(Weighted) sum of the given values.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"sum"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "sum", dtype: Any = None) -> None:
@@ -89,8 +89,8 @@ class Mean(Metric):
     over their non-batch dimensions.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"mean"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "mean", dtype: Any = None) -> None:
@@ -130,7 +130,7 @@ class MeanMetricWrapper(Mean):
     Args:
         fn: Function returning one value per sample (or per element).
         name: Name of the metric; defaults to `"mean_metric_wrapper"`.
-        dtype: Floating dtype of the state.
+        dtype: Floating dtype of the state. Defaults to `None`.
         **kwargs: Extra keyword arguments passed to `fn`.
     """
 

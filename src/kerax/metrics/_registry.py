@@ -127,7 +127,7 @@ def deserialize(
 
     Args:
         config: A dict from `serialize`, or a name.
-        custom_objects: Optional mapping of extra names to classes or functions.
+        custom_objects: Optional mapping of extra names to classes or functions. Defaults to `None`.
     """
     if isinstance(config, Mapping) and "class_name" in config:
         if config["class_name"] == "function":
@@ -176,6 +176,7 @@ def resolve_accuracy(
         y_true_shape: Shape of the targets, e.g. `(batch,)` or `(batch, 1)`.
         y_pred_shape: Shape of the predictions, e.g. `(batch, num_classes)`.
         name: Name of the returned metric; Keras uses the identifier (`"accuracy"` or `"acc"`).
+            Defaults to `"accuracy"`.
     """
     del loss_identifier
     is_binary, is_sparse = binary_or_sparse(y_true_shape, y_pred_shape)

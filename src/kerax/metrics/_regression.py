@@ -29,8 +29,8 @@ class MeanSquaredError(_FixedFnMetric):
     """Running mean of `mean_squared_error`.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"mean_squared_error"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "mean_squared_error", dtype: Any = None) -> None:
@@ -41,8 +41,8 @@ class MeanAbsoluteError(_FixedFnMetric):
     """Running mean of `mean_absolute_error`.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"mean_absolute_error"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "mean_absolute_error", dtype: Any = None) -> None:
@@ -53,8 +53,8 @@ class MeanAbsolutePercentageError(_FixedFnMetric):
     """Running mean of `mean_absolute_percentage_error`.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"mean_absolute_percentage_error"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "mean_absolute_percentage_error", dtype: Any = None) -> None:
@@ -65,8 +65,8 @@ class MeanSquaredLogarithmicError(_FixedFnMetric):
     """Running mean of `mean_squared_logarithmic_error`.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"mean_squared_logarithmic_error"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "mean_squared_logarithmic_error", dtype: Any = None) -> None:
@@ -77,8 +77,8 @@ class LogCoshError(_FixedFnMetric):
     """Running mean of `log_cosh`.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"logcosh"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "logcosh", dtype: Any = None) -> None:
@@ -89,9 +89,9 @@ class CosineSimilarity(_FixedFnMetric):
     """Running mean of the (positive) cosine similarity between targets and predictions.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
-        axis: Axis along which the similarity is computed.
+        name: Name of the metric. Defaults to `"cosine_similarity"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
+        axis: Axis along which the similarity is computed. Defaults to `-1`.
     """
 
     def __init__(self, name: str = "cosine_similarity", dtype: Any = None, axis: int = -1) -> None:
@@ -102,8 +102,8 @@ class RootMeanSquaredError(Mean):
     """Square root of the running (weighted) mean of squared errors.
 
     Args:
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        name: Name of the metric. Defaults to `"root_mean_squared_error"`.
+        dtype: Floating dtype of the state. Defaults to `None`.
     """
 
     def __init__(self, name: str = "root_mean_squared_error", dtype: Any = None) -> None:

@@ -127,10 +127,10 @@ class SensitivityAtSpecificity(_RateAtRate):
 
     Args:
         specificity: Required specificity, in [0, 1].
-        num_thresholds: Number of thresholds; 1 means the single threshold 0.5.
-        class_id: Only consider this class of a `(batch, num_classes)` input.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        num_thresholds: Number of thresholds; 1 means the single threshold 0.5. Defaults to `200`.
+        class_id: Only consider this class of a `(batch, num_classes)` input. Defaults to `None`.
+        name: Name of the metric. Defaults to `None`.
+        dtype: Floating dtype of the state. Defaults to `None`.
 
     Raises:
         ValueError: If `specificity` is outside [0, 1] or `num_thresholds` is not a positive int.
@@ -155,10 +155,10 @@ class SpecificityAtSensitivity(_RateAtRate):
 
     Args:
         sensitivity: Required sensitivity, in [0, 1].
-        num_thresholds: Number of thresholds; 1 means the single threshold 0.5.
-        class_id: Only consider this class of a `(batch, num_classes)` input.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        num_thresholds: Number of thresholds; 1 means the single threshold 0.5. Defaults to `200`.
+        class_id: Only consider this class of a `(batch, num_classes)` input. Defaults to `None`.
+        name: Name of the metric. Defaults to `None`.
+        dtype: Floating dtype of the state. Defaults to `None`.
 
     Raises:
         ValueError: If `sensitivity` is outside [0, 1] or `num_thresholds` is not a positive int.
@@ -183,10 +183,10 @@ class PrecisionAtRecall(_RateAtRate):
 
     Args:
         recall: Required recall, in [0, 1].
-        num_thresholds: Number of thresholds; 1 means the single threshold 0.5.
-        class_id: Only consider this class of a `(batch, num_classes)` input.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        num_thresholds: Number of thresholds; 1 means the single threshold 0.5. Defaults to `200`.
+        class_id: Only consider this class of a `(batch, num_classes)` input. Defaults to `None`.
+        name: Name of the metric. Defaults to `None`.
+        dtype: Floating dtype of the state. Defaults to `None`.
 
     Raises:
         ValueError: If `recall` is outside [0, 1] or `num_thresholds` is not a positive int.
@@ -211,10 +211,10 @@ class RecallAtPrecision(_RateAtRate):
 
     Args:
         precision: Required precision, in [0, 1].
-        num_thresholds: Number of thresholds; 1 means the single threshold 0.5.
-        class_id: Only consider this class of a `(batch, num_classes)` input.
-        name: Name of the metric.
-        dtype: Floating dtype of the state.
+        num_thresholds: Number of thresholds; 1 means the single threshold 0.5. Defaults to `200`.
+        class_id: Only consider this class of a `(batch, num_classes)` input. Defaults to `None`.
+        name: Name of the metric. Defaults to `None`.
+        dtype: Floating dtype of the state. Defaults to `None`.
 
     Raises:
         ValueError: If `precision` is outside [0, 1] or `num_thresholds` is not a positive int.

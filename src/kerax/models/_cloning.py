@@ -45,6 +45,7 @@ def clone_model(
             **kwargs)``.
         recursive: clone nested Sequential and Functional models with ``clone_model`` (the same
             ``clone_function``, and ``call_function`` for Functional ones) instead of ``clone_function``.
+            Defaults to ``False``.
         **kwargs: ``cache``, a dict from a layer's id to its clone, shared between the calls of a recursive clone; any
             other keyword raises a ValueError.
 
@@ -178,7 +179,7 @@ def model_from_json(json_string: str, custom_objects: dict[str, Any] | None = No
 
     Args:
         json_string: the JSON text.
-        custom_objects: your classes and functions the JSON names, by name.
+        custom_objects: your classes and functions the JSON names, by name. Defaults to ``None``.
 
     Raises:
         ValueError: the text is not JSON, or does not describe a model.

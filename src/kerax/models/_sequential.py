@@ -17,7 +17,7 @@ class Sequential(Model):
     """A linear stack of layers: each layer has one input and one output.
 
     Args:
-        layers: the layers, in order; the first may be an ``Input`` or carry ``input_shape=``.
+        layers: the layers, in order; the first may be an ``Input`` or carry ``input_shape=``. Defaults to ``None``.
         trainable: whether the model's weights are trained (default ``True``).
         name: the model's name (default ``sequential``, ``sequential_1``...).
 

@@ -822,7 +822,7 @@ def multi_hot(
 
     Args:
         inputs: Integer labels: a list of labels, or a batch of them (one row per sample).
-        num_classes: Number of classes: the size of the encoding.
+        num_classes: Number of classes: the size of the encoding. Defaults to ``None``.
         axis: Where the class axis goes in the result (default -1: last).
         dtype: Data type of the result; ``None`` (default) means ``floatx()``.
         sparse: Whether to return a sparse tensor; kerax supports only ``False`` (default).

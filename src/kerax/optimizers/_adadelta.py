@@ -14,9 +14,9 @@ class Adadelta(Optimizer):
     """Adadelta: ``delta = g * sqrt(E[dx^2] + eps) / sqrt(E[g^2] + eps)``; ``var -= lr * delta``.
 
     Args:
-        learning_rate: Float, schedule, or callable of the step.
-        rho: Decay of the running averages.
-        epsilon: Small constant added inside the square roots.
+        learning_rate: Float, schedule, or callable of the step. Defaults to ``0.001``.
+        rho: Decay of the running averages. Defaults to ``0.95``.
+        epsilon: Small constant added inside the square roots. Defaults to ``1e-07``.
         **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 

@@ -106,17 +106,17 @@ class Adafactor(Optimizer):
 
     Args:
         learning_rate: Float, schedule, or callable of the step. The step size
-            is ``min(learning_rate, 1 / sqrt(t))`` times the parameter scale.
+            is ``min(learning_rate, 1 / sqrt(t))`` times the parameter scale. Defaults to ``0.001``.
         beta_2_decay: Exponent of the step in the second-moment decay
-            ``1 - t**beta_2_decay``.
-        epsilon_1: Small offset added to the squared gradient.
+            ``1 - t**beta_2_decay``. Defaults to ``-0.8``.
+        epsilon_1: Small offset added to the squared gradient. Defaults to ``1e-30``.
         epsilon_2: Lower bound of the parameter scale, so that steps from
-            zero-initialised variables are not zero.
+            zero-initialised variables are not zero. Defaults to ``0.001``.
         clip_threshold: Clipping threshold of the update's RMS (independent
-            of ``clipnorm``, ``clipvalue`` and ``global_clipnorm``).
+            of ``clipnorm``, ``clipvalue`` and ``global_clipnorm``). Defaults to ``1.0``.
         relative_step: Keras's flag for capping a constant learning rate at
             ``1 / sqrt(t)``. Kept and serialised; as in Keras 3 the step uses
-            ``min(learning_rate, 1 / sqrt(t))`` whatever its value.
+            ``min(learning_rate, 1 / sqrt(t))`` whatever its value. Defaults to ``True``.
         **kwargs: Common optimizer arguments (see ``Optimizer``).
 
     Raises:

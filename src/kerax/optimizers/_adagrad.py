@@ -14,9 +14,9 @@ class Adagrad(Optimizer):
     """Adagrad: ``acc += g^2``; ``var -= lr * g / sqrt(acc + epsilon)``.
 
     Args:
-        learning_rate: Float, schedule, or callable of the step.
-        initial_accumulator_value: Starting value of the accumulators.
-        epsilon: Small constant added inside the square root.
+        learning_rate: Float, schedule, or callable of the step. Defaults to ``0.001``.
+        initial_accumulator_value: Starting value of the accumulators. Defaults to ``0.1``.
+        epsilon: Small constant added inside the square root. Defaults to ``1e-07``.
         **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 

@@ -20,11 +20,11 @@ class Adam(Optimizer):
     ``var -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + epsilon)``.
 
     Args:
-        learning_rate: Float, schedule, or callable of the step.
-        beta_1: Decay of the first-moment estimate.
-        beta_2: Decay of the second-moment estimate.
-        epsilon: Small constant added to ``sqrt(v)``.
-        amsgrad: Use the running maximum of ``v`` (AMSGrad).
+        learning_rate: Float, schedule, or callable of the step. Defaults to ``0.001``.
+        beta_1: Decay of the first-moment estimate. Defaults to ``0.9``.
+        beta_2: Decay of the second-moment estimate. Defaults to ``0.999``.
+        epsilon: Small constant added to ``sqrt(v)``. Defaults to ``1e-07``.
+        amsgrad: Use the running maximum of ``v`` (AMSGrad). Defaults to ``False``.
         **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 
@@ -67,12 +67,12 @@ class AdamW(Adam):
     """Adam with decoupled weight decay (``var -= var * weight_decay * lr`` each step).
 
     Args:
-        learning_rate: Float, schedule, or callable of the step.
+        learning_rate: Float, schedule, or callable of the step. Defaults to ``0.001``.
         weight_decay: Decoupled weight-decay rate (required, default 0.004).
-        beta_1: Decay of the first-moment estimate.
-        beta_2: Decay of the second-moment estimate.
-        epsilon: Small constant added to ``sqrt(v)``.
-        amsgrad: Use the running maximum of ``v`` (AMSGrad).
+        beta_1: Decay of the first-moment estimate. Defaults to ``0.9``.
+        beta_2: Decay of the second-moment estimate. Defaults to ``0.999``.
+        epsilon: Small constant added to ``sqrt(v)``. Defaults to ``1e-07``.
+        amsgrad: Use the running maximum of ``v`` (AMSGrad). Defaults to ``False``.
         **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 

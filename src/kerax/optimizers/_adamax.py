@@ -14,10 +14,10 @@ class Adamax(Optimizer):
     """Adamax: ``var -= lr * m / ((1 - b1^t) * (u + epsilon))`` with ``u = max(b2 * u, |g|)``.
 
     Args:
-        learning_rate: Float, schedule, or callable of the step.
-        beta_1: Decay of the first-moment estimate.
-        beta_2: Decay of the exponentially weighted infinity norm.
-        epsilon: Small constant added to ``u``.
+        learning_rate: Float, schedule, or callable of the step. Defaults to ``0.001``.
+        beta_1: Decay of the first-moment estimate. Defaults to ``0.9``.
+        beta_2: Decay of the exponentially weighted infinity norm. Defaults to ``0.999``.
+        epsilon: Small constant added to ``u``. Defaults to ``1e-07``.
         **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 

@@ -155,18 +155,18 @@ class Optimizer:
         learning_rate: A float, a ``LearningRateSchedule``, or a callable
             ``f(step) -> lr`` (zero-argument callables are called without the
             step, as Keras does).
-        weight_decay: If set, every step first does ``var -= var * wd * lr``.
-        clipnorm: If set, clip each variable's gradient to this L2 norm.
-        clipvalue: If set, clip gradient elements to ``[-clipvalue, clipvalue]``.
-        global_clipnorm: If set, clip all gradients jointly to this global norm.
-        use_ema: Keep an exponential moving average of the variables.
-        ema_momentum: Momentum of that average.
+        weight_decay: If set, every step first does ``var -= var * wd * lr``. Defaults to ``None``.
+        clipnorm: If set, clip each variable's gradient to this L2 norm. Defaults to ``None``.
+        clipvalue: If set, clip gradient elements to ``[-clipvalue, clipvalue]``. Defaults to ``None``.
+        global_clipnorm: If set, clip all gradients jointly to this global norm. Defaults to ``None``.
+        use_ema: Keep an exponential moving average of the variables. Defaults to ``False``.
+        ema_momentum: Momentum of that average. Defaults to ``0.99``.
         ema_overwrite_frequency: Every this many steps, overwrite the variables
-            with their average (None: only in ``finalize_variable_values``).
+            with their average (None: only in ``finalize_variable_values``). Defaults to ``None``.
         loss_scale_factor: If set, gradients are divided by it (see
-            :meth:`scale_loss`).
+            :meth:`scale_loss`). Defaults to ``None``.
         gradient_accumulation_steps: If set (an int >= 2), gradients are
-            averaged over this many calls and applied on the last one.
+            averaged over this many calls and applied on the last one. Defaults to ``None``.
         name: Name of the optimizer (default: snake-cased class name).
     """
 

@@ -80,13 +80,13 @@ class Ftrl(Optimizer):
     ``w = (clip(z, -l1, l1) - z) / (n**-p / lr + 2 * (l2 + beta / (2 * lr)))``.
 
     Args:
-        learning_rate: Float, schedule, or callable of the step.
-        learning_rate_power: Power ``p`` of the accumulator (<= 0; 0 gives a fixed rate).
-        initial_accumulator_value: Starting value of the accumulators (>= 0).
-        l1_regularization_strength: L1 strength (>= 0).
-        l2_regularization_strength: Online (stabilisation) L2 strength (>= 0).
-        l2_shrinkage_regularization_strength: Shrinkage (magnitude) L2 strength (>= 0).
-        beta: The ``beta`` of the paper.
+        learning_rate: Float, schedule, or callable of the step. Defaults to ``0.001``.
+        learning_rate_power: Power ``p`` of the accumulator (<= 0; 0 gives a fixed rate). Defaults to ``-0.5``.
+        initial_accumulator_value: Starting value of the accumulators (>= 0). Defaults to ``0.1``.
+        l1_regularization_strength: L1 strength (>= 0). Defaults to ``0.0``.
+        l2_regularization_strength: Online (stabilisation) L2 strength (>= 0). Defaults to ``0.0``.
+        l2_shrinkage_regularization_strength: Shrinkage (magnitude) L2 strength (>= 0). Defaults to ``0.0``.
+        beta: The ``beta`` of the paper. Defaults to ``0.0``.
         **kwargs: Common optimizer arguments (see ``Optimizer``).
 
     Raises:

@@ -14,9 +14,9 @@ class Lion(Optimizer):
     """Lion: ``var -= lr * sign(b1 * m + (1 - b1) * g)``; ``m = b2 * m + (1 - b2) * g``.
 
     Args:
-        learning_rate: Float, schedule, or callable of the step.
-        beta_1: Interpolation between momentum and gradient for the update, in ``(0, 1]``.
-        beta_2: Decay of the momentum.
+        learning_rate: Float, schedule, or callable of the step. Defaults to ``0.001``.
+        beta_1: Interpolation between momentum and gradient for the update, in ``(0, 1]``. Defaults to ``0.9``.
+        beta_2: Decay of the momentum. Defaults to ``0.99``.
         **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 

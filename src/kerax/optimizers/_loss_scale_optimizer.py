@@ -45,8 +45,9 @@ class LossScaleOptimizer(Optimizer):
 
     Args:
         inner_optimizer: the optimizer that applies the unscaled gradients.
-        initial_scale: the loss scale to start from.
+        initial_scale: the loss scale to start from. Defaults to ``32768.0``.
         dynamic_growth_steps: the scale doubles after this many consecutive steps with finite gradients.
+            Defaults to ``2000``.
         name: default ``"loss_scale_optimizer"`` made unique.
         **kwargs: ``dynamic=True``, Keras's only supported value; any other keyword raises a ValueError (set it on the
             inner optimizer).

@@ -48,7 +48,7 @@ class OptimizerMap(MutableMapping):
 
     Args:
         default_optimizer: The optimizer of variables no key matches.
-        optimizer_map: Optional dict from key (string) to optimizer.
+        optimizer_map: Optional dict from key (string) to optimizer. Defaults to ``None``.
 
     Raises:
         TypeError: If ``default_optimizer`` is not an Optimizer or
@@ -233,7 +233,7 @@ class MultiOptimizer(Optimizer):
             ``build``, or, for a pure ``init`` on arrays, an object with the
             ``path`` built from the pytree's keys, ``name``, ``shape`` and
             ``dtype``).
-        loss_scale_factor: Overrides the sub-optimizers' ``loss_scale_factor``.
+        loss_scale_factor: Overrides the sub-optimizers' ``loss_scale_factor``. Defaults to ``None``.
         name: Name of the optimizer (default ``"multi_optimizer"`` made unique).
 
     Raises:

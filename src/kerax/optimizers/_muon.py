@@ -164,34 +164,34 @@ class Muon(Optimizer):
     ``exclude_layers`` patterns on the layer name, not on the model's.
 
     Args:
-        learning_rate: Float, schedule, or callable of the step.
-        adam_beta_1: Decay of the first moment of the AdamW step.
-        adam_beta_2: Decay of the second moment of the AdamW step.
-        adam_weight_decay: Decoupled weight decay of the AdamW variables (None: none).
-        epsilon: Added to ``sqrt(v)`` in the AdamW step.
-        weight_decay: Decoupled weight decay of the Muon variables (None: none).
-        clipnorm: See ``Optimizer``.
-        clipvalue: See ``Optimizer``.
-        global_clipnorm: See ``Optimizer``.
-        use_ema: See ``Optimizer``.
-        ema_momentum: See ``Optimizer``.
-        ema_overwrite_frequency: See ``Optimizer``.
-        loss_scale_factor: See ``Optimizer``.
-        gradient_accumulation_steps: See ``Optimizer``.
-        name: See ``Optimizer``.
+        learning_rate: Float, schedule, or callable of the step. Defaults to ``0.001``.
+        adam_beta_1: Decay of the first moment of the AdamW step. Defaults to ``0.9``.
+        adam_beta_2: Decay of the second moment of the AdamW step. Defaults to ``0.999``.
+        adam_weight_decay: Decoupled weight decay of the AdamW variables (None: none). Defaults to ``0.004``.
+        epsilon: Added to ``sqrt(v)`` in the AdamW step. Defaults to ``1e-07``.
+        weight_decay: Decoupled weight decay of the Muon variables (None: none). Defaults to ``0.004``.
+        clipnorm: See ``Optimizer``. Defaults to ``None``.
+        clipvalue: See ``Optimizer``. Defaults to ``None``.
+        global_clipnorm: See ``Optimizer``. Defaults to ``None``.
+        use_ema: See ``Optimizer``. Defaults to ``False``.
+        ema_momentum: See ``Optimizer``. Defaults to ``0.99``.
+        ema_overwrite_frequency: See ``Optimizer``. Defaults to ``None``.
+        loss_scale_factor: See ``Optimizer``. Defaults to ``None``.
+        gradient_accumulation_steps: See ``Optimizer``. Defaults to ``None``.
+        name: See ``Optimizer``. Defaults to ``None``.
         exclude_layers: Regular expressions; a variable whose path matches
-            one of them takes the AdamW step (e.g. ``["output_dense"]``).
+            one of them takes the AdamW step (e.g. ``["output_dense"]``). Defaults to ``None``.
         exclude_embeddings: Whether variables with ``"embedding"`` in their
-            path take the AdamW step.
-        muon_a: Coefficient ``a`` of the Newton-Schulz iteration.
-        muon_b: Coefficient ``b`` of the Newton-Schulz iteration.
-        muon_c: Coefficient ``c`` of the Newton-Schulz iteration.
-        adam_lr_ratio: Ratio of the AdamW learning rate to ``learning_rate``.
-        momentum: Momentum of the Muon step.
-        ns_steps: Number of Newton-Schulz iterations.
-        nesterov: Use Nesterov momentum in the Muon step.
+            path take the AdamW step. Defaults to ``True``.
+        muon_a: Coefficient ``a`` of the Newton-Schulz iteration. Defaults to ``3.4445``.
+        muon_b: Coefficient ``b`` of the Newton-Schulz iteration. Defaults to ``-4.775``.
+        muon_c: Coefficient ``c`` of the Newton-Schulz iteration. Defaults to ``2.0315``.
+        adam_lr_ratio: Ratio of the AdamW learning rate to ``learning_rate``. Defaults to ``1``.
+        momentum: Momentum of the Muon step. Defaults to ``0.95``.
+        ns_steps: Number of Newton-Schulz iterations. Defaults to ``5``.
+        nesterov: Use Nesterov momentum in the Muon step. Defaults to ``True``.
         rms_rate: Scale Muon updates by ``sqrt(max(rows, cols)) * rms_rate``
-            so their RMS matches AdamW's (None: no scaling).
+            so their RMS matches AdamW's (None: no scaling). Defaults to ``0.2``.
         **kwargs: Other common optimizer arguments (see ``Optimizer``).
 
     Raises:

@@ -17,10 +17,10 @@ class Nadam(Optimizer):
     schedule, as in Keras 3), not a constant.
 
     Args:
-        learning_rate: Float, schedule, or callable of the step.
-        beta_1: Decay of the first-moment estimate.
-        beta_2: Decay of the second-moment estimate.
-        epsilon: Small constant added to ``sqrt(v_hat)``.
+        learning_rate: Float, schedule, or callable of the step. Defaults to ``0.001``.
+        beta_1: Decay of the first-moment estimate. Defaults to ``0.9``.
+        beta_2: Decay of the second-moment estimate. Defaults to ``0.999``.
+        epsilon: Small constant added to ``sqrt(v_hat)``. Defaults to ``1e-07``.
         **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 

@@ -70,7 +70,7 @@ def deserialize(config: dict[str, Any], custom_objects: dict[str, Any] | None = 
     Args:
         config: Dict with ``class_name`` and ``config`` entries.
         custom_objects: Optional mapping from class name to optimizer or
-            schedule class.
+            schedule class. Defaults to ``None``.
     """
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(

@@ -18,11 +18,11 @@ class RMSprop(Optimizer):
     buffer (of learning-rate-scaled steps, as in Keras 3).
 
     Args:
-        learning_rate: Float, schedule, or callable of the step.
-        rho: Decay of the running averages.
-        momentum: Momentum in ``[0, 1]``; 0 disables it.
-        epsilon: Small constant added inside the square root.
-        centered: Normalise by the estimated variance instead of the second moment.
+        learning_rate: Float, schedule, or callable of the step. Defaults to ``0.001``.
+        rho: Decay of the running averages. Defaults to ``0.9``.
+        momentum: Momentum in ``[0, 1]``; 0 disables it. Defaults to ``0.0``.
+        epsilon: Small constant added inside the square root. Defaults to ``1e-07``.
+        centered: Normalise by the estimated variance instead of the second moment. Defaults to ``False``.
         **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 

@@ -90,11 +90,11 @@ class ScheduleFreeAdamW(Optimizer):
     (``weight_decay``) applies to the weights before each step, as in Keras.
 
     Args:
-        learning_rate: Float, schedule, or callable of the step.
-        beta_1: Decay of the first moment; also the interpolation weight.
-        beta_2: Decay of the second-moment estimate.
-        epsilon: Small constant added to the bias-corrected ``sqrt(v)``.
-        warmup_steps: Steps of linear learning-rate warmup from 0 (0: none).
+        learning_rate: Float, schedule, or callable of the step. Defaults to ``0.0025``.
+        beta_1: Decay of the first moment; also the interpolation weight. Defaults to ``0.9``.
+        beta_2: Decay of the second-moment estimate. Defaults to ``0.999``.
+        epsilon: Small constant added to the bias-corrected ``sqrt(v)``. Defaults to ``1e-08``.
+        warmup_steps: Steps of linear learning-rate warmup from 0 (0: none). Defaults to ``0``.
         **kwargs: Common optimizer arguments (see ``Optimizer``).
 
     Raises:

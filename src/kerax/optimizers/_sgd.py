@@ -17,9 +17,9 @@ class SGD(Optimizer):
     Nesterov, ``var += m * v - lr * g``), as in Keras 3.
 
     Args:
-        learning_rate: Float, schedule, or callable of the step.
-        momentum: Momentum in ``[0, 1]``; 0 disables it.
-        nesterov: Use Nesterov momentum.
+        learning_rate: Float, schedule, or callable of the step. Defaults to ``0.01``.
+        momentum: Momentum in ``[0, 1]``; 0 disables it. Defaults to ``0.0``.
+        nesterov: Use Nesterov momentum. Defaults to ``False``.
         **kwargs: Common optimizer arguments (see ``Optimizer``).
     """
 

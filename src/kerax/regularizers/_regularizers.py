@@ -89,7 +89,7 @@ class OrthogonalRegularizer(Regularizer):
 
     Args:
         factor: scale of the penalty (default 0.01).
-        mode: ``"rows"`` or ``"columns"``.
+        mode: ``"rows"`` or ``"columns"``. Defaults to ``"rows"``.
     """
 
     def __init__(self, factor: float = 0.01, mode: str = "rows") -> None:

@@ -83,7 +83,7 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, **kwargs: Any)
     Args:
         model: the built model.
         filepath: the file to write.
-        overwrite: whether an existing file may be replaced.
+        overwrite: whether an existing file may be replaced. Defaults to ``True``.
         **kwargs: ``include_optimizer`` (default True) saves the optimizer's state; ``save_format`` is
             accepted and ignored, as in Keras.
 
@@ -143,7 +143,7 @@ def save_weights(model: Any, filepath: Any, overwrite: bool = True) -> None:
     Args:
         model: the built model.
         filepath: the file to write (atomically, as ``save_model``).
-        overwrite: whether an existing file may be replaced.
+        overwrite: whether an existing file may be replaced. Defaults to ``True``.
 
     Raises:
         ValueError: the name has neither suffix, the model is not built, or the path is a directory.
@@ -231,9 +231,10 @@ def load_model(
 
     Args:
         filepath: the file.
-        custom_objects: your classes and functions the file names (name to object).
-        compile: compile the model as it was saved (optimizer state included), if it was compiled.
+        custom_objects: your classes and functions the file names (name to object). Defaults to ``None``.
+        compile: compile the model as it was saved (optimizer state included), if it was compiled. Defaults to ``True``.
         safe_mode: accepted for Keras compatibility; kerax has no unsafe mode, and ``False`` is refused.
+            Defaults to ``True``.
 
     Returns:
         The model, built, with its weights (and, with ``compile``, its optimizer's state).
@@ -351,8 +352,9 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, by_name
         model: the built model.
         filepath: the file.
         skip_mismatch: skip (with a warning) weights whose shape does not fit or whose dtype change would
-            lose values, instead of raising.
+            lose values, instead of raising. Defaults to ``False``.
         by_name: match the weights of kerax's safetensors files by layer name rather than by position.
+            Defaults to ``False``.
 
     Raises:
         FileNotFoundError: there is no file at ``filepath``.

@@ -761,8 +761,8 @@ def pack_x_y_sample_weight(x: Any, y: Any = None, sample_weight: Any = None) -> 
 
     Args:
         x: the inputs.
-        y: the targets, or None.
-        sample_weight: the sample weights, or None.
+        y: the targets, or None. Defaults to ``None``.
+        sample_weight: the sample weights, or None. Defaults to ``None``.
     """
     if y is None:
         return (x,) if sample_weight is None else (x, None, sample_weight)

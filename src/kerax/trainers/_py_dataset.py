@@ -53,11 +53,11 @@ class PyDataset:
 
     Args:
         workers: the number of threads (or processes) that read batches; ``1`` reads one batch ahead on a
-            background thread, ``0`` likewise.
+            background thread, ``0`` likewise. Defaults to ``1``.
         use_multiprocessing: read on ``workers`` processes instead of threads, which helps when
-            ``__getitem__`` is CPU-bound Python code.
+            ``__getitem__`` is CPU-bound Python code. Defaults to ``False``.
         max_queue_size: the most batches requested ahead of the training loop at any time; lower it to use
-            less memory.
+            less memory. Defaults to ``10``.
 
     Raises:
         ValueError: if an option has the wrong type or range.

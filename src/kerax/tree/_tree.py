@@ -230,7 +230,7 @@ def assert_same_structure(a: Any, b: Any, check_types: bool | None = None) -> No
         a: A nested structure.
         b: Another nested structure.
         check_types: Deprecated and without effect (a DeprecationWarning when given); node types are always compared.
-            Use ``assert_same_paths`` for a looser check.
+            Use ``assert_same_paths`` for a looser check. Defaults to ``None``.
     """
     if check_types is not None:
         warnings.warn(

@@ -155,24 +155,25 @@ def audio_dataset_from_directory(
     Args:
         directory: The folder holding the audio files.
         labels: `"inferred"` (labels from the subdirectory names), `None` (no labels), or a list/tuple of
-            integer labels, one per audio file, in the alphanumeric order of the file paths.
+            integer labels, one per audio file, in the alphanumeric order of the file paths. Defaults to `"inferred"`.
         label_mode: `"int"` (int32 labels `(batch,)`), `"categorical"` (float32 one-hot `(batch,
             num_classes)`), `"binary"` (float32 `(batch, 1)`, exactly 2 classes) or `None` (no labels).
+            Defaults to `"int"`.
         class_names: Only with `labels="inferred"`: the subdirectories to use, in the order of their class
-            indices.
-        batch_size: The size of the batches; `None` yields single samples.
+            indices. Defaults to `None`.
+        batch_size: The size of the batches; `None` yields single samples. Defaults to `32`.
         sampling_rate: `None` keeps each file's rate; a positive int resamples every file to that rate
-            (after `output_sequence_length` is applied, as in Keras).
+            (after `output_sequence_length` is applied, as in Keras). Defaults to `None`.
         output_sequence_length: `None` keeps whole files (a batch is zero-padded to its longest file);
-            an int cuts or zero-pads every file to that many frames.
-        ragged: Whether batches keep the files' own lengths: a batch is then a list of arrays.
-        shuffle: Whether to shuffle the files (otherwise they come in alphanumeric order).
-        seed: The random seed for shuffling; needed with `validation_split` when shuffling.
-        validation_split: A float in `(0, 1)`: the fraction of the files kept for validation.
+            an int cuts or zero-pads every file to that many frames. Defaults to `None`.
+        ragged: Whether batches keep the files' own lengths: a batch is then a list of arrays. Defaults to `False`.
+        shuffle: Whether to shuffle the files (otherwise they come in alphanumeric order). Defaults to `True`.
+        seed: The random seed for shuffling; needed with `validation_split` when shuffling. Defaults to `None`.
+        validation_split: A float in `(0, 1)`: the fraction of the files kept for validation. Defaults to `None`.
         subset: `"training"`, `"validation"` or `"both"` (a tuple `(training, validation)`); only with
-            `validation_split`.
-        follow_links: Whether to descend into subdirectories that are symbolic links.
-        verbose: Whether to print how many files and classes were found.
+            `validation_split`. Defaults to `None`.
+        follow_links: Whether to descend into subdirectories that are symbolic links. Defaults to `False`.
+        verbose: Whether to print how many files and classes were found. Defaults to `True`.
 
     Returns:
         A `grain.IterDataset` (a tuple of two for `subset="both"`) yielding float32 audio batches `(batch,

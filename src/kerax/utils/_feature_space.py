@@ -143,11 +143,11 @@ class FeatureSpace(Layer):
         output_mode: ``"concat"`` (default): one float matrix, the encoded features (sorted by name,
             crosses last) side by side; or ``"dict"``: a dict from name to encoded feature.
         crosses: feature crosses: ``Cross`` objects or tuples of feature names (hashed into
-            ``crossing_dim`` bins).
+            ``crossing_dim`` bins). Defaults to ``None``.
         crossing_dim: the number of bins of crosses given as tuples (default 32).
         hashing_dim: the number of bins of the hashed presets (default 32).
         num_discretization_bins: the number of bins of the ``"float_discretized"`` preset (default 32).
-        name: the layer's name.
+        name: the layer's name. Defaults to ``None``.
         **kwargs: The other keywords of ``Layer`` (``dtype``, ``trainable``...).
 
     Example:

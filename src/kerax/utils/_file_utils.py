@@ -59,20 +59,21 @@ def get_file(
     Args:
         fname: Name of the file in the cache (no folder part). ``None`` takes the last part of the
             URL's path. With ``extract=True``, a name without an extension is also the name of the
-            extraction folder.
-        origin: URL of the file: ``http://``, ``https://`` or ``file://``.
-        untar: Deprecated, use ``extract``: whether the file is a tar archive to extract.
-        md5_hash: Deprecated, use ``file_hash``: the file's MD5 hex digest.
-        file_hash: The file's expected SHA-256 or MD5 hex digest; ``None`` skips the check.
+            extraction folder. Defaults to ``None``.
+        origin: URL of the file: ``http://``, ``https://`` or ``file://``. Defaults to ``None``.
+        untar: Deprecated, use ``extract``: whether the file is a tar archive to extract. Defaults to ``False``.
+        md5_hash: Deprecated, use ``file_hash``: the file's MD5 hex digest. Defaults to ``None``.
+        file_hash: The file's expected SHA-256 or MD5 hex digest; ``None`` skips the check. Defaults to ``None``.
         cache_subdir: Folder under ``cache_dir`` to save the file in; an absolute path is used as is.
+            Defaults to ``"datasets"``.
         hash_algorithm: ``"md5"``, ``"sha256"`` or ``"auto"``, which picks SHA-256 for a 64-digit
-            ``file_hash`` and MD5 otherwise.
-        extract: Whether the file is an archive to extract.
+            ``file_hash`` and MD5 otherwise. Defaults to ``"auto"``.
+        extract: Whether the file is an archive to extract. Defaults to ``False``.
         archive_format: Archive format(s) to try, in order: ``"tar"``, ``"zip"``, a list of them,
-            ``"auto"`` (``["tar", "zip"]``), or ``None``/``[]`` (none).
+            ``"auto"`` (``["tar", "zip"]``), or ``None``/``[]`` (none). Defaults to ``"auto"``.
         cache_dir: Cache root; ``None`` means kerax's home (``$KERAX_HOME``, default ``~/.kerax``).
             If it is not writable, ``<temp dir>/.kerax`` is used instead (with a warning).
-        force_download: Whether to download the file even when it is cached.
+        force_download: Whether to download the file even when it is cached. Defaults to ``False``.
 
     Returns:
         The path of the downloaded file, or with ``extract=True`` (or ``untar=True``) of the folder

@@ -43,9 +43,10 @@ def array_to_img(x: Any, data_format: str | None = None, scale: bool = True, dty
         x: The image, anything NumPy can turn into a rank-3 array: `(height, width, channels)`, or
             `(channels, height, width)` with `data_format="channels_first"`; 1, 3 or 4 channels.
         data_format: `"channels_last"` or `"channels_first"`; `None` means
-            `kerax.backend.image_data_format()`.
+            `kerax.backend.image_data_format()`. Defaults to `None`.
         scale: Whether to shift and rescale the values so that the minimum becomes 0 and the maximum 255.
-        dtype: The dtype the values are converted to first; `None` means `kerax.backend.floatx()`.
+            Defaults to `True`.
+        dtype: The dtype the values are converted to first; `None` means `kerax.backend.floatx()`. Defaults to `None`.
 
     Returns:
         A `PIL.Image.Image`: mode `"L"` (or `"I"` for one channel with values above 255), `"RGB"` or
@@ -91,8 +92,8 @@ def img_to_array(img: Any, data_format: str | None = None, dtype: Any = None) ->
     Args:
         img: A `PIL.Image.Image` (or anything NumPy can turn into a rank-2 or rank-3 array).
         data_format: `"channels_last"` or `"channels_first"`; `None` means
-            `kerax.backend.image_data_format()`.
-        dtype: The dtype of the result; `None` means `kerax.backend.floatx()`.
+            `kerax.backend.image_data_format()`. Defaults to `None`.
+        dtype: The dtype of the result; `None` means `kerax.backend.floatx()`. Defaults to `None`.
 
     Returns:
         A NumPy array `(height, width, channels)` (or `(channels, height, width)`); a grayscale image gets
@@ -134,10 +135,10 @@ def save_img(
         path: A path (`str` or `pathlib.Path`) or a writable binary file object.
         x: The image array, as for `array_to_img`.
         data_format: `"channels_last"` or `"channels_first"`; `None` means
-            `kerax.backend.image_data_format()`.
+            `kerax.backend.image_data_format()`. Defaults to `None`.
         file_format: The file format (`"png"`, `"jpeg"`, ...); `None` means the path's extension. Needed
-            when `path` is a file object.
-        scale: Whether to rescale the values to `[0, 255]`, as in `array_to_img`.
+            when `path` is a file object. Defaults to `None`.
+        scale: Whether to rescale the values to `[0, 255]`, as in `array_to_img`. Defaults to `True`.
         **kwargs: Passed on to `PIL.Image.Image.save`.
 
     Raises:
@@ -219,12 +220,12 @@ def load_img(
 
     Args:
         path: Path to the image file (`str`, `bytes` or `pathlib.Path`), or an `io.BytesIO`.
-        color_mode: One of `"grayscale"`, `"rgb"`, `"rgba"`: the mode the image is converted to.
-        target_size: `None` (keep the file's size) or `(height, width)` to resize to.
+        color_mode: One of `"grayscale"`, `"rgb"`, `"rgba"`: the mode the image is converted to. Defaults to `"rgb"`.
+        target_size: `None` (keep the file's size) or `(height, width)` to resize to. Defaults to `None`.
         interpolation: The Pillow resampling used when resizing: `"nearest"`, `"bilinear"`, `"bicubic"`,
-            `"hamming"`, `"box"` or `"lanczos"`.
+            `"hamming"`, `"box"` or `"lanczos"`. Defaults to `"nearest"`.
         keep_aspect_ratio: Whether to resize without distortion: the largest centred box of the target's
-            aspect ratio is cropped out and resized.
+            aspect ratio is cropped out and resized. Defaults to `False`.
 
     Returns:
         A `PIL.Image.Image`.
@@ -430,9 +431,9 @@ def smart_resize(
             first with `data_format="channels_first"`), as a NumPy array or a JAX array.
         size: `(height, width)`, the target size.
         interpolation: `"bilinear"`, `"nearest"`, `"bicubic"`, `"lanczos3"` or `"lanczos5"` (NumPy input
-            also takes `"area"`, `"gaussian"` and `"mitchellcubic"`).
+            also takes `"area"`, `"gaussian"` and `"mitchellcubic"`). Defaults to `"bilinear"`.
         data_format: `"channels_last"` or `"channels_first"` (`None` means
-            `kerax.backend.image_data_format()`).
+            `kerax.backend.image_data_format()`). Defaults to `"channels_last"`.
         **kwargs: Not accepted; present for Keras's signature.
 
     Returns:

@@ -141,15 +141,15 @@ def plot_model(
 
     Args:
         model: a built model.
-        to_file: the output path; its extension chooses the format.
-        show_shapes: add input and output shapes to each box.
-        show_dtype: add the dtype.
-        show_layer_names: title boxes ``name (Type)`` rather than ``Type``.
-        rankdir: ``"TB"`` (top to bottom) or ``"LR"`` (left to right).
-        expand_nested: draw nested models' graphs inside their boxes.
-        dpi: resolution of the PNG.
-        show_layer_activations: add each layer's activation.
-        show_trainable: add whether each layer is trainable.
+        to_file: the output path; its extension chooses the format. Defaults to ``"model.png"``.
+        show_shapes: add input and output shapes to each box. Defaults to ``False``.
+        show_dtype: add the dtype. Defaults to ``False``.
+        show_layer_names: title boxes ``name (Type)`` rather than ``Type``. Defaults to ``True``.
+        rankdir: ``"TB"`` (top to bottom) or ``"LR"`` (left to right). Defaults to ``"TB"``.
+        expand_nested: draw nested models' graphs inside their boxes. Defaults to ``False``.
+        dpi: resolution of the PNG. Defaults to ``200``.
+        show_layer_activations: add each layer's activation. Defaults to ``False``.
+        show_trainable: add whether each layer is trainable. Defaults to ``False``.
         **kwargs: ``layer_range``, accepted for Keras compatibility and ignored; any other keyword raises a TypeError.
     """
     unknown = set(kwargs) - {"layer_range"}
@@ -239,10 +239,10 @@ def model_to_dot(
         rankdir: ``"TB"`` (top to bottom) or ``"LR"`` (left to right); default ``"TB"``.
         expand_nested: Draw nested models' graphs inside their boxes (default ``False``).
         dpi: Resolution recorded in the DOT graph (default 200).
-        subgraph: Accepted for Keras compatibility.
+        subgraph: Accepted for Keras compatibility. Defaults to ``False``.
         show_layer_activations: Add each layer's activation (default ``False``).
         show_trainable: Add whether each layer is trainable (default ``False``).
-        splines: Accepted for Keras compatibility.
+        splines: Accepted for Keras compatibility. Defaults to ``"ortho"``.
         **kwargs: ``layer_range``, accepted for Keras compatibility and ignored; any other keyword raises a TypeError.
     """
     del subgraph, splines

@@ -141,14 +141,14 @@ class Progbar:
 
     Args:
         target: Total number of steps expected, or `None` if unknown.
-        width: Width of the bar, in characters.
-        verbose: 0 (silent), 1 (progress bar) or 2 (one summary line when finished).
-        interval: Minimum number of seconds between two redraws on a terminal.
-        stateful_metrics: Accepted for Keras compatibility; every metric is shown as given.
-        unit_name: Display name of a step, e.g. "step" or "sample".
-        stream: Text stream to write to; `None` means the current `sys.stdout`.
+        width: Width of the bar, in characters. Defaults to `20`.
+        verbose: 0 (silent), 1 (progress bar) or 2 (one summary line when finished). Defaults to `1`.
+        interval: Minimum number of seconds between two redraws on a terminal. Defaults to `0.05`.
+        stateful_metrics: Accepted for Keras compatibility; every metric is shown as given. Defaults to `None`.
+        unit_name: Display name of a step, e.g. "step" or "sample". Defaults to `"step"`.
+        stream: Text stream to write to; `None` means the current `sys.stdout`. Defaults to `None`.
         dynamic: Whether to redraw the line in place with '\\r'. `None` detects it from the
-            stream (a terminal or a notebook); `False` prints a single final line per bar.
+            stream (a terminal or a notebook); `False` prints a single final line per bar. Defaults to `None`.
     """
 
     def __init__(

@@ -21,10 +21,11 @@ def pad_sequences(
     Args:
         sequences: a list of sequences (lists or arrays whose items share one shape).
         maxlen: the length of the output rows; default the longest sequence's.
-        dtype: the output dtype (``object`` for variable-length strings).
-        padding: ``"pre"`` or ``"post"``: pad before or after each sequence.
+        dtype: the output dtype (``object`` for variable-length strings). Defaults to ``"int32"``.
+        padding: ``"pre"`` or ``"post"``: pad before or after each sequence. Defaults to ``"pre"``.
         truncating: ``"pre"`` or ``"post"``: drop values from the start or the end of longer sequences.
-        value: the padding value.
+            Defaults to ``"pre"``.
+        value: the padding value. Defaults to ``0.0``.
     """
     if not hasattr(sequences, "__len__"):
         raise ValueError("pad_sequences: `sequences` must be a list of sequences.")

@@ -48,21 +48,22 @@ def text_dataset_from_directory(
     Args:
         directory: The folder holding the text files.
         labels: `"inferred"` (labels from the subdirectory names), `None` (no labels), or a list/tuple of
-            integer labels, one per text file, in the alphanumeric order of the file paths.
+            integer labels, one per text file, in the alphanumeric order of the file paths. Defaults to `"inferred"`.
         label_mode: `"int"` (int32 labels `(batch,)`), `"categorical"` (float32 one-hot `(batch,
             num_classes)`), `"binary"` (float32 `(batch, 1)`, exactly 2 classes) or `None` (no labels).
+            Defaults to `"int"`.
         class_names: Only with `labels="inferred"`: the subdirectories to use, in the order of their class
-            indices.
-        batch_size: The size of the batches; `None` yields single samples.
-        max_length: The number of characters each text is cut to; `None` keeps whole texts.
-        shuffle: Whether to shuffle the files (otherwise they come in alphanumeric order).
-        seed: The random seed for shuffling; needed with `validation_split` when shuffling.
-        validation_split: A float in `(0, 1)`: the fraction of the files kept for validation.
+            indices. Defaults to `None`.
+        batch_size: The size of the batches; `None` yields single samples. Defaults to `32`.
+        max_length: The number of characters each text is cut to; `None` keeps whole texts. Defaults to `None`.
+        shuffle: Whether to shuffle the files (otherwise they come in alphanumeric order). Defaults to `True`.
+        seed: The random seed for shuffling; needed with `validation_split` when shuffling. Defaults to `None`.
+        validation_split: A float in `(0, 1)`: the fraction of the files kept for validation. Defaults to `None`.
         subset: `"training"`, `"validation"` or `"both"` (a list `[training, validation]`); only with
-            `validation_split`.
-        follow_links: Whether to descend into subdirectories that are symbolic links.
-        format: `"grain"` (the only format kerax returns).
-        verbose: Whether to print how many files and classes were found.
+            `validation_split`. Defaults to `None`.
+        follow_links: Whether to descend into subdirectories that are symbolic links. Defaults to `False`.
+        format: `"grain"` (the only format kerax returns). Defaults to `"grain"`.
+        verbose: Whether to print how many files and classes were found. Defaults to `True`.
 
     Returns:
         A `grain.IterDataset` (a list of two for `subset="both"`). A batch of texts is a NumPy array of

@@ -42,14 +42,14 @@ def timeseries_dataset_from_array(
         data: An array (or anything indexable NumPy can convert) whose first axis is time.
         targets: The targets, `targets[i]` for the window starting at timestep `i`; or `None` (windows only).
         sequence_length: The number of timesteps in each window.
-        sequence_stride: The step between the starts of successive windows.
-        sampling_rate: The step between the timesteps within a window.
-        batch_size: The number of windows per batch; `None` yields single windows.
-        shuffle: Whether to shuffle the windows.
-        seed: The random seed for shuffling.
-        start_index: The first timestep of `data` used (inclusive); `None` means 0.
-        end_index: The last timestep of `data` used (exclusive); `None` means `len(data)`.
-        format: `"grain"` (the only format kerax returns).
+        sequence_stride: The step between the starts of successive windows. Defaults to `1`.
+        sampling_rate: The step between the timesteps within a window. Defaults to `1`.
+        batch_size: The number of windows per batch; `None` yields single windows. Defaults to `128`.
+        shuffle: Whether to shuffle the windows. Defaults to `False`.
+        seed: The random seed for shuffling. Defaults to `None`.
+        start_index: The first timestep of `data` used (inclusive); `None` means 0. Defaults to `None`.
+        end_index: The last timestep of `data` used (exclusive); `None` means `len(data)`. Defaults to `None`.
+        format: `"grain"` (the only format kerax returns). Defaults to `"grain"`.
 
     Returns:
         A `grain.IterDataset` yielding NumPy batches `(batch, sequence_length, *data.shape[1:])`, or

@@ -91,8 +91,8 @@ class ExponentialDecay(LearningRateSchedule):
         initial_learning_rate: Learning rate at step 0.
         decay_steps: Positive number of steps per factor of ``decay_rate``.
         decay_rate: Multiplicative decay per ``decay_steps``.
-        staircase: If True, ``step / decay_steps`` is floored.
-        name: Name recorded in the config.
+        staircase: If True, ``step / decay_steps`` is floored. Defaults to ``False``.
+        name: Name recorded in the config. Defaults to ``"ExponentialDecay"``.
     """
 
     def __init__(
@@ -132,7 +132,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
     Args:
         boundaries: Strictly increasing step boundaries.
         values: One more value than there are boundaries.
-        name: Name recorded in the config.
+        name: Name recorded in the config. Defaults to ``"PiecewiseConstant"``.
     """
 
     def __init__(
@@ -168,11 +168,11 @@ class PolynomialDecay(LearningRateSchedule):
     Args:
         initial_learning_rate: Learning rate at step 0.
         decay_steps: Positive number of steps to reach ``end_learning_rate``.
-        end_learning_rate: Final learning rate.
-        power: Exponent of the polynomial.
+        end_learning_rate: Final learning rate. Defaults to ``0.0001``.
+        power: Exponent of the polynomial. Defaults to ``1.0``.
         cycle: If True, restart the decay every (growing) multiple of
-            ``decay_steps`` instead of holding the end value.
-        name: Name recorded in the config.
+            ``decay_steps`` instead of holding the end value. Defaults to ``False``.
+        name: Name recorded in the config. Defaults to ``"PolynomialDecay"``.
     """
 
     def __init__(
@@ -223,8 +223,8 @@ class InverseTimeDecay(LearningRateSchedule):
         initial_learning_rate: Learning rate at step 0.
         decay_steps: Positive step scale of the decay.
         decay_rate: Decay rate.
-        staircase: If True, ``step / decay_steps`` is floored.
-        name: Name recorded in the config.
+        staircase: If True, ``step / decay_steps`` is floored. Defaults to ``False``.
+        name: Name recorded in the config. Defaults to ``"InverseTimeDecay"``.
     """
 
     def __init__(
@@ -269,11 +269,11 @@ class CosineDecay(LearningRateSchedule):
     Args:
         initial_learning_rate: Learning rate at step 0.
         decay_steps: Positive number of decay steps (after warm-up).
-        alpha: Final rate as a fraction of the decay's starting rate.
-        name: Name recorded in the config.
+        alpha: Final rate as a fraction of the decay's starting rate. Defaults to ``0.0``.
+        name: Name recorded in the config. Defaults to ``"CosineDecay"``.
         warmup_target: Rate reached at the end of warm-up, or None for no
-            warm-up.
-        warmup_steps: Number of warm-up steps.
+            warm-up. Defaults to ``None``.
+        warmup_steps: Number of warm-up steps. Defaults to ``0``.
     """
 
     def __init__(
@@ -328,10 +328,10 @@ class CosineDecayRestarts(LearningRateSchedule):
     Args:
         initial_learning_rate: Learning rate at step 0.
         first_decay_steps: Positive length of the first period.
-        t_mul: Factor by which each period is longer than the previous one.
-        m_mul: Factor by which each restart's peak is scaled.
-        alpha: Minimum rate as a fraction of ``initial_learning_rate``.
-        name: Name recorded in the config.
+        t_mul: Factor by which each period is longer than the previous one. Defaults to ``2.0``.
+        m_mul: Factor by which each restart's peak is scaled. Defaults to ``1.0``.
+        alpha: Minimum rate as a fraction of ``initial_learning_rate``. Defaults to ``0.0``.
+        name: Name recorded in the config. Defaults to ``"SGDRDecay"``.
     """
 
     def __init__(
@@ -402,7 +402,7 @@ def deserialize(config: dict[str, Any], custom_objects: dict[str, Any] | None = 
     Args:
         config: Dict with ``class_name`` and ``config`` entries (the Keras
             format, so Keras-saved configs load too).
-        custom_objects: Optional mapping from class name to schedule class.
+        custom_objects: Optional mapping from class name to schedule class. Defaults to ``None``.
     """
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
