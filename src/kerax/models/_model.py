@@ -145,7 +145,6 @@ class Model(Trainer, Layer):
         Layer.__init__(self, **kwargs)
         Trainer.__init__(self)
         self._trace: GraphMap | None = None
-        self._trace_io: tuple[Any, Any] | None = None
 
     # -- calling on data: one jitted function of the current weights ------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -250,7 +249,6 @@ class Model(Trainer, Layer):
             return
         flat_in, flat_out = flatten_symbolic(inputs), flatten_symbolic(outputs)
         self._trace = map_graph(flat_in, flat_out, self.name)
-        self._trace_io = (inputs, outputs)
         self.built = True
 
     @property
