@@ -80,16 +80,6 @@ class Theme:
         return value * self.scale
 
     @property
-    def title_font(self) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-        """Font for node titles."""
-        return load_font(round(self.px(14)))
-
-    @property
-    def body_font(self) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-        """Font for table rows and edge labels."""
-        return load_font(round(self.px(12)))
-
-    @property
     def bold_stroke(self) -> float:
         """Stroke width that makes the regular font look semi-bold."""
         return round(self.px(0.3), 2)
