@@ -274,7 +274,6 @@ class Muon(Optimizer):
         self.rms_rate = rms_rate
         # Per variable: whether it takes the AdamW step (set by `init`/`build`).
         self._adamw_mask: tuple[bool, ...] | None = None
-        self._muon_tx: optax.GradientTransformationExtraArgs | None = None
         self._adam_tx: optax.GradientTransformationExtraArgs | None = None
 
     # ------------------------------------------------------------------ per-variable dispatch

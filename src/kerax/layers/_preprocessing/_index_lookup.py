@@ -186,7 +186,6 @@ class IndexLookup(Layer):
         self._tokens: list[Any] = []  # the learned tokens, in index order (after the special indices)
         self._token_index: dict[Any, int] = {}
         self._idf_weights: np.ndarray | None = None
-        self._vocabulary_from_file: str | None = None
         if output_mode == "tf_idf" and self._has_input_vocabulary and idf_weights is None:
             raise ValueError(f"{who}: with output_mode='tf_idf', a `vocabulary` needs `idf_weights` as well.")
         if vocabulary is not None:
@@ -271,7 +270,6 @@ class IndexLookup(Layer):
             tokens = self._read_vocabulary_file(os.fspath(vocabulary))
             self._check_tokens(tokens, tokens)
             self._install(tokens)
-            self._vocabulary_from_file = os.fspath(vocabulary)
             return
         if hasattr(vocabulary, "tolist"):
             vocabulary = vocabulary.tolist()
@@ -312,7 +310,6 @@ class IndexLookup(Layer):
         self._install(tokens)
         if weights is not None:
             self._idf_weights = weights
-        self._vocabulary_from_file = None
 
     def _check_tokens(self, tokens: list[Any], vocabulary: list[Any], special: list[Any] | None = None) -> None:
         who = self._who()
