@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from kerax._serialization._serialize import deserialize_keras_object, serialize_keras_object
 from kerax.layers._layer import Layer
 
 
 def serialize_layer(layer: Layer) -> dict[str, Any]:
-    from kerax._serialization._serialize import serialize_keras_object
-
     entry = serialize_keras_object(layer)
     entry.pop("build_config", None)  # the wrapper builds its layer from its own input shape
     return entry
@@ -17,8 +16,6 @@ def serialize_layer(layer: Layer) -> dict[str, Any]:
 
 def deserialize_layer(config: Any) -> Layer:
     """A layer from its entry: kerax's own classes, registered ones and custom objects only."""
-    from kerax._serialization._serialize import deserialize_keras_object
-
     if isinstance(config, Layer):
         return config
     if not isinstance(config, dict) or "class_name" not in config:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from kerax._serialization._serialize import deserialize_keras_object, serialize_keras_object
 from kerax.layers._layer import Layer
 
 
@@ -29,8 +30,6 @@ def serialize(layer: Layer) -> dict[str, Any]:
         >>> config["class_name"], config["config"]["units"]
         ('Dense', 4)
     """
-    from kerax._serialization._serialize import serialize_keras_object
-
     if not isinstance(layer, Layer):
         raise TypeError(
             f"kerax.layers.serialize: `layer` must be a kerax.layers.Layer instance, received {layer!r} "
@@ -61,8 +60,6 @@ def deserialize(config: Mapping[str, Any], custom_objects: Mapping[str, Any] | N
         >>> type(layer).__name__, layer.units, layer.built
         ('Dense', 4, False)
     """
-    from kerax._serialization._serialize import deserialize_keras_object
-
     if not isinstance(config, Mapping) or "class_name" not in config:
         raise ValueError(
             "kerax.layers.deserialize: `config` must be a dict with 'class_name' and 'config' entries, as "

@@ -15,6 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from kerax import tree
+from kerax._serialization._serialize import deserialize_keras_object, serialize_keras_object
 from kerax.backend._random import next_seed_int
 from kerax.backend._variables import Variable
 from kerax.layers._layer import Layer
@@ -237,8 +238,6 @@ class JaxLayer(SeededKeys, Layer):
 
     # -- config --------------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
-        from kerax._serialization._serialize import serialize_keras_object
-
         config = {
             **super().get_config(),
             "call_fn": serialize_keras_object(self.call_fn),
@@ -251,8 +250,6 @@ class JaxLayer(SeededKeys, Layer):
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> JaxLayer:
-        from kerax._serialization._serialize import deserialize_keras_object
-
         config = dict(config)
         config["call_fn"] = deserialize_keras_object(config["call_fn"])
         config["init_fn"] = deserialize_keras_object(config.get("init_fn"))
@@ -361,8 +358,6 @@ class FlaxLayer(JaxLayer):
         return {"dropout": _raw_key(self._key())} if training else {}
 
     def get_config(self) -> dict[str, Any]:
-        from kerax._serialization._serialize import serialize_keras_object
-
         if not callable(getattr(self.module, "get_config", None)):
             raise ValueError(
                 f"FlaxLayer '{self.name}': the config holds the module, so its class "
@@ -383,8 +378,6 @@ class FlaxLayer(JaxLayer):
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> FlaxLayer:
-        from kerax._serialization._serialize import deserialize_keras_object
-
         config = dict(config)
         module = deserialize_keras_object(config["module"])
         method = config.get("method")

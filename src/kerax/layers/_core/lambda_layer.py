@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 
 from kerax import activations, ops
+from kerax._serialization._registry import get_registered_object, registered_name_of
+from kerax._serialization._serialize import deserialize_keras_object, serialize_keras_object
 from kerax.layers._layer import Layer
 
 
@@ -25,8 +27,6 @@ def _known_functions() -> dict[str, Callable[..., Any]]:
 
 def _function_name(function: Callable[..., Any]) -> str:
     """The name a config records for ``function``: kerax's own name, or the registered one."""
-    from kerax._serialization._registry import registered_name_of
-
     name = next((key for key, fn in _known_functions().items() if fn is function), None)
     name = name or registered_name_of(function)
     if name is None:
@@ -48,7 +48,6 @@ def _resolve_function(name: Any, what: str) -> Callable[..., Any]:
             f"Lambda config must name its {what} by a string; received {type(name).__name__}. kerax never "
             "loads a function's code (bytecode) from a file."
         )
-    from kerax._serialization._registry import get_registered_object
 
     function = _known_functions().get(name) or get_registered_object(name)
     if function is None:
@@ -127,8 +126,6 @@ class Lambda(Layer):
         return self.mask
 
     def get_config(self) -> dict[str, Any]:
-        from kerax._serialization._serialize import serialize_keras_object
-
         config = {**super().get_config(), "function": _function_name(self.function), "arguments": self.arguments}
         if self.mask is not None:
             config["mask"] = (
@@ -138,8 +135,6 @@ class Lambda(Layer):
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Lambda:
-        from kerax._serialization._serialize import deserialize_keras_object
-
         config = dict(config)
         function = _resolve_function(config.pop("function", None), "function")
         mask = config.pop("mask", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kerax._serialization._registry import custom_object_scope
 from kerax.layers._layer import Layer
 from kerax.layers._nested import deserialize_layer, serialize_layer
 
@@ -66,8 +67,6 @@ class Wrapper(Layer):
         config = dict(config)
         entry = config.pop("layer")
         if custom_objects:
-            from kerax._serialization._registry import custom_object_scope
-
             with custom_object_scope(custom_objects):
                 layer = deserialize_layer(entry)
         else:

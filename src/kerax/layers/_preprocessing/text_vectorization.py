@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from kerax._serialization._serialize import deserialize_keras_object
 from kerax.backend._symbolic import SymbolicTensor
 from kerax.layers._host_layer import HostLayer
 from kerax.layers._preprocessing._index_lookup import (
@@ -384,8 +385,6 @@ class TextVectorization(HostLayer):
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> TextVectorization:
-        from kerax._serialization._serialize import deserialize_keras_object
-
         config = dict(config)
         for key in ("standardize", "split"):
             if config.get(key) is not None and not isinstance(config[key], str) and not callable(config[key]):
