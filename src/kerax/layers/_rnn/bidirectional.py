@@ -31,20 +31,37 @@ class Bidirectional(Layer):
     no ``layer``), and the config holds both.
 
     Args:
-        layer: the recurrent layer to copy.
-        merge_mode: how to combine the two outputs: ``"concat"`` (default), ``"sum"``, ``"mul"``, ``"ave"``,
-            or ``None`` (return both).
-        backward_layer: an optional recurrent layer to use for the backward pass instead of a copy; its
+        layer: the recurrent layer to copy (a layer or its serialized config).
+        merge_mode: how to combine the two outputs: ``"concat"`` (default), ``"sum"``, ``"mul"``, ``"ave"``, or
+            ``None`` (return both).
+        weights: accepted for Keras compatibility; initial weights are not supported, so it must be ``None``.
+        backward_layer: a recurrent layer to use for the backward pass instead of a copy, or ``None`` (default); its
             ``go_backwards`` must differ from ``layer``'s.
+        **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
-    Call arguments: ``inputs``, ``initial_state`` (the forward states, then the backward states), ``mask``
-    (boolean ``(batch, time)``), ``training``. With ``return_sequences`` the backward sequence is flipped
-    back to the input's time order before merging; masked steps then give zeros in both directions.
-    With ``return_state`` the result is ``(output, *forward_states, *backward_states)``.
+    Call arguments:
+        inputs: the sequences, ``(batch, time, features)``.
+        initial_state: the forward states, then the backward states, or ``None`` for zeros.
+        mask: a boolean ``(batch, time)`` mask, or ``None``.
+        training: whether the dropout of the wrapped layers applies.
+
+    Input shape:
+        ``(batch, time, features)``.
+
+    Output shape:
+        The wrapped layer's output with its last axis doubled (``"concat"``) or kept (the other modes); with
+        ``return_sequences`` the backward sequence is flipped back to the input's time order before merging,
+        and masked steps give zeros in both directions. With ``return_state`` the result is
+        ``(output, *forward_states, *backward_states)``.
 
     Example:
-        >>> Bidirectional(LSTM(4, return_sequences=True))(jnp.ones((2, 5, 3))).shape
+        >>> import numpy as np
+        >>> import kerax
+        >>> layer = kerax.layers.Bidirectional(kerax.layers.LSTM(4, return_sequences=True))
+        >>> layer(np.ones((2, 5, 3))).shape
         (2, 5, 8)
+        >>> layer.forward_layer.name, layer.backward_layer.name
+        ('forward_lstm', 'backward_lstm')
     """
 
     def __init__(
