@@ -119,8 +119,8 @@ class MultiHeadAttention(QueryValueKeyLayer):
             and features.
         sliding_window: a positive int: each query only sees keys less than this many positions away; or
             ``None`` (default) for no window.
-        flash_attention: ``True``, ``False`` or ``None`` (default: follow ``kerax.config``); the
-            computation is the same either way, and, as in Keras, flash attention refuses dropout.
+        flash_attention: accepted for Keras compatibility, ``True``, ``False`` or ``None`` (default); the
+            computation is the same either way, and, as in Keras, ``flash_attention=True`` refuses dropout.
         kernel_initializer: the initializer of the projections' kernels (default ``"glorot_uniform"``).
         bias_initializer: the initializer of the projections' biases (default ``"zeros"``).
         kernel_regularizer: a regularizer on the projections' kernels, or ``None`` (default).

@@ -303,20 +303,8 @@ class ConvLSTM(BuiltinRNN):
 
     Inputs ``(batch, time, *spatial, channels)`` (``channels_last``) or ``(batch, time, channels,
     *spatial)``; the weights are the cell's (``conv_lstm2d/conv_lstm_cell/kernel``...), as in Keras.
-
-    Args:
-        rank: the number of spatial dimensions.
-        filters, kernel_size, strides, padding, data_format, dilation_rate, activation,
-            recurrent_activation, use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
-            unit_forget_bias, kernel_regularizer, recurrent_regularizer, bias_regularizer,
-            kernel_constraint, recurrent_constraint, bias_constraint, dropout, recurrent_dropout, seed:
-            as for ``ConvLSTMCell``.
-        activity_regularizer: a penalty on the layer's output.
-        return_sequences: return the output of every step (``(batch, time, ...)``) instead of the last.
-        return_state: also return the final states: ``(output, h, c)``.
-        go_backwards: process the sequence backwards.
-        stateful: carry the final states of a call into the next one (static batch size).
-        **kwargs: ``unroll``, ``zero_output_for_mask`` (as for ``RNN``) and base layer arguments.
+    ``rank`` is the number of spatial dimensions; every other argument is documented on ``ConvLSTM1D``,
+    ``ConvLSTM2D`` and ``ConvLSTM3D``.
     """
 
     _unroll_steps_on_cpu = 32  # see RNN._unroll_steps_on_cpu
