@@ -177,11 +177,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Add the generated pages to the site's files."""
+    """Add the generated pages to the site's files, and the colours of the code that Pygments marked up."""
     from mkdocs.structure.files import File
+    from pygments.formatters import HtmlFormatter
 
     for path, text in pages().items():
         files.append(File.generated(config, path, content=text))
+    files.append(File.generated(config, "css/pygments.css", content=HtmlFormatter().get_style_defs(".highlight")))
     return files
 
 
