@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,10 +37,7 @@ class Maximum(Merge):
     """
 
     def _merge_function(self, inputs: list[jax.Array]) -> jax.Array:
-        out = inputs[0]
-        for x in inputs[1:]:
-            out = jnp.maximum(out, x)
-        return out
+        return functools.reduce(jnp.maximum, inputs)
 
     def _merge_masked(self, inputs: list[jax.Array], masks: list[jax.Array | None]) -> jax.Array:
         return self._fold_with_masks(jnp.maximum, inputs, masks)

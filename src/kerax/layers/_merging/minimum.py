@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,10 +37,7 @@ class Minimum(Merge):
     """
 
     def _merge_function(self, inputs: list[jax.Array]) -> jax.Array:
-        out = inputs[0]
-        for x in inputs[1:]:
-            out = jnp.minimum(out, x)
-        return out
+        return functools.reduce(jnp.minimum, inputs)
 
     def _merge_masked(self, inputs: list[jax.Array], masks: list[jax.Array | None]) -> jax.Array:
         return self._fold_with_masks(jnp.minimum, inputs, masks)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,10 +38,7 @@ class Multiply(Merge):
     """
 
     def _merge_function(self, inputs: list[jax.Array]) -> jax.Array:
-        out = inputs[0]
-        for x in inputs[1:]:
-            out = out * x
-        return out
+        return functools.reduce(operator.mul, inputs)
 
     def _merge_masked(self, inputs: list[jax.Array], masks: list[jax.Array | None]) -> jax.Array:
         # Masked positions count as 1 in the product; with every input masked, positions masked in all
