@@ -142,12 +142,10 @@ class TextVectorization(HostLayer):
                 f"{who}: `output_sequence_length` may only be set with output_mode='int', received "
                 f"output_sequence_length={output_sequence_length} with output_mode={output_mode!r}."
             )
-        self._max_tokens = max_tokens
         self._standardize = standardize
         self._split = split
         self._ngrams_arg = ngrams
         self._ngrams = tuple(range(1, ngrams + 1)) if isinstance(ngrams, int) else ngrams
-        self._ragged = False
         self._output_mode = output_mode
         self._output_sequence_length = output_sequence_length
         self._encoding = encoding
