@@ -3,8 +3,8 @@ import re
 
 import pytest
 
+from kerax.backend import _progbar
 from kerax.callbacks import CallbackList, ProgbarLogger, TerminateOnNaN
-from kerax.utils import _progbar
 
 
 class Clock:

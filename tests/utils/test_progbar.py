@@ -6,8 +6,8 @@ import re
 import numpy as np
 import pytest
 
-from kerax.utils import _progbar
-from kerax.utils._progbar import Progbar, format_eta, format_value, print_msg
+from kerax.backend import _progbar
+from kerax.backend._progbar import Progbar, format_eta, format_value, print_msg
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # every control character except '\n'

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kerax.backend._progbar import print_msg
 from kerax.callbacks._monitor import MonitorCallback
-from kerax.utils._progbar import print_msg
 
 
 class EarlyStopping(MonitorCallback):

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from kerax.backend._progbar import print_msg
 from kerax.callbacks._callback import Callback
-from kerax.utils._progbar import print_msg
 
 
 def _read_learning_rate(model: Any, owner: str) -> float:

@@ -6,9 +6,9 @@ import os
 import warnings
 from typing import Any
 
+from kerax.backend._progbar import print_msg
 from kerax.callbacks._monitor import MonitorCallback, to_scalar
 from kerax.callbacks._save_freq import SaveFrequency
-from kerax.utils._progbar import print_msg
 
 
 class ModelCheckpoint(MonitorCallback):

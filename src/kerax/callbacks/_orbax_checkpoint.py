@@ -8,11 +8,11 @@ from typing import Any
 
 import jax
 
+from kerax.backend._progbar import print_msg
 from kerax.callbacks._monitor import MonitorCallback
 from kerax.callbacks._save_freq import SaveFrequency
 from kerax.saving._api import _model_config, as_path
 from kerax.saving._orbax import MODEL_CONFIG, PYTREE, assets_tree, orbax, state_tree
-from kerax.utils._progbar import print_msg
 
 
 class OrbaxCheckpoint(MonitorCallback):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
+from kerax.backend._progbar import Progbar, print_msg
 from kerax.callbacks._callback import Callback
-from kerax.utils._progbar import Progbar, print_msg
 
 
 class ProgbarLogger(Callback):

@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from kerax.backend._progbar import print_msg
 from kerax.callbacks._learning_rate_scheduler import _read_learning_rate
 from kerax.callbacks._monitor import MonitorCallback
-from kerax.utils._progbar import print_msg
 
 
 class ReduceLROnPlateau(MonitorCallback):

@@ -25,6 +25,7 @@ import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from kerax.backend._config import kerax_home
+from kerax.backend._progbar import Progbar, print_msg
 from kerax.datasets._archive import extract_tar
 from kerax.datasets._errors import DatasetFormatError, DatasetIntegrityError, DatasetUnavailableError
 
@@ -279,8 +280,6 @@ def fetch(
         raise FetchError(f"cannot create {folder}: {err}") from err
     bar = None
     if progress:
-        from kerax.utils._progbar import Progbar, print_msg  # lazy: kerax.utils imports this module
-
         print_msg(f"Downloading data from {url}")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".part")
     try:

@@ -16,6 +16,7 @@ from kerax.backend._config import (
     is_interactive_logging_enabled,
 )
 from kerax.backend._dtypes import standardize_dtype
+from kerax.backend._progbar import Progbar
 from kerax.backend._symbolic import is_keras_tensor
 from kerax.trainers._data import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from kerax.trainers._py_dataset import PyDataset, Sequence
@@ -29,7 +30,6 @@ from kerax.utils._image_dataset import image_dataset_from_directory
 from kerax.utils._image_utils import array_to_img, img_to_array, load_img, save_img
 from kerax.utils._numerical import normalize, to_categorical
 from kerax.utils._plot_model import model_to_dot, model_to_graph, plot_model
-from kerax.utils._progbar import Progbar
 from kerax.utils._sequences import pad_sequences
 from kerax.utils._session import clear_session, set_random_seed
 from kerax.utils._text_dataset import text_dataset_from_directory

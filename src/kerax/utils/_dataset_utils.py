@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from kerax import tree
-from kerax.utils._progbar import print_msg
+from kerax.backend._progbar import print_msg
 
 LABEL_MODES = ("int", "categorical", "binary", None)
 

@@ -16,9 +16,9 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
+from kerax.backend._progbar import print_msg
 from kerax.datasets._archive import ARCHIVE_FORMATS, archive_format_of, extract_archive
 from kerax.datasets._files import FetchError, FetchRejected, fetch, hash_file, kerax_home
-from kerax.utils._progbar import print_msg
 
 _SCHEMES = ("http", "https", "file")
 _HASH_ALGORITHMS = ("auto", "md5", "sha256")
