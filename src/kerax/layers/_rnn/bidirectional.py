@@ -60,8 +60,8 @@ class Bidirectional(Layer):
         >>> layer = kerax.layers.Bidirectional(kerax.layers.LSTM(4, return_sequences=True))
         >>> layer(np.ones((2, 5, 3))).shape
         (2, 5, 8)
-        >>> layer.forward_layer.name, layer.backward_layer.name
-        ('forward_lstm', 'backward_lstm')
+        >>> layer.forward_layer.go_backwards, layer.backward_layer.go_backwards
+        (False, True)
     """
 
     def __init__(
