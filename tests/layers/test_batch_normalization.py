@@ -131,3 +131,38 @@ def test_errors():
 def random_weights_like(layer):
     rng = np.random.default_rng(0)
     return [rng.uniform(0.5, 1.5, v.shape).astype("float32") for v in layer.weights]
+
+
+# -- other axes than the last ---------------------------------------------------------------------
+
+
+def test_batch_norm_middle_axis_contract():
+    run_layer_test(
+        layers.BatchNormalization,
+        {"axis": -2},
+        (4, 3, 5),
+        (4, 3, 5),
+        expected_num_trainable_weights=2,
+        expected_num_non_trainable_weights=2,
+        expected_weight_shapes=[(3,)] * 4,
+        expect_state_updates=True,
+    )
+
+
+@pytest.mark.parametrize(("axis", "input_shape"), [(1, (6, 3, 4, 4)), (2, (5, 4, 3)), (-3, (4, 2, 3, 5))])
+@pytest.mark.parametrize("training", [False, True])
+def test_batch_norm_any_axis_matches_keras(keras, axis, input_shape, training):
+    ours, theirs = (
+        layers.BatchNormalization(axis=axis, momentum=0.8),
+        keras.layers.BatchNormalization(axis=axis, momentum=0.8),
+    )
+    assert_keras_parity(ours, theirs, random_data(input_shape) * 2 + 1, training=training, rtol=1e-4, atol=1e-5)
+    for mine, keras_weight in zip(ours.get_weights(), theirs.get_weights(), strict=True):
+        np.testing.assert_allclose(mine, keras_weight, rtol=1e-5, atol=1e-6)
+
+
+def test_batch_norm_channels_first_normalises_each_channel():
+    x = random_data((16, 3, 5, 5), seed=8) * np.array([1.0, 4.0, 9.0], "float32")[:, None, None] + 2
+    out = np.asarray(layers.BatchNormalization(axis=1, epsilon=1e-6)(x, training=True))
+    np.testing.assert_allclose(out.mean(axis=(0, 2, 3)), 0, atol=1e-5)
+    np.testing.assert_allclose(out.var(axis=(0, 2, 3)), 1, atol=1e-3)

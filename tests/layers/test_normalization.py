@@ -1,4 +1,5 @@
-"""LayerNormalization, GroupNormalization, UnitNormalization, and BatchNormalization on other axes."""
+"""LayerNormalization, GroupNormalization, UnitNormalization and RMSNormalization: the layer contract, parity
+with Keras 3 (outputs, gradients, configs), errors (BatchNormalization has its own file)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import warnings
 import numpy as np
 import pytest
 
-from kerax.layers._normalization.batch_normalization import BatchNormalization
+from kerax.layers import RMSNormalization
 from kerax.layers._normalization.group_normalization import GroupNormalization
 from kerax.layers._normalization.layer_normalization import LayerNormalization
 from kerax.layers._normalization.unit_normalization import UnitNormalization
 
+from ._keras_grads import assert_gradient_parity, assert_signature_matches
 from .harness import assert_keras_parity, random_data, run_layer_test
 
 # -- LayerNormalization -------------------------------------------------------------------------------
@@ -175,33 +177,56 @@ def test_unit_norm_config_and_errors(keras):
         UnitNormalization(axis=2, name="u2")(np.zeros((2, 3), "float32"))
 
 
-# -- BatchNormalization on other axes -----------------------------------------------------------------
+# -- RMSNormalization ---------------------------------------------------------------------------------
 
 
-def test_batch_norm_middle_axis_contract():
-    run_layer_test(
-        BatchNormalization,
-        {"axis": -2},
-        (4, 3, 5),
-        (4, 3, 5),
-        expected_num_trainable_weights=2,
-        expected_num_non_trainable_weights=2,
-        expected_weight_shapes=[(3,)] * 4,
-        expect_state_updates=True,
+@pytest.mark.parametrize(
+    ("kwargs", "input_shape", "weight_shape"),
+    [({}, (3, 4), (4,)), ({"axis": [1, 2], "epsilon": 1e-5}, (2, 3, 4), (3, 4)), ({"axis": 1}, (2, 3, 2), (3,))],
+)
+def test_rms_norm_contract(kwargs, input_shape, weight_shape):
+    layer = run_layer_test(
+        RMSNormalization,
+        kwargs,
+        input_shape,
+        input_shape,
+        expected_num_trainable_weights=1,
+        expected_weight_shapes=[weight_shape],
     )
+    assert layer.scale.name == "scale"
 
 
-@pytest.mark.parametrize(("axis", "input_shape"), [(1, (6, 3, 4, 4)), (2, (5, 4, 3)), (-3, (4, 2, 3, 5))])
-@pytest.mark.parametrize("training", [False, True])
-def test_batch_norm_any_axis_matches_keras(keras, axis, input_shape, training):
-    ours, theirs = BatchNormalization(axis=axis, momentum=0.8), keras.layers.BatchNormalization(axis=axis, momentum=0.8)
-    assert_keras_parity(ours, theirs, random_data(input_shape) * 2 + 1, training=training, rtol=1e-4, atol=1e-5)
-    for mine, keras_weight in zip(ours.get_weights(), theirs.get_weights(), strict=True):
-        np.testing.assert_allclose(mine, keras_weight, rtol=1e-5, atol=1e-6)
+@pytest.mark.parametrize(
+    ("kwargs", "input_shape"),
+    [({}, (4, 6)), ({"axis": [1, 2], "epsilon": 1e-3}, (3, 4, 5)), ({"axis": -1, "epsilon": 0.5}, (2, 3, 4))],
+)
+def test_rms_norm_matches_keras(keras, kwargs, input_shape):
+    data = random_data(input_shape) * 2 + 1
+    ours, theirs = RMSNormalization(**kwargs), keras.layers.RMSNormalization(**kwargs)
+    assert_keras_parity(ours, theirs, data, rtol=1e-5, atol=1e-5)
+    assert_gradient_parity(ours, theirs, (data,))
+    assert ours.get_config() == {**theirs.get_config(), "name": ours.name, "dtype": ours.get_config()["dtype"]}
+    assert ours.count_params() == theirs.count_params()
 
 
-def test_batch_norm_channels_first_normalises_each_channel():
-    x = random_data((16, 3, 5, 5), seed=8) * np.array([1.0, 4.0, 9.0], "float32")[:, None, None] + 2
-    out = np.asarray(BatchNormalization(axis=1, epsilon=1e-6)(x, training=True))
-    np.testing.assert_allclose(out.mean(axis=(0, 2, 3)), 0, atol=1e-5)
-    np.testing.assert_allclose(out.var(axis=(0, 2, 3)), 1, atol=1e-3)
+def test_rms_norm_formula_and_dtype():
+    x = random_data((3, 5), seed=2)
+    out = np.asarray(RMSNormalization(epsilon=0.0)(x))
+    np.testing.assert_allclose(out, x / np.sqrt(np.mean(x**2, axis=-1, keepdims=True)), rtol=1e-5)
+    half = RMSNormalization(dtype="float16")(x.astype("float16"))
+    assert half.dtype == np.float16
+
+
+def test_rms_norm_errors():
+    with pytest.raises(TypeError, match="axis"):
+        RMSNormalization(axis="last")
+    with pytest.raises(ValueError, match="epsilon"):
+        RMSNormalization(epsilon=-1.0)
+    with pytest.raises(ValueError, match="out of bounds"):
+        RMSNormalization(axis=3)(np.ones((2, 3), "float32"))
+    with pytest.raises(ValueError, match="out of bounds"):
+        RMSNormalization(axis=2).compute_output_shape((2, 3))
+
+
+def test_rms_norm_signature_matches_keras(keras):
+    assert_signature_matches(RMSNormalization, keras.layers.RMSNormalization)
