@@ -188,7 +188,8 @@ class EinsumDense(Layer):
         The rank the equation's input subscripts name (or more, with an ellipsis).
 
     Output shape:
-        The shape of the output subscripts: the batch axis, then ``output_shape``.
+        The output subscripts' shape: ``output_shape``, with the batch axis and the axes an ellipsis stands
+        for.
 
     Example:
         >>> import numpy as np
