@@ -9,6 +9,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from kerax import initializers
 from kerax.backend._config import floatx
 from kerax.backend._naming import to_snake_case
 from kerax.backend._scope import StatelessScope
@@ -130,8 +131,6 @@ class Metric:
                 `"only_first_replica"` or `None`); recorded as `variable.aggregation`.
             name: Name of the variable; defaults to `"variable"`.
         """
-        from kerax import initializers
-
         self._check_super_called()
         shape = _standardize_shape(shape, name, self.name)
         if aggregation not in _AGGREGATIONS:

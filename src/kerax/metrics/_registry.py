@@ -9,6 +9,7 @@ from typing import Any
 from kerax.backend._naming import to_snake_case
 from kerax.losses import _hinge, _probabilistic
 from kerax.losses import _regression as loss_fns
+from kerax.losses import deserialize as deserialize_loss
 from kerax.losses._registry import binary_or_sparse, deserialize_object, get_object, lookup, serialize_object
 from kerax.metrics import _accuracy, _auc, _f_score, _precision_recall
 from kerax.metrics import _probabilistic as prob
@@ -133,8 +134,6 @@ def deserialize(
         if config["class_name"] == "function":
             return lookup(config["config"], FUNCTIONS, custom_objects, "metric function")
         if config.get("module") == "keras.losses":
-            from kerax.losses import deserialize as deserialize_loss
-
             return deserialize_loss(config, custom_objects)
     return deserialize_object(config, ALL_OBJECTS, custom_objects, "metric")
 

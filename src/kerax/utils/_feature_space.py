@@ -12,12 +12,14 @@ from typing import Any
 
 import numpy as np
 
+from kerax._serialization._serialize import deserialize_keras_object, serialize_keras_object
 from kerax.backend._dtypes import is_string_array
 from kerax.backend._naming import uniquify
 from kerax.layers._core.identity import Identity
 from kerax.layers._core.input_layer import Input
 from kerax.layers._layer import Layer
 from kerax.layers._merging.concatenate import Concatenate
+from kerax.layers._preprocessing._index_lookup import to_string_array
 from kerax.layers._preprocessing.category_encoding import CategoryEncoding
 from kerax.layers._preprocessing.discretization import Discretization
 from kerax.layers._preprocessing.hashed_crossing import HashedCrossing
@@ -26,6 +28,7 @@ from kerax.layers._preprocessing.integer_lookup import IntegerLookup
 from kerax.layers._preprocessing.normalization import Normalization
 from kerax.layers._preprocessing.rescaling import Rescaling
 from kerax.layers._preprocessing.string_lookup import StringLookup
+from kerax.saving import save_model
 
 _MODULE = "keras.src.layers.preprocessing.feature_space"
 _ADAPT_BATCH = 32  # Keras batches unbatched columns by 32 for ``adapt``; the learned bins depend on it
@@ -90,8 +93,6 @@ class Feature:
         self.output_mode = output_mode
 
     def get_config(self) -> dict[str, Any]:
-        from kerax._serialization._serialize import serialize_keras_object
-
         return {
             "dtype": self.dtype,
             "preprocessor": serialize_keras_object(self.preprocessor),
@@ -104,8 +105,6 @@ class Feature:
 
 
 def _deserialize_preprocessor(config: dict[str, Any]) -> Any:
-    from kerax._serialization._serialize import deserialize_keras_object
-
     if config.get("class_name") == "TFDIdentity":  # Keras's float features: an identity in float32
         inner = config.get("config", {})
         return Identity(name=inner.get("name"), dtype="float32")
@@ -123,8 +122,6 @@ def _deserialize(entry: Any, kind: type) -> Any:
 def _column(value: Any) -> np.ndarray:
     """One raw column as a NumPy array (text as an object array of str)."""
     if is_string_array(value):
-        from kerax.layers._preprocessing._index_lookup import to_string_array
-
         return to_string_array(value, "utf-8", "FeatureSpace")
     return np.asarray(value)
 
@@ -518,8 +515,6 @@ class FeatureSpace(Layer):
             ValueError: the space needs ``adapt`` first, or the name has neither suffix.
             FileExistsError: the file exists and ``overwrite`` is False.
         """
-        from kerax.saving import save_model
-
         if not self._is_adapted and self._adaptable():
             raise ValueError(
                 "FeatureSpace.save: the space is not adapted yet; call `.adapt(data)` first, so that the file holds "

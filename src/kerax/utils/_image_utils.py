@@ -17,10 +17,12 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+import jax.numpy as jnp
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from kerax.backend import _config
+from kerax.ops import image as image_ops
 
 __all__ = ["array_to_img", "img_to_array", "load_img", "save_img", "smart_resize"]
 
@@ -462,10 +464,6 @@ def smart_resize(
     index[h_axis] = slice(top, top + crop_height)
     index[h_axis + 1] = slice(left, left + crop_width)
     if not is_numpy:
-        import jax.numpy as jnp
-
-        from kerax.ops import image as image_ops
-
         return image_ops.resize(
             jnp.asarray(x)[tuple(index)],
             (target_height, target_width),

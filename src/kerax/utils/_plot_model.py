@@ -6,7 +6,10 @@ import os
 from typing import Any
 
 from kerax.backend._symbolic import SymbolicTensor
+from kerax.layers._core.input_layer import InputLayer
+from kerax.models._model import Model
 from kerax.models._summary import _graph_of, _shape_str
+from kerax.ops._registry import FunctionOperation
 from kerax.utils._plot import PlotEdge, PlotGraph, PlotNode, render, render_png_bytes
 from kerax.utils._plot._dot import to_dot
 from kerax.utils._plot._layout import check_options, compute_layout
@@ -28,10 +31,6 @@ class PlotImage:
 
 
 def _style(op: Any) -> str:
-    from kerax.layers._core.input_layer import InputLayer
-    from kerax.models._model import Model
-    from kerax.ops._registry import FunctionOperation
-
     if isinstance(op, InputLayer):
         return "input"
     if isinstance(op, FunctionOperation):
