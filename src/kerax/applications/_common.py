@@ -6,15 +6,18 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from kerax import layers
 from kerax.applications import _weights, imagenet_utils
+from kerax.backend import image_data_format, is_keras_tensor
+from kerax.layers import Input
+from kerax.models import Model
+from kerax.utils import get_source_inputs
 
 _POOLINGS = (None, "avg", "max")
 
 
 def channel_axis() -> int:
     """The channel axis of a 4D image tensor under the current ``image_data_format``."""
-    from kerax.backend import image_data_format
-
     return 1 if image_data_format() == "channels_first" else 3
 
 
@@ -34,8 +37,6 @@ def check_arguments(weights: Any, include_top: Any, classes: Any, pooling: Any, 
             ImageNet weights and a top, or ``pooling`` is unknown.
         TypeError: If ``input_tensor`` is not a symbolic tensor or ``classes`` not an integer.
     """
-    from kerax.backend import is_keras_tensor
-
     if not (
         weights is None
         or (isinstance(weights, str) and weights == "imagenet")
@@ -63,8 +64,6 @@ def check_arguments(weights: Any, include_top: Any, classes: Any, pooling: Any, 
 
 def image_input(input_tensor: Any, input_shape: tuple[int | None, ...]) -> Any:
     """The model's image input: ``input_tensor`` itself, or a new ``Input`` of ``input_shape``."""
-    from kerax.layers import Input
-
     return Input(shape=input_shape) if input_tensor is None else input_tensor
 
 
@@ -87,8 +86,6 @@ def top(
     Without the top, ``pooling`` picks global average or max pooling (or none). ``None`` for a name
     lets the layer take its automatic name, as some Keras applications do.
     """
-    from kerax import layers
-
     if include_top:
         x = layers.GlobalAveragePooling2D(name=top_avg_name)(x)
         if dropout is not None and dropout[0] > 0:
@@ -126,9 +123,6 @@ def finish(
     Returns:
         The model.
     """
-    from kerax.models import Model
-    from kerax.utils import get_source_inputs
-
     inputs = get_source_inputs(input_tensor) if input_tensor is not None else img_input
     if isinstance(inputs, list) and len(inputs) == 1:
         inputs = inputs[0]
@@ -143,19 +137,3 @@ def finish(
     else:
         _weights.load_weights(model, weights)
     return model
-
-
-APPLICATION_ARGS_DOC = """
-        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
-        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
-            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
-            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes).
-        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
-        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
-            and ImageNet weights it must be the default shape.
-        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
-            (global pooling, the output is 2D).
-        classes: Number of classes of the top; 1000 with ImageNet weights.
-        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
-            With pretrained weights only ``"softmax"`` or ``None``.
-        name: The model's name."""

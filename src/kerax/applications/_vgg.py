@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kerax import layers
 from kerax.applications import _common, imagenet_utils
+from kerax.backend import image_data_format
 
 
 def build_vgg(
@@ -21,9 +23,6 @@ def build_vgg(
     name: str,
 ) -> Any:
     """Build a VGG with ``blocks[i]`` convolutions in block ``i + 1``; ``files`` are the (top, no-top) weights."""
-    from kerax import layers
-    from kerax.backend import image_data_format
-
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, name)
     shape = imagenet_utils.obtain_input_shape(
         input_shape,

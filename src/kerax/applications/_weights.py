@@ -11,6 +11,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from kerax.saving._h5 import is_legacy_h5_weights, read_legacy_h5_weights
+from kerax.utils import get_file
+
 # Publisher address -> address actually fetched. Empty in normal use; tests point origins at a local
 # server with ``monkeypatch.setitem(_weights._ORIGIN_OVERRIDES, origin, url)``.
 _ORIGIN_OVERRIDES: dict[str, str] = {}
@@ -32,8 +35,6 @@ def download(fname: str, origin: str, file_hash: str | None) -> str:
         ValueError: If the download does not match ``file_hash`` (nothing is kept).
         OSError: If the download fails (nothing is kept).
     """
-    from kerax.utils import get_file
-
     return get_file(fname, _ORIGIN_OVERRIDES.get(origin, origin), cache_subdir=CACHE_SUBDIR, file_hash=file_hash)
 
 
@@ -59,8 +60,6 @@ def load_legacy_weights(model: Any, path: str) -> None:
             shapes do not fit the model; the message names the layer and the weight. Nothing is
             assigned then.
     """
-    from kerax.saving._h5 import read_legacy_h5_weights
-
     saved = [(name, weights) for name, weights in read_legacy_h5_weights(path) if weights]
     layers = [layer for layer in model.layers if layer.weights]
     by_name = {layer.name: layer for layer in layers}
@@ -105,8 +104,6 @@ def load_weights(model: Any, weights: Any) -> None:
     Raises:
         ValueError: If the file does not fit the model or is not a weights file.
     """
-    from kerax.saving._h5 import is_legacy_h5_weights
-
     path = os.fspath(weights)
     if path.endswith((".h5", ".hdf5")) and is_legacy_h5_weights(path):
         load_legacy_weights(model, path)

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from kerax import initializers, layers
 from kerax.applications import _common, imagenet_utils
+from kerax.backend import image_data_format
 from kerax.layers._layer import Layer
+from kerax.models import Sequential
 
 __all__ = [
     "ConvNeXtBase",
@@ -82,8 +85,6 @@ class LayerScale(Layer):
         self.projection_dim = projection_dim
 
     def build(self, input_shape: Any) -> None:
-        from kerax import initializers
-
         if input_shape[-1] is not None and input_shape[-1] != self.projection_dim:
             raise ValueError(
                 f"LayerScale '{self.name}' has projection_dim={self.projection_dim} but its input has "
@@ -101,15 +102,11 @@ class LayerScale(Layer):
 
 
 def _layer_norm(name: str | None) -> Any:
-    from kerax import layers
-
     return layers.LayerNormalization(epsilon=_EPSILON, name=name)
 
 
 def _convnext_block(inputs: Any, projection_dim: int, name: str) -> Any:
     """Depthwise 7x7, LayerNorm, an MLP (4x wider, GELU) on channels, LayerScale, plus the input."""
-    from kerax import layers
-
     x = layers.Conv2D(projection_dim, 7, padding="same", groups=projection_dim, name=f"{name}_depthwise_conv")(inputs)
     x = _layer_norm(f"{name}_layernorm")(x)
     x = layers.Dense(4 * projection_dim, name=f"{name}_pointwise_conv_1")(x)
@@ -132,10 +129,6 @@ def _convnext(
     classifier_activation: Any,
     name: str,
 ) -> Any:
-    from kerax import layers
-    from kerax.backend import image_data_format
-    from kerax.models import Sequential
-
     if image_data_format() == "channels_first":
         raise ValueError(
             f"{name}: ConvNeXt does not support the `channels_first` image data format; set "
@@ -224,27 +217,6 @@ def _weights_file(variant: str, include_top: bool) -> tuple[str, str, str]:
     return fname, BASE_WEIGHTS_PATH + fname, WEIGHTS_HASHES[key][0 if include_top else 1]
 
 
-_DOC = """Build ConvNeXt{V} (default input 224x224x3, at least 32x32; ``channels_last`` only).
-
-    Without the top, the output (after the optional global pooling) is layer-normalized, as in Keras.
-
-    Args:
-        include_top: Whether to include the classifier head (global average pooling, layer
-            normalization and a dense layer named ``{{name}}_head_dense``).
-        include_preprocessing: Whether the model starts with a ``Normalization`` layer that takes
-            ``[0, 255]`` pixels (with ImageNet's mean and variance); only for 3-channel inputs.{args}
-
-    Returns:
-        A functional ``kerax.Model``.
-
-    Raises:
-        ValueError: If an argument is invalid, the image data format is ``channels_first``, or the
-            weights do not fit the model.
-        OSError: If ImageNet weights must be downloaded and the download fails.
-    """
-_ARGS = _common.APPLICATION_ARGS_DOC.split("\n        weights:", 1)[1]
-
-
 def ConvNeXtTiny(  # noqa: N802 - Keras's name
     include_top: bool = True,
     include_preprocessing: bool = True,
@@ -256,6 +228,37 @@ def ConvNeXtTiny(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "convnext_tiny",
 ) -> Any:
+    """Build ConvNeXtTiny (default input 224x224x3, at least 32x32; ``channels_last`` only).
+
+    Without the top, the output (after the optional global pooling) is layer-normalized, as in Keras.
+
+    Args:
+        include_top: Whether to include the classifier head (global average pooling, layer
+            normalization and a dense layer named ``{name}_head_dense``). Defaults to ``True``.
+        include_preprocessing: Whether the model starts with a ``Normalization`` layer that takes
+            ``[0, 255]`` pixels (with ImageNet's mean and variance); only for 3-channel inputs. Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"convnext_tiny"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid, the image data format is ``channels_first``, or the
+            weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _convnext("tiny", **locals())
 
 
@@ -270,6 +273,37 @@ def ConvNeXtSmall(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "convnext_small",
 ) -> Any:
+    """Build ConvNeXtSmall (default input 224x224x3, at least 32x32; ``channels_last`` only).
+
+    Without the top, the output (after the optional global pooling) is layer-normalized, as in Keras.
+
+    Args:
+        include_top: Whether to include the classifier head (global average pooling, layer
+            normalization and a dense layer named ``{name}_head_dense``). Defaults to ``True``.
+        include_preprocessing: Whether the model starts with a ``Normalization`` layer that takes
+            ``[0, 255]`` pixels (with ImageNet's mean and variance); only for 3-channel inputs. Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"convnext_small"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid, the image data format is ``channels_first``, or the
+            weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _convnext("small", **locals())
 
 
@@ -284,6 +318,37 @@ def ConvNeXtBase(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "convnext_base",
 ) -> Any:
+    """Build ConvNeXtBase (default input 224x224x3, at least 32x32; ``channels_last`` only).
+
+    Without the top, the output (after the optional global pooling) is layer-normalized, as in Keras.
+
+    Args:
+        include_top: Whether to include the classifier head (global average pooling, layer
+            normalization and a dense layer named ``{name}_head_dense``). Defaults to ``True``.
+        include_preprocessing: Whether the model starts with a ``Normalization`` layer that takes
+            ``[0, 255]`` pixels (with ImageNet's mean and variance); only for 3-channel inputs. Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"convnext_base"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid, the image data format is ``channels_first``, or the
+            weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _convnext("base", **locals())
 
 
@@ -298,6 +363,37 @@ def ConvNeXtLarge(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "convnext_large",
 ) -> Any:
+    """Build ConvNeXtLarge (default input 224x224x3, at least 32x32; ``channels_last`` only).
+
+    Without the top, the output (after the optional global pooling) is layer-normalized, as in Keras.
+
+    Args:
+        include_top: Whether to include the classifier head (global average pooling, layer
+            normalization and a dense layer named ``{name}_head_dense``). Defaults to ``True``.
+        include_preprocessing: Whether the model starts with a ``Normalization`` layer that takes
+            ``[0, 255]`` pixels (with ImageNet's mean and variance); only for 3-channel inputs. Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"convnext_large"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid, the image data format is ``channels_first``, or the
+            weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _convnext("large", **locals())
 
 
@@ -312,17 +408,38 @@ def ConvNeXtXLarge(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "convnext_xlarge",
 ) -> Any:
+    """Build ConvNeXtXLarge (default input 224x224x3, at least 32x32; ``channels_last`` only).
+
+    Without the top, the output (after the optional global pooling) is layer-normalized, as in Keras.
+
+    Args:
+        include_top: Whether to include the classifier head (global average pooling, layer
+            normalization and a dense layer named ``{name}_head_dense``). Defaults to ``True``.
+        include_preprocessing: Whether the model starts with a ``Normalization`` layer that takes
+            ``[0, 255]`` pixels (with ImageNet's mean and variance); only for 3-channel inputs. Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"convnext_xlarge"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid, the image data format is ``channels_first``, or the
+            weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _convnext("xlarge", **locals())
-
-
-for _label, _fn in (
-    ("Tiny", ConvNeXtTiny),
-    ("Small", ConvNeXtSmall),
-    ("Base", ConvNeXtBase),
-    ("Large", ConvNeXtLarge),
-    ("XLarge", ConvNeXtXLarge),
-):
-    _fn.__doc__ = _DOC.format(V=_label, args="\n        weights:" + _ARGS)
 
 
 def preprocess_input(x: Any, data_format: str | None = None) -> Any:

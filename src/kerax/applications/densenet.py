@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kerax import layers
 from kerax.applications import _common, imagenet_utils
+from kerax.backend import image_data_format
 
 __all__ = ["DenseNet121", "DenseNet169", "DenseNet201", "decode_predictions", "preprocess_input"]
 
@@ -25,16 +27,12 @@ _GROWTH_RATE = 32
 
 
 def _bn_relu(x: Any, name: str) -> Any:
-    from kerax import layers
-
     x = layers.BatchNormalization(axis=_common.channel_axis(), epsilon=_EPSILON, name=f"{name}_bn")(x)
     return layers.Activation("relu", name=f"{name}_relu")(x)
 
 
 def _conv_block(x: Any, name: str) -> Any:
     """BN-ReLU-1x1 conv (4x growth) then BN-ReLU-3x3 conv (growth), concatenated to the input."""
-    from kerax import layers
-
     y = _bn_relu(x, f"{name}_0")
     y = layers.Conv2D(4 * _GROWTH_RATE, 1, use_bias=False, name=f"{name}_1_conv")(y)
     y = _bn_relu(y, f"{name}_1")
@@ -44,8 +42,6 @@ def _conv_block(x: Any, name: str) -> Any:
 
 def _transition_block(x: Any, name: str) -> Any:
     """BN-ReLU, a 1x1 convolution to half the channels, and 2x2 average pooling."""
-    from kerax import layers
-
     x = _bn_relu(x, name)
     x = layers.Conv2D(int(x.shape[_common.channel_axis()] * 0.5), 1, use_bias=False, name=f"{name}_conv")(x)
     return layers.AveragePooling2D(2, strides=2, name=f"{name}_pool")(x)
@@ -63,9 +59,6 @@ def _densenet(
     classifier_activation: Any,
     name: str,
 ) -> Any:
-    from kerax import layers
-    from kerax.backend import image_data_format
-
     if image_data_format() == "channels_first":
         raise ValueError(
             f"{name}: DenseNet does not support the `channels_first` image data format; set "
@@ -127,20 +120,6 @@ def _weights_file(variant: str, include_top: bool) -> tuple[str, str, str]:
     return fname, BASE_WEIGHTS_PATH + fname, _VARIANTS[variant][1][0 if include_top else 1]
 
 
-_DOC = """Build {V} (default input 224x224x3, at least 32x32; ``channels_last`` only).
-
-    Args:{args}
-
-    Returns:
-        A functional ``kerax.Model``.
-
-    Raises:
-        ValueError: If an argument is invalid, the image data format is ``channels_first``, or the
-            weights do not fit the model.
-        OSError: If ImageNet weights must be downloaded and the download fails.
-    """
-
-
 def DenseNet121(  # noqa: N802 - Keras's name
     include_top: bool = True,
     weights: Any = "imagenet",
@@ -151,6 +130,33 @@ def DenseNet121(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "densenet121",
 ) -> Any:
+    """Build DenseNet121 (default input 224x224x3, at least 32x32; ``channels_last`` only).
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"densenet121"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid, the image data format is ``channels_first``, or the
+            weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _densenet("densenet121", **locals())
 
 
@@ -164,6 +170,33 @@ def DenseNet169(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "densenet169",
 ) -> Any:
+    """Build DenseNet169 (default input 224x224x3, at least 32x32; ``channels_last`` only).
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"densenet169"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid, the image data format is ``channels_first``, or the
+            weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _densenet("densenet169", **locals())
 
 
@@ -177,11 +210,34 @@ def DenseNet201(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "densenet201",
 ) -> Any:
+    """Build DenseNet201 (default input 224x224x3, at least 32x32; ``channels_last`` only).
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"densenet201"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid, the image data format is ``channels_first``, or the
+            weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _densenet("densenet201", **locals())
-
-
-for _fn, _label in ((DenseNet121, "DenseNet121"), (DenseNet169, "DenseNet169"), (DenseNet201, "DenseNet201")):
-    _fn.__doc__ = _DOC.format(V=_label, args=_common.APPLICATION_ARGS_DOC)
 
 
 def preprocess_input(x: Any, data_format: str | None = None) -> Any:

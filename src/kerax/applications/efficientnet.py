@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from kerax import initializers, layers
 from kerax.applications import _common, imagenet_utils
+from kerax.backend import image_data_format
 
 __all__ = [
     "EfficientNetB0",
@@ -72,8 +74,6 @@ _SCALING = {
 
 
 def _initializer(config: dict) -> Any:
-    from kerax import initializers
-
     return initializers.VarianceScaling(**config["config"])
 
 
@@ -89,8 +89,6 @@ def _block(
     expand_ratio: int,
 ) -> Any:
     """One MBConv block: 1x1 expansion, depthwise convolution, squeeze-and-excitation, 1x1 projection."""
-    from kerax import layers
-
     axis = _common.channel_axis()
     init = CONV_KERNEL_INITIALIZER
     filters = filters_in * expand_ratio
@@ -158,9 +156,6 @@ def _efficientnet(
     classifier_activation: Any,
     name: str,
 ) -> Any:
-    from kerax import layers
-    from kerax.backend import image_data_format
-
     width, depth, default_size, dropout_rate = _SCALING[variant]
     drop_connect_rate, divisor, activation = 0.2, 8, "swish"
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, name)
@@ -250,21 +245,6 @@ def _efficientnet(
     )
 
 
-_DOC = """Build EfficientNet{V} (default input {size}x{size}x3, at least 32x32).
-
-    The model rescales its ``[0, 255]`` inputs itself.
-
-    Args:{args}
-
-    Returns:
-        A functional ``kerax.Model``.
-
-    Raises:
-        ValueError: If an argument is invalid or the weights do not fit the model.
-        OSError: If ImageNet weights must be downloaded and the download fails.
-    """
-
-
 def EfficientNetB0(  # noqa: N802 - Keras's name
     include_top: bool = True,
     weights: Any = "imagenet",
@@ -275,6 +255,34 @@ def EfficientNetB0(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "efficientnetb0",
 ) -> Any:
+    """Build EfficientNetB0 (default input 224x224x3, at least 32x32).
+
+    The model rescales its ``[0, 255]`` inputs itself.
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"efficientnetb0"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _efficientnet("b0", **locals())
 
 
@@ -288,6 +296,34 @@ def EfficientNetB1(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "efficientnetb1",
 ) -> Any:
+    """Build EfficientNetB1 (default input 240x240x3, at least 32x32).
+
+    The model rescales its ``[0, 255]`` inputs itself.
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"efficientnetb1"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _efficientnet("b1", **locals())
 
 
@@ -301,6 +337,34 @@ def EfficientNetB2(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "efficientnetb2",
 ) -> Any:
+    """Build EfficientNetB2 (default input 260x260x3, at least 32x32).
+
+    The model rescales its ``[0, 255]`` inputs itself.
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"efficientnetb2"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _efficientnet("b2", **locals())
 
 
@@ -314,6 +378,34 @@ def EfficientNetB3(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "efficientnetb3",
 ) -> Any:
+    """Build EfficientNetB3 (default input 300x300x3, at least 32x32).
+
+    The model rescales its ``[0, 255]`` inputs itself.
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"efficientnetb3"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _efficientnet("b3", **locals())
 
 
@@ -327,6 +419,34 @@ def EfficientNetB4(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "efficientnetb4",
 ) -> Any:
+    """Build EfficientNetB4 (default input 380x380x3, at least 32x32).
+
+    The model rescales its ``[0, 255]`` inputs itself.
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"efficientnetb4"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _efficientnet("b4", **locals())
 
 
@@ -340,6 +460,34 @@ def EfficientNetB5(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "efficientnetb5",
 ) -> Any:
+    """Build EfficientNetB5 (default input 456x456x3, at least 32x32).
+
+    The model rescales its ``[0, 255]`` inputs itself.
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"efficientnetb5"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _efficientnet("b5", **locals())
 
 
@@ -353,6 +501,34 @@ def EfficientNetB6(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "efficientnetb6",
 ) -> Any:
+    """Build EfficientNetB6 (default input 528x528x3, at least 32x32).
+
+    The model rescales its ``[0, 255]`` inputs itself.
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"efficientnetb6"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _efficientnet("b6", **locals())
 
 
@@ -366,24 +542,35 @@ def EfficientNetB7(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "efficientnetb7",
 ) -> Any:
+    """Build EfficientNetB7 (default input 600x600x3, at least 32x32).
+
+    The model rescales its ``[0, 255]`` inputs itself.
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"efficientnetb7"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _efficientnet("b7", **locals())
-
-
-for _variant, _fn in zip(
-    _SCALING,
-    (
-        EfficientNetB0,
-        EfficientNetB1,
-        EfficientNetB2,
-        EfficientNetB3,
-        EfficientNetB4,
-        EfficientNetB5,
-        EfficientNetB6,
-        EfficientNetB7,
-    ),
-    strict=True,
-):
-    _fn.__doc__ = _DOC.format(V=_variant.upper(), size=_SCALING[_variant][2], args=_common.APPLICATION_ARGS_DOC)
 
 
 def preprocess_input(x: Any, data_format: str | None = None) -> Any:

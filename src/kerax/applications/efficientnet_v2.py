@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from kerax import layers
 from kerax.applications import _common, imagenet_utils
 from kerax.applications.efficientnet import CONV_KERNEL_INITIALIZER, DENSE_KERNEL_INITIALIZER, _initializer
+from kerax.backend import image_data_format
 
 __all__ = [
     "EfficientNetV2B0",
@@ -90,8 +92,6 @@ _ACTIVATION = "swish"
 
 
 def _conv(filters: int, kernel: int, name: str, strides: int = 1, **kwargs: Any) -> Any:
-    from kerax import layers
-
     return layers.Conv2D(
         filters,
         kernel,
@@ -105,15 +105,11 @@ def _conv(filters: int, kernel: int, name: str, strides: int = 1, **kwargs: Any)
 
 
 def _bn_act(x: Any, bn_name: str, act_name: str | None) -> Any:
-    from kerax import layers
-
     x = layers.BatchNormalization(axis=_common.channel_axis(), momentum=_BN_MOMENTUM, name=bn_name)(x)
     return x if act_name is None else layers.Activation(_ACTIVATION, name=act_name)(x)
 
 
 def _squeeze_excite(x: Any, filters: int, filters_in: int, se_ratio: float, name: str) -> Any:
-    from kerax import layers
-
     axis = _common.channel_axis()
     se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
     se = layers.Reshape((filters, 1, 1) if axis == 1 else (1, 1, filters), name=f"{name}se_reshape")(se)
@@ -155,8 +151,6 @@ def _block(
     expansion and the depthwise convolution are one full convolution (and without expansion the
     projection itself is the strided convolution, followed by an activation).
     """
-    from kerax import layers
-
     filters = filters_in * expand_ratio
     x = inputs
     if expand_ratio != 1:
@@ -207,9 +201,6 @@ def _efficientnet_v2(
     include_preprocessing: bool,
     name: str,
 ) -> Any:
-    from kerax import layers
-    from kerax.backend import image_data_format
-
     width, depth, default_size = _SCALING[variant]
     stages = _STAGES["b" if variant.startswith("b") else variant]
     dropout_rate, drop_connect_rate = 0.2, 0.2
@@ -292,21 +283,6 @@ def _weights_file(variant: str, include_top: bool) -> tuple[str, str, str]:
     return fname, BASE_WEIGHTS_PATH + fname, WEIGHTS_HASHES[variant][0 if include_top else 1]
 
 
-_DOC = """Build EfficientNetV2{V} (default input {size}x{size}x3, at least 32x32).
-
-    Args:{args}
-        include_preprocessing: Whether the model starts with layers that rescale ``[0, 255]`` pixels
-            ({pre}).
-
-    Returns:
-        A functional ``kerax.Model``.
-
-    Raises:
-        ValueError: If an argument is invalid or the weights do not fit the model.
-        OSError: If ImageNet weights must be downloaded and the download fails.
-    """
-
-
 def EfficientNetV2B0(  # noqa: N802 - Keras's name
     include_top: bool = True,
     weights: Any = "imagenet",
@@ -318,6 +294,34 @@ def EfficientNetV2B0(  # noqa: N802 - Keras's name
     include_preprocessing: bool = True,
     name: str = "efficientnetv2-b0",
 ) -> Any:
+    """Build EfficientNetV2B0 (default input 224x224x3, at least 32x32).
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"efficientnetv2-b0"``.
+        include_preprocessing: Whether the model starts with layers that rescale ``[0, 255]`` pixels
+            (to ``[0, 1]``, then ImageNet normalization). Defaults to ``True``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _efficientnet_v2("b0", **locals())
 
 
@@ -332,6 +336,34 @@ def EfficientNetV2B1(  # noqa: N802 - Keras's name
     include_preprocessing: bool = True,
     name: str = "efficientnetv2-b1",
 ) -> Any:
+    """Build EfficientNetV2B1 (default input 240x240x3, at least 32x32).
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"efficientnetv2-b1"``.
+        include_preprocessing: Whether the model starts with layers that rescale ``[0, 255]`` pixels
+            (to ``[0, 1]``, then ImageNet normalization). Defaults to ``True``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _efficientnet_v2("b1", **locals())
 
 
@@ -346,6 +378,34 @@ def EfficientNetV2B2(  # noqa: N802 - Keras's name
     include_preprocessing: bool = True,
     name: str = "efficientnetv2-b2",
 ) -> Any:
+    """Build EfficientNetV2B2 (default input 260x260x3, at least 32x32).
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"efficientnetv2-b2"``.
+        include_preprocessing: Whether the model starts with layers that rescale ``[0, 255]`` pixels
+            (to ``[0, 1]``, then ImageNet normalization). Defaults to ``True``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _efficientnet_v2("b2", **locals())
 
 
@@ -360,6 +420,34 @@ def EfficientNetV2B3(  # noqa: N802 - Keras's name
     include_preprocessing: bool = True,
     name: str = "efficientnetv2-b3",
 ) -> Any:
+    """Build EfficientNetV2B3 (default input 300x300x3, at least 32x32).
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"efficientnetv2-b3"``.
+        include_preprocessing: Whether the model starts with layers that rescale ``[0, 255]`` pixels
+            (to ``[0, 1]``, then ImageNet normalization). Defaults to ``True``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _efficientnet_v2("b3", **locals())
 
 
@@ -374,6 +462,34 @@ def EfficientNetV2S(  # noqa: N802 - Keras's name
     include_preprocessing: bool = True,
     name: str = "efficientnetv2-s",
 ) -> Any:
+    """Build EfficientNetV2S (default input 384x384x3, at least 32x32).
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"efficientnetv2-s"``.
+        include_preprocessing: Whether the model starts with layers that rescale ``[0, 255]`` pixels
+            (to ``[-1, 1]``). Defaults to ``True``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _efficientnet_v2("-s", **locals())
 
 
@@ -388,6 +504,34 @@ def EfficientNetV2M(  # noqa: N802 - Keras's name
     include_preprocessing: bool = True,
     name: str = "efficientnetv2-m",
 ) -> Any:
+    """Build EfficientNetV2M (default input 480x480x3, at least 32x32).
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"efficientnetv2-m"``.
+        include_preprocessing: Whether the model starts with layers that rescale ``[0, 255]`` pixels
+            (to ``[-1, 1]``). Defaults to ``True``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _efficientnet_v2("-m", **locals())
 
 
@@ -402,28 +546,35 @@ def EfficientNetV2L(  # noqa: N802 - Keras's name
     include_preprocessing: bool = True,
     name: str = "efficientnetv2-l",
 ) -> Any:
+    """Build EfficientNetV2L (default input 480x480x3, at least 32x32).
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"efficientnetv2-l"``.
+        include_preprocessing: Whether the model starts with layers that rescale ``[0, 255]`` pixels
+            (to ``[-1, 1]``). Defaults to ``True``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _efficientnet_v2("-l", **locals())
-
-
-for _variant, _fn in zip(
-    _SCALING,
-    (
-        EfficientNetV2B0,
-        EfficientNetV2B1,
-        EfficientNetV2B2,
-        EfficientNetV2B3,
-        EfficientNetV2S,
-        EfficientNetV2M,
-        EfficientNetV2L,
-    ),
-    strict=True,
-):
-    _fn.__doc__ = _DOC.format(
-        V=_variant.lstrip("-").upper(),
-        size=_SCALING[_variant][2],
-        args=_common.APPLICATION_ARGS_DOC,
-        pre="to ``[0, 1]``, then ImageNet normalization" if _variant.startswith("b") else "to ``[-1, 1]``",
-    )
 
 
 def preprocess_input(x: Any, data_format: str | None = None) -> Any:

@@ -19,7 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from kerax import activations, ops
 from kerax.applications import _weights
+from kerax.backend import floatx, image_data_format
 
 __all__ = ["decode_predictions", "preprocess_input"]
 
@@ -35,8 +37,6 @@ _TORCH_STD = (0.229, 0.224, 0.225)
 
 def _data_format(data_format: Any) -> str:
     if data_format is None:
-        from kerax.backend import image_data_format
-
         return image_data_format()
     if data_format not in ("channels_first", "channels_last"):
         raise ValueError(
@@ -79,14 +79,11 @@ def preprocess_input(x: Any, data_format: str | None = None, mode: str = "caffe"
         )
     if isinstance(x, np.ndarray) or not hasattr(x, "shape"):
         return _preprocess(np.asarray(x), data_format, mode, np)
-    from kerax import ops
 
     return _preprocess(x, data_format, mode, ops)
 
 
 def _preprocess(x: Any, data_format: str, mode: str, xp: Any) -> Any:
-    from kerax.backend import floatx
-
     ndim = len(x.shape)
     dtype = str(x.dtype)
     if not (dtype.startswith("float") or dtype.startswith("bfloat")):
@@ -259,8 +256,6 @@ def correct_pad(inputs: Any, kernel_size: int | Sequence[int]) -> tuple[tuple[in
     Returns:
         ``((top, bottom), (left, right))`` for ``ZeroPadding2D``.
     """
-    from kerax.backend import image_data_format
-
     first = 2 if image_data_format() == "channels_first" else 1
     size = tuple(inputs.shape[first : first + 2])
     kernel = (kernel_size, kernel_size) if isinstance(kernel_size, int) else tuple(kernel_size)
@@ -281,7 +276,6 @@ def validate_activation(classifier_activation: Any, weights: Any) -> None:
     """
     if weights is None:
         return
-    from kerax import activations
 
     if activations.get(classifier_activation) not in (activations.get("softmax"), activations.get(None)):
         raise ValueError(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kerax import layers
 from kerax.applications import _common, imagenet_utils
+from kerax.backend import image_data_format
 from kerax.layers._layer import Layer
 
 __all__ = ["InceptionResNetV2", "decode_predictions", "preprocess_input"]
@@ -70,8 +72,6 @@ def conv2d_bn(
     Returns:
         The output tensor.
     """
-    from kerax import layers
-
     x = layers.Conv2D(filters, kernel_size, strides=strides, padding=padding, use_bias=use_bias, name=name)(x)
     if not use_bias:
         x = layers.BatchNormalization(
@@ -116,8 +116,6 @@ def inception_resnet_block(
     Raises:
         ValueError: If ``block_type`` is unknown.
     """
-    from kerax import layers
-
     if block_type not in _BLOCK_BRANCHES:
         raise ValueError(
             f'Unknown Inception-ResNet block type. Expects "block35", "block17" or "block8", but got: {block_type!r}'
@@ -143,9 +141,32 @@ def InceptionResNetV2(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "inception_resnet_v2",
 ) -> Any:
-    from kerax import layers
-    from kerax.backend import image_data_format
+    """Build InceptionResNetV2 (default input 299x299x3, at least 75x75).
 
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"inception_resnet_v2"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, "InceptionResNetV2")
     shape = imagenet_utils.obtain_input_shape(
         input_shape,
@@ -211,19 +232,6 @@ def InceptionResNetV2(  # noqa: N802 - Keras's name
         weights=weights,
         imagenet_file=lambda: _weights_file(include_top),
     )
-
-
-InceptionResNetV2.__doc__ = f"""Build InceptionResNetV2 (default input 299x299x3, at least 75x75).
-
-    Args:{_common.APPLICATION_ARGS_DOC}
-
-    Returns:
-        A functional ``kerax.Model``.
-
-    Raises:
-        ValueError: If an argument is invalid or the weights do not fit the model.
-        OSError: If ImageNet weights must be downloaded and the download fails.
-    """
 
 
 def _weights_file(include_top: bool) -> tuple[str, str, str]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kerax import layers
 from kerax.applications import _common, imagenet_utils
+from kerax.backend import image_data_format
 
 __all__ = ["InceptionV3", "decode_predictions", "preprocess_input"]
 
@@ -49,8 +51,6 @@ def conv2d_bn(
     Returns:
         The output tensor.
     """
-    from kerax import layers
-
     x = layers.Conv2D(
         filters,
         (num_row, num_col),
@@ -75,14 +75,10 @@ def _chain(x: Any, convs: tuple[tuple, ...]) -> Any:
 
 
 def _avg_pool_branch(x: Any, filters: int) -> Any:
-    from kerax import layers
-
     return conv2d_bn(layers.AveragePooling2D((3, 3), strides=(1, 1), padding="same")(x), filters, 1, 1)
 
 
 def _concat(branches: list[Any], name: str | None) -> Any:
-    from kerax import layers
-
     return layers.concatenate(branches, axis=_common.channel_axis(), name=name)
 
 
@@ -96,9 +92,32 @@ def InceptionV3(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "inception_v3",
 ) -> Any:
-    from kerax import layers
-    from kerax.backend import image_data_format
+    """Build InceptionV3 (default input 299x299x3, at least 75x75).
 
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"inception_v3"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, "InceptionV3")
     shape = imagenet_utils.obtain_input_shape(
         input_shape,
@@ -175,19 +194,6 @@ def InceptionV3(  # noqa: N802 - Keras's name
         weights=weights,
         imagenet_file=lambda: _weights_file(include_top),
     )
-
-
-InceptionV3.__doc__ = f"""Build InceptionV3 (default input 299x299x3, at least 75x75).
-
-    Args:{_common.APPLICATION_ARGS_DOC}
-
-    Returns:
-        A functional ``kerax.Model``.
-
-    Raises:
-        ValueError: If an argument is invalid or the weights do not fit the model.
-        OSError: If ImageNet weights must be downloaded and the download fails.
-    """
 
 
 def _weights_file(include_top: bool) -> tuple[str, str, str]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from kerax import layers
 from kerax.applications import _common, imagenet_utils
+from kerax.backend import image_data_format
 
 __all__ = ["MobileNet", "decode_predictions", "preprocess_input"]
 
@@ -37,16 +39,12 @@ _BLOCKS = (
 
 
 def _bn_relu6(x: Any, name: str) -> Any:
-    from kerax import layers
-
     x = layers.BatchNormalization(axis=_common.channel_axis(), name=f"{name}_bn")(x)
     return layers.ReLU(6.0, name=f"{name}_relu")(x)
 
 
 def _depthwise_block(x: Any, filters: int, alpha: float, depth_multiplier: int, stride: int, block_id: int) -> Any:
     """Depthwise 3x3 (zero padded on the bottom and right when strided), then pointwise 1x1, each with BN and ReLU6."""
-    from kerax import layers
-
     if stride != 1:
         x = layers.ZeroPadding2D(((0, 1), (0, 1)), name=f"conv_pad_{block_id}")(x)
     x = layers.DepthwiseConv2D(
@@ -76,8 +74,6 @@ def _published_size(input_shape: Any, sizes: tuple[int, ...], default: int = 224
     Raises:
         ValueError: If ``input_shape`` is not a sequence of three entries.
     """
-    from kerax.backend import image_data_format
-
     if input_shape is None:
         return default
     if not isinstance(input_shape, tuple | list) or len(input_shape) != 3:
@@ -127,9 +123,6 @@ def MobileNet(  # noqa: N802 - Keras's name
             ImageNet weights among them) or the weights do not fit the model.
         OSError: If ImageNet weights must be downloaded and the download fails.
     """
-    from kerax import layers
-    from kerax.backend import image_data_format
-
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, "MobileNet")
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or alpha <= 0:
         raise ValueError(f"MobileNet: `alpha` must be a positive number. Received: alpha={alpha!r}")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from kerax import layers
 from kerax.applications import _common, imagenet_utils
+from kerax.backend import image_data_format
 
 __all__ = ["MobileNetV2", "decode_predictions", "preprocess_input"]
 
@@ -49,14 +51,10 @@ def make_divisible(value: float, divisor: int, min_value: int | None = None) -> 
 
 
 def _bn(x: Any, name: str) -> Any:
-    from kerax import layers
-
     return layers.BatchNormalization(axis=_common.channel_axis(), epsilon=1e-3, momentum=0.999, name=name)(x)
 
 
 def _inverted_res_block(inputs: Any, expansion: int, stride: int, alpha: float, filters: int, block_id: int) -> Any:
-    from kerax import layers
-
     in_channels = inputs.shape[_common.channel_axis()]
     pointwise_filters = make_divisible(int(filters * alpha), 8)
     x = inputs
@@ -81,8 +79,6 @@ def _inverted_res_block(inputs: Any, expansion: int, stride: int, alpha: float, 
 
 def _default_size(input_shape: Any, input_tensor: Any) -> int:
     """The nearest published input size: the given square size if it is one, else 224."""
-    from kerax.backend import image_data_format
-
     first = image_data_format() == "channels_first"
     if input_shape is not None:
         if not isinstance(input_shape, tuple | list) or len(input_shape) != 3:
@@ -137,10 +133,12 @@ def MobileNetV2(  # noqa: N802 - Keras's name
         ValueError: If an argument is invalid (``alpha`` without published ImageNet weights among
             them) or the weights do not fit the model.
         OSError: If ImageNet weights must be downloaded and the download fails.
-    """
-    from kerax import layers
-    from kerax.backend import image_data_format
 
+    Example:
+        >>> model = kerax.applications.MobileNetV2(weights=None, input_shape=(32, 32, 3), alpha=0.35, classes=10)
+        >>> model.output.shape, model.count_params()
+        ((None, 10), 423018)
+    """
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, "MobileNetV2")
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or alpha <= 0:
         raise ValueError(f"MobileNetV2: `alpha` must be a positive number. Received: alpha={alpha!r}")

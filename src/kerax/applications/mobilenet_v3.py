@@ -12,8 +12,10 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from kerax import layers
 from kerax.applications import _common, imagenet_utils
 from kerax.applications.mobilenet_v2 import make_divisible
+from kerax.backend import image_data_format
 
 __all__ = ["MobileNetV3Large", "MobileNetV3Small", "decode_predictions", "preprocess_input"]
 
@@ -62,32 +64,22 @@ _SE_RATIO = 0.25
 
 
 def _relu(x: Any) -> Any:
-    from kerax import layers
-
     return layers.ReLU()(x)
 
 
 def _hard_sigmoid(x: Any) -> Any:
-    from kerax import layers
-
     return layers.ReLU(6.0)(x + 3.0) * (1.0 / 6.0)
 
 
 def _hard_swish(x: Any) -> Any:
-    from kerax import layers
-
     return layers.Activation("hard_swish")(x)
 
 
 def _bn(x: Any, name: str) -> Any:
-    from kerax import layers
-
     return layers.BatchNormalization(axis=_common.channel_axis(), epsilon=1e-3, momentum=0.999, name=name)(x)
 
 
 def _se_block(inputs: Any, filters: int, prefix: str) -> Any:
-    from kerax import layers
-
     x = layers.GlobalAveragePooling2D(keepdims=True, name=f"{prefix}squeeze_excite_avg_pool")(inputs)
     x = layers.Conv2D(make_divisible(filters * _SE_RATIO, 8), 1, padding="same", name=f"{prefix}squeeze_excite_conv")(x)
     x = layers.ReLU(name=f"{prefix}squeeze_excite_relu")(x)
@@ -105,8 +97,6 @@ def _inverted_res_block(
     activation: Callable[[Any], Any],
     block_id: int,
 ) -> Any:
-    from kerax import layers
-
     shortcut = x
     in_filters = x.shape[_common.channel_axis()]
     expanded = make_divisible(in_filters * expansion, 8)
@@ -136,8 +126,6 @@ def _inverted_res_block(
 
 def _image_shape(input_shape: Any, input_tensor: Any) -> tuple[int | None, ...]:
     """The input's image shape: ``input_shape``, else the tensor's, else ``(None, None, 3)``."""
-    from kerax.backend import image_data_format
-
     first = image_data_format() == "channels_first"
     if input_shape is not None:
         if not isinstance(input_shape, tuple | list) or len(input_shape) != 3:
@@ -171,9 +159,6 @@ def _mobilenet_v3(
     include_preprocessing: bool,
     name: str,
 ) -> Any:
-    from kerax import layers
-    from kerax.backend import image_data_format
-
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, name)
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or alpha <= 0:
         raise ValueError(f"{name}: `alpha` must be a positive number. Received: alpha={alpha!r}")
@@ -281,6 +266,34 @@ def MobileNetV3Small(  # noqa: N802 - Keras's name
     include_preprocessing: bool = True,
     name: str = "MobileNetV3Small",
 ) -> Any:
+    """Build MobileNetV3Small (input at least 32x32; any size without the top, 224x224 for the published weights).
+
+    Args:
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; default the
+            shape of ``input_tensor``, else ``(None, None, 3)``.
+        alpha: Width multiplier of every block (and of the last 1x1 convolution when ``> 1``);
+            ImageNet weights exist for 0.75 and 1.0 (1.0 only with ``minimalistic``). Defaults to ``1.0``.
+        minimalistic: Use 3x3 kernels and ReLU only, without squeeze-and-excitation. Defaults to ``False``.
+        include_top: Whether to include the classifier top (global pooling, two 1x1 convolutions
+            and the activation). Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"``, or the path of a weights file.
+            Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor to use as the image input. Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        pooling: Without the top: ``None``, ``"avg"`` or ``"max"`` global pooling. Defaults to ``None``.
+        dropout_rate: Dropout rate before the last 1x1 convolution of the top. Defaults to ``0.2``.
+        classifier_activation: Activation of the top layer; ``None`` returns logits. Defaults to ``"softmax"``.
+        include_preprocessing: Whether the model starts with a ``Rescaling`` layer from ``[0, 255]``
+            to ``[-1, 1]``. Defaults to ``True``.
+        name: The model's name. Defaults to ``"MobileNetV3Small"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _mobilenet_v3(_SMALL, 1024, "small", **locals())
 
 
@@ -298,28 +311,26 @@ def MobileNetV3Large(  # noqa: N802 - Keras's name
     include_preprocessing: bool = True,
     name: str = "MobileNetV3Large",
 ) -> Any:
-    return _mobilenet_v3(_LARGE, 1280, "large", **locals())
-
-
-_DOC = """Build {V} (input at least 32x32; any size without the top, 224x224 for the published weights).
+    """Build MobileNetV3Large (input at least 32x32; any size without the top, 224x224 for the published weights).
 
     Args:
         input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; default the
             shape of ``input_tensor``, else ``(None, None, 3)``.
         alpha: Width multiplier of every block (and of the last 1x1 convolution when ``> 1``);
-            ImageNet weights exist for 0.75 and 1.0 (1.0 only with ``minimalistic``).
-        minimalistic: Use 3x3 kernels and ReLU only, without squeeze-and-excitation.
+            ImageNet weights exist for 0.75 and 1.0 (1.0 only with ``minimalistic``). Defaults to ``1.0``.
+        minimalistic: Use 3x3 kernels and ReLU only, without squeeze-and-excitation. Defaults to ``False``.
         include_top: Whether to include the classifier top (global pooling, two 1x1 convolutions
-            and the activation).
+            and the activation). Defaults to ``True``.
         weights: ``None`` (random initialization), ``"imagenet"``, or the path of a weights file.
-        input_tensor: Optional symbolic tensor to use as the image input.
-        classes: Number of classes of the top; 1000 with ImageNet weights.
-        pooling: Without the top: ``None``, ``"avg"`` or ``"max"`` global pooling.
-        dropout_rate: Dropout rate before the last 1x1 convolution of the top.
-        classifier_activation: Activation of the top layer; ``None`` returns logits.
+            Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor to use as the image input. Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        pooling: Without the top: ``None``, ``"avg"`` or ``"max"`` global pooling. Defaults to ``None``.
+        dropout_rate: Dropout rate before the last 1x1 convolution of the top. Defaults to ``0.2``.
+        classifier_activation: Activation of the top layer; ``None`` returns logits. Defaults to ``"softmax"``.
         include_preprocessing: Whether the model starts with a ``Rescaling`` layer from ``[0, 255]``
-            to ``[-1, 1]``.
-        name: The model's name.
+            to ``[-1, 1]``. Defaults to ``True``.
+        name: The model's name. Defaults to ``"MobileNetV3Large"``.
 
     Returns:
         A functional ``kerax.Model``.
@@ -328,8 +339,7 @@ _DOC = """Build {V} (input at least 32x32; any size without the top, 224x224 for
         ValueError: If an argument is invalid or the weights do not fit the model.
         OSError: If ImageNet weights must be downloaded and the download fails.
     """
-MobileNetV3Small.__doc__ = _DOC.format(V="MobileNetV3Small")
-MobileNetV3Large.__doc__ = _DOC.format(V="MobileNetV3Large")
+    return _mobilenet_v3(_LARGE, 1280, "large", **locals())
 
 
 def preprocess_input(x: Any, data_format: str | None = None) -> Any:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kerax import layers
 from kerax.applications import _common, imagenet_utils
+from kerax.backend import image_data_format
 
 __all__ = ["NASNetLarge", "NASNetMobile", "decode_predictions", "preprocess_input"]
 
@@ -33,27 +35,19 @@ _WEIGHT_FILES = {
 
 
 def _bn(x: Any, name: str | None) -> Any:
-    from kerax import layers
-
     return layers.BatchNormalization(axis=-1, momentum=0.9997, epsilon=1e-3, name=name)(x)
 
 
 def _relu(x: Any, name: str | None = None) -> Any:
-    from kerax import layers
-
     return layers.Activation("relu", name=name)(x)
 
 
 def _conv1x1(x: Any, filters: int, name: str) -> Any:
-    from kerax import layers
-
     return layers.Conv2D(filters, (1, 1), padding="same", use_bias=False, name=name, kernel_initializer="he_normal")(x)
 
 
 def _separable_conv_block(x: Any, filters: int, kernel_size: int, strides: int, block_id: str) -> Any:
     """ReLU, separable convolution (zero padded like TensorFlow when strided), BN, ReLU, separable convolution, BN."""
-    from kerax import layers
-
     x = _relu(x)
     if strides == 2:
         x = layers.ZeroPadding2D(
@@ -76,8 +70,6 @@ def _separable_conv_block(x: Any, filters: int, kernel_size: int, strides: int, 
 
 def _adjust_block(p: Any, ip: Any, filters: int, block_id: str) -> Any:
     """Bring the previous cell's output ``p`` to the resolution and width of ``ip``."""
-    from kerax import layers
-
     if p is None:
         return ip
     if p.shape[-2] != ip.shape[-2]:
@@ -103,8 +95,6 @@ def _squeeze(ip: Any, filters: int, kind: str, block_id: str) -> Any:
 
 
 def _normal_a_cell(ip: Any, p: Any, filters: int, block_id: str) -> tuple[Any, Any]:
-    from kerax import layers
-
     p = _adjust_block(p, ip, filters, block_id)
     h = _squeeze(ip, filters, "normal", block_id)
 
@@ -137,8 +127,6 @@ def _normal_a_cell(ip: Any, p: Any, filters: int, block_id: str) -> tuple[Any, A
 
 
 def _reduction_a_cell(ip: Any, p: Any, filters: int, block_id: str) -> tuple[Any, Any]:
-    from kerax import layers
-
     p = _adjust_block(p, ip, filters, block_id)
     h = _squeeze(ip, filters, "reduction", block_id)
     h3 = layers.ZeroPadding2D(padding=imagenet_utils.correct_pad(h, 3), name=f"reduction_pad_1_{block_id}")(h)
@@ -192,9 +180,6 @@ def _nasnet(
     classifier_activation: Any,
     name: str,
 ) -> Any:
-    from kerax import layers
-    from kerax.backend import image_data_format
-
     if image_data_format() == "channels_first":
         raise ValueError(
             f"{name}: NASNet does not support the `channels_first` image data format; set "
@@ -260,20 +245,6 @@ def _nasnet(
     )
 
 
-_DOC = """Build NASNet{V} (default input {size}x{size}x3, at least 32x32; ``channels_last`` only).
-
-    Args:{args}
-
-    Returns:
-        A functional ``kerax.Model``.
-
-    Raises:
-        ValueError: If an argument is invalid, the image data format is ``channels_first``, the
-            input shape has unknown entries with ImageNet weights, or the weights do not fit the model.
-        OSError: If ImageNet weights must be downloaded and the download fails.
-    """
-
-
 def NASNetMobile(  # noqa: N802 - Keras's name
     input_shape: Any = None,
     include_top: bool = True,
@@ -284,6 +255,35 @@ def NASNetMobile(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "nasnet_mobile",
 ) -> Any:
+    """Build NASNetMobile (default input 224x224x3, at least 32x32; ``channels_last`` only).
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"nasnet_mobile"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid, the image data format is ``channels_first``, the
+            input shape has unknown entries with ImageNet weights, or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+
+    Without the top and without ``input_shape`` the input is 224x224x3, as in Keras.
+    """
     if not include_top and input_shape is None:
         input_shape = (224, 224, 3)
     return _nasnet(
@@ -313,6 +313,33 @@ def NASNetLarge(  # noqa: N802 - Keras's name
     classifier_activation: Any = "softmax",
     name: str = "nasnet_large",
 ) -> Any:
+    """Build NASNetLarge (default input 331x331x3, at least 32x32; ``channels_last`` only).
+
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"nasnet_large"``.
+
+    Returns:
+        A functional ``kerax.Model``.
+
+    Raises:
+        ValueError: If an argument is invalid, the image data format is ``channels_first``, the
+            input shape has unknown entries with ImageNet weights, or the weights do not fit the model.
+        OSError: If ImageNet weights must be downloaded and the download fails.
+    """
     return _nasnet(
         input_shape,
         penultimate_filters=4032,
@@ -328,12 +355,6 @@ def NASNetLarge(  # noqa: N802 - Keras's name
         classifier_activation=classifier_activation,
         name=name,
     )
-
-
-NASNetMobile.__doc__ = _DOC.format(V="Mobile", size=224, args=_common.APPLICATION_ARGS_DOC) + (
-    "\n    Without the top and without ``input_shape`` the input is 224x224x3, as in Keras.\n"
-)
-NASNetLarge.__doc__ = _DOC.format(V="Large", size=331, args=_common.APPLICATION_ARGS_DOC)
 
 
 def preprocess_input(x: Any, data_format: str | None = None) -> Any:

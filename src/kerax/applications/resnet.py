@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kerax import layers
 from kerax.applications import _common, imagenet_utils
+from kerax.backend import image_data_format
 
 __all__ = ["ResNet101", "ResNet152", "ResNet50", "decode_predictions", "preprocess_input"]
 
@@ -26,14 +28,10 @@ _EPSILON = 1.001e-5
 
 
 def _bn(x: Any, name: str) -> Any:
-    from kerax import layers
-
     return layers.BatchNormalization(axis=_common.channel_axis(), epsilon=_EPSILON, name=name)(x)
 
 
 def _block_v1(x: Any, filters: int, stride: int, conv_shortcut: bool, name: str) -> Any:
-    from kerax import layers
-
     if conv_shortcut:
         shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=f"{name}_0_conv")(x)
         shortcut = _bn(shortcut, f"{name}_0_bn")
@@ -49,8 +47,6 @@ def _block_v1(x: Any, filters: int, stride: int, conv_shortcut: bool, name: str)
 
 
 def _block_v2(x: Any, filters: int, stride: int, conv_shortcut: bool, name: str) -> Any:
-    from kerax import layers
-
     preact = layers.Activation("relu", name=f"{name}_preact_relu")(_bn(x, f"{name}_preact_bn"))
     if conv_shortcut:
         shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=f"{name}_0_conv")(preact)
@@ -97,9 +93,6 @@ def build_resnet(
     weights_name: str,
 ) -> Any:
     """Build a ResNet (``preact=False``) or ResNet V2 (``preact=True``) around ``stack_fn``'s stages."""
-    from kerax import layers
-    from kerax.backend import image_data_format
-
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, name)
     shape = imagenet_utils.obtain_input_shape(
         input_shape,
@@ -160,7 +153,22 @@ def ResNet50(  # noqa: N802 - Keras's name
 ) -> Any:
     """Build ResNet50 (default input 224x224x3, at least 32x32).
 
-    Args:{args}
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"resnet50"``.
 
     Returns:
         A functional ``kerax.Model``.
@@ -184,7 +192,22 @@ def ResNet101(  # noqa: N802 - Keras's name
 ) -> Any:
     """Build ResNet101 (default input 224x224x3, at least 32x32).
 
-    Args:{args}
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"resnet101"``.
 
     Returns:
         A functional ``kerax.Model``.
@@ -208,7 +231,22 @@ def ResNet152(  # noqa: N802 - Keras's name
 ) -> Any:
     """Build ResNet152 (default input 224x224x3, at least 32x32).
 
-    Args:{args}
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"resnet152"``.
 
     Returns:
         A functional ``kerax.Model``.
@@ -218,10 +256,6 @@ def ResNet152(  # noqa: N802 - Keras's name
         OSError: If ImageNet weights must be downloaded and the download fails.
     """
     return _resnet_v1((3, 8, 36, 3), "resnet152", **locals())
-
-
-for _fn in (ResNet50, ResNet101, ResNet152):
-    _fn.__doc__ = _fn.__doc__.replace("{args}", _common.APPLICATION_ARGS_DOC)
 
 
 def preprocess_input(x: Any, data_format: str | None = None) -> Any:

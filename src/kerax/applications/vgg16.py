@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kerax.applications import _common, imagenet_utils
+from kerax.applications import imagenet_utils
 from kerax.applications._vgg import build_vgg
 
 __all__ = ["VGG16", "decode_predictions", "preprocess_input"]
@@ -35,7 +35,22 @@ def VGG16(  # noqa: N802 - Keras's name
 ) -> Any:
     """Build VGG16 (default input 224x224x3, at least 32x32).
 
-    Args:{args}
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"vgg16"``.
 
     Returns:
         A functional ``kerax.Model``.
@@ -45,9 +60,6 @@ def VGG16(  # noqa: N802 - Keras's name
         OSError: If ImageNet weights must be downloaded and the download fails.
     """
     return build_vgg((2, 2, 3, 3, 3), _FILES, **locals())
-
-
-VGG16.__doc__ = VGG16.__doc__.replace("{args}", _common.APPLICATION_ARGS_DOC)
 
 
 def preprocess_input(x: Any, data_format: str | None = None) -> Any:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kerax import layers
 from kerax.applications import _common, imagenet_utils
+from kerax.backend import image_data_format
 
 __all__ = ["Xception", "decode_predictions", "preprocess_input"]
 
@@ -23,8 +25,6 @@ WEIGHTS_HASHES = ("0a58e3b7378bc2990ea3b43d5981f1f6", "b0042744bf5b25fce3cb969f3
 
 def _sepconv_bn(x: Any, filters: int, prefix: str, index: int, relu_first: bool) -> Any:
     """``[relu] -> separable conv -> batch norm`` named ``{prefix}_sepconv{index}[_act|_bn]``."""
-    from kerax import layers
-
     axis = _common.channel_axis()
     if relu_first:
         x = layers.Activation("relu", name=f"{prefix}_sepconv{index}_act")(x)
@@ -34,8 +34,6 @@ def _sepconv_bn(x: Any, filters: int, prefix: str, index: int, relu_first: bool)
 
 def _downsampling_block(x: Any, filters: tuple[int, int], block: int, first_relu: bool) -> Any:
     """Two separable convolutions and a strided max pooling, added to a strided 1x1 projection of ``x``."""
-    from kerax import layers
-
     axis = _common.channel_axis()
     residual = layers.Conv2D(filters[1], 1, strides=2, padding="same", use_bias=False)(x)
     residual = layers.BatchNormalization(axis=axis)(residual)
@@ -60,7 +58,22 @@ def Xception(  # noqa: N802 - Keras's name
 ) -> Any:
     """Build Xception (default input 299x299x3, at least 71x71).
 
-    Args:{args}
+    Args:
+        include_top: Whether to include the classifier top (global pooling and a dense softmax layer).
+            Defaults to ``True``.
+        weights: ``None`` (random initialization), ``"imagenet"`` (Keras's ImageNet weights, downloaded
+            into ``$KERAX_HOME/models``), or the path of a weights file to load (Keras's legacy ``.h5``
+            layout, a Keras 3 ``.weights.h5``, or any file ``Model.load_weights`` takes). Defaults to ``"imagenet"``.
+        input_tensor: Optional symbolic tensor (e.g. the output of ``kerax.Input``) to use as the image input.
+            Defaults to ``None``.
+        input_shape: Optional image shape without the batch, e.g. ``(224, 224, 3)``; with ``include_top``
+            and ImageNet weights it must be the default shape.
+        pooling: Without the top: ``None`` (the output is the last 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling, the output is 2D). Defaults to ``None``.
+        classes: Number of classes of the top; 1000 with ImageNet weights. Defaults to ``1000``.
+        classifier_activation: Activation of the top layer (name or callable); ``None`` returns logits.
+            With pretrained weights only ``"softmax"`` or ``None``. Defaults to ``"softmax"``.
+        name: The model's name. Defaults to ``"xception"``.
 
     Returns:
         A functional ``kerax.Model``.
@@ -69,9 +82,6 @@ def Xception(  # noqa: N802 - Keras's name
         ValueError: If an argument is invalid or the weights do not fit the model.
         OSError: If ImageNet weights must be downloaded and the download fails.
     """
-    from kerax import layers
-    from kerax.backend import image_data_format
-
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, name)
     shape = imagenet_utils.obtain_input_shape(
         input_shape,
@@ -124,9 +134,6 @@ def Xception(  # noqa: N802 - Keras's name
     return _common.finish(
         img_input, x, input_tensor=input_tensor, name=name, weights=weights, imagenet_file=imagenet_file
     )
-
-
-Xception.__doc__ = Xception.__doc__.replace("{args}", _common.APPLICATION_ARGS_DOC)
 
 
 def preprocess_input(x: Any, data_format: str | None = None) -> Any:
