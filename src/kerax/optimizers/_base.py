@@ -2,28 +2,28 @@
 
 The optimizer has three faces:
 
-* a **pure core** for jitted training loops::
+* a **pure core** for jitted training loops:
 
       state = opt.init(params)                               # any pytree of arrays
       new_params, state = opt.update(grads, state, params)   # jit-traceable, donation-safe
 
   Everything that changes from step to step (iteration count, base learning
   rate, optax slots, EMA averages, gradient accumulators) lives in the
-  :class:`OptimizerState` pytree; hyper-parameters are Python constants.
+  ``OptimizerState`` pytree; hyper-parameters are Python constants.
 
 * **Keras 3's variables**: after ``build(variables)``, ``opt.variables`` is a
   list of kerax ``Variable`` objects in Keras's order and layout (``iteration``,
   ``learning_rate``, ``<var>_momentum`` ...). They are the single source of
   truth of the optimizer's state: ``state``, ``iterations``,
   ``learning_rate``, ``set_state``, ``apply`` ... read and write through them.
-  :meth:`Optimizer.stateless_apply` is Keras's pure step on their values::
+  ``Optimizer.stateless_apply`` is Keras's pure step on their values:
 
       new_params, new_opt_values = opt.stateless_apply(opt_values, grads, params)
 
 * a **stateful Keras surface** (``apply_gradients``, ``apply``,
   ``iterations``, ``learning_rate`` ...) over those Variables. A trainer that
   steps with the pure core writes its state back with
-  :meth:`Optimizer.set_state`, and reads ``opt.state`` again after anything
+  ``Optimizer.set_state``, and reads ``opt.state`` again after anything
   (a callback, say) that may have changed it.
 """
 
@@ -143,10 +143,10 @@ def _takes_no_argument(fn: Callable[..., Any]) -> bool:
 class Optimizer:
     """Base class of kerax optimizers.
 
-    A subclass supplies :meth:`build_transform`, an optax transformation that
+    A subclass supplies ``build_transform``, an optax transformation that
     maps *one variable's* gradient to that variable's parameter delta, reading
     the learning rate from the ``learning_rate`` extra argument (use
-    :func:`kerax.optimizers.scale_by_learning_rate`). The base class handles
+    ``kerax.optimizers.scale_by_learning_rate``). The base class handles
     the learning rate and its schedule, gradient clipping, loss-scale
     unscaling, decoupled weight decay, gradient accumulation, EMA of the
     weights, the iteration count and serialisation, with Keras 3 semantics.
@@ -164,7 +164,7 @@ class Optimizer:
         ema_overwrite_frequency: Every this many steps, overwrite the variables
             with their average (None: only in ``finalize_variable_values``). Defaults to ``None``.
         loss_scale_factor: If set, gradients are divided by it (see
-            :meth:`scale_loss`). Defaults to ``None``.
+            ``scale_loss``). Defaults to ``None``.
         gradient_accumulation_steps: If set (an int >= 2), gradients are
             averaged over this many calls and applied on the last one. Defaults to ``None``.
         name: Name of the optimizer (default: snake-cased class name).
@@ -267,7 +267,7 @@ class Optimizer:
         """Returns the transformation of the ``index``-th variable (one shared by all, by default).
 
         Optimizers that treat variables differently (``Muon``) override this and
-        :meth:`_weight_decay_rate`; ``init`` and the update step call both per variable.
+        ``_weight_decay_rate``; ``init`` and the update step call both per variable.
         """
         del index
         return self._transform()
@@ -703,7 +703,7 @@ class Optimizer:
         return int(self._applied_steps(self._variables[0].value))
 
     def set_weights(self, weights: Sequence[Any]) -> None:
-        """Assigns ``weights``, ordered as :attr:`variables` (e.g. saved by Keras), to the variables.
+        """Assigns ``weights``, ordered as ``variables`` (e.g. saved by Keras), to the variables.
 
         Args:
             weights: One array per entry of ``variables``.
@@ -784,7 +784,7 @@ class Optimizer:
         ``jax.grad``; nothing is assigned.
 
         Args:
-            optimizer_variables: Current values of :attr:`variables` (arrays,
+            optimizer_variables: Current values of ``variables`` (arrays,
                 tracers or the Variables themselves), in that order.
             grads: One gradient per trainable variable; None leaves the
                 variable and its slots unchanged, as ``apply`` does.
