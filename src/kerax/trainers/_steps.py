@@ -2,9 +2,9 @@
 
 The state is Keras 3's tuple of value lists: ``(trainable, non_trainable, optimizer, metrics)`` for
 training, ``(trainable, non_trainable, metrics)`` for evaluation. Whatever the model's ``train_step``
-is (the built-in one or a user's override), it is traced here once per batch shape and run either
-inside a ``lax.while_loop`` over device-resident data (many steps per call), unrolled, or one step per
-call for batches read from an iterable.
+is (the built-in one or a user's override), it is traced here once per batch shape and run over
+device-resident data many steps per call (training inside a ``lax.while_loop`` that can stop early,
+evaluation inside a ``lax.fori_loop``) or unrolled, or one step per call for batches read from an iterable.
 """
 
 from __future__ import annotations
