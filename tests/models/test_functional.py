@@ -108,6 +108,16 @@ def test_layers_and_summary_match_keras():
     assert table_rows(summary_text(model)) == table_rows(keras_summary_text(k_model))
 
 
+def test_input_and_output_shapes_match_keras():
+    keras = pytest.importorskip("keras")
+    model, k_model = two_tower(), two_tower(keras)
+    assert model.input_shape == k_model.input_shape == [(None, 4), (None, 3)]
+    assert model.output_shape == k_model.output_shape == [(None, 2), (None, 1)]
+    single, k_single = (lib.Model(x := lib.Input((4,)), lib.layers.Dense(5)(x)) for lib in (kerax, keras))
+    assert single.input_shape == k_single.input_shape == (None, 4)
+    assert single.output_shape == k_single.output_shape == (None, 5)
+
+
 def test_predictions_match_keras_with_copied_weights():
     keras = pytest.importorskip("keras")
     keras.backend.clear_session()

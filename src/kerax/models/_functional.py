@@ -78,6 +78,11 @@ def _split_host_stage(model: Functional) -> tuple[list[Any], list[Any], list[Sym
     return host, compiled, core
 
 
+def _shapes(tensors: list[SymbolicTensor]) -> Any:
+    shapes = [t.shape for t in tensors]
+    return shapes[0] if len(shapes) == 1 else shapes
+
+
 class Functional(Model):
     """A model made by ``Model(inputs, outputs)``.
 
@@ -150,6 +155,16 @@ class Functional(Model):
     @property
     def output(self) -> Any:
         return self._outputs_struct
+
+    @property
+    def input_shape(self) -> Any:
+        """The inputs' shapes: one tuple for a single input, else a list (as Keras 3)."""
+        return _shapes(self.inputs)
+
+    @property
+    def output_shape(self) -> Any:
+        """The outputs' shapes: one tuple for a single output, else a list (as Keras 3)."""
+        return _shapes(self.outputs)
 
     @property
     def input_names(self) -> list[str]:
