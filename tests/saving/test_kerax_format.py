@@ -174,6 +174,19 @@ def test_unregistered_function_cannot_be_saved_by_name():
         kerax.saving.deserialize_keras_object(kerax.saving.serialize_keras_object(layer))
 
 
+@pytest.mark.parametrize("fmt", ["keras", "kerax"])
+def test_unregistered_lambda_function_loads_from_custom_objects_by_its_bare_name(tmp_path, fmt):
+    def triple(x):
+        return x * 3.0
+
+    inputs = kerax.Input((2,))
+    kerax.Model(inputs, layers.Lambda(triple)(inputs)).save(tmp_path / f"fn.{fmt}")
+    with pytest.raises(ValueError, match="register"):
+        kerax.models.load_model(tmp_path / f"fn.{fmt}")
+    loaded = kerax.models.load_model(tmp_path / f"fn.{fmt}", custom_objects={"triple": triple})  # as Keras takes it
+    np.testing.assert_array_equal(loaded.predict(np.ones((1, 2), "float32"), verbose=0), [[3.0, 3.0]])
+
+
 SERIALIZABLE = [
     kerax.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
     kerax.optimizers.Adam(1e-3, beta_1=0.8, clipnorm=1.0),

@@ -50,6 +50,9 @@ def _resolve_function(name: Any, what: str) -> Callable[..., Any]:
         )
 
     function = _known_functions().get(name) or get_registered_object(name)
+    if function is None and "." in name:
+        # An unregistered function is recorded as "module.name"; Keras users pass it by its bare name.
+        function = get_registered_object(name.rsplit(".", 1)[1])
     if function is None:
         raise ValueError(
             f"Lambda config names the {what} {name!r}, which is neither one of kerax's own functions nor "
