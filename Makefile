@@ -30,13 +30,13 @@ demo: $(RUNTIME)
 	$(PY) examples/demo.py
 
 test: $(TESTING)
-	$(PY) -m ruff check src tests bench examples
-	$(PY) -m ruff format --check src tests bench examples
+	$(PY) -m ruff check src tests bench examples docs
+	$(PY) -m ruff format --check src tests bench examples docs
 	$(PY) -m pytest -n 2 -p no:cacheprovider
 
 lint: $(TESTING)
-	$(PY) -m ruff check src tests bench examples
-	$(PY) -m ruff format --check src tests bench examples
+	$(PY) -m ruff check src tests bench examples docs
+	$(PY) -m ruff format --check src tests bench examples docs
 
 bench: $(RUNTIME)
 	$(PY) bench/run.py
