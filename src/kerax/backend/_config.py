@@ -6,6 +6,8 @@ import os
 import warnings
 from typing import Any
 
+import jax
+
 _FLOATX = "float32"
 _EPSILON = 1e-7
 _IMAGE_DATA_FORMAT = "channels_last"
@@ -198,8 +200,6 @@ def enable_traceback_filtering() -> None:
     """Shorten tracebacks again (the default): JAX's filtering of its internal frames is restored."""
     _switches["traceback_filtering"] = True
     if _jax_traceback_filtering:
-        import jax
-
         jax.config.update("jax_traceback_filtering", _jax_traceback_filtering.pop())
 
 
@@ -208,8 +208,6 @@ def disable_traceback_filtering() -> None:
 
     kerax does not rewrite tracebacks itself; the frames hidden by default are JAX's internal ones.
     """
-    import jax
-
     if _switches["traceback_filtering"]:
         _jax_traceback_filtering.append(jax.config.jax_traceback_filtering)
     _switches["traceback_filtering"] = False

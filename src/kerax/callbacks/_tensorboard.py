@@ -6,6 +6,7 @@ synchronously and without TensorFlow.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import logging
@@ -15,7 +16,9 @@ import warnings
 import weakref
 from typing import Any
 
+import jax
 import numpy as np
+from PIL import Image
 
 from kerax._serialization._serialize import serialize_keras_object
 from kerax.callbacks._callback import Callback
@@ -82,9 +85,6 @@ class _EventWriter:
 
     def _png(self, image: np.ndarray) -> Any:
         """An (H, W, C) uint8 image as a PNG-encoded `Summary.Image`."""
-        import io
-
-        from PIL import Image
 
         height, width, channels = image.shape
         buffer = io.BytesIO()
@@ -384,8 +384,6 @@ class TensorBoard(Callback):
         if self._global_train_batch == self._start_batch:
             self._start_trace()
         if self._is_tracing:
-            import jax
-
             self._batch_trace_context = jax.profiler.TraceAnnotation(f"Profiled batch {batch}")
             self._batch_trace_context.__enter__()
 
@@ -505,8 +503,6 @@ class TensorBoard(Callback):
         writer.flush()
 
     def _start_trace(self) -> None:
-        import jax
-
         try:
             jax.profiler.start_trace(self._train_dir)
         except Exception as error:  # profiling problems never stop training
@@ -515,8 +511,6 @@ class TensorBoard(Callback):
         self._is_tracing = True
 
     def _stop_trace(self) -> None:
-        import jax
-
         self._is_tracing = False
         if self._batch_trace_context is not None:
             self._batch_trace_context.__exit__(None, None, None)

@@ -8,6 +8,7 @@ sub-layer is built and the graph is recorded for ``summary()`` and ``plot_model(
 from __future__ import annotations
 
 import inspect
+import json
 from typing import Any
 
 import jax
@@ -351,8 +352,6 @@ class Model(Trainer, Layer):
         Args:
             **kwargs: passed to ``json.dumps`` (e.g. ``indent=2``).
         """
-        import json
-
         return json.dumps(serialize_keras_object(self), **kwargs)
 
     def save(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:

@@ -16,7 +16,9 @@ import warnings
 from typing import Any
 
 import jax
+import ml_dtypes
 import numpy as np
+from safetensors.numpy import save
 
 from kerax.backend._naming import to_snake_case
 from kerax.layers._layer import Layer
@@ -75,8 +77,6 @@ def encode(model: Any, include_optimizer: bool = False, extra: dict[str, Any] | 
 
     ``extra`` holds JSON-compatible metadata fields (``BackupAndRestore`` records the epoch in ``training``).
     """
-    from safetensors.numpy import save
-
     tensors: dict[str, np.ndarray] = {}
     bfloat16: list[str] = []
     names: dict[str, str] = {}
@@ -106,8 +106,6 @@ def encode(model: Any, include_optimizer: bool = False, extra: dict[str, Any] | 
 
 def _numpy_dtype(name: str) -> np.dtype:
     if name == "bfloat16":
-        import ml_dtypes
-
         return np.dtype(ml_dtypes.bfloat16)
     return np.dtype(name)
 

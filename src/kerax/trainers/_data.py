@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import hashlib
 import itertools
+import multiprocessing
 import os
 import pickle
 import queue
@@ -16,7 +17,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, wait
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -275,9 +276,6 @@ class _Processes:
     """``count`` worker processes, started with ``"spawn"`` (forking a process that runs JAX is unsafe)."""
 
     def __init__(self, count: int) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         self._executor = ProcessPoolExecutor(
             count, mp_context=multiprocessing.get_context("spawn"), initializer=_process_start
         )

@@ -451,7 +451,7 @@ class EquinoxLayer(SeededKeys, Layer):
 
     def current_module(self) -> Any:
         """The module with the variables' current values (inside a traced step: the step's values)."""
-        import equinox as eqx
+        import equinox as eqx  # an optional dependency, imported by __init__ already
 
         values = [v.value for v in self._module_variables]
         return eqx.combine(jax.tree_util.tree_unflatten(self._treedef, values), self._static)
