@@ -247,6 +247,26 @@ def _non_negative(who: str, **values: Any) -> None:
             raise ValueError(f"{who}: `{name}` must be >= 0, received {name}={value}.")
 
 
+def _checked_borders(
+    who: str, kind: str, images: Any, data_format: str | None, rows: tuple[Any, ...], cols: tuple[Any, ...]
+) -> tuple[jax.Array, int, int, int]:
+    """The checks `pad_images` and `crop_images` share (`kind` is "padding" or "cropping").
+
+    `rows` is (top, bottom, target_height) and `cols` (left, right, target_width); exactly two of each must
+    be given, none negative. Returns the images as an array, the height axis, the height and the width.
+    """
+    data_format = standardize_data_format(data_format, who)
+    images = jnp.asarray(images)
+    _check_rank(images, who)
+    named_rows = dict(zip((f"top_{kind}", f"bottom_{kind}", "target_height"), rows, strict=True))
+    named_cols = dict(zip((f"left_{kind}", f"right_{kind}", "target_width"), cols, strict=True))
+    _exactly_two(named_rows, who)
+    _exactly_two(named_cols, who)
+    _non_negative(who, **named_rows, **named_cols)
+    h_axis = images.ndim - 3 if data_format == "channels_last" else images.ndim - 2
+    return images, h_axis, images.shape[h_axis], images.shape[h_axis + 1]
+
+
 @op("PadImages")
 def pad_images(
     images: Any,
@@ -272,22 +292,8 @@ def pad_images(
             (default) means ``kerax.config.image_data_format()``.
     """
     who = "pad_images"
-    data_format = standardize_data_format(data_format, who)
-    images = jnp.asarray(images)
-    _check_rank(images, who)
-    _exactly_two({"top_padding": top_padding, "bottom_padding": bottom_padding, "target_height": target_height}, who)
-    _exactly_two({"left_padding": left_padding, "right_padding": right_padding, "target_width": target_width}, who)
-    _non_negative(
-        who,
-        top_padding=top_padding,
-        bottom_padding=bottom_padding,
-        target_height=target_height,
-        left_padding=left_padding,
-        right_padding=right_padding,
-        target_width=target_width,
-    )
-    h_axis = images.ndim - 3 if data_format == "channels_last" else images.ndim - 2
-    height, width = images.shape[h_axis], images.shape[h_axis + 1]
+    rows, cols = (top_padding, bottom_padding, target_height), (left_padding, right_padding, target_width)
+    images, h_axis, height, width = _checked_borders(who, "padding", images, data_format, rows, cols)
     if top_padding is None:
         top_padding = target_height - bottom_padding - height
     if bottom_padding is None:
@@ -328,22 +334,8 @@ def crop_images(
             (default) means ``kerax.config.image_data_format()``.
     """
     who = "crop_images"
-    data_format = standardize_data_format(data_format, who)
-    images = jnp.asarray(images)
-    _check_rank(images, who)
-    _exactly_two(dict(top_cropping=top_cropping, bottom_cropping=bottom_cropping, target_height=target_height), who)
-    _exactly_two(dict(left_cropping=left_cropping, right_cropping=right_cropping, target_width=target_width), who)
-    _non_negative(
-        who,
-        top_cropping=top_cropping,
-        bottom_cropping=bottom_cropping,
-        target_height=target_height,
-        left_cropping=left_cropping,
-        right_cropping=right_cropping,
-        target_width=target_width,
-    )
-    h_axis = images.ndim - 3 if data_format == "channels_last" else images.ndim - 2
-    height, width = images.shape[h_axis], images.shape[h_axis + 1]
+    rows, cols = (top_cropping, bottom_cropping, target_height), (left_cropping, right_cropping, target_width)
+    images, h_axis, height, width = _checked_borders(who, "cropping", images, data_format, rows, cols)
     if top_cropping is None:
         top_cropping = height - target_height - bottom_cropping
     if target_height is None:
