@@ -49,7 +49,8 @@ class LearningRateSchedule:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        _SCHEDULES.setdefault(cls.__name__, cls)
+        if not cls.__name__.startswith("_"):
+            _SCHEDULES.setdefault(cls.__name__, cls)
 
     def __call__(self, step: Any) -> jnp.ndarray:
         """Returns the learning rate at ``step``.
@@ -84,7 +85,43 @@ class LearningRateSchedule:
         return f"{type(self).__name__}({args})"
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _StepDecay(LearningRateSchedule):
+    """What `ExponentialDecay` and `InverseTimeDecay` share: their arguments and `step / decay_steps`.
+
+    Args:
+        initial_learning_rate: Learning rate at step 0.
+        decay_steps: Positive step scale of the decay.
+        decay_rate: Decay rate.
+        staircase: If True, ``step / decay_steps`` is floored.
+        name: Name recorded in the config.
+    """
+
+    def __init__(
+        self, initial_learning_rate: float, decay_steps: int | float, decay_rate: float, staircase: bool, name: str
+    ) -> None:
+        _check_positive("decay_steps", decay_steps)
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name
+
+    def _progress(self, step: Any) -> jnp.ndarray:
+        """``step / decay_steps`` as float32, floored when ``staircase``."""
+        p = _f32(step) / _f32(self.decay_steps)
+        return jnp.floor(p) if self.staircase else p
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
+
+
+class ExponentialDecay(_StepDecay):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)``.
 
     Args:
@@ -103,27 +140,10 @@ class ExponentialDecay(LearningRateSchedule):
         staircase: bool = False,
         name: str = "ExponentialDecay",
     ) -> None:
-        _check_positive("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step: Any) -> jnp.ndarray:
-        p = _f32(step) / _f32(self.decay_steps)
-        if self.staircase:
-            p = jnp.floor(p)
-        return _f32(self.initial_learning_rate) * jnp.power(_f32(self.decay_rate), p)
-
-    def get_config(self) -> dict[str, Any]:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
+        return _f32(self.initial_learning_rate) * jnp.power(_f32(self.decay_rate), self._progress(step))
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -216,7 +236,7 @@ class PolynomialDecay(LearningRateSchedule):
         }
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_StepDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)``.
 
     Args:
@@ -235,27 +255,10 @@ class InverseTimeDecay(LearningRateSchedule):
         staircase: bool = False,
         name: str = "InverseTimeDecay",
     ) -> None:
-        _check_positive("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step: Any) -> jnp.ndarray:
-        p = _f32(step) / _f32(self.decay_steps)
-        if self.staircase:
-            p = jnp.floor(p)
-        return _f32(self.initial_learning_rate) / (1.0 + _f32(self.decay_rate) * p)
-
-    def get_config(self) -> dict[str, Any]:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
+        return _f32(self.initial_learning_rate) / (1.0 + _f32(self.decay_rate) * self._progress(step))
 
 
 class CosineDecay(LearningRateSchedule):
