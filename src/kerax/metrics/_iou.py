@@ -168,9 +168,12 @@ class IoU(Metric):
         iou = jnp.where(present, true_positives / (denominator + EPSILON), 0.0)
         return jnp.sum(iou) / (jnp.sum(present.astype("float32")) + EPSILON)
 
+    # Arguments a subclass fixes itself, so that its constructor does not take them (nor its config hold them).
+    _fixed_arguments: tuple[str, ...] = ()
+
     def get_config(self) -> dict[str, Any]:
         """Return the constructor arguments."""
-        return {
+        config = {
             **Metric.get_config(self),
             "num_classes": self.num_classes,
             "target_class_ids": self.target_class_ids,
@@ -179,6 +182,7 @@ class IoU(Metric):
             "sparse_y_pred": self.sparse_y_pred,
             "axis": self.axis,
         }
+        return {key: value for key, value in config.items() if key not in self._fixed_arguments}
 
 
 class BinaryIoU(IoU):
@@ -241,6 +245,8 @@ class MeanIoU(IoU):
         axis: The class axis of dense labels or predictions. Defaults to `-1`.
     """
 
+    _fixed_arguments = ("target_class_ids",)
+
     def __init__(
         self,
         num_classes: int,
@@ -262,12 +268,6 @@ class MeanIoU(IoU):
             axis=axis,
         )
 
-    def get_config(self) -> dict[str, Any]:
-        """Return the constructor arguments."""
-        config = IoU.get_config(self)
-        del config["target_class_ids"]
-        return config
-
 
 class OneHotIoU(IoU):
     """IoU of one-hot labels against class scores (both reduced by argmax over `axis`).
@@ -281,6 +281,8 @@ class OneHotIoU(IoU):
         sparse_y_pred: Whether predictions are already class ids. Defaults to `False`.
         axis: The class axis. Defaults to `-1`.
     """
+
+    _fixed_arguments = ("sparse_y_true",)
 
     def __init__(
         self,
@@ -303,12 +305,6 @@ class OneHotIoU(IoU):
             axis=axis,
         )
 
-    def get_config(self) -> dict[str, Any]:
-        """Return the constructor arguments."""
-        config = IoU.get_config(self)
-        del config["sparse_y_true"]
-        return config
-
 
 class OneHotMeanIoU(MeanIoU):
     """IoU averaged over all classes, for one-hot labels and class scores (argmax over `axis`).
@@ -321,6 +317,8 @@ class OneHotMeanIoU(MeanIoU):
         sparse_y_pred: Whether predictions are already class ids. Defaults to `False`.
         axis: The class axis. Defaults to `-1`.
     """
+
+    _fixed_arguments = ("target_class_ids", "sparse_y_true")
 
     def __init__(
         self,
@@ -340,9 +338,3 @@ class OneHotMeanIoU(MeanIoU):
             sparse_y_pred=sparse_y_pred,
             axis=axis,
         )
-
-    def get_config(self) -> dict[str, Any]:
-        """Return the constructor arguments."""
-        config = MeanIoU.get_config(self)
-        del config["sparse_y_true"]
-        return config
