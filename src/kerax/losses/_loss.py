@@ -155,7 +155,7 @@ class LossFunctionWrapper(Loss):
 
     def get_config(self) -> dict[str, Any]:
         """Return the config, with `fn` stored by its registered name."""
-        from kerax.losses._registry import serialize
+        from kerax.losses._registry import serialize  # the registry lists this module's classes
 
         return {**Loss.get_config(self), "fn": serialize(self.fn), **self._fn_kwargs}
 
@@ -166,7 +166,7 @@ class LossFunctionWrapper(Loss):
         Args:
             config: Dict of constructor arguments.
         """
-        from kerax.losses._registry import deserialize
+        from kerax.losses._registry import deserialize  # the registry lists this module's classes
 
         config = dict(config)
         if "fn" in config and not callable(config["fn"]):

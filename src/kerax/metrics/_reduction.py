@@ -171,7 +171,7 @@ class MeanMetricWrapper(Mean):
 
     def get_config(self) -> dict[str, Any]:
         """Return name, dtype, the serialized `fn` and its keyword arguments."""
-        from kerax.metrics._registry import serialize_fn
+        from kerax.metrics._registry import serialize_fn  # the registry lists this module's classes
 
         return {**Metric.get_config(self), "fn": serialize_fn(self._fn), **self._fn_kwargs}
 
@@ -182,7 +182,7 @@ class MeanMetricWrapper(Mean):
         Args:
             config: Dict of constructor arguments.
         """
-        from kerax.metrics._registry import deserialize
+        from kerax.metrics._registry import deserialize  # the registry lists this module's classes
 
         config = dict(config)
         if "fn" in config and not callable(config["fn"]):

@@ -87,7 +87,7 @@ def _functional_arguments(args: tuple, kwargs: dict) -> bool:
 
 def _functional_subclass(cls: type) -> type:
     """``cls`` with ``Functional`` after it in the method order (made once per class)."""
-    from kerax.models._functional import Functional
+    from kerax.models._functional import Functional  # a subclass of Model: imported on use
 
     made = _FUNCTIONAL_SUBCLASSES.get(cls)
     if made is None:
@@ -120,11 +120,11 @@ class Model(Trainer, Layer):
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Model:
         if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
-            from kerax.models._functional import Functional
+            from kerax.models._functional import Functional  # a subclass of Model: imported on use
 
             return super().__new__(Functional)
         if _functional_arguments(args, kwargs):
-            from kerax.models._functional import Functional
+            from kerax.models._functional import Functional  # a subclass of Model: imported on use
 
             if not issubclass(cls, Functional):
                 # `class CustomModel(Model)` built the Functional way, `CustomModel(inputs, outputs)`, as in
@@ -310,7 +310,7 @@ class Model(Trainer, Layer):
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> Model:
         if "layers" in config and "input_layers" in config:
-            from kerax.models._functional import Functional
+            from kerax.models._functional import Functional  # a subclass of Model: imported on use
 
             return functional_from_config(Functional if cls is Model else cls, config, custom_objects)
         config = dict(config)

@@ -247,7 +247,7 @@ class LossScaleOptimizer(Optimizer):
     # ------------------------------------------------------------------ serialisation
     def get_config(self) -> dict[str, Any]:
         """Returns Keras's config: name, the serialised inner optimizer, the initial scale, the growth steps."""
-        from kerax.optimizers._registry import serialize
+        from kerax.optimizers._registry import serialize  # the registry lists this class
 
         return {
             "name": self.name,
@@ -259,7 +259,7 @@ class LossScaleOptimizer(Optimizer):
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> LossScaleOptimizer:
         """Creates a LossScaleOptimizer from ``get_config()`` output (Keras-saved configs too)."""
-        from kerax.optimizers._registry import deserialize
+        from kerax.optimizers._registry import deserialize  # the registry lists this class
 
         config = dict(config)
         inner = deserialize(config.pop("inner_optimizer"), custom_objects=custom_objects)

@@ -156,7 +156,7 @@ class OptimizerMap(MutableMapping):
 
     def get_config(self) -> dict[str, Any]:
         """Returns the serialised default optimizer and map (Keras's format)."""
-        from kerax.optimizers._registry import serialize
+        from kerax.optimizers._registry import serialize  # the registry lists this module's classes
 
         return {
             "default_optimizer": serialize(self._default_optimizer),
@@ -171,7 +171,7 @@ class OptimizerMap(MutableMapping):
             config: The config dict.
             custom_objects: Optional mapping of custom optimizer or schedule classes.
         """
-        from kerax.optimizers._registry import deserialize
+        from kerax.optimizers._registry import deserialize  # the registry lists this module's classes
 
         if not isinstance(config, dict) or "default_optimizer" not in config:
             raise ValueError(

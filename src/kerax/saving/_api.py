@@ -254,7 +254,7 @@ def load_model(
         )
     if custom_objects is not None and not isinstance(custom_objects, dict):
         raise TypeError(f"load_model: `custom_objects` must be a dict, received {type(custom_objects).__name__}.")
-    from kerax.saving import _orbax
+    from kerax.saving import _orbax  # it reads with this module's helpers, so it is imported on use
 
     if _orbax.is_checkpoint(path):  # a directory OrbaxCheckpoint wrote (or one of its steps)
         return _orbax.load_model(path, custom_objects, compile)
@@ -363,7 +363,7 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, by_name
     """
     path = as_path(filepath, "load_weights")
     _check_model(model, "load_weights")
-    from kerax.saving import _orbax
+    from kerax.saving import _orbax  # it reads with this module's helpers, so it is imported on use
 
     if _orbax.is_checkpoint(path):  # a directory OrbaxCheckpoint wrote (or one of its steps)
         if by_name:

@@ -324,7 +324,7 @@ def _held_bytes(folder: str) -> int:
 
 def config_of(folder: str) -> dict[str, Any]:
     """The model config saved in a step folder, checked as a ``.kerax`` file's ``config.json`` is."""
-    from kerax.saving._api import _json
+    from kerax.saving._api import _json  # _api imports this module
 
     item = _read_item(folder, MODEL_CONFIG, "load_model", as_numpy=False)
     if item is None:
@@ -343,6 +343,7 @@ def config_of(folder: str) -> dict[str, Any]:
 
 def load_model(path: str, custom_objects: dict[str, Any] | None, compile: bool) -> Any:  # noqa: A002
     """The model a checkpoint describes, built from its config, with its state (optimizer's too when compiled)."""
+    # _api imports this module, so its helpers are imported on use
     from kerax.saving._api import BUILD_BYTES_PER_WEIGHT_BYTE, BUILD_SLACK_BYTES, _refusing
 
     folder = step_folder(path, "load_model")

@@ -11,6 +11,7 @@ from jax.experimental import multihost_utils
 from jax.sharding import PartitionSpec
 
 from kerax.backend import _scope
+from kerax.callbacks import CallbackList
 from kerax.distribution import _placement
 from kerax.layers import _layer
 from kerax.trainers._data import ArrayData
@@ -82,9 +83,7 @@ def predict_arrays(
         out, assigned = fn(*weights(), xs)  # the one-batch fast path
         _layer.Layer.write_assigned(non_trainable, assigned)
         return jax.tree_util.tree_map(to_host, out)
-    from kerax.trainers._trainer import callback_list  # _trainer imports this module
-
-    cbs = callback_list(model, callbacks, verbose, epochs=1, steps=total_steps)
+    cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=model, verbose=verbose, epochs=1, steps=total_steps)
     cbs.on_predict_begin()
     tv, ntv = weights()  # a callback may have set the weights (SwapEMAWeights)
     outputs = []
