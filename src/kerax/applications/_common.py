@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -60,6 +61,45 @@ def check_arguments(weights: Any, include_top: Any, classes: Any, pooling: Any, 
             f"{model}: `input_tensor` must be a symbolic tensor (the output of `kerax.Input` or of a layer "
             f"called on one). Received: {type(input_tensor).__name__}"
         )
+
+
+def check_alpha(alpha: Any, model: str) -> None:
+    """Raise unless the width multiplier ``alpha`` of a MobileNet is a positive number.
+
+    Args:
+        alpha: The width multiplier.
+        model: The application's name, for the message.
+
+    Raises:
+        ValueError: If ``alpha`` is not a positive int or float.
+    """
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or alpha <= 0:
+        raise ValueError(f"{model}: `alpha` must be a positive number. Received: alpha={alpha!r}")
+
+
+def rows_and_cols(shape: Any) -> tuple[Any, Any]:
+    """The height and width of an image shape without the batch, under the current ``image_data_format``."""
+    return (shape[1], shape[2]) if image_data_format() == "channels_first" else (shape[0], shape[1])
+
+
+def imagenet_rows(rows: Any, cols: Any, sizes: tuple[int, ...]) -> int:
+    """The input size whose ImageNet weights to load: ``rows`` for a square input of a published size.
+
+    Otherwise 224, with a warning (raised at the application builder's caller).
+
+    Args:
+        rows: The input's height (or ``None``).
+        cols: The input's width (or ``None``).
+        sizes: The sizes Keras publishes weights for.
+    """
+    if rows == cols and rows in sizes:
+        return rows
+    warnings.warn(
+        f"`input_shape` is undefined or non-square, or `rows` is not in {list(sizes)}. "
+        "Weights for input shape (224, 224) will be loaded as the default.",
+        stacklevel=3,
+    )
+    return 224
 
 
 def image_input(input_tensor: Any, input_shape: tuple[int | None, ...]) -> Any:

@@ -8,7 +8,6 @@ and square inputs of 128, 160, 192 or 224 pixels. Inputs are expected in ``tf`` 
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from kerax import layers
@@ -78,7 +77,7 @@ def _published_size(input_shape: Any, sizes: tuple[int, ...], default: int = 224
         return default
     if not isinstance(input_shape, tuple | list) or len(input_shape) != 3:
         raise ValueError(f"`input_shape` must be a tuple of three integers. Received: input_shape={input_shape!r}")
-    rows, cols = input_shape[1:] if image_data_format() == "channels_first" else input_shape[:2]
+    rows, cols = _common.rows_and_cols(input_shape)
     return rows if rows == cols and rows in sizes else default
 
 
@@ -124,8 +123,7 @@ def MobileNet(  # noqa: N802 - Keras's name
         OSError: If ImageNet weights must be downloaded and the download fails.
     """
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, "MobileNet")
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or alpha <= 0:
-        raise ValueError(f"MobileNet: `alpha` must be a positive number. Received: alpha={alpha!r}")
+    _common.check_alpha(alpha, "MobileNet")
     if isinstance(depth_multiplier, bool) or not isinstance(depth_multiplier, int) or depth_multiplier < 1:
         raise ValueError(
             f"MobileNet: `depth_multiplier` must be a positive integer. Received: depth_multiplier={depth_multiplier!r}"
@@ -138,7 +136,7 @@ def MobileNet(  # noqa: N802 - Keras's name
         require_flatten=include_top,
         weights=weights,
     )
-    rows, cols = (shape[1], shape[2]) if image_data_format() == "channels_first" else (shape[0], shape[1])
+    rows, cols = _common.rows_and_cols(shape)
     if weights == "imagenet":
         if depth_multiplier != 1:
             raise ValueError(
@@ -150,13 +148,7 @@ def MobileNet(  # noqa: N802 - Keras's name
                 "If imagenet weights are being loaded, alpha can be one of `0.25`, `0.50`, `0.75` or `1.0` "
                 f"only.  Received alpha={alpha}"
             )
-        if rows != cols or rows not in _SIZES:
-            rows = 224
-            warnings.warn(
-                "`input_shape` is undefined or non-square, or `rows` is not in [128, 160, 192, 224]. "
-                "Weights for input shape (224, 224) will be loaded as the default.",
-                stacklevel=2,
-            )
+        rows = _common.imagenet_rows(rows, cols, _SIZES)
     img_input = _common.image_input(input_tensor, shape)
     x = layers.Conv2D(int(32 * alpha), 3, strides=2, padding="same", use_bias=False, name="conv1")(img_input)
     x = _bn_relu6(x, "conv1")

@@ -7,7 +7,6 @@ expected in ``tf`` mode (pixels scaled to ``[-1, 1]``): use ``kerax.applications
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from kerax import layers
@@ -83,7 +82,7 @@ def _default_size(input_shape: Any, input_tensor: Any) -> int:
     if input_shape is not None:
         if not isinstance(input_shape, tuple | list) or len(input_shape) != 3:
             raise ValueError(f"`input_shape` must be a tuple of three integers. Received: input_shape={input_shape!r}")
-        rows, cols = (input_shape[1], input_shape[2]) if first else (input_shape[0], input_shape[1])
+        rows, cols = _common.rows_and_cols(input_shape)
         if input_tensor is not None:
             given = input_tensor.shape[1] if first else input_tensor.shape[2]
             if given != input_shape[1]:
@@ -92,7 +91,7 @@ def _default_size(input_shape: Any, input_tensor: Any) -> int:
                     f"{tuple(input_tensor.shape)}."
                 )
     elif input_tensor is not None:
-        rows, cols = (input_tensor.shape[2], input_tensor.shape[3]) if first else input_tensor.shape[1:3]
+        rows, cols = _common.rows_and_cols(input_tensor.shape[1:])
     else:
         return 224
     return rows if rows == cols and rows in _SIZES else 224
@@ -140,8 +139,7 @@ def MobileNetV2(  # noqa: N802 - Keras's name
         ((None, 10), 423018)
     """
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, "MobileNetV2")
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or alpha <= 0:
-        raise ValueError(f"MobileNetV2: `alpha` must be a positive number. Received: alpha={alpha!r}")
+    _common.check_alpha(alpha, "MobileNetV2")
     shape = imagenet_utils.obtain_input_shape(
         input_shape,
         default_size=_default_size(input_shape, input_tensor),
@@ -150,20 +148,14 @@ def MobileNetV2(  # noqa: N802 - Keras's name
         require_flatten=include_top,
         weights=weights,
     )
-    rows, cols = (shape[1], shape[2]) if image_data_format() == "channels_first" else (shape[0], shape[1])
+    rows, cols = _common.rows_and_cols(shape)
     if weights == "imagenet":
         if alpha not in _ALPHAS:
             raise ValueError(
                 "If imagenet weights are being loaded, alpha must be one of `0.35`, `0.50`, `0.75`, `1.0`, "
                 f"`1.3` or `1.4` only; Received `alpha={alpha}`"
             )
-        if rows != cols or rows not in _SIZES:
-            rows = 224
-            warnings.warn(
-                "`input_shape` is undefined or non-square, or `rows` is not in [96, 128, 160, 192, 224]. "
-                "Weights for input shape (224, 224) will be loaded as the default.",
-                stacklevel=2,
-            )
+        rows = _common.imagenet_rows(rows, cols, _SIZES)
     img_input = _common.image_input(input_tensor, shape)
     x = layers.Conv2D(make_divisible(32 * alpha, 8), 3, strides=2, padding="same", use_bias=False, name="Conv1")(
         img_input

@@ -160,10 +160,9 @@ def _mobilenet_v3(
     name: str,
 ) -> Any:
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, name)
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or alpha <= 0:
-        raise ValueError(f"{name}: `alpha` must be a positive number. Received: alpha={alpha!r}")
+    _common.check_alpha(alpha, name)
     shape = _image_shape(input_shape, input_tensor)
-    rows, cols = shape[1:] if image_data_format() == "channels_first" else shape[:2]
+    rows, cols = _common.rows_and_cols(shape)
     if (rows is not None and rows < 32) or (cols is not None and cols < 32):
         raise ValueError(f"Input size must be at least 32x32; Received `input_shape={shape}`")
     if weights == "imagenet":
