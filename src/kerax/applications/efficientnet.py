@@ -77,6 +77,37 @@ def _initializer(config: dict) -> Any:
     return initializers.VarianceScaling(**config["config"])
 
 
+def _squeeze_excite(x: Any, filters: int, filters_in: int, se_ratio: float, activation: str, name: str) -> Any:
+    """Squeeze-and-excitation of a block's ``filters`` channels through ``filters_in * se_ratio`` (V1 and V2)."""
+    axis = _common.channel_axis()
+    se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
+    se = layers.Reshape((filters, 1, 1) if axis == 1 else (1, 1, filters), name=f"{name}se_reshape")(se)
+    se = layers.Conv2D(
+        max(1, int(filters_in * se_ratio)),
+        1,
+        padding="same",
+        activation=activation,
+        kernel_initializer=_initializer(CONV_KERNEL_INITIALIZER),
+        name=f"{name}se_reduce",
+    )(se)
+    se = layers.Conv2D(
+        filters,
+        1,
+        padding="same",
+        activation="sigmoid",
+        kernel_initializer=_initializer(CONV_KERNEL_INITIALIZER),
+        name=f"{name}se_expand",
+    )(se)
+    return layers.multiply([x, se], name=f"{name}se_excite")
+
+
+def _residual(x: Any, inputs: Any, drop_rate: float, name: str) -> Any:
+    """A block's skip connection: dropout of whole samples (when ``drop_rate`` > 0), then the sum (V1 and V2)."""
+    if drop_rate > 0:
+        x = layers.Dropout(drop_rate, noise_shape=(None, 1, 1, 1), name=f"{name}drop")(x)
+    return layers.add([x, inputs], name=f"{name}add")
+
+
 def _block(
     inputs: Any,
     activation: str,
@@ -112,21 +143,7 @@ def _block(
     x = layers.BatchNormalization(axis=axis, name=f"{name}bn")(x)
     x = layers.Activation(activation, name=f"{name}activation")(x)
 
-    squeezed = max(1, int(filters_in * _SE_RATIO))
-    se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
-    se = layers.Reshape((filters, 1, 1) if axis == 1 else (1, 1, filters), name=f"{name}se_reshape")(se)
-    se = layers.Conv2D(
-        squeezed,
-        1,
-        padding="same",
-        activation=activation,
-        kernel_initializer=_initializer(init),
-        name=f"{name}se_reduce",
-    )(se)
-    se = layers.Conv2D(
-        filters, 1, padding="same", activation="sigmoid", kernel_initializer=_initializer(init), name=f"{name}se_expand"
-    )(se)
-    x = layers.multiply([x, se], name=f"{name}se_excite")
+    x = _squeeze_excite(x, filters, filters_in, _SE_RATIO, activation, name)
 
     x = layers.Conv2D(
         filters_out,
@@ -138,9 +155,7 @@ def _block(
     )(x)
     x = layers.BatchNormalization(axis=axis, name=f"{name}project_bn")(x)
     if strides == 1 and filters_in == filters_out:
-        if drop_rate > 0:
-            x = layers.Dropout(drop_rate, noise_shape=(None, 1, 1, 1), name=f"{name}drop")(x)
-        x = layers.add([x, inputs], name=f"{name}add")
+        x = _residual(x, inputs, drop_rate, name)
     return x
 
 
@@ -600,3 +615,8 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
         ValueError: If ``preds`` is not of shape ``(samples, 1000)`` or ``top`` is invalid.
     """
     return imagenet_utils.decode_predictions(preds, top=top)
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

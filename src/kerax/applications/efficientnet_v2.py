@@ -12,7 +12,13 @@ from typing import Any
 
 from kerax import layers
 from kerax.applications import _common, imagenet_utils
-from kerax.applications.efficientnet import CONV_KERNEL_INITIALIZER, DENSE_KERNEL_INITIALIZER, _initializer
+from kerax.applications.efficientnet import (
+    CONV_KERNEL_INITIALIZER,
+    DENSE_KERNEL_INITIALIZER,
+    _initializer,
+    _residual,
+    _squeeze_excite,
+)
 from kerax.backend import image_data_format
 
 __all__ = [
@@ -109,29 +115,6 @@ def _bn_act(x: Any, bn_name: str, act_name: str | None) -> Any:
     return x if act_name is None else layers.Activation(_ACTIVATION, name=act_name)(x)
 
 
-def _squeeze_excite(x: Any, filters: int, filters_in: int, se_ratio: float, name: str) -> Any:
-    axis = _common.channel_axis()
-    se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
-    se = layers.Reshape((filters, 1, 1) if axis == 1 else (1, 1, filters), name=f"{name}se_reshape")(se)
-    se = layers.Conv2D(
-        max(1, int(filters_in * se_ratio)),
-        1,
-        padding="same",
-        activation=_ACTIVATION,
-        kernel_initializer=_initializer(CONV_KERNEL_INITIALIZER),
-        name=f"{name}se_reduce",
-    )(se)
-    se = layers.Conv2D(
-        filters,
-        1,
-        padding="same",
-        activation="sigmoid",
-        kernel_initializer=_initializer(CONV_KERNEL_INITIALIZER),
-        name=f"{name}se_expand",
-    )(se)
-    return layers.multiply([x, se], name=f"{name}se_excite")
-
-
 def _block(
     inputs: Any,
     *,
@@ -167,7 +150,7 @@ def _block(
         )(x)
         x = _bn_act(x, f"{name}bn", f"{name}activation")
     if 0 < se_ratio <= 1:
-        x = _squeeze_excite(x, filters, filters_in, se_ratio, name)
+        x = _squeeze_excite(x, filters, filters_in, se_ratio, _ACTIVATION, name)
     project_at_stride = fused and expand_ratio == 1
     x = _conv(
         filters_out,
@@ -177,9 +160,7 @@ def _block(
     )(x)
     x = _bn_act(x, f"{name}project_bn", f"{name}project_activation" if project_at_stride else None)
     if strides == 1 and filters_in == filters_out:
-        if drop_rate:
-            x = layers.Dropout(drop_rate, noise_shape=(None, 1, 1, 1), name=f"{name}drop")(x)
-        x = layers.add([x, inputs], name=f"{name}add")
+        x = _residual(x, inputs, drop_rate, name)
     return x
 
 
@@ -604,3 +585,8 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
         ValueError: If ``preds`` is not of shape ``(samples, 1000)`` or ``top`` is invalid.
     """
     return imagenet_utils.decode_predictions(preds, top=top)
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)
