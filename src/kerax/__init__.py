@@ -105,3 +105,8 @@ __all__ = [
     "utils",
     "version",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

@@ -80,3 +80,8 @@ __all__ = [
 
 # Configs name activations by their names ("relu", "swish").
 _register_builtins("activations", {name: get(name) for name in _activations._BY_NAME})
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

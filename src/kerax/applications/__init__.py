@@ -124,3 +124,8 @@ __all__ = [
     "vgg19",
     "xception",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

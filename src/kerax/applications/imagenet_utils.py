@@ -283,3 +283,8 @@ def validate_activation(classifier_activation: Any, weights: Any) -> None:
             "when using pretrained weights, with `include_top=True`; Received: "
             f"classifier_activation={classifier_activation!r}"
         )
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

@@ -40,3 +40,8 @@ __all__ = [
     "to_snake_case",
     "uniquify",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

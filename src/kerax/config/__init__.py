@@ -67,3 +67,8 @@ __all__ = [
     "set_max_epochs",
     "set_max_steps_per_epoch",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

@@ -36,3 +36,8 @@ _register_builtins(
     "constraints",
     {n: v for n, v in globals().items() if n in __all__ and isinstance(v, type) and issubclass(v, Constraint)},
 )
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

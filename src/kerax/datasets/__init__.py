@@ -37,3 +37,8 @@ __all__ = [
     "mnist",
     "reuters",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

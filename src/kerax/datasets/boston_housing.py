@@ -6,6 +6,8 @@ from kerax.datasets._common import KERAS_ORIGIN, Split, check_pairs, check_test_
 from kerax.datasets._files import get_file
 from kerax.datasets._npz import load_npz
 
+__all__ = ["load_data"]
+
 _SHA256 = "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5"
 
 
@@ -34,3 +36,8 @@ def load_data(path: str = "boston_housing.npz", test_split: float = 0.2, seed: i
     f = load_npz(fpath, ("x", "y"))
     check_pairs(fpath, f["x"], f["y"], 2)
     return shuffle_split(f["x"], f["y"], test_split, seed)
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

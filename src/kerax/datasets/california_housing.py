@@ -6,6 +6,8 @@ from kerax.datasets._common import KERAS_ORIGIN, Split, check_pairs, check_test_
 from kerax.datasets._files import get_file
 from kerax.datasets._npz import load_npz
 
+__all__ = ["load_data"]
+
 _SHA256 = "1a2e3a52e0398de6463aebe6f4a8da34fb21fbb6b934cf88c3425e766f2a1a6f"
 _SMALL = 600
 
@@ -41,3 +43,8 @@ def load_data(
     if version == "small":
         x, y = x[:_SMALL], y[:_SMALL]
     return shuffle_split(x, y, test_split, seed)
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

@@ -13,6 +13,8 @@ from kerax import backend
 from kerax.datasets._cifar import batches_dir, load_batch
 from kerax.datasets._common import Split
 
+__all__ = ["load_data"]
+
 _ORIGIN = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 _SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"
 
@@ -42,3 +44,8 @@ def load_data() -> Split:
     if backend.image_data_format() == "channels_last":
         x_train, x_test = x_train.transpose(0, 2, 3, 1), x_test.transpose(0, 2, 3, 1)
     return (x_train, y_train), (x_test, y_test)
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

@@ -10,6 +10,8 @@ from kerax import backend
 from kerax.datasets._cifar import batches_dir, load_batch
 from kerax.datasets._common import Split
 
+__all__ = ["load_data"]
+
 _ORIGIN = "https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz"
 _SHA256 = "85cd44d02ba6437773c5bbd22e183051d648de2e7d6b014e1ef29b855ba677a7"
 
@@ -44,3 +46,8 @@ def load_data(label_mode: str = "fine") -> Split:
     if backend.image_data_format() == "channels_last":
         x_train, x_test = x_train.transpose(0, 2, 3, 1), x_test.transpose(0, 2, 3, 1)
     return (x_train, y_train), (x_test, y_test)
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

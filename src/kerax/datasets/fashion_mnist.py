@@ -14,6 +14,8 @@ from kerax.datasets._errors import DatasetFormatError
 from kerax.datasets._files import get_files
 from kerax.datasets._idx import read_idx
 
+__all__ = ["load_data", "load_sample"]
+
 # Keras's order; Keras publishes no hashes for these four files, so, like Keras, downloads are not
 # hashed, but each one must parse as the IDX file it claims to be before it enters the cache.
 _FILES = (
@@ -81,3 +83,8 @@ def _parse(train_labels: str, train_images: str, test_labels: str, test_images: 
         if len(x) != len(y):
             raise DatasetFormatError(f"{images} holds {len(x)} images but {labels} holds {len(y)} labels.")
     return (x_train, y_train), (x_test, y_test)
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

@@ -9,6 +9,8 @@ from kerax.datasets._common import KERAS_ORIGIN, Split
 from kerax.datasets._files import get_file
 from kerax.datasets._npz import load_npz
 
+__all__ = ["get_word_index", "load_data"]
+
 _SHA256 = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"
 _WORD_INDEX_MD5 = "bfafd718b763782e994055a2d397834f"
 
@@ -84,3 +86,8 @@ def get_word_index(path: str = "imdb_word_index.json") -> dict[str, int]:
     """
     fpath = get_file(path, KERAS_ORIGIN + "imdb_word_index.json", _WORD_INDEX_MD5)
     return seq.read_word_index(fpath)
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

@@ -6,6 +6,8 @@ from kerax.datasets._common import KERAS_ORIGIN, Split, check_pairs
 from kerax.datasets._files import get_file
 from kerax.datasets._npz import load_npz
 
+__all__ = ["load_data"]
+
 _SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 
 
@@ -28,3 +30,8 @@ def load_data(path: str = "mnist.npz") -> Split:
     check_pairs(fpath, f["x_train"], f["y_train"], 3)
     check_pairs(fpath, f["x_test"], f["y_test"], 3)
     return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

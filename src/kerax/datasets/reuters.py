@@ -9,6 +9,8 @@ from kerax.datasets._common import KERAS_ORIGIN, Split
 from kerax.datasets._files import get_file
 from kerax.datasets._npz import load_npz
 
+__all__ = ["get_label_names", "get_word_index", "load_data"]
+
 _SHA256 = "d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916"
 _WORD_INDEX_MD5 = "4d44cc38712099c9e383dc6e5f11a921"
 _LABEL_NAMES = tuple(
@@ -96,3 +98,8 @@ def get_label_names() -> tuple[str, ...]:
         A tuple of strings.
     """
     return _LABEL_NAMES
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

@@ -27,3 +27,8 @@ __all__ = [
     "serialize",
     "set_global_policy",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

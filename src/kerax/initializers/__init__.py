@@ -89,3 +89,8 @@ __all__ = [
 
 _set_initializer_lookup(get)  # Variable(initializer="zeros") finds initializers by name here
 _register_builtins("initializers", _initializers._CLASSES)  # configs may name these classes
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

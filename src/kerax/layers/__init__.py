@@ -367,3 +367,8 @@ _register_builtins(
     "layers", {n: v for n, v in globals().items() if n in __all__ and isinstance(v, type) and issubclass(v, Layer)}
 )
 _register_layer_class(Layer, _BASE_KWARGS)  # a layer config is checked strictly and built after loading
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

@@ -189,3 +189,8 @@ __all__ = [
 ]
 
 _register_builtins("metrics", _registry.ALL_OBJECTS)  # configs may name these classes and functions
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

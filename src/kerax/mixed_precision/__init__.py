@@ -21,3 +21,8 @@ __all__ = [
     "set_dtype_policy",
     "set_global_policy",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

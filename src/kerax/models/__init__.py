@@ -10,3 +10,8 @@ from kerax.saving._api import load_model, save_model
 __all__ = ["Functional", "Model", "Sequential", "clone_model", "load_model", "model_from_json", "save_model"]
 
 _register_builtins("models", {"Functional": Functional, "Model": Model, "Sequential": Sequential})
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

@@ -17,7 +17,20 @@ from kerax.ops._numpy import *  # noqa: F403
 from kerax.ops._operation import Node, Operation  # noqa: F401
 from kerax.ops._registry import OP_CLASSES as _OP_CLASSES
 
-__all__ = sorted({"Node", "Operation", *_core.__all__, *_linalg.__all__, *_nn.__all__, *_numpy.__all__})
+__all__ = sorted(
+    {
+        "Node",
+        "Operation",
+        "image",
+        "linalg",
+        "nn",
+        "numpy",
+        *_core.__all__,
+        *_linalg.__all__,
+        *_nn.__all__,
+        *_numpy.__all__,
+    }
+)
 
 # The public submodules, bound after the names they re-export.
 from kerax.ops import image, linalg, nn, numpy  # noqa: E402, F401
@@ -27,3 +40,8 @@ del _core, _image, _linalg, _nn, _numpy
 # Operators on symbolic tensors (``x + y``, ``x[0]``) record these ops.
 _register_operators({name: globals()[name] for name in _OPERATOR_OPS})
 _register_builtins("ops", _OP_CLASSES)  # a graph config's op nodes name these classes
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

@@ -59,3 +59,8 @@ __all__ = [
 
 # Configs may name these classes.
 _register_builtins("optimizers", {cls.__name__: cls for cls in _registry.BUILTIN_OPTIMIZERS.values()})
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

@@ -12,3 +12,8 @@ __all__ = [
     "text_dataset_from_directory",
     "timeseries_dataset_from_array",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

@@ -36,3 +36,8 @@ __all__ = [
     "save_weights",
     "serialize_keras_object",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

@@ -29,3 +29,8 @@ __all__ = [
     "pack_sequence_as",
     "traverse",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

@@ -78,3 +78,8 @@ __all__ = [
 ]
 
 _register_builtins("utils", {"FeatureSpace": FeatureSpace})  # the one object of keras.utils that files hold
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)

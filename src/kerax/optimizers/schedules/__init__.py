@@ -34,3 +34,8 @@ _register_builtins(
         if n in __all__ and isinstance(v, type) and issubclass(v, LearningRateSchedule)
     },
 )
+
+
+def __dir__() -> list[str]:
+    """The public names: not the modules and helpers the namespace is built from."""
+    return list(__all__)
