@@ -177,3 +177,42 @@ def test_errors_name_the_layer_and_the_values():
         built(np.zeros((1, 4), "float32"))
     with pytest.raises(ValueError, match=r"'vector'.*expected min_ndim=2, found ndim=1"):
         layers.Dense(2, name="vector")(np.zeros((3,), "float32"))
+
+
+def test_lora_matches_keras(keras):
+    x = random_data((3, 5), seed=4)
+    ours, theirs = layers.Dense(4, lora_rank=2), keras.layers.Dense(4, lora_rank=2)
+    assert_keras_parity(ours, theirs, x)  # copies kernel, bias and both factors
+    assert [v.name for v in ours.weights] == [v.name for v in theirs.weights]
+    assert [v.name for v in ours.trainable_weights] == ["bias", "lora_kernel_a", "lora_kernel_b"]
+    assert [v.name for v in ours.non_trainable_weights] == ["kernel"]
+    assert_gradient_parity(ours, theirs, (x,))
+    for key in ("lora_rank", "lora_alpha"):
+        assert ours.get_config()[key] == theirs.get_config()[key] == 2, key
+
+
+def test_enable_lora_trains_only_the_factors_and_saves_the_merged_kernel_like_keras(keras, tmp_path):
+    x = random_data((4, 3), seed=5)
+    y = random_data((4, 2), seed=6)
+    inputs = kerax.Input((3,))
+    model = kerax.Model(inputs, layers.Dense(2)(inputs))
+    dense = model.layers[1]
+    before = np.asarray(model(x))
+    dense.enable_lora(1, lora_alpha=2.0)
+    np.testing.assert_allclose(np.asarray(model(x)), before, rtol=1e-6)  # B starts at zero
+    frozen = np.asarray(dense._kernel.value)
+    model.compile("sgd", "mse")
+    model.fit(x, y, epochs=2, verbose=0)
+    np.testing.assert_array_equal(np.asarray(dense._kernel.value), frozen)
+    assert np.any(np.asarray(dense.lora_kernel_b.value))
+    merged = frozen + 2.0 * np.asarray(dense.lora_kernel_a.value) @ np.asarray(dense.lora_kernel_b.value)
+    np.testing.assert_allclose(np.asarray(dense.kernel), merged, rtol=1e-6)
+    model.save(tmp_path / "lora.keras")
+    theirs = keras.saving.load_model(tmp_path / "lora.keras")
+    np.testing.assert_allclose(np.asarray(theirs(x)), np.asarray(model(x)), rtol=1e-5, atol=1e-6)
+    again = kerax.saving.load_model(tmp_path / "lora.keras")
+    np.testing.assert_allclose(np.asarray(again(x)), np.asarray(model(x)), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="already enabled"):
+        dense.enable_lora(1)
+    with pytest.raises(ValueError, match="lora_rank"):
+        layers.Dense(2, lora_rank=0)

@@ -176,7 +176,16 @@ def keras_weight_groups(model: Layer) -> dict[str, list[Variable]]:
 
 
 def _saves_own_way(obj: Layer, hook: str) -> bool:
-    return getattr(type(obj), hook) is not getattr(Layer, hook)
+    """Whether ``obj`` has its own ``hook`` (not Layer's default), and uses it now.
+
+    A hook that applies only in some states (``Dense``'s, with LoRA enabled) carries a ``used_when``
+    predicate; otherwise the object's weights are saved plainly, as before.
+    """
+    own = getattr(type(obj), hook)
+    if own is getattr(Layer, hook):
+        return False
+    used_when = getattr(own, "used_when", None)
+    return bool(used_when(obj)) if used_when is not None else True
 
 
 def keras_h5_groups_of(model: Layer) -> dict[str, Any]:

@@ -21,7 +21,6 @@ import numpy as np
 from safetensors.numpy import save
 
 from kerax.backend._naming import to_snake_case
-from kerax.layers._layer import Layer
 from kerax.saving import _keras_paths
 from kerax.saving._keras_paths import keras_objects, unique_name
 
@@ -352,9 +351,7 @@ _HOOKS = "hooks"
 
 
 def _own_way_objects(model: Any, hook: str) -> dict[str, Any]:
-    return {
-        path: obj for path, obj in keras_objects(model).items() if getattr(type(obj), hook) is not getattr(Layer, hook)
-    }
+    return {path: obj for path, obj in keras_objects(model).items() if _keras_paths._saves_own_way(obj, hook)}
 
 
 def _own_way_stores(model: Any) -> dict[str, dict[str, Any]]:

@@ -8,15 +8,19 @@ import jax
 import jax.numpy as jnp
 
 from kerax import activations, initializers
+from kerax.layers._core._lora import LoRAKernel
 from kerax.layers._input_spec import InputSpec
 from kerax.layers._layer import Layer
 
 
-class Dense(Layer):
+class Dense(LoRAKernel, Layer):
     """A densely connected layer: ``activation(inputs @ kernel + bias)`` on the last axis.
 
     The weights are ``kernel``, of shape ``(input_dim, units)``, and ``bias``, of shape ``(units,)``.
-    Inputs of rank above 2 are multiplied along their last axis.
+    Inputs of rank above 2 are multiplied along their last axis. With LoRA (``lora_rank``, or
+    ``enable_lora(rank)`` on a built layer) the kernel is frozen and a low-rank update
+    ``(lora_alpha / lora_rank) * lora_kernel_a @ lora_kernel_b`` is trained instead; saving merges it
+    into the kernel, as Keras does.
 
     Args:
         units: the output width, a positive int.
@@ -30,6 +34,10 @@ class Dense(Layer):
         activity_regularizer: a regularizer applied to the layer's output, or ``None`` (default).
         kernel_constraint: a constraint applied to the kernel after each update, or ``None`` (default).
         bias_constraint: a constraint applied to the bias after each update, or ``None`` (default).
+        lora_rank: a positive int: the layer is built with LoRA enabled at this rank; ``None`` (default)
+            for no LoRA.
+        lora_alpha: the LoRA scale numerator: the update is ``(lora_alpha / lora_rank) * A @ B``;
+            ``None`` (default) for ``lora_rank``.
         **kwargs: base layer keyword arguments such as ``name`` and ``dtype``.
 
     Input shape:
@@ -62,6 +70,8 @@ class Dense(Layer):
         activity_regularizer: Any = None,
         kernel_constraint: Any = None,
         bias_constraint: Any = None,
+        lora_rank: int | None = None,
+        lora_alpha: float | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -80,6 +90,7 @@ class Dense(Layer):
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.input_spec = InputSpec(min_ndim=2)
+        self._init_lora(lora_rank, lora_alpha)
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
         input_dim = input_shape[-1]
@@ -87,7 +98,7 @@ class Dense(Layer):
             raise ValueError(
                 f"Dense '{self.name}': the last dimension of the input must be known, received shape {input_shape}."
             )
-        self.kernel = self.add_weight(
+        self._kernel = self.add_weight(
             (input_dim, self.units), self.kernel_initializer, name="kernel", **self._weight_penalties("kernel")
         )
         self.bias = (
@@ -96,12 +107,16 @@ class Dense(Layer):
             else None
         )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
+        self._build_lora()
 
     def call(self, inputs: jax.Array) -> jax.Array:
-        x = jnp.matmul(inputs, self.kernel.value)
+        x = jnp.matmul(inputs, self._kernel_value())
         if self.bias is not None:
             x = x + self.bias.value
         return self.activation(x)
+
+    def _saves_own_variables(self) -> bool:
+        return self.lora_enabled  # else the plain weights, as every Dense saved before LoRA
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -112,4 +127,5 @@ class Dense(Layer):
             "use_bias": self.use_bias,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
+            **self._lora_config(),
         }

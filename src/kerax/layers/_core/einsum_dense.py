@@ -11,8 +11,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from kerax import activations, initializers
+from kerax.layers._core._lora import LoRAKernel
 from kerax.layers._input_spec import InputSpec
-from kerax.layers._layer import Layer, bump_structure_version
+from kerax.layers._layer import Layer
 
 # The three forms Keras accepts: no ellipsis, an ellipsis on the left, an ellipsis on the right.
 _PLAIN = re.compile(r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)")
@@ -154,7 +155,7 @@ class _FanAwareInit:
         return np.reshape(self.base((fan_in, fan_out), dtype), shape)
 
 
-class EinsumDense(Layer):
+class EinsumDense(LoRAKernel, Layer):
     """A dense layer computing ``activation(einsum(equation, inputs, kernel) + bias)``.
 
     Args:
@@ -235,8 +236,6 @@ class EinsumDense(Layer):
             raise TypeError(
                 f"{who}: `bias_axes` must be a non-empty str of output subscripts or None, received {bias_axes!r}."
             )
-        if lora_rank is not None and (not isinstance(lora_rank, int) or isinstance(lora_rank, bool) or lora_rank <= 0):
-            raise ValueError(f"{who}: `lora_rank` must be a positive integer or None, received {lora_rank!r}.")
         for name, value in (
             ("gptq_unpacked_column_size", gptq_unpacked_column_size),
             ("quantization_config", quantization_config),
@@ -259,9 +258,7 @@ class EinsumDense(Layer):
         self.activation = activations.get(activation)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
-        self.lora_rank = lora_rank
-        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
-        self.lora_enabled = False
+        self._init_lora(lora_rank, lora_alpha)
         self.quantization_mode = None
         self.bias = None
 
@@ -282,127 +279,16 @@ class EinsumDense(Layer):
             self.bias = self.add_weight(
                 shapes.bias, self.bias_initializer, name="bias", **self._weight_penalties("bias")
             )
-        if self.lora_rank:
-            self.built = True
-            self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
-
-    @property
-    def kernel(self) -> Any:
-        """The kernel Variable; with LoRA enabled, the array ``kernel + (lora_alpha / lora_rank) * A @ B``."""
-        if "_kernel" not in self.__dict__:
-            raise AttributeError(f"EinsumDense '{self.name}': build the layer before reading `kernel`.")
-        if not self.lora_enabled:
-            return self._kernel
-        delta = jnp.matmul(self.lora_kernel_a.value, self.lora_kernel_b.value)
-        kernel = self._kernel.value + (self.lora_alpha / self.lora_rank) * delta
-        return kernel.astype(self.compute_dtype)
-
-    def enable_lora(
-        self,
-        rank: int,
-        lora_alpha: float | None = None,
-        a_initializer: Any = "he_uniform",
-        b_initializer: Any = "zeros",
-    ) -> None:
-        """Freeze the kernel and learn a low-rank update ``(lora_alpha / rank) * A @ B`` instead (LoRA).
-
-        ``A`` has shape ``kernel.shape[:-1] + (rank,)``, ``B`` has shape ``(rank, kernel.shape[-1])``; both are
-        float32 and take the kernel's regularizer.
-
-        Args:
-            rank: the rank of the update.
-            lora_alpha: the scale numerator (default ``rank``).
-            a_initializer: the initializer of ``A`` (default ``"he_uniform"``).
-            b_initializer: the initializer of ``B`` (default ``"zeros"``: the update starts at zero).
-
-        Raises:
-            ValueError: if the layer has a kernel constraint, is not built, or already uses LoRA, or ``rank``
-                is not a positive integer.
-        """
-        who = f"EinsumDense '{self.name}'"
-        if self.kernel_constraint is not None:
-            raise ValueError(f"{who}: LoRA is incompatible with kernel constraints; remove `kernel_constraint`.")
-        if not self.built:
-            raise ValueError(f"{who}: cannot enable LoRA on a layer that isn't built yet; build or call it first.")
-        if self.lora_enabled:
-            raise ValueError(f"{who}: LoRA is already enabled; it can be enabled only once per layer.")
-        if not isinstance(rank, int) or isinstance(rank, bool) or rank <= 0:
-            raise ValueError(f"{who}: the LoRA `rank` must be a positive integer, received {rank!r}.")
-        shape = tuple(self._kernel.shape)
-        self.lora_kernel_a = self.add_weight(
-            (*shape[:-1], rank),
-            initializers.get(a_initializer),
-            dtype="float32",
-            name="lora_kernel_a",
-            regularizer=self.kernel_regularizer,
-        )
-        self.lora_kernel_b = self.add_weight(
-            (rank, shape[-1]),
-            initializers.get(b_initializer),
-            dtype="float32",
-            name="lora_kernel_b",
-            regularizer=self.kernel_regularizer,
-        )
-        self._kernel.trainable = False
-        bump_structure_version()
-        self.lora_enabled = True
-        self.lora_rank = rank
-        self.lora_alpha = lora_alpha if lora_alpha is not None else rank
+        self._build_lora()
 
     def call(self, inputs: jax.Array, training: bool | None = None) -> jax.Array:
-        kernel = self.kernel
-        kernel = kernel.value if not isinstance(kernel, jax.Array) else kernel
-        x = jnp.einsum(self.equation, inputs, kernel)
+        x = jnp.einsum(self.equation, inputs, self._kernel_value())
         if self.bias is not None:
             x = x + self.bias.value
         return self.activation(x)
 
     def compute_output_shape(self, input_shape: Any) -> tuple[int | None, ...]:
         return self._shapes(input_shape).output
-
-    def save_own_variables(self, store: dict[str, Any]) -> None:
-        """Write ``kernel`` (with any LoRA update merged into it) then ``bias`` under "0", "1", as Keras does.
-
-        Args:
-            store: the dict to fill, by position.
-        """
-        if not self.built:
-            return
-        kernel = self._kernel.value
-        if self.lora_enabled:
-            delta = jnp.matmul(self.lora_kernel_a.value, self.lora_kernel_b.value)
-            kernel = (kernel + (self.lora_alpha / self.lora_rank) * delta).astype(self._kernel.dtype)
-        store["0"] = np.asarray(kernel)
-        if self.bias is not None:
-            store["1"] = np.asarray(self.bias.value)
-
-    def load_own_variables(self, store: Any) -> None:
-        """Read what ``save_own_variables`` wrote; with LoRA enabled the saved kernel already holds the
-        update, so the LoRA factors restart from zero (as in Keras).
-
-        Args:
-            store: a mapping from "0", "1"... to arrays.
-
-        Raises:
-            ValueError: if the number of arrays or a shape differs from the layer's kernel and bias.
-        """
-        if not self.built:
-            return
-        targets = [self._kernel] + ([self.bias] if self.bias is not None else [])
-        keys = sorted(store.keys(), key=lambda k: int(k) if str(k).isdigit() else -1)
-        arrays = [np.asarray(store[k]) for k in keys]
-        want = [tuple(v.shape) for v in targets]
-        got = [tuple(a.shape) for a in arrays]
-        if want != got or any(not str(k).isdigit() for k in keys):
-            raise ValueError(
-                f"EinsumDense '{self.name}': expected arrays of shapes {want} (kernel, bias) in the weights file, "
-                f"received {dict(zip(keys, got, strict=True))}."
-            )
-        for var, array in zip(targets, arrays, strict=True):
-            var.assign(array)
-        if self.lora_enabled:
-            self.lora_kernel_a.assign(jnp.zeros(self.lora_kernel_a.shape, self.lora_kernel_a.dtype))
-            self.lora_kernel_b.assign(jnp.zeros(self.lora_kernel_b.shape, self.lora_kernel_b.dtype))
 
     def quantize(self, mode: Any = None, **kwargs: Any) -> None:
         """Refused: kerax has no quantized kernels.
@@ -426,8 +312,6 @@ class EinsumDense(Layer):
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
             "quantization_config": None,
+            **self._lora_config(),
         }
-        if self.lora_rank:
-            config["lora_rank"] = self.lora_rank
-            config["lora_alpha"] = self.lora_alpha
         return config
