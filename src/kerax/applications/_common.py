@@ -102,6 +102,26 @@ def imagenet_rows(rows: Any, cols: Any, sizes: tuple[int, ...]) -> int:
     return 224
 
 
+def image_shape(input_shape: Any, default_size: int, min_size: int, include_top: bool, weights: Any) -> tuple:
+    """The image shape without the batch: ``input_shape`` checked, or the default for the data format.
+
+    Args:
+        input_shape: The user's ``input_shape`` (or ``None``).
+        default_size: The height and width of the default input.
+        min_size: The smallest height and width the model takes.
+        include_top: Whether the classifier top is included (the shape must then be fully known).
+        weights: ``"imagenet"``, ``None`` or a weights file's path.
+    """
+    return imagenet_utils.obtain_input_shape(
+        input_shape,
+        default_size=default_size,
+        min_size=min_size,
+        data_format=image_data_format(),
+        require_flatten=include_top,
+        weights=weights,
+    )
+
+
 def image_input(input_tensor: Any, input_shape: tuple[int | None, ...]) -> Any:
     """The model's image input: ``input_tensor`` itself, or a new ``Input`` of ``input_shape``."""
     return Input(shape=input_shape) if input_tensor is None else input_tensor

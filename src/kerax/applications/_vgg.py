@@ -6,7 +6,6 @@ from typing import Any
 
 from kerax import layers
 from kerax.applications import _common, imagenet_utils
-from kerax.backend import image_data_format
 
 
 def build_vgg(
@@ -24,14 +23,7 @@ def build_vgg(
 ) -> Any:
     """Build a VGG with ``blocks[i]`` convolutions in block ``i + 1``; ``files`` are the (top, no-top) weights."""
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, name)
-    shape = imagenet_utils.obtain_input_shape(
-        input_shape,
-        default_size=224,
-        min_size=32,
-        data_format=image_data_format(),
-        require_flatten=include_top,
-        weights=weights,
-    )
+    shape = _common.image_shape(input_shape, 224, 32, include_top, weights)
     img_input = _common.image_input(input_tensor, shape)
     x = img_input
     for block, (convs, filters) in enumerate(zip(blocks, (64, 128, 256, 512, 512), strict=True), start=1):

@@ -137,14 +137,7 @@ def _convnext(
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, name)
     config = MODEL_CONFIGS[variant]
     depths, dims = config["depths"], config["projection_dims"]
-    shape = imagenet_utils.obtain_input_shape(
-        input_shape,
-        default_size=config["default_size"],
-        min_size=32,
-        data_format=image_data_format(),
-        require_flatten=include_top,
-        weights=weights,
-    )
+    shape = _common.image_shape(input_shape, config["default_size"], 32, include_top, weights)
     img_input = _common.image_input(input_tensor, shape)
     x = img_input
     if include_preprocessing and shape[-1] == 3:
@@ -469,8 +462,3 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
         ValueError: If ``preds`` is not of shape ``(samples, 1000)`` or ``top`` is invalid.
     """
     return imagenet_utils.decode_predictions(preds, top=top)
-
-
-def __dir__() -> list[str]:
-    """The public names: not the modules and helpers the namespace is built from."""
-    return list(__all__)

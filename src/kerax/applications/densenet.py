@@ -66,14 +66,7 @@ def _densenet(
         )
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, name)
     blocks = _VARIANTS[variant][0]
-    shape = imagenet_utils.obtain_input_shape(
-        input_shape,
-        default_size=224,
-        min_size=32,
-        data_format=image_data_format(),
-        require_flatten=include_top,
-        weights=weights,
-    )
+    shape = _common.image_shape(input_shape, 224, 32, include_top, weights)
     img_input = _common.image_input(input_tensor, shape)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)))(img_input)
     x = layers.Conv2D(64, 7, strides=2, use_bias=False, name="conv1_conv")(x)
@@ -271,8 +264,3 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
         ValueError: If ``preds`` is not of shape ``(samples, 1000)`` or ``top`` is invalid.
     """
     return imagenet_utils.decode_predictions(preds, top=top)
-
-
-def __dir__() -> list[str]:
-    """The public names: not the modules and helpers the namespace is built from."""
-    return list(__all__)

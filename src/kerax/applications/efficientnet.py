@@ -13,7 +13,6 @@ from typing import Any
 
 from kerax import initializers, layers
 from kerax.applications import _common, imagenet_utils
-from kerax.backend import image_data_format
 
 __all__ = [
     "EfficientNetB0",
@@ -174,14 +173,7 @@ def _efficientnet(
     width, depth, default_size, dropout_rate = _SCALING[variant]
     drop_connect_rate, divisor, activation = 0.2, 8, "swish"
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, name)
-    shape = imagenet_utils.obtain_input_shape(
-        input_shape,
-        default_size=default_size,
-        min_size=32,
-        data_format=image_data_format(),
-        require_flatten=include_top,
-        weights=weights,
-    )
+    shape = _common.image_shape(input_shape, default_size, 32, include_top, weights)
     axis = _common.channel_axis()
 
     def round_filters(filters: int) -> int:

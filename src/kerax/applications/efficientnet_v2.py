@@ -19,7 +19,6 @@ from kerax.applications.efficientnet import (
     _residual,
     _squeeze_excite,
 )
-from kerax.backend import image_data_format
 
 __all__ = [
     "EfficientNetV2B0",
@@ -186,14 +185,7 @@ def _efficientnet_v2(
     stages = _STAGES["b" if variant.startswith("b") else variant]
     dropout_rate, drop_connect_rate = 0.2, 0.2
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, name)
-    shape = imagenet_utils.obtain_input_shape(
-        input_shape,
-        default_size=default_size,
-        min_size=32,
-        data_format=image_data_format(),
-        require_flatten=include_top,
-        weights=weights,
-    )
+    shape = _common.image_shape(input_shape, default_size, 32, include_top, weights)
     axis = _common.channel_axis()
     img_input = _common.image_input(input_tensor, shape)
     x = img_input

@@ -11,7 +11,6 @@ from typing import Any
 
 from kerax import layers
 from kerax.applications import _common, imagenet_utils
-from kerax.backend import image_data_format
 from kerax.layers._layer import Layer
 
 __all__ = ["InceptionResNetV2", "decode_predictions", "preprocess_input"]
@@ -168,14 +167,7 @@ def InceptionResNetV2(  # noqa: N802 - Keras's name
         OSError: If ImageNet weights must be downloaded and the download fails.
     """
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, "InceptionResNetV2")
-    shape = imagenet_utils.obtain_input_shape(
-        input_shape,
-        default_size=299,
-        min_size=75,
-        data_format=image_data_format(),
-        require_flatten=include_top,
-        weights=weights,
-    )
+    shape = _common.image_shape(input_shape, 299, 75, include_top, weights)
     axis = _common.channel_axis()
     img_input = _common.image_input(input_tensor, shape)
     x = _chain(img_input, ((32, 3, 2, "valid"), (32, 3, 1, "valid"), (64, 3)))
@@ -278,8 +270,3 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
         ValueError: If ``preds`` is not of shape ``(samples, 1000)`` or ``top`` is invalid.
     """
     return imagenet_utils.decode_predictions(preds, top=top)
-
-
-def __dir__() -> list[str]:
-    """The public names: not the modules and helpers the namespace is built from."""
-    return list(__all__)

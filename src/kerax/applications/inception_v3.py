@@ -12,7 +12,6 @@ from typing import Any
 
 from kerax import layers
 from kerax.applications import _common, imagenet_utils
-from kerax.backend import image_data_format
 
 __all__ = ["InceptionV3", "decode_predictions", "preprocess_input"]
 
@@ -119,14 +118,7 @@ def InceptionV3(  # noqa: N802 - Keras's name
         OSError: If ImageNet weights must be downloaded and the download fails.
     """
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, "InceptionV3")
-    shape = imagenet_utils.obtain_input_shape(
-        input_shape,
-        default_size=299,
-        min_size=75,
-        data_format=image_data_format(),
-        require_flatten=include_top,
-        weights=weights,
-    )
+    shape = _common.image_shape(input_shape, 299, 75, include_top, weights)
     img_input = _common.image_input(input_tensor, shape)
     valid2 = ((2, 2), "valid")
     x = _chain(img_input, ((32, 3, 3, *valid2), (32, 3, 3, (1, 1), "valid"), (64, 3, 3)))
@@ -240,8 +232,3 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
         ValueError: If ``preds`` is not of shape ``(samples, 1000)`` or ``top`` is invalid.
     """
     return imagenet_utils.decode_predictions(preds, top=top)
-
-
-def __dir__() -> list[str]:
-    """The public names: not the modules and helpers the namespace is built from."""
-    return list(__all__)

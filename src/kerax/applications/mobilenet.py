@@ -12,7 +12,6 @@ from typing import Any
 
 from kerax import layers
 from kerax.applications import _common, imagenet_utils
-from kerax.backend import image_data_format
 
 __all__ = ["MobileNet", "decode_predictions", "preprocess_input"]
 
@@ -128,14 +127,7 @@ def MobileNet(  # noqa: N802 - Keras's name
         raise ValueError(
             f"MobileNet: `depth_multiplier` must be a positive integer. Received: depth_multiplier={depth_multiplier!r}"
         )
-    shape = imagenet_utils.obtain_input_shape(
-        input_shape,
-        default_size=_published_size(input_shape, _SIZES),
-        min_size=32,
-        data_format=image_data_format(),
-        require_flatten=include_top,
-        weights=weights,
-    )
+    shape = _common.image_shape(input_shape, _published_size(input_shape, _SIZES), 32, include_top, weights)
     rows, cols = _common.rows_and_cols(shape)
     if weights == "imagenet":
         if depth_multiplier != 1:
@@ -229,8 +221,3 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
         ValueError: If ``preds`` is not of shape ``(samples, 1000)`` or ``top`` is invalid.
     """
     return imagenet_utils.decode_predictions(preds, top=top)
-
-
-def __dir__() -> list[str]:
-    """The public names: not the modules and helpers the namespace is built from."""
-    return list(__all__)

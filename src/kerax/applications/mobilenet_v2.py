@@ -140,14 +140,7 @@ def MobileNetV2(  # noqa: N802 - Keras's name
     """
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, "MobileNetV2")
     _common.check_alpha(alpha, "MobileNetV2")
-    shape = imagenet_utils.obtain_input_shape(
-        input_shape,
-        default_size=_default_size(input_shape, input_tensor),
-        min_size=32,
-        data_format=image_data_format(),
-        require_flatten=include_top,
-        weights=weights,
-    )
+    shape = _common.image_shape(input_shape, _default_size(input_shape, input_tensor), 32, include_top, weights)
     rows, cols = _common.rows_and_cols(shape)
     if weights == "imagenet":
         if alpha not in _ALPHAS:
@@ -224,8 +217,3 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
         ValueError: If ``preds`` is not of shape ``(samples, 1000)`` or ``top`` is invalid.
     """
     return imagenet_utils.decode_predictions(preds, top=top)
-
-
-def __dir__() -> list[str]:
-    """The public names: not the modules and helpers the namespace is built from."""
-    return list(__all__)

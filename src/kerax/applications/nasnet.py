@@ -191,14 +191,7 @@ def _nasnet(
             "When specifying the input shape of a NASNet and loading `ImageNet` weights, the input_shape "
             f"argument must be static (no None entries). Got: `input_shape={input_shape}`."
         )
-    shape = imagenet_utils.obtain_input_shape(
-        input_shape,
-        default_size=default_size,
-        min_size=32,
-        data_format=image_data_format(),
-        require_flatten=include_top,
-        weights=weights,
-    )
+    shape = _common.image_shape(input_shape, default_size, 32, include_top, weights)
     multiplier = 2
     filters = penultimate_filters // 24
     img_input = _common.image_input(input_tensor, shape)
@@ -388,8 +381,3 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
         ValueError: If ``preds`` is not of shape ``(samples, 1000)`` or ``top`` is invalid.
     """
     return imagenet_utils.decode_predictions(preds, top=top)
-
-
-def __dir__() -> list[str]:
-    """The public names: not the modules and helpers the namespace is built from."""
-    return list(__all__)

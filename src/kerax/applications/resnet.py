@@ -11,7 +11,6 @@ from typing import Any
 
 from kerax import layers
 from kerax.applications import _common, imagenet_utils
-from kerax.backend import image_data_format
 
 __all__ = ["ResNet101", "ResNet152", "ResNet50", "decode_predictions", "preprocess_input"]
 
@@ -94,14 +93,7 @@ def build_resnet(
 ) -> Any:
     """Build a ResNet (``preact=False``) or ResNet V2 (``preact=True``) around ``stack_fn``'s stages."""
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, name)
-    shape = imagenet_utils.obtain_input_shape(
-        input_shape,
-        default_size=224,
-        min_size=32,
-        data_format=image_data_format(),
-        require_flatten=include_top,
-        weights=weights,
-    )
+    shape = _common.image_shape(input_shape, 224, 32, include_top, weights)
     img_input = _common.image_input(input_tensor, shape)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(img_input)
     x = layers.Conv2D(64, 7, strides=2, use_bias=use_bias, name="conv1_conv")(x)
@@ -289,8 +281,3 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
         ValueError: If ``preds`` is not of shape ``(samples, 1000)`` or ``top`` is invalid.
     """
     return imagenet_utils.decode_predictions(preds, top=top)
-
-
-def __dir__() -> list[str]:
-    """The public names: not the modules and helpers the namespace is built from."""
-    return list(__all__)

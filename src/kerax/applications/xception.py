@@ -11,7 +11,6 @@ from typing import Any
 
 from kerax import layers
 from kerax.applications import _common, imagenet_utils
-from kerax.backend import image_data_format
 
 __all__ = ["Xception", "decode_predictions", "preprocess_input"]
 
@@ -83,14 +82,7 @@ def Xception(  # noqa: N802 - Keras's name
         OSError: If ImageNet weights must be downloaded and the download fails.
     """
     _common.check_arguments(weights, include_top, classes, pooling, input_tensor, name)
-    shape = imagenet_utils.obtain_input_shape(
-        input_shape,
-        default_size=299,
-        min_size=71,
-        data_format=image_data_format(),
-        require_flatten=include_top,
-        weights=weights,
-    )
+    shape = _common.image_shape(input_shape, 299, 71, include_top, weights)
     axis = _common.channel_axis()
     img_input = _common.image_input(input_tensor, shape)
     x = layers.Conv2D(32, 3, strides=2, use_bias=False, name="block1_conv1")(img_input)
@@ -167,8 +159,3 @@ def decode_predictions(preds: Any, top: int = 5) -> list[list[tuple[str, str, An
         ValueError: If ``preds`` is not of shape ``(samples, 1000)`` or ``top`` is invalid.
     """
     return imagenet_utils.decode_predictions(preds, top=top)
-
-
-def __dir__() -> list[str]:
-    """The public names: not the modules and helpers the namespace is built from."""
-    return list(__all__)
