@@ -78,7 +78,57 @@ def window_output_shape(layer: Any, input_shape: tuple[int | None, ...]) -> tupl
     return out
 
 
-class BaseConv(Layer):
+class WindowConv(Layer):
+    """What the convolution bases share: the window's arguments, the bias and the activation.
+
+    A subclass's ``__init__`` sets ``self._who`` (the layer as messages name it), calls ``_set_window``
+    and then ``_set_output``; its ``build`` ends with ``_build_bias`` and its ``call`` with
+    ``_bias_and_activation``.
+    """
+
+    def _set_window(self, kernel_size: Any, strides: Any, dilation_rate: Any) -> None:
+        """Normalise the window's sizes to tuples of ``self.rank`` ints, naming the layer if one is invalid."""
+        self.kernel_size = cu.normalize_tuple(kernel_size, self.rank, "kernel_size", self._who)
+        self.strides = cu.normalize_tuple(strides, self.rank, "strides", self._who)
+        self.dilation_rate = cu.normalize_tuple(dilation_rate, self.rank, "dilation_rate", self._who)
+
+    def _set_output(self, data_format: Any, activation: Any, use_bias: bool, **initializers_: Any) -> None:
+        """Keep the data format (channels-last only), activation, ``use_bias`` and the named initializers."""
+        self.data_format = cu.normalize_data_format(data_format, self._who, allowed=("channels_last",))
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        for name, initializer in initializers_.items():
+            setattr(self, name, initializers.get(initializer))
+        self.input_spec = InputSpec(ndim=self.rank + 2)
+
+    def _build_bias(self, units: int, channels: int) -> None:
+        """Add the bias of ``units`` entries (when ``use_bias``) and fix the input's channels."""
+        self.bias = (
+            self.add_weight((units,), self.bias_initializer, name="bias", **self._weight_penalties("bias"))
+            if self.use_bias
+            else None
+        )
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
+
+    def _bias_and_activation(self, outputs: jax.Array) -> jax.Array:
+        if self.bias is not None:
+            outputs = outputs + self.bias.value
+        return self.activation(outputs)
+
+    def _window_config(self) -> dict[str, Any]:
+        """The config entries of the window and of the output (not the initializers)."""
+        return {
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+        }
+
+
+class BaseConv(WindowConv):
     """An N-D convolution over channels-last inputs: ``activation(conv(inputs, kernel) + bias)``.
 
     Args:
@@ -119,8 +169,7 @@ class BaseConv(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        who = f"{type(self).__name__} '{self.name}'"
-        self._who = who
+        who = self._who = f"{type(self).__name__} '{self.name}'"
         self._keep_regularization(
             kernel_regularizer=kernel_regularizer,
             bias_regularizer=bias_regularizer,
@@ -137,17 +186,12 @@ class BaseConv(Layer):
         self.rank = rank
         self.filters = filters
         self.groups = groups
-        self.kernel_size = cu.normalize_tuple(kernel_size, rank, "kernel_size", who)
-        self.strides = cu.normalize_tuple(strides, rank, "strides", who)
-        self.dilation_rate = cu.normalize_tuple(dilation_rate, rank, "dilation_rate", who)
+        self._set_window(kernel_size, strides, dilation_rate)
         check_strides_or_dilation(who, self.strides, self.dilation_rate)
         self.padding = cu.normalize_padding(padding, who, allowed=_PADDINGS[rank])
-        self.data_format = cu.normalize_data_format(data_format, who, allowed=("channels_last",))
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.input_spec = InputSpec(ndim=rank + 2)
+        self._set_output(
+            data_format, activation, use_bias, kernel_initializer=kernel_initializer, bias_initializer=bias_initializer
+        )
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
         who = self._who
@@ -162,12 +206,7 @@ class BaseConv(Layer):
         self.kernel = self.add_weight(
             kernel_shape, self.kernel_initializer, name="kernel", **self._weight_penalties("kernel")
         )
-        self.bias = (
-            self.add_weight((self.filters,), self.bias_initializer, name="bias", **self._weight_penalties("bias"))
-            if self.use_bias
-            else None
-        )
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
+        self._build_bias(self.filters, channels)
 
     def _output_spatial(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         return window_output_shape(self, input_shape)
@@ -179,23 +218,15 @@ class BaseConv(Layer):
             padding = "valid"
         # The kernel's input channels (channels / groups) make ops.conv a grouped convolution.
         outputs = conv(inputs, self.kernel.value, self.strides, padding, "channels_last", self.dilation_rate)
-        if self.bias is not None:
-            outputs = outputs + self.bias.value
-        return self.activation(outputs)
+        return self._bias_and_activation(outputs)
 
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             **self.regularization_config(),
             "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
+            **self._window_config(),
             "groups": self.groups,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
         }

@@ -7,20 +7,19 @@ from typing import Any
 
 import jax
 
-from kerax import activations, initializers
+from kerax import initializers
 from kerax.layers import _conv_utils as cu
 from kerax.layers._convolutional._base_conv import (
+    WindowConv,
     check_input_rank_and_channels,
     check_not_empty,
     check_positive_int,
     check_strides_or_dilation,
 )
-from kerax.layers._input_spec import InputSpec
-from kerax.layers._layer import Layer
 from kerax.ops._nn import conv_transpose
 
 
-class BaseConvTranspose(Layer):
+class BaseConvTranspose(WindowConv):
     """An N-D transposed convolution (the gradient of a convolution with respect to its input) over
     channels-last inputs: ``activation(conv_transpose(inputs, kernel) + bias)``.
 
@@ -63,8 +62,7 @@ class BaseConvTranspose(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        who = f"{type(self).__name__} '{self.name}'"
-        self._who = who
+        who = self._who = f"{type(self).__name__} '{self.name}'"
         self._keep_regularization(
             kernel_regularizer=kernel_regularizer,
             bias_regularizer=bias_regularizer,
@@ -75,9 +73,7 @@ class BaseConvTranspose(Layer):
         check_positive_int(filters, "filters", who)
         self.rank = rank
         self.filters = filters
-        self.kernel_size = cu.normalize_tuple(kernel_size, rank, "kernel_size", who)
-        self.strides = cu.normalize_tuple(strides, rank, "strides", who)
-        self.dilation_rate = cu.normalize_tuple(dilation_rate, rank, "dilation_rate", who)
+        self._set_window(kernel_size, strides, dilation_rate)
         self.padding = cu.normalize_padding(padding, who)
         if output_padding is None:
             self.output_padding = None
@@ -91,12 +87,9 @@ class BaseConvTranspose(Layer):
                         f"({extra} >= {stride} at spatial axis {axis})."
                     )
         check_strides_or_dilation(who, self.strides, self.dilation_rate)
-        self.data_format = cu.normalize_data_format(data_format, who, allowed=("channels_last",))
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.input_spec = InputSpec(ndim=rank + 2)
+        self._set_output(
+            data_format, activation, use_bias, kernel_initializer=kernel_initializer, bias_initializer=bias_initializer
+        )
 
     def _extras(self) -> tuple[int | None, ...]:
         return self.output_padding if self.output_padding is not None else (None,) * self.rank
@@ -109,12 +102,7 @@ class BaseConvTranspose(Layer):
         self.kernel = self.add_weight(
             kernel_shape, self.kernel_initializer, name="kernel", **self._weight_penalties("kernel")
         )
-        self.bias = (
-            self.add_weight((self.filters,), self.bias_initializer, name="bias", **self._weight_penalties("bias"))
-            if self.use_bias
-            else None
-        )
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
+        self._build_bias(self.filters, channels)
 
     def _output_spatial(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         out = tuple(
@@ -146,23 +134,15 @@ class BaseConvTranspose(Layer):
             "channels_last",
             self.dilation_rate,
         )
-        if self.bias is not None:
-            outputs = outputs + self.bias.value
-        return self.activation(outputs)
+        return self._bias_and_activation(outputs)
 
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             **self.regularization_config(),
             "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
+            **self._window_config(),
             "output_padding": self.output_padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
         }

@@ -6,19 +6,18 @@ from typing import Any
 
 import jax
 
-from kerax import activations, initializers
+from kerax import initializers
 from kerax.layers import _conv_utils as cu
 from kerax.layers._convolutional._base_conv import (
+    WindowConv,
     check_input_rank_and_channels,
     check_positive_int,
     window_output_shape,
 )
-from kerax.layers._input_spec import InputSpec
-from kerax.layers._layer import Layer
 from kerax.ops._nn import depthwise_conv
 
 
-class BaseDepthwiseConv(Layer):
+class BaseDepthwiseConv(WindowConv):
     """An N-D depthwise convolution over channels-last inputs: every input channel is convolved with its
     own ``depth_multiplier`` filters, giving ``channels * depth_multiplier`` output channels.
 
@@ -57,8 +56,7 @@ class BaseDepthwiseConv(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        who = f"{type(self).__name__} '{self.name}'"
-        self._who = who
+        who = self._who = f"{type(self).__name__} '{self.name}'"
         self._keep_regularization(
             depthwise_regularizer=depthwise_regularizer,
             bias_regularizer=bias_regularizer,
@@ -69,16 +67,15 @@ class BaseDepthwiseConv(Layer):
         check_positive_int(depth_multiplier, "depth_multiplier", who)
         self.rank = rank
         self.depth_multiplier = depth_multiplier
-        self.kernel_size = cu.normalize_tuple(kernel_size, rank, "kernel_size", who)
-        self.strides = cu.normalize_tuple(strides, rank, "strides", who)
-        self.dilation_rate = cu.normalize_tuple(dilation_rate, rank, "dilation_rate", who)
+        self._set_window(kernel_size, strides, dilation_rate)
         self.padding = cu.normalize_padding(padding, who)
-        self.data_format = cu.normalize_data_format(data_format, who, allowed=("channels_last",))
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.input_spec = InputSpec(ndim=rank + 2)
+        self._set_output(
+            data_format,
+            activation,
+            use_bias,
+            depthwise_initializer=depthwise_initializer,
+            bias_initializer=bias_initializer,
+        )
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
         channels = check_input_rank_and_channels(self._who, self.rank, input_shape)
@@ -88,13 +85,7 @@ class BaseDepthwiseConv(Layer):
         self.kernel = self.add_weight(
             kernel_shape, self.depthwise_initializer, name="kernel", **self._weight_penalties("depthwise")
         )
-        out_channels = channels * self.depth_multiplier
-        self.bias = (
-            self.add_weight((out_channels,), self.bias_initializer, name="bias", **self._weight_penalties("bias"))
-            if self.use_bias
-            else None
-        )
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
+        self._build_bias(channels * self.depth_multiplier, channels)
 
     def _output_spatial(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         return window_output_shape(self, input_shape)
@@ -105,22 +96,14 @@ class BaseDepthwiseConv(Layer):
         outputs = depthwise_conv(
             inputs.astype(kernel.dtype), kernel, self.strides, self.padding, "channels_last", self.dilation_rate
         )
-        if self.bias is not None:
-            outputs = outputs + self.bias.value
-        return self.activation(outputs)
+        return self._bias_and_activation(outputs)
 
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             **self.regularization_config(),
             "depth_multiplier": self.depth_multiplier,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
+            **self._window_config(),
             "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
         }

@@ -6,19 +6,18 @@ from typing import Any
 
 import jax
 
-from kerax import activations, initializers
+from kerax import initializers
 from kerax.layers import _conv_utils as cu
 from kerax.layers._convolutional._base_conv import (
+    WindowConv,
     check_input_rank_and_channels,
     check_positive_int,
     window_output_shape,
 )
-from kerax.layers._input_spec import InputSpec
-from kerax.layers._layer import Layer
 from kerax.ops._nn import separable_conv
 
 
-class BaseSeparableConv(Layer):
+class BaseSeparableConv(WindowConv):
     """An N-D depthwise-separable convolution over channels-last inputs: a depthwise convolution
     (``depth_multiplier`` filters per input channel) followed by a pointwise (window 1) convolution that
     mixes the channels into ``filters`` outputs, then bias and activation.
@@ -64,8 +63,7 @@ class BaseSeparableConv(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        who = f"{type(self).__name__} '{self.name}'"
-        self._who = who
+        who = self._who = f"{type(self).__name__} '{self.name}'"
         self._keep_regularization(
             depthwise_regularizer=depthwise_regularizer,
             pointwise_regularizer=pointwise_regularizer,
@@ -80,17 +78,16 @@ class BaseSeparableConv(Layer):
         self.rank = rank
         self.depth_multiplier = depth_multiplier
         self.filters = filters
-        self.kernel_size = cu.normalize_tuple(kernel_size, rank, "kernel_size", who)
-        self.strides = cu.normalize_tuple(strides, rank, "strides", who)
-        self.dilation_rate = cu.normalize_tuple(dilation_rate, rank, "dilation_rate", who)
+        self._set_window(kernel_size, strides, dilation_rate)
         self.padding = cu.normalize_padding(padding, who)
-        self.data_format = cu.normalize_data_format(data_format, who, allowed=("channels_last",))
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.input_spec = InputSpec(ndim=rank + 2)
+        self._set_output(
+            data_format,
+            activation,
+            use_bias,
+            depthwise_initializer=depthwise_initializer,
+            pointwise_initializer=pointwise_initializer,
+            bias_initializer=bias_initializer,
+        )
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
         channels = check_input_rank_and_channels(self._who, self.rank, input_shape)
@@ -103,12 +100,7 @@ class BaseSeparableConv(Layer):
         self.pointwise_kernel = self.add_weight(
             pointwise_shape, self.pointwise_initializer, name="pointwise_kernel", **self._weight_penalties("pointwise")
         )
-        self.bias = (
-            self.add_weight((self.filters,), self.bias_initializer, name="bias", **self._weight_penalties("bias"))
-            if self.use_bias
-            else None
-        )
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
+        self._build_bias(self.filters, channels)
 
     def _output_spatial(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         return window_output_shape(self, input_shape)
@@ -124,9 +116,7 @@ class BaseSeparableConv(Layer):
             "channels_last",
             self.dilation_rate,
         )
-        if self.bias is not None:
-            outputs = outputs + self.bias.value
-        return self.activation(outputs)
+        return self._bias_and_activation(outputs)
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -134,13 +124,7 @@ class BaseSeparableConv(Layer):
             **self.regularization_config(),
             "depth_multiplier": self.depth_multiplier,
             "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
+            **self._window_config(),
             "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
             "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
