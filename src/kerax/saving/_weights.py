@@ -18,7 +18,6 @@ from typing import Any
 import jax
 import ml_dtypes
 import numpy as np
-from safetensors.numpy import save
 
 from kerax.backend._naming import to_snake_case
 from kerax.saving import _keras_paths
@@ -76,6 +75,8 @@ def encode(model: Any, include_optimizer: bool = False, extra: dict[str, Any] | 
 
     ``extra`` holds JSON-compatible metadata fields (``BackupAndRestore`` records the epoch in ``training``).
     """
+    from safetensors.numpy import save  # here, not at the top: only writing weights needs it (1 ms of import)
+
     tensors: dict[str, np.ndarray] = {}
     bfloat16: list[str] = []
     names: dict[str, str] = {}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import collections
 import hashlib
 import itertools
-import multiprocessing
 import os
 import pickle
 import queue
@@ -17,7 +16,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -276,6 +275,10 @@ class _Processes:
     """``count`` worker processes, started with ``"spawn"`` (forking a process that runs JAX is unsafe)."""
 
     def __init__(self, count: int) -> None:
+        # here, not at the top: multiprocessing and the process pool add 3 ms to every `import kerax`
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         self._executor = ProcessPoolExecutor(
             count, mp_context=multiprocessing.get_context("spawn"), initializer=_process_start
         )

@@ -7,7 +7,6 @@ from typing import Any
 
 import jax
 import numpy as np
-from jax.experimental import multihost_utils
 from jax.sharding import PartitionSpec
 
 from kerax.backend import _scope
@@ -108,11 +107,15 @@ def predict_arrays(
 def _to_host(a: jax.Array) -> np.ndarray:
     """NumPy output; an array spread over several processes' devices is gathered first."""
     if isinstance(a, jax.Array) and not a.is_fully_addressable:
+        from jax.experimental import multihost_utils  # multi-process runs only: kept off `import kerax`
+
         return np.asarray(multihost_utils.process_allgather(a, tiled=True))
     return np.asarray(a)
 
 
 def _local_rows(placement: Any, a: jax.Array) -> np.ndarray:
     """With per-process data: the rows of the outputs that belong to this process's inputs."""
+    from jax.experimental import multihost_utils  # multi-process runs only: kept off `import kerax`
+
     rows = PartitionSpec(placement.batch_axis)
     return np.asarray(multihost_utils.global_array_to_host_local_array(a, placement.mesh, rows))

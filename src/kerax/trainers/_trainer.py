@@ -21,7 +21,6 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax.experimental import multihost_utils
 
 from kerax import callbacks as _callbacks
 from kerax import metrics as _metrics
@@ -1098,6 +1097,8 @@ def _resolve_verbose(verbose: int | str) -> int:
 
 def _per_process_batches(data: ArrayData, batch_size: int, shuffle: bool, what: str) -> ArrayBatches:
     """Per-process data, batch by batch, once every process is known to take the same number of steps."""
+    from jax.experimental import multihost_utils  # multi-process runs only: kept off `import kerax`
+
     n = data.num_samples
     lengths = [int(v) for v in np.asarray(multihost_utils.process_allgather(np.int64(n))).reshape(-1)]
     if len(set(lengths)) > 1:
