@@ -11,7 +11,7 @@ import jax.numpy as jnp
 
 from kerax import constraints, initializers, regularizers
 from kerax.backend import _config
-from kerax.layers._attention._base import QueryValueKeyLayer
+from kerax.layers._attention._base import QueryValueKeyLayer, combined_attention_mask
 from kerax.layers._core.einsum_dense import EinsumDense
 from kerax.layers._layer import Layer
 from kerax.layers._regularization.dropout import Dropout
@@ -260,28 +260,9 @@ class GroupedQueryAttention(QueryValueKeyLayer):
         use_causal_mask: bool = False,
     ) -> jax.Array | None:
         """AND of every mask given: query ``[B, T, 1]``, value and key ``[B, 1, S]``, causal, window, explicit."""
-        combined = None
-
-        def merge(m: jax.Array) -> None:
-            nonlocal combined
-            combined = m if combined is None else combined & m
-
-        if query_mask is not None:
-            merge(jnp.expand_dims(jnp.asarray(query_mask).astype(bool), -1))
-        if value_mask is not None:
-            merge(jnp.expand_dims(jnp.asarray(value_mask).astype(bool), -2))
-        if key_mask is not None:
-            merge(jnp.expand_dims(jnp.asarray(key_mask).astype(bool), -2))
-        rows = jnp.arange(query.shape[1])[:, None]
-        cols = jnp.arange(value.shape[1])[None, :]
-        if use_causal_mask:
-            merge((rows >= cols)[None])
-        if self.sliding_window is not None:
-            merge((jnp.abs(rows - cols) < self.sliding_window)[None])
-        if attention_mask is not None:
-            explicit = jnp.asarray(attention_mask).astype(bool)
-            combined = explicit if combined is None else explicit & combined
-        return combined
+        return combined_attention_mask(
+            query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask, self.sliding_window
+        )
 
     def _compute_attention(
         self,
