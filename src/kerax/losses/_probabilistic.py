@@ -45,6 +45,26 @@ def _log_probs(y_pred: jax.Array, from_logits: bool, axis: int) -> jax.Array:
     return jnp.log(jnp.clip(probs, EPSILON, 1.0 - EPSILON))
 
 
+def _binary_targets(
+    y_true: ArrayLike, y_pred: ArrayLike, label_smoothing: float, who: str
+) -> tuple[jax.Array, jax.Array]:
+    """Float targets and predictions of the same shape, the targets squeezed towards 0.5 by ``label_smoothing``."""
+    y_pred = as_float(y_pred)
+    y_true = jnp.asarray(y_true).astype(y_pred.dtype)
+    _check_same_shape(y_true, y_pred, who)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    return y_true, y_pred
+
+
+def _smooth_one_hot(y_true: jax.Array, label_smoothing: float) -> jax.Array:
+    """One-hot targets mixed with the uniform distribution over the last axis's classes."""
+    if label_smoothing:
+        num_classes = y_true.shape[-1]
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
+    return y_true
+
+
 def _elementwise_bce(y_true: jax.Array, y_pred: jax.Array, from_logits: bool) -> jax.Array:
     if from_logits:
         return -y_true * jax.nn.log_sigmoid(y_pred) - (1.0 - y_true) * jax.nn.log_sigmoid(-y_pred)
@@ -70,11 +90,7 @@ def binary_crossentropy(
         label_smoothing: Float in [0, 1]; targets are squeezed towards 0.5 by this amount. Defaults to `0.0`.
         axis: Axis over which the mean is taken. Defaults to `-1`.
     """
-    y_pred = as_float(y_pred)
-    y_true = jnp.asarray(y_true).astype(y_pred.dtype)
-    _check_same_shape(y_true, y_pred, "binary_crossentropy")
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    y_true, y_pred = _binary_targets(y_true, y_pred, label_smoothing, "binary_crossentropy")
     return jnp.mean(_elementwise_bce(y_true, y_pred, from_logits), axis=axis)
 
 
@@ -100,11 +116,7 @@ def binary_focal_crossentropy(
         label_smoothing: Float in [0, 1]; targets are squeezed towards 0.5 by this amount. Defaults to `0.0`.
         axis: Axis over which the mean is taken. Defaults to `-1`.
     """
-    y_pred = as_float(y_pred)
-    y_true = jnp.asarray(y_true).astype(y_pred.dtype)
-    _check_same_shape(y_true, y_pred, "binary_focal_crossentropy")
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    y_true, y_pred = _binary_targets(y_true, y_pred, label_smoothing, "binary_focal_crossentropy")
     if from_logits:
         y_pred = jax.nn.sigmoid(y_pred)
     bce = _elementwise_bce(y_true, y_pred, from_logits=False)
@@ -139,9 +151,7 @@ def categorical_crossentropy(
     axis = _check_axis(axis, max(y_pred.ndim, 1))
     _check_same_shape(y_true, y_pred, "categorical_crossentropy")
     _warn_single_class(y_pred, "categorical_crossentropy")
-    if label_smoothing:
-        num_classes = y_true.shape[-1]
-        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
+    y_true = _smooth_one_hot(y_true, label_smoothing)
     return -jnp.sum(y_true * _log_probs(y_pred, from_logits, axis), axis=axis)
 
 
@@ -169,9 +179,7 @@ def categorical_focal_crossentropy(
     y_true = jnp.asarray(y_true).astype(y_pred.dtype)
     axis = _check_axis(axis, max(y_pred.ndim, 1))
     _warn_single_class(y_pred, "categorical_focal_crossentropy")
-    if label_smoothing:
-        num_classes = y_true.shape[-1]
-        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
+    y_true = _smooth_one_hot(y_true, label_smoothing)
     if from_logits:
         y_pred = jax.nn.softmax(y_pred, axis=axis)
     probs = y_pred / jnp.sum(y_pred, axis=axis, keepdims=True)
