@@ -11,7 +11,8 @@ Then, in this order, each measured over one epoch after a warm-up that compiled 
 * ``compute``: the training loop alone: ``fit`` of a ``PyDataset`` that returns one ready batch at every
   index (nothing to read or decode): the rate the small CNN trains at when input costs nothing.
 * ``grain data`` / ``grain fit``: ``kerax.utils.image_dataset_from_directory(dir, image_size=(size, size),
-  batch_size=batch)`` read alone (decoding only), then fed to ``fit``.
+  batch_size=batch)`` read alone (decoding only), then fed to ``fit``. ``--only read`` measures the reading
+  alone, without building the model.
 * ``pydataset w=1`` / ``w=2``: ``fit`` of a ``PyDataset`` whose ``__getitem__`` opens, decodes and resizes a
   batch of JPEGs with Pillow, read with ``workers=1`` (one batch ahead on one thread), then ``workers=2``
   (two threads), which overlap decoding with training on a 2-core machine.
@@ -19,10 +20,11 @@ Then, in this order, each measured over one epoch after a warm-up that compiled 
   ``--keras-tf``: the same measurements of Keras 3 on TensorFlow, ``keras.utils.image_dataset_from_directory``
   (``tf.data``, ``.prefetch(tf.data.AUTOTUNE)``) read alone and fed to ``fit``, in a separate process.
 
-For each measurement: wall seconds, images per second, the process's CPU seconds over wall seconds (how
-many cores it kept busy, all its threads together), and the system-wide busy fraction of each core
-(``/proc/stat``; other processes count too). The model is the same small CNN everywhere (Rescaling, three
-Conv2D + MaxPooling2D, GlobalAveragePooling2D, Dense; ``adam``, sparse categorical cross-entropy from logits).
+For each measurement: wall seconds, the process's CPU seconds (all its threads together), images per second,
+CPU seconds over wall seconds (how many cores it kept busy), the system-wide busy fraction of each core
+(``/proc/stat``; other processes count too) and the 1-minute load average when it started. The model is
+the same small CNN everywhere (Rescaling, three Conv2D + MaxPooling2D, GlobalAveragePooling2D, Dense;
+``adam``, sparse categorical cross-entropy from logits).
 
 A table goes to stdout, then one JSON line with every number (also written to ``--json``); progress goes to
 stderr. The exit status is 1 if a measurement failed (the others still run).
@@ -44,7 +46,7 @@ from typing import Any
 
 import numpy as np
 
-MODES = ("compute", "grain", "pydataset")
+MODES = ("compute", "grain", "pydataset", "read")
 
 
 def log(msg: str) -> None:
@@ -144,7 +146,8 @@ def core_times() -> list[tuple[int, int]] | None:
 
 
 def measure(label: str, images: int, fn: Callable[[], Any]) -> dict[str, Any]:
-    """Run ``fn`` once: wall seconds, images/s, process CPU cores used, system-wide busy fraction per core."""
+    """Run ``fn`` once: wall and CPU seconds, images/s, process cores used, system busy per core, load average."""
+    load = os.getloadavg()[0]
     before_cores = core_times()
     t_cpu = os.times()
     t0 = time.perf_counter()
@@ -162,6 +165,8 @@ def measure(label: str, images: int, fn: Callable[[], Any]) -> dict[str, Any]:
     return {
         "label": label,
         "wall_s": round(wall, 3),
+        "cpu_s": round(cpu, 3),
+        "load_1min": round(load, 2),
         "images_per_s": round(images / wall, 1),
         "process_cores": round(cpu / wall, 2),
         "core_busy": busy,
@@ -173,9 +178,11 @@ def best_of(label: str, images: int, fn: Callable[[], Any], repeats: int) -> dic
     runs = [measure(label, images, fn) for _ in range(max(1, repeats))]
     chosen = dict(sorted(runs, key=lambda r: r["wall_s"])[len(runs) // 2])
     chosen["all_wall_s"] = [r["wall_s"] for r in runs]
+    chosen["all_cpu_s"] = [r["cpu_s"] for r in runs]
+    chosen["all_load_1min"] = [r["load_1min"] for r in runs]
     log(
-        f"{label}: {chosen['images_per_s']:.0f} images/s, {chosen['process_cores']} cores busy "
-        f"(system per core {chosen['core_busy']})"
+        f"{label}: {chosen['images_per_s']:.0f} images/s, {chosen['cpu_s']:.2f} CPU s, {chosen['process_cores']} "
+        f"cores busy (system per core {chosen['core_busy']}, load average {chosen['load_1min']})"
     )
     return chosen
 
@@ -277,11 +284,12 @@ def run_kerax(folder: str, args: argparse.Namespace, modes: list[str]) -> tuple[
 
     n, size, batch, classes = args.n, args.size, args.batch, args.classes
     kerax.utils.set_random_seed(0)
-    model = make_cnn(kerax, size, classes)
-    log("kerax: compiling the training step ...")
-    batches = warm_up_batches(n, size, classes, batch)
-    warm_up(model, batches)
-    model.fit(WarmBatches(batches), epochs=1, verbose=0, shuffle=False)
+    if set(modes) - {"read"}:
+        model = make_cnn(kerax, size, classes)
+        log("kerax: compiling the training step ...")
+        batches = warm_up_batches(n, size, classes, batch)
+        warm_up(model, batches)
+        model.fit(WarmBatches(batches), epochs=1, verbose=0, shuffle=False)
     results: list[dict[str, Any]] = []
     failed = False
 
@@ -300,11 +308,12 @@ def run_kerax(folder: str, args: argparse.Namespace, modes: list[str]) -> tuple[
         x = np.random.default_rng(2).uniform(0, 255, (batch, size, size, 3)).astype("float32")
         ready = ReadyBatches(n // batch, x, np.arange(batch, dtype=np.int32) % classes)
         attempt("compute (ready batches)", lambda: model.fit(ready, epochs=1, verbose=0), (n // batch) * batch)
-    if "grain" in modes:
+    if "grain" in modes or "read" in modes:
         dataset = kerax.utils.image_dataset_from_directory(
             folder, image_size=(size, size), batch_size=batch, seed=0, verbose=False
         )
         attempt("grain data (decode only)", lambda: drain(dataset))
+    if "grain" in modes:
         attempt("grain fit", lambda: model.fit(dataset, epochs=1, verbose=0))
     if "pydataset" in modes:
         paths, labels = list_images(folder)
@@ -368,15 +377,18 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace, started: flo
         f"batch {args.batch}, 1 epoch per measurement (median of {args.repeats})",
         f"cores: {len(core_times() or []) or os.cpu_count()}; load average: {[round(v, 2) for v in os.getloadavg()]}",
         "",
-        "| library | measurement | wall s | images/s | / compute | process cores busy | system busy per core |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| library | measurement | wall s | CPU s | images/s | / compute | process cores busy | system busy per core "
+        "| load average (1 min) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
         rel = "-" if compute is None else f"{r['images_per_s'] / compute['images_per_s']:.2f}"
         busy = "-" if r["core_busy"] is None else " ".join(f"{b:.2f}" for b in r["core_busy"] if b is not None)
+        cpu = f"{r['cpu_s']:.2f}" if "cpu_s" in r else "-"
+        load = f"{r['load_1min']:.2f}" if "load_1min" in r else "-"
         lines.append(
-            f"| {r['library']} | {r['label']} | {r['wall_s']:.2f} | {r['images_per_s']:.0f} | {rel} | "
-            f"{r['process_cores']:.2f} | {busy} |"
+            f"| {r['library']} | {r['label']} | {r['wall_s']:.2f} | {cpu} | {r['images_per_s']:.0f} | {rel} | "
+            f"{r['process_cores']:.2f} | {busy} | {load} |"
         )
     w1 = next((r for r in results if r["label"] == "pydataset w=1 fit"), None)
     w2 = next((r for r in results if r["label"] == "pydataset w=2 fit"), None)

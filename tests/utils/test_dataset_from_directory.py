@@ -78,6 +78,8 @@ IMAGE_CASES = [
     {"seed": 6, "pad_to_aspect_ratio": True, "label_mode": "binary", "class_names": ["c", "a"]},
     {"seed": 2, "labels": [0, 1, 0, 2, 0, 1, 2, 1, 1, 0], "label_mode": "categorical"},  # 10: .hidden counts
     {"seed": 4, "labels": None, "image_size": 5},
+    {"seed": 7, "image_size": (8, 8)},  # the 8x8 images need no resizing: their pixels go to the batch as they are
+    {"seed": 8, "image_size": 8, "color_mode": "grayscale", "data_format": "channels_first", "label_mode": None},
 ]
 
 
@@ -140,6 +142,57 @@ def test_decoding_threads_end_with_the_iterator(image_dir: str) -> None:
     while time.time() < deadline and any(t.name.startswith("grain") for t in set(threading.enumerate()) - before):
         time.sleep(0.02)
     assert not [t.name for t in set(threading.enumerate()) - before if t.name.startswith("grain")]
+
+
+def _grain_threads(before: set[threading.Thread]) -> list[str]:
+    return [t.name for t in set(threading.enumerate()) - before if t.name.startswith("grain") and t.is_alive()]
+
+
+def _wait_for_no_grain_threads(before: set[threading.Thread]) -> list[str]:
+    gc.collect()
+    deadline = time.time() + 5
+    while time.time() < deadline and _grain_threads(before):
+        time.sleep(0.02)
+    return _grain_threads(before)
+
+
+def test_images_decode_on_two_threads_to_the_exact_pixels(tmp_path: pathlib.Path) -> None:
+    rng = np.random.default_rng(0)
+    for i in range(24):
+        _save(tmp_path / f"c{i % 2}" / f"{i:02d}.jpg", rng.integers(0, 256, (5, 6, 3)).astype("uint8"))
+    _save(tmp_path / "c0" / "grey.png", rng.integers(0, 256, (5, 6)).astype("uint8"))
+    from kerax.utils._image_dataset import decoding_threads
+
+    before = set(threading.enumerate())
+    ds = kerax.utils.image_dataset_from_directory(
+        tmp_path, image_size=(5, 6), batch_size=4, shuffle=False, verbose=False, data_format="channels_first"
+    )
+    batches = list(ds)
+    images = np.concatenate([x for x, _ in batches])
+    assert images.dtype == np.float32 and images.shape == (25, 3, 5, 6)
+    for image, path in zip(images, ds.file_paths, strict=True):  # exactly what Pillow decodes, in file order
+        with Image.open(path) as img:
+            expected = np.asarray(img.convert("RGB"), dtype=np.float32).transpose(2, 0, 1)
+        np.testing.assert_array_equal(image, expected, err_msg=path)
+    iterator = iter(ds)
+    next(iterator)
+    deadline = time.time() + 5  # the other batches ahead start on the pool's threads
+    while time.time() < deadline and len(_grain_threads(before)) < decoding_threads():
+        time.sleep(0.01)
+    assert len(_grain_threads(before)) == decoding_threads() == min(2, len(os.sched_getaffinity(0)))
+    del iterator  # dropped half read: its threads end
+    assert not _wait_for_no_grain_threads(before)
+
+
+def test_no_decoding_thread_outlives_fit(image_dir: str) -> None:
+    before = set(threading.enumerate())
+    ds = kerax.utils.image_dataset_from_directory(image_dir, image_size=(6, 6), batch_size=2, seed=1, verbose=False)
+    model = kerax.Sequential([kerax.Input((6, 6, 3)), kerax.layers.Flatten(), kerax.layers.Dense(3)])
+    model.compile("sgd", kerax.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(ds, epochs=2, verbose=0)
+    model.fit(ds, epochs=1, steps_per_epoch=2, verbose=0)  # stopped before the end of the data
+    assert not _wait_for_no_grain_threads(before)
+    assert not [t for t in threading.enumerate() if t.name == "kerax-prefetch" and t.is_alive()]
 
 
 def test_unreadable_and_truncated_images_are_named(tmp_path: pathlib.Path) -> None:

@@ -232,18 +232,17 @@ def encode_labels(labels: np.ndarray, label_mode: str, num_classes: int) -> np.n
 
 
 # -- Grain pipelines ---------------------------------------------------------------------------------
-def read_options(batch_size: int | None) -> Any:
-    """One thread reading a few batches ahead of the consumer.
+def read_options(threads: int = 1) -> Any:
+    """``threads`` threads reading up to 4 batches ahead of the consumer.
 
-    Loading runs in Python (Pillow's decoding, NumPy's conversions) and holds the GIL most of the time, so
-    more threads only contend for it: on 2 cores, 5,000 64x64 JPEGs read at 5,600 images/s with one thread
-    and 4,600 to 4,900 with two to four (measured 2026-12-07). The one thread overlaps reading with the
-    training step, which runs without the GIL.
+    A thread starts a batch whenever one of the 4 places ahead is free, so the threads all work only while the
+    consumer takes batches faster than one thread reads them (reading alone); a training step that is slower
+    keeps the buffer full and one thread busy at a time. Text and audio loading holds the GIL nearly all the
+    time, so those readers use one thread; images use two (see ``_image_dataset.decoding_threads``).
     """
     import grain  # here, not at the top: grain takes 0.3 s to import and only the dataset readers use it
 
-    del batch_size
-    return grain.ReadOptions(num_threads=1, prefetch_buffer_size=4)
+    return grain.ReadOptions(num_threads=threads, prefetch_buffer_size=4)
 
 
 def _stack(values: Sequence[Any]) -> Any:
@@ -270,8 +269,12 @@ def make_pipeline(
     batch_size: int | None,
     batch_fn: Callable[[Sequence[Any]], Any] = make_batch,
     parallel: bool = True,
+    threads: int = 1,
 ) -> Any:
-    """``count`` samples, ``load(i)`` each, Grain-shuffled with ``seed`` as Keras does, then batched."""
+    """``count`` samples, ``load(i)`` each, Grain-shuffled with ``seed`` as Keras does, then batched.
+
+    ``threads`` Grain threads read ahead (``read_options``); none with ``parallel=False``.
+    """
     import grain  # here, not at the top: grain takes 0.3 s to import and only the dataset readers use it
 
     ds = grain.MapDataset.range(count)
@@ -285,7 +288,7 @@ def make_pipeline(
         ds = ds.batch(int(batch_size), batch_fn=np.asarray).map(
             lambda indices: batch_fn([load(int(i)) for i in indices])
         )
-    options = read_options(batch_size) if parallel else grain.ReadOptions(num_threads=0, prefetch_buffer_size=0)
+    options = read_options(threads) if parallel else grain.ReadOptions(num_threads=0, prefetch_buffer_size=0)
     ds = ds.to_iter_dataset(read_options=options)
     if batch_size is not None:
         ds._kerax_batch_size = int(batch_size)  # noqa: SLF001 - read back by split_dataset
@@ -302,6 +305,7 @@ def files_and_labels_dataset(
     seed: int | None,
     batch_size: int | None,
     batch_fn: Callable[[Sequence[Any]], Any] = make_batch,
+    threads: int = 1,
 ) -> Any:
     """Grain dataset of ``load_file(path)`` or ``(load_file(path), label)``, shuffled and batched."""
     paths = list(file_paths)
@@ -315,7 +319,7 @@ def files_and_labels_dataset(
         def load(i: int) -> Any:
             return load_file(paths[i])
 
-    return make_pipeline(len(paths), load, shuffle, seed, batch_size, batch_fn)
+    return make_pipeline(len(paths), load, shuffle, seed, batch_size, batch_fn, threads=threads)
 
 
 def build_from_directory(
@@ -332,6 +336,7 @@ def build_from_directory(
     missing: Callable[[str], str],
     batch_fn: Callable[[Sequence[Any]], Any] = make_batch,
     file_paths_attribute: bool = False,
+    threads: int = 1,
 ) -> Any:
     """The dataset (or ``[training, validation]`` for ``subset="both"``) with ``class_names`` set.
 
@@ -350,7 +355,16 @@ def build_from_directory(
         if not paths:
             raise ValueError(missing(f"{part} " if part else ""))
         ds = files_and_labels_dataset(
-            paths, part_labels, label_mode, num_classes, load_file, part_shuffle and shuffle, seed, batch_size, batch_fn
+            paths,
+            part_labels,
+            label_mode,
+            num_classes,
+            load_file,
+            part_shuffle and shuffle,
+            seed,
+            batch_size,
+            batch_fn,
+            threads=threads,
         )
         ds.class_names = class_names
         if file_paths_attribute:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,28 @@ ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _WHO = "image_dataset_from_directory"
 
 
+def load_pixels(
+    path: str,
+    image_size: tuple[int, int],
+    num_channels: int,
+    interpolation: str,
+    crop_to_aspect_ratio: bool = False,
+    pad_to_aspect_ratio: bool = False,
+) -> np.ndarray:
+    """One image file as a channels-last array of ``image_size`` with ``num_channels`` channels, as Keras reads it.
+
+    An image that already has that size keeps Pillow's dtype (``uint8`` mostly): converting a whole batch to
+    float32 at once costs less than converting each image. A resized image is float32.
+    """
+    color_mode = {1: "grayscale", 3: "rgb", 4: "rgba"}[num_channels]
+    x = np.asarray(_convert_mode(_open_image(path, _WHO), color_mode))
+    if x.ndim == 2:
+        x = x[:, :, None]
+    if x.shape[:2] != tuple(image_size):  # at the target size, cropping and padding leave the image as it is
+        x = resize_image(x.astype(np.float32), image_size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
+    return x
+
+
 def load_image(
     path: str,
     image_size: tuple[int, int],
@@ -24,15 +47,43 @@ def load_image(
     pad_to_aspect_ratio: bool = False,
 ) -> np.ndarray:
     """One image file as a float32 array of ``image_size``, with ``num_channels`` channels, as Keras reads it."""
-    color_mode = {1: "grayscale", 3: "rgb", 4: "rgba"}[num_channels]
-    img = _convert_mode(_open_image(path, _WHO), color_mode)
-    x = np.asarray(img, dtype=np.float32)
-    if x.ndim == 2:
-        x = x[:, :, None]
-    x = resize_image(x, image_size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
+    x = load_pixels(path, image_size, num_channels, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
+    x = x.astype(np.float32, copy=False)
     if data_format == "channels_first":
         x = np.ascontiguousarray(x.transpose(2, 0, 1))
     return x
+
+
+def image_batch(samples: list[Any], data_format: str) -> Any:
+    """Images from ``load_pixels`` (or ``(image, label)`` pairs) as one float32 batch (and the batch of labels).
+
+    Each image is converted as it is copied into the batch, so no float32 copy of a single image is made.
+    """
+    labelled = isinstance(samples[0], tuple)
+    images = [sample[0] for sample in samples] if labelled else samples
+    batch = np.empty((len(images), *images[0].shape), dtype=np.float32)
+    for i, image in enumerate(images):
+        if image.shape != batch.shape[1:]:  # (assignment would broadcast where stacking refuses)
+            raise ValueError(f"{_WHO}: images of shapes {images[0].shape} and {image.shape} in one batch.")
+        batch[i] = image
+    if data_format == "channels_first":
+        batch = np.ascontiguousarray(batch.transpose(0, 3, 1, 2))
+    if labelled:
+        return batch, du.make_batch([sample[1] for sample in samples])
+    return batch
+
+
+def decoding_threads() -> int:
+    """Threads that decode image files: two where the process may use two cores or more, else one.
+
+    Pillow decodes without holding the GIL (about half of a small JPEG's cost); opening the file and parsing
+    its headers hold it, so a third thread adds contention rather than speed.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    return 2 if cores >= 2 else 1
 
 
 def image_dataset_from_directory(
@@ -62,7 +113,8 @@ def image_dataset_from_directory(
     `.gif` (first frame), `.jpeg`, `.jpg` and `.png` are read, decoded with Pillow, converted to
     `color_mode` and resized to `image_size` (as Keras's JAX backend resizes). Files are listed, labelled,
     shuffled and split exactly as Keras does, so the same `seed` gives the same samples in the same order.
-    Images are decoded on several threads while batches are consumed.
+    Images are decoded on two threads (one where the process has one core), up to 4 batches ahead of
+    the consumer; dropping the iterator (or the end of `fit`) ends them.
 
     Args:
         directory: The folder holding the images.
@@ -153,10 +205,12 @@ def image_dataset_from_directory(
             f'{_WHO}: When passing `label_mode="binary"`, there must be exactly 2 class_names. Received: '
             f"class_names={class_names}"
         )
-    args = (image_size, num_channels, interpolation, data_format, crop_to_aspect_ratio, pad_to_aspect_ratio)
+    crop, pad = crop_to_aspect_ratio, pad_to_aspect_ratio
 
     def load_file(path: str) -> np.ndarray:
-        return load_image(path, *args)
+        if batch_size is None:  # single samples: each one float32, in `data_format`
+            return load_image(path, image_size, num_channels, interpolation, data_format, crop, pad)
+        return load_pixels(path, image_size, num_channels, interpolation, crop, pad)  # image_batch converts
 
     def missing(part: str) -> str:
         return f"{_WHO}: No {part}images found in directory {directory}. Allowed formats: {ALLOWLIST_FORMATS}"
@@ -173,5 +227,7 @@ def image_dataset_from_directory(
         batch_size,
         load_file,
         missing,
+        batch_fn=lambda samples: image_batch(samples, data_format),
         file_paths_attribute=True,
+        threads=decoding_threads(),
     )
