@@ -14,7 +14,21 @@ from kerax.optimizers._transforms import (
 )
 
 
-class Adam(Optimizer):
+class MomentsOptimizer(Optimizer):
+    """The optimizers with Adam's two moment decays and epsilon (Adam, AdamW, Adamax, Nadam, Lamb)."""
+
+    def _set_moments(self, beta_1: float, beta_2: float, epsilon: float) -> None:
+        """Check and keep ``beta_1`` and ``beta_2`` (in ``[0, 1]``) and ``epsilon`` (``>= 0``)."""
+        self.beta_1 = check_hyperparameter("beta_1", beta_1, 0.0, 1.0)
+        self.beta_2 = check_hyperparameter("beta_2", beta_2, 0.0, 1.0)
+        self.epsilon = check_hyperparameter("epsilon", epsilon, 0.0, float("inf"))
+
+    def get_config(self) -> dict[str, Any]:
+        """Returns the constructor arguments."""
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+
+
+class Adam(MomentsOptimizer):
     """Adam: adaptive moment estimation, with Keras 3's epsilon placement.
 
     ``var -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + epsilon)``.
@@ -38,9 +52,7 @@ class Adam(Optimizer):
         **kwargs: Any,
     ) -> None:
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_1 = check_hyperparameter("beta_1", beta_1, 0.0, 1.0)
-        self.beta_2 = check_hyperparameter("beta_2", beta_2, 0.0, 1.0)
-        self.epsilon = check_hyperparameter("epsilon", epsilon, 0.0, float("inf"))
+        self._set_moments(beta_1, beta_2, epsilon)
         self.amsgrad = bool(amsgrad)
 
     def build_transform(self) -> optax.GradientTransformation:
@@ -54,13 +66,7 @@ class Adam(Optimizer):
 
     def get_config(self) -> dict[str, Any]:
         """Returns the constructor arguments."""
-        return {
-            **super().get_config(),
-            "beta_1": self.beta_1,
-            "beta_2": self.beta_2,
-            "epsilon": self.epsilon,
-            "amsgrad": self.amsgrad,
-        }
+        return {**super().get_config(), "amsgrad": self.amsgrad}
 
 
 class AdamW(Adam):

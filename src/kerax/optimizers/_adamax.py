@@ -6,11 +6,11 @@ from typing import Any
 
 import optax
 
-from kerax.optimizers._base import Optimizer, check_hyperparameter
+from kerax.optimizers._adam import MomentsOptimizer
 from kerax.optimizers._transforms import scale_by_keras_adamax, scale_by_learning_rate
 
 
-class Adamax(Optimizer):
+class Adamax(MomentsOptimizer):
     """Adamax: ``var -= lr * m / ((1 - b1^t) * (u + epsilon))`` with ``u = max(b2 * u, |g|)``.
 
     Args:
@@ -30,9 +30,7 @@ class Adamax(Optimizer):
         **kwargs: Any,
     ) -> None:
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_1 = check_hyperparameter("beta_1", beta_1, 0.0, 1.0)
-        self.beta_2 = check_hyperparameter("beta_2", beta_2, 0.0, 1.0)
-        self.epsilon = check_hyperparameter("epsilon", epsilon, 0.0, float("inf"))
+        self._set_moments(beta_1, beta_2, epsilon)
 
     def build_transform(self) -> optax.GradientTransformation:
         """Returns the Keras-flavoured Adamax direction scaled by ``-lr``."""
@@ -40,12 +38,3 @@ class Adamax(Optimizer):
 
     def _keras_slot_layout(self) -> list:
         return [[((0, "mu"), 1.0, "momentum"), ((0, "nu"), 1.0, "norm")]]
-
-    def get_config(self) -> dict[str, Any]:
-        """Returns the constructor arguments."""
-        return {
-            **super().get_config(),
-            "beta_1": self.beta_1,
-            "beta_2": self.beta_2,
-            "epsilon": self.epsilon,
-        }

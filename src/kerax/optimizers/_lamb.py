@@ -6,11 +6,11 @@ from typing import Any
 
 import optax
 
-from kerax.optimizers._base import Optimizer, check_hyperparameter
+from kerax.optimizers._adam import MomentsOptimizer
 from kerax.optimizers._transforms import scale_by_learning_rate
 
 
-class Lamb(Optimizer):
+class Lamb(MomentsOptimizer):
     """Lamb (You et al., 2019) as Keras 3 computes it.
 
     ``u = m_hat / (sqrt(v_hat) + epsilon)`` (bias-corrected moments, epsilon
@@ -41,9 +41,7 @@ class Lamb(Optimizer):
         **kwargs: Any,
     ) -> None:
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_1 = check_hyperparameter("beta_1", beta_1, 0.0, 1.0)
-        self.beta_2 = check_hyperparameter("beta_2", beta_2, 0.0, 1.0)
-        self.epsilon = check_hyperparameter("epsilon", epsilon, 0.0, float("inf"))
+        self._set_moments(beta_1, beta_2, epsilon)
 
     def build_transform(self) -> optax.GradientTransformation:
         """Returns Adam's direction, the trust ratio and ``-lr``, chained."""
@@ -55,7 +53,3 @@ class Lamb(Optimizer):
 
     def _keras_slot_layout(self) -> list:
         return [[((0, "mu"), 1.0, "momentum"), ((0, "nu"), 1.0, "velocity")]]
-
-    def get_config(self) -> dict[str, Any]:
-        """Returns the constructor arguments."""
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}

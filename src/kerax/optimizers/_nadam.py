@@ -6,11 +6,11 @@ from typing import Any
 
 import optax
 
-from kerax.optimizers._base import Optimizer, check_hyperparameter
+from kerax.optimizers._adam import MomentsOptimizer
 from kerax.optimizers._transforms import scale_by_keras_nadam, scale_by_learning_rate
 
 
-class Nadam(Optimizer):
+class Nadam(MomentsOptimizer):
     """Nadam: Adam with Nesterov momentum and Keras's momentum schedule.
 
     The momentum at step ``t`` is ``beta_1 * (1 - 0.5 * 0.96**t)`` (Dozat's
@@ -33,9 +33,7 @@ class Nadam(Optimizer):
         **kwargs: Any,
     ) -> None:
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_1 = check_hyperparameter("beta_1", beta_1, 0.0, 1.0)
-        self.beta_2 = check_hyperparameter("beta_2", beta_2, 0.0, 1.0)
-        self.epsilon = check_hyperparameter("epsilon", epsilon, 0.0, float("inf"))
+        self._set_moments(beta_1, beta_2, epsilon)
 
     def build_transform(self) -> optax.GradientTransformation:
         """Returns the Keras-flavoured Nadam direction scaled by ``-lr``."""
@@ -47,12 +45,3 @@ class Nadam(Optimizer):
     def _keras_shared_slots(self) -> list:
         # Keras names this plain Variable "variable_<n>"; a stable name is clearer.
         return [((0, "u_product"), "u_product")]
-
-    def get_config(self) -> dict[str, Any]:
-        """Returns the constructor arguments."""
-        return {
-            **super().get_config(),
-            "beta_1": self.beta_1,
-            "beta_2": self.beta_2,
-            "epsilon": self.epsilon,
-        }
