@@ -66,14 +66,7 @@ class AlphaDropout(SeededKeys, Layer):
     def call(self, inputs: jax.Array, training: bool | None = None) -> jax.Array:
         if not training or self.rate == 0:
             return inputs
-        shape = tuple(inputs.shape)
-        if self.noise_shape is not None:
-            if len(self.noise_shape) != inputs.ndim:
-                raise ValueError(
-                    f"AlphaDropout '{self.name}': `noise_shape` {self.noise_shape} must have one entry per "
-                    f"input dimension, but the input has shape {shape}."
-                )
-            shape = tuple(n if d is None else d for d, n in zip(self.noise_shape, inputs.shape, strict=True))
+        shape = Dropout._mask_shape(self.noise_shape, inputs, f"AlphaDropout '{self.name}'")
         rate = self.rate
         alpha_p = -_ALPHA * _SCALE
         kept = jax.random.uniform(self._key(), shape) >= rate

@@ -75,17 +75,22 @@ class Dropout(SeededKeys, Layer):
                 )
         return shape
 
+    @staticmethod
+    def _mask_shape(noise_shape: tuple[int | None, ...] | None, inputs: jax.Array, who: str) -> tuple[int, ...]:
+        """The shape of the mask: the input's, or ``noise_shape`` with its ``None`` entries taken from the input."""
+        if noise_shape is None:
+            return tuple(inputs.shape)
+        if len(noise_shape) != inputs.ndim:
+            raise ValueError(
+                f"{who}: `noise_shape` {noise_shape} must have one entry per input dimension, but the input has "
+                f"shape {tuple(inputs.shape)}."
+            )
+        return tuple(n if d is None else d for d, n in zip(noise_shape, inputs.shape, strict=True))
+
     def call(self, inputs: jax.Array, training: bool | None = None) -> jax.Array:
         if not training or self.rate == 0:
             return inputs
-        shape = inputs.shape
-        if self.noise_shape is not None:
-            if len(self.noise_shape) != inputs.ndim:
-                raise ValueError(
-                    f"Dropout '{self.name}': `noise_shape` {self.noise_shape} must have one entry per input "
-                    f"dimension, but the input has shape {tuple(inputs.shape)}."
-                )
-            shape = tuple(n if d is None else d for d, n in zip(self.noise_shape, inputs.shape, strict=True))
+        shape = self._mask_shape(self.noise_shape, inputs, f"Dropout '{self.name}'")
         keep = 1.0 - self.rate
         mask = jnp.broadcast_to(jax.random.bernoulli(self._key(), keep, shape), inputs.shape)
         return jnp.where(mask, inputs / jnp.asarray(keep, inputs.dtype), jnp.zeros_like(inputs))
