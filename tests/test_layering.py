@@ -161,6 +161,15 @@ def test_every_package_has_a_level(imports: list[Import]) -> None:
     assert not stale, f"LEVELS lists packages that do not exist: {stale}"
 
 
+def test_levels_are_those_of_the_architecture_page() -> None:
+    text = (SRC.parent / "docs" / "architecture.md").read_text()
+    section = text.split("## Layering", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|") for line in section.splitlines() if line.startswith("| ") and line[2].isdigit()]
+    documented = [tuple(name.strip("` ") for name in row[2].split(",")) for row in rows]
+    documented = [("kerax",) if level[0].startswith("kerax") else level for level in documented]
+    assert documented == LEVELS, f"docs/architecture.md lists the levels {documented}, this test {LEVELS}"
+
+
 def test_imports_go_down_the_levels(imports: list[Import]) -> None:
     assert len(imports) > 1000, f"Expected the ~1,400 kerax imports of src/kerax, found {len(imports)}."
     found = upward(imports)
