@@ -276,12 +276,13 @@ class MultiHeadAttention(QueryValueKeyLayer):
             dtype=self.dtype,
         )
 
-    def build(
+    def _three_shapes(
         self,
         query_shape: Sequence[int | None],
-        value_shape: Sequence[int | None] | None = None,
-        key_shape: Sequence[int | None] | None = None,
-    ) -> None:
+        value_shape: Sequence[int | None] | None,
+        key_shape: Sequence[int | None] | None,
+    ) -> tuple[tuple, tuple, tuple]:
+        """The three shapes as tuples (value defaults to query, key to value), value and key checked to agree."""
         query_shape = tuple(query_shape)
         value_shape = query_shape if value_shape is None else tuple(value_shape)
         key_shape = value_shape if key_shape is None else tuple(key_shape)
@@ -290,6 +291,15 @@ class MultiHeadAttention(QueryValueKeyLayer):
                 f"MultiHeadAttention '{self.name}': all dimensions of `value` and `key` except the last must be "
                 f"equal, received value_shape={value_shape} and key_shape={key_shape}."
             )
+        return query_shape, value_shape, key_shape
+
+    def build(
+        self,
+        query_shape: Sequence[int | None],
+        value_shape: Sequence[int | None] | None = None,
+        key_shape: Sequence[int | None] | None = None,
+    ) -> None:
+        query_shape, value_shape, key_shape = self._three_shapes(query_shape, value_shape, key_shape)
         heads = self._num_heads
         # Sub-layers are assigned in Keras's order, which is the order of `weights`.
         self.query_dense = self._projection("query", 1, (heads, self._key_dim))
@@ -394,14 +404,7 @@ class MultiHeadAttention(QueryValueKeyLayer):
         value_shape: Sequence[int | None] | None = None,
         key_shape: Sequence[int | None] | None = None,
     ) -> tuple:
-        query_shape = tuple(query_shape)
-        value_shape = query_shape if value_shape is None else tuple(value_shape)
-        key_shape = value_shape if key_shape is None else tuple(key_shape)
-        if value_shape[1:-1] != key_shape[1:-1]:
-            raise ValueError(
-                f"MultiHeadAttention '{self.name}': all dimensions of `value` and `key` except the last must be "
-                f"equal, received value_shape={value_shape} and key_shape={key_shape}."
-            )
+        query_shape, value_shape, key_shape = self._three_shapes(query_shape, value_shape, key_shape)
         if self._output_shape:
             return query_shape[:-1] + self._output_shape
         return query_shape
