@@ -9,7 +9,13 @@ import jax.numpy as jnp
 
 from kerax.layers._conv_utils import normalize_data_format
 from kerax.layers._layer import Layer
-from kerax.layers._preprocessing._image_utils import check_image_rank
+from kerax.layers._preprocessing._image_utils import (
+    AFFINE_INTERPOLATIONS,
+    FILL_MODES,
+    affine_transform,
+    check_choice,
+    check_image_rank,
+)
 from kerax.layers._seeded import SeededKeys
 
 
@@ -45,6 +51,30 @@ class BaseRandomImageLayer(SeededKeys, Layer):
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "data_format": self.data_format}
+
+
+class AffineImageLayer(BaseRandomImageLayer):
+    """A random layer that moves pixels by an affine transform (rotation, translation, zoom, shear).
+
+    It keeps the fill and interpolation arguments, applies the transform with them and puts them in its config.
+    """
+
+    def _set_fill(self, fill_mode: str, interpolation: str, fill_value: float) -> None:
+        self.fill_mode = check_choice(fill_mode, "fill_mode", FILL_MODES, self._who)
+        self.interpolation = check_choice(interpolation, "interpolation", AFFINE_INTERPOLATIONS, self._who)
+        self.fill_value = fill_value
+
+    def _apply_affine(self, images: jax.Array, transform: jax.Array) -> jax.Array:
+        return affine_transform(images, transform, self.interpolation, self.fill_mode, self.fill_value)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "fill_mode": self.fill_mode,
+            "interpolation": self.interpolation,
+            "seed": self.seed,
+            "fill_value": self.fill_value,
+        }
 
 
 def check_factor(factor: Any, arg: str, bounds: tuple[float, float], who: str, open_lower: bool = False) -> tuple:

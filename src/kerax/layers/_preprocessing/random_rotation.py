@@ -6,17 +6,13 @@ from typing import Any
 
 import jax
 
-from kerax.layers._preprocessing._base_random import BaseRandomImageLayer, check_factor, uniform
+from kerax.layers._preprocessing._base_random import AffineImageLayer, check_factor, uniform
 from kerax.layers._preprocessing._image_utils import (
-    AFFINE_INTERPOLATIONS,
-    FILL_MODES,
-    affine_transform,
-    check_choice,
     rotation_transform,
 )
 
 
-class RandomRotation(BaseRandomImageLayer):
+class RandomRotation(AffineImageLayer):
     """In training, rotate each image about its centre by an angle drawn uniformly from ``factor`` turns.
 
     Args:
@@ -56,22 +52,16 @@ class RandomRotation(BaseRandomImageLayer):
     ) -> None:
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.factor = check_factor(factor, "factor", (-1.0, 1.0), self._who)
-        self.fill_mode = check_choice(fill_mode, "fill_mode", FILL_MODES, self._who)
-        self.interpolation = check_choice(interpolation, "interpolation", AFFINE_INTERPOLATIONS, self._who)
-        self.fill_value = fill_value
+        self._set_fill(fill_mode, interpolation, fill_value)
 
     def augment(self, images: jax.Array, key: jax.Array) -> jax.Array:
         lower, upper = self.factor
         angle = uniform(key, (images.shape[0],), lower * 360.0, upper * 360.0)
         transform = rotation_transform(angle, images.shape[1], images.shape[2])
-        return affine_transform(images, transform, self.interpolation, self.fill_mode, self.fill_value)
+        return self._apply_affine(images, transform)
 
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             "factor": self.factor,
-            "fill_mode": self.fill_mode,
-            "fill_value": self.fill_value,
-            "interpolation": self.interpolation,
-            "seed": self.seed,
         }

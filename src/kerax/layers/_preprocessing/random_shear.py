@@ -7,12 +7,8 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from kerax.layers._preprocessing._base_random import BaseRandomImageLayer, _is_number, uniform
+from kerax.layers._preprocessing._base_random import AffineImageLayer, _is_number, uniform
 from kerax.layers._preprocessing._image_utils import (
-    AFFINE_INTERPOLATIONS,
-    FILL_MODES,
-    affine_transform,
-    check_choice,
     compiled,
 )
 
@@ -33,7 +29,7 @@ def check_shear_factor(factor: Any, arg: str, who: str) -> tuple:
     return -abs(factor), abs(factor)
 
 
-class RandomShear(BaseRandomImageLayer):
+class RandomShear(AffineImageLayer):
     """In training, shear each image: the output pixel ``(x, y)`` samples ``(x + sx * y, sy * x + y)``.
 
     ``sx`` and ``sy`` are drawn per image from ``x_factor`` and ``y_factor``; one random sign per image
@@ -82,9 +78,7 @@ class RandomShear(BaseRandomImageLayer):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.x_factor = check_shear_factor(x_factor, "x_factor", self._who)
         self.y_factor = check_shear_factor(y_factor, "y_factor", self._who)
-        self.fill_mode = check_choice(fill_mode, "fill_mode", FILL_MODES, self._who)
-        self.interpolation = check_choice(interpolation, "interpolation", AFFINE_INTERPOLATIONS, self._who)
-        self.fill_value = fill_value
+        self._set_fill(fill_mode, interpolation, fill_value)
 
     @compiled
     def augment(self, images: jax.Array, key: jax.Array) -> jax.Array:
@@ -95,15 +89,11 @@ class RandomShear(BaseRandomImageLayer):
         shear_x = uniform(x_key, (batch,), self.x_factor[0], self.x_factor[1]) * sign
         one, zero = jnp.ones_like(shear_x), jnp.zeros_like(shear_x)
         transform = jnp.stack([one, shear_x, zero, shear_y, one, zero, zero, zero], axis=-1)
-        return affine_transform(images, transform, self.interpolation, self.fill_mode, self.fill_value)
+        return self._apply_affine(images, transform)
 
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             "x_factor": self.x_factor,
             "y_factor": self.y_factor,
-            "fill_mode": self.fill_mode,
-            "interpolation": self.interpolation,
-            "seed": self.seed,
-            "fill_value": self.fill_value,
         }

@@ -6,17 +6,13 @@ from typing import Any
 
 import jax
 
-from kerax.layers._preprocessing._base_random import BaseRandomImageLayer, check_factor, uniform
+from kerax.layers._preprocessing._base_random import AffineImageLayer, check_factor, uniform
 from kerax.layers._preprocessing._image_utils import (
-    AFFINE_INTERPOLATIONS,
-    FILL_MODES,
-    affine_transform,
-    check_choice,
     translation_transform,
 )
 
 
-class RandomTranslation(BaseRandomImageLayer):
+class RandomTranslation(AffineImageLayer):
     """In training, shift each image by a random fraction of its height and width.
 
     Args:
@@ -60,9 +56,7 @@ class RandomTranslation(BaseRandomImageLayer):
         self.height_lower, self.height_upper = check_factor(height_factor, "height_factor", bounds, self._who)
         self.width_lower, self.width_upper = check_factor(width_factor, "width_factor", bounds, self._who)
         self.height_factor, self.width_factor = height_factor, width_factor
-        self.fill_mode = check_choice(fill_mode, "fill_mode", FILL_MODES, self._who)
-        self.interpolation = check_choice(interpolation, "interpolation", AFFINE_INTERPOLATIONS, self._who)
-        self.fill_value = fill_value
+        self._set_fill(fill_mode, interpolation, fill_value)
 
     def augment(self, images: jax.Array, key: jax.Array) -> jax.Array:
         batch, height, width = images.shape[:3]
@@ -70,15 +64,11 @@ class RandomTranslation(BaseRandomImageLayer):
         dy = uniform(height_key, (batch,), self.height_lower, self.height_upper) * height
         dx = uniform(width_key, (batch,), self.width_lower, self.width_upper) * width
         transform = translation_transform(dy, dx)
-        return affine_transform(images, transform, self.interpolation, self.fill_mode, self.fill_value)
+        return self._apply_affine(images, transform)
 
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             "height_factor": self.height_factor,
             "width_factor": self.width_factor,
-            "fill_mode": self.fill_mode,
-            "interpolation": self.interpolation,
-            "seed": self.seed,
-            "fill_value": self.fill_value,
         }

@@ -6,17 +6,13 @@ from typing import Any
 
 import jax
 
-from kerax.layers._preprocessing._base_random import BaseRandomImageLayer, check_factor, uniform
+from kerax.layers._preprocessing._base_random import AffineImageLayer, check_factor, uniform
 from kerax.layers._preprocessing._image_utils import (
-    AFFINE_INTERPOLATIONS,
-    FILL_MODES,
-    affine_transform,
-    check_choice,
     zoom_transform,
 )
 
 
-class RandomZoom(BaseRandomImageLayer):
+class RandomZoom(AffineImageLayer):
     """In training, scale each image about its centre by a random zoom per axis.
 
     The output spans ``1 + z`` times the input along an axis, ``z`` drawn uniformly from the factor's
@@ -68,9 +64,7 @@ class RandomZoom(BaseRandomImageLayer):
                 width_factor, "width_factor", bounds, self._who, open_lower=True
             )
         self.height_factor, self.width_factor = height_factor, width_factor
-        self.fill_mode = check_choice(fill_mode, "fill_mode", FILL_MODES, self._who)
-        self.interpolation = check_choice(interpolation, "interpolation", AFFINE_INTERPOLATIONS, self._who)
-        self.fill_value = fill_value
+        self._set_fill(fill_mode, interpolation, fill_value)
 
     def augment(self, images: jax.Array, key: jax.Array) -> jax.Array:
         batch = images.shape[0]
@@ -81,15 +75,11 @@ class RandomZoom(BaseRandomImageLayer):
         else:
             width_zoom = uniform(width_key, (batch,), 1.0 + self.width_lower, 1.0 + self.width_upper)
         transform = zoom_transform(height_zoom, width_zoom, images.shape[1], images.shape[2])
-        return affine_transform(images, transform, self.interpolation, self.fill_mode, self.fill_value)
+        return self._apply_affine(images, transform)
 
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             "height_factor": self.height_factor,
             "width_factor": self.width_factor,
-            "fill_mode": self.fill_mode,
-            "interpolation": self.interpolation,
-            "seed": self.seed,
-            "fill_value": self.fill_value,
         }
