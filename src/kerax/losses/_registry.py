@@ -32,7 +32,8 @@ _CLASSES: tuple[type[Loss], ...] = (
     _classes.SparseCategoricalCrossentropy,
 )
 
-_FUNCTIONS: tuple[Callable[..., Any], ...] = (
+#: Every built-in loss function (the metrics accept them by name too).
+FUNCTIONS: tuple[Callable[..., Any], ...] = (
     _regression.mean_squared_error,
     _regression.mean_absolute_error,
     _regression.mean_absolute_percentage_error,
@@ -71,7 +72,7 @@ ALIASES: dict[str, Callable[..., Any]] = {
 #: Every name `get` understands: class names, function names and aliases.
 ALL_OBJECTS: dict[str, Any] = {
     **{cls.__name__: cls for cls in _CLASSES},
-    **{fn.__name__: fn for fn in _FUNCTIONS},
+    **{fn.__name__: fn for fn in FUNCTIONS},
     **ALIASES,
 }
 

@@ -7,9 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from kerax.backend._naming import to_snake_case
-from kerax.losses import _hinge, _probabilistic
-from kerax.losses import _regression as loss_fns
 from kerax.losses import deserialize as deserialize_loss
+from kerax.losses._registry import FUNCTIONS as LOSS_FUNCTIONS
 from kerax.losses._registry import binary_or_sparse, deserialize_object, get_object, lookup, serialize_object
 from kerax.metrics import _accuracy, _auc, _f_score, _precision_recall
 from kerax.metrics import _probabilistic as prob
@@ -64,25 +63,10 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
         _accuracy.sparse_categorical_accuracy,
         _accuracy.top_k_categorical_accuracy,
         _accuracy.sparse_top_k_categorical_accuracy,
-        loss_fns.mean_squared_error,
-        loss_fns.mean_absolute_error,
-        loss_fns.mean_absolute_percentage_error,
-        loss_fns.mean_squared_logarithmic_error,
-        loss_fns.huber,
-        loss_fns.log_cosh,
-        _hinge.hinge,
-        _hinge.squared_hinge,
-        _hinge.categorical_hinge,
-        _probabilistic.kl_divergence,
-        _probabilistic.poisson,
-        _probabilistic.binary_crossentropy,
-        _probabilistic.binary_focal_crossentropy,
-        _probabilistic.categorical_crossentropy,
-        _probabilistic.categorical_focal_crossentropy,
-        _probabilistic.sparse_categorical_crossentropy,
+        *(fn for fn in LOSS_FUNCTIONS if fn.__name__ != "cosine_similarity"),
     )
 }
-FUNCTIONS["cosine_similarity"] = reg.cosine_similarity
+FUNCTIONS["cosine_similarity"] = reg.cosine_similarity  # the metric's own, not the loss's negated one
 
 #: Every name `get` understands: class names, their snake_case forms, and short aliases.
 ALL_OBJECTS: dict[str, Any] = {
