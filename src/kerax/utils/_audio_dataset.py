@@ -208,24 +208,9 @@ def audio_dataset_from_directory(
         labels, label_mode = None, None
     du.check_batch_size(batch_size, _WHO)
     du.check_validation_split_arg(validation_split, subset, shuffle, seed, _WHO)
-    if seed is None:
-        seed = np.random.randint(1e6)
-    file_paths, labels, class_names = du.index_directory(
-        directory,
-        labels,
-        formats=ALLOWED_FORMATS,
-        class_names=class_names,
-        shuffle=shuffle,
-        seed=seed,
-        follow_links=follow_links,
-        verbose=verbose,
-        who=_WHO,
+    file_paths, labels, class_names, seed = du.index_labelled_directory(
+        directory, labels, label_mode, ALLOWED_FORMATS, class_names, shuffle, seed, follow_links, verbose, _WHO
     )
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError(
-            f'{_WHO}: When passing `label_mode="binary"`, there must be exactly 2 class_names. Received: '
-            f"class_names={class_names}"
-        )
 
     def load_file(path: str) -> np.ndarray:
         return load_audio(path, sampling_rate, output_sequence_length)

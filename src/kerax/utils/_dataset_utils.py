@@ -200,6 +200,44 @@ def index_directory(
     return file_paths, label_array, class_names
 
 
+def index_labelled_directory(
+    directory: Any,
+    labels: Any,
+    label_mode: Any,
+    formats: tuple[str, ...],
+    class_names: Any,
+    shuffle: bool,
+    seed: int | None,
+    follow_links: bool,
+    verbose: bool,
+    who: str,
+) -> tuple[list[str], np.ndarray | None, list[str] | None, int]:
+    """``index_directory`` as the ``*_dataset_from_directory`` loaders start: ``(paths, labels, class_names, seed)``.
+
+    Without a ``seed`` one is drawn (and returned, as the validation split needs the same one);
+    ``label_mode="binary"`` is refused unless there are exactly two classes.
+    """
+    if seed is None:
+        seed = np.random.randint(1e6)
+    file_paths, labels, class_names = index_directory(
+        directory,
+        labels,
+        formats=formats,
+        class_names=class_names,
+        shuffle=shuffle,
+        seed=seed,
+        follow_links=follow_links,
+        verbose=verbose,
+        who=who,
+    )
+    if label_mode == "binary" and len(class_names) != 2:
+        raise ValueError(
+            f'{who}: When passing `label_mode="binary"`, there must be exactly 2 class_names. Received: '
+            f"class_names={class_names}"
+        )
+    return file_paths, labels, class_names, seed
+
+
 def get_training_or_validation_split(
     samples: list[str], labels: np.ndarray | None, validation_split: float | None, subset: str | None
 ) -> tuple[list[str], np.ndarray | None]:

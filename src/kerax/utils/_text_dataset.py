@@ -85,24 +85,9 @@ def text_dataset_from_directory(
         raise ValueError(f"{_WHO}: `max_length` must be a non-negative integer or None, received {max_length!r}.")
     du.check_batch_size(batch_size, _WHO)
     du.check_validation_split_arg(validation_split, subset, shuffle, seed, _WHO)
-    if seed is None:
-        seed = np.random.randint(1e6)
-    file_paths, labels, class_names = du.index_directory(
-        directory,
-        labels,
-        formats=(".txt",),
-        class_names=class_names,
-        shuffle=shuffle,
-        seed=seed,
-        follow_links=follow_links,
-        verbose=verbose,
-        who=_WHO,
+    file_paths, labels, class_names, seed = du.index_labelled_directory(
+        directory, labels, label_mode, (".txt",), class_names, shuffle, seed, follow_links, verbose, _WHO
     )
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError(
-            f'{_WHO}: When passing `label_mode="binary"`, there must be exactly 2 class_names. Received: '
-            f"class_names={class_names}"
-        )
 
     def load_file(path: str) -> str:
         return read_text(path, max_length)
