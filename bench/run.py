@@ -441,6 +441,9 @@ def bench_text(name: str, n: int, epochs: int, paired: int, spe: int | str = "au
 def bench_verbose(model: Any, n: int, rounds: int) -> dict[str, Any]:
     """One model's epochs with the progress bar (``verbose=1``, written to stderr) and without, alternating."""
     x, y = W.text_like(n)
+    with contextlib.redirect_stdout(sys.stderr):
+        for verbose in (0, 1):  # compile and warm both paths first
+            model.fit(x[: 8 * W.BATCH], y[: 8 * W.BATCH], batch_size=W.BATCH, epochs=1, verbose=verbose)
     times: dict[str, list[float]] = {"verbose0": [], "verbose1": []}
     for r in range(rounds):
         order = (0, 1) if r % 2 == 0 else (1, 0)
