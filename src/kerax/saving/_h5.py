@@ -12,11 +12,12 @@ declared size, the nesting depth and the number of objects are bounded before an
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 import ml_dtypes
@@ -123,6 +124,60 @@ def _dtype_reason(dtype: np.dtype) -> str:
 
 def _refuse(path: str, reason: str) -> ValueError:
     return ValueError(f"Refusing HDF5 weights file: dataset or group '/{path}': {reason}.")
+
+
+@contextlib.contextmanager
+def _open_checked(source: Source) -> Iterator[tuple[Any, Any, int]]:
+    """Open ``source`` for reading once it has the HDF5 signature; yields h5py, the open file and its size.
+
+    Raises ValueError for a file that is not HDF5, is truncated or cannot be opened, and turns h5py's
+    errors while the block reads it into ValueError naming the file.
+    """
+    h5py = _import_h5py()
+    size = _source_size(source)
+    if size == 0 or not _has_signature(source, size):
+        raise ValueError(f"Not an HDF5 file: {source!r} (no HDF5 signature found; size {size} bytes).")
+    try:
+        h5file = h5py.File(source, "r")
+    except OSError as err:
+        if "truncated" in str(err):
+            raise ValueError(f"Truncated HDF5 file {source!r}: {err}") from err
+        raise ValueError(f"Corrupt HDF5 file {source!r} (cannot open it): {err}") from err
+    with h5file:
+        try:
+            yield h5py, h5file, size
+        except (OSError, RuntimeError, KeyError) as err:
+            raise ValueError(f"Corrupt or truncated HDF5 file {source!r}: {err}") from err
+
+
+def _check_declared(
+    groups: Iterable[tuple[str, Sequence[tuple[str, Any, np.dtype, int, bool]]]],
+    size: int,
+    max_bytes: int | None,
+    *,
+    alone: bool,
+) -> None:
+    """Refuse datasets that declare more bytes together than the budget (see ``read_h5_stores``' max_bytes).
+
+    ``groups`` pairs each group's path with its checked datasets; with ``alone``, a dataset over the budget
+    by itself is named as such (the Keras 3 reader's message) rather than by the running total.
+    """
+    entries = [(path, entry) for path, items in groups for entry in items]
+    if max_bytes is None:
+        budget = 4 * size + 2**20
+        if any(entry[4] for _, entry in entries):
+            budget = max(budget, min(_COMPRESSED_RATIO * size + _COMPRESSED_FLOOR, ABSOLUTE_MAX_BYTES))
+    else:
+        budget = int(max_bytes)
+    total = 0
+    for path, (name, _, _, declared, _) in entries:
+        total += declared
+        if alone and declared > budget:
+            raise _refuse(f"{path}/{name}", f"declared size {declared} bytes exceeds the limit of {budget} bytes")
+        if total > budget:
+            raise _refuse(
+                f"{path}/{name}", f"datasets declare {total} bytes in total, over the limit of {budget} bytes"
+            )
 
 
 def _walk(h5file: Any, h5py: Any) -> dict[str, list[tuple[str, Any, np.dtype, int, bool]]]:
@@ -254,42 +309,10 @@ def read_h5_stores(source: Source, *, max_bytes: int | None = None) -> dict[str,
             before the whole file has been checked.
         ImportError: h5py is missing.
     """
-    h5py = _import_h5py()
-    size = _source_size(source)
-    if size == 0 or not _has_signature(source, size):
-        raise ValueError(f"Not an HDF5 file: {source!r} (no HDF5 signature found; size {size} bytes).")
-    try:
-        h5file = h5py.File(source, "r")
-    except OSError as err:
-        if "truncated" in str(err):
-            raise ValueError(f"Truncated HDF5 file {source!r}: {err}") from err
-        raise ValueError(f"Corrupt HDF5 file {source!r} (cannot open it): {err}") from err
-    with h5file:
-        try:
-            groups = _walk(h5file, h5py)
-            entries = [(path, entry) for path, items in groups.items() for entry in items]
-            if max_bytes is None:
-                budget = 4 * size + 2**20
-                if any(entry[4] for _, entry in entries):
-                    budget = max(budget, min(_COMPRESSED_RATIO * size + _COMPRESSED_FLOOR, ABSOLUTE_MAX_BYTES))
-            else:
-                budget = int(max_bytes)
-            total = 0
-            for path, (name, _, _, declared, _) in entries:
-                total += declared
-                if declared > budget:
-                    raise _refuse(
-                        f"{path}/{name}", f"declared size {declared} bytes exceeds the limit of {budget} bytes"
-                    )
-                if total > budget:
-                    raise _refuse(
-                        f"{path}/{name}", f"datasets declare {total} bytes in total, over the limit of {budget} bytes"
-                    )
-            return {
-                path: {name: _read(dset, dtype) for name, dset, dtype, _, _ in items} for path, items in groups.items()
-            }
-        except (OSError, RuntimeError, KeyError) as err:
-            raise ValueError(f"Corrupt or truncated HDF5 file {source!r}: {err}") from err
+    with _open_checked(source) as (h5py, h5file, size):
+        groups = _walk(h5file, h5py)
+        _check_declared(groups.items(), size, max_bytes, alone=True)
+        return {path: {name: _read(dset, dtype) for name, dset, dtype, _, _ in items} for path, items in groups.items()}
 
 
 def _writable_dtype(path: str, array: np.ndarray) -> None:
@@ -446,54 +469,27 @@ def read_legacy_h5_weights(source: Source, *, max_bytes: int | None = None) -> l
             whole file has been checked.
         ImportError: h5py is missing.
     """
-    h5py = _import_h5py()
-    size = _source_size(source)
-    if size == 0 or not _has_signature(source, size):
-        raise ValueError(f"Not an HDF5 file: {source!r} (no HDF5 signature found; size {size} bytes).")
-    try:
-        h5file = h5py.File(source, "r")
-    except OSError as err:
-        if "truncated" in str(err):
-            raise ValueError(f"Truncated HDF5 file {source!r}: {err}") from err
-        raise ValueError(f"Corrupt HDF5 file {source!r} (cannot open it): {err}") from err
-    with h5file:
-        try:
-            _walk(h5file, h5py)  # refuses links, cycles, deep nesting and too many objects anywhere
-            root, where = h5file, ""
-            if not any(k.startswith("layer_names") for k in root.attrs) and "model_weights" in root:
-                root, where = _legacy_member(root, "model_weights", "model_weights", h5py, h5py.Group), "model_weights"
-            layer_names = _legacy_strings(root, "layer_names", where or "(root)")
-            entries: list[tuple[str, list[tuple[str, Any, np.dtype, int, bool]]]] = []
-            for layer_name in layer_names:
-                layer_where = f"{where}/{layer_name}" if where else layer_name
-                group = _legacy_member(root, layer_name, layer_where, h5py, h5py.Group)
-                weights = []
-                for weight_name in _legacy_strings(group, "weight_names", layer_where):
-                    weight_where = f"{layer_where}/{weight_name}"
-                    dset = _legacy_member(group, weight_name, weight_where, h5py, h5py.Dataset)
-                    weights.append(_check_dataset(weight_where, weight_name, dset, h5py))
-                entries.append((layer_name, weights))
-            flat = [(layer_where, entry) for layer_where, items in entries for entry in items]
-            if max_bytes is None:
-                budget = 4 * size + 2**20
-                if any(entry[4] for _, entry in flat):
-                    budget = max(budget, min(_COMPRESSED_RATIO * size + _COMPRESSED_FLOOR, ABSOLUTE_MAX_BYTES))
-            else:
-                budget = int(max_bytes)
-            total = 0
-            for layer_name, (name, _, _, declared, _) in flat:
-                total += declared
-                if total > budget:
-                    raise _refuse(
-                        f"{layer_name}/{name}",
-                        f"datasets declare {total} bytes in total, over the limit of {budget} bytes",
-                    )
-            return [
-                (layer_name, [(name, _read(dset, dtype)) for name, dset, dtype, _, _ in items])
-                for layer_name, items in entries
-            ]
-        except (OSError, RuntimeError, KeyError) as err:
-            raise ValueError(f"Corrupt or truncated HDF5 file {source!r}: {err}") from err
+    with _open_checked(source) as (h5py, h5file, size):
+        _walk(h5file, h5py)  # refuses links, cycles, deep nesting and too many objects anywhere
+        root, where = h5file, ""
+        if not any(k.startswith("layer_names") for k in root.attrs) and "model_weights" in root:
+            root, where = _legacy_member(root, "model_weights", "model_weights", h5py, h5py.Group), "model_weights"
+        layer_names = _legacy_strings(root, "layer_names", where or "(root)")
+        entries: list[tuple[str, list[tuple[str, Any, np.dtype, int, bool]]]] = []
+        for layer_name in layer_names:
+            layer_where = f"{where}/{layer_name}" if where else layer_name
+            group = _legacy_member(root, layer_name, layer_where, h5py, h5py.Group)
+            weights = []
+            for weight_name in _legacy_strings(group, "weight_names", layer_where):
+                weight_where = f"{layer_where}/{weight_name}"
+                dset = _legacy_member(group, weight_name, weight_where, h5py, h5py.Dataset)
+                weights.append(_check_dataset(weight_where, weight_name, dset, h5py))
+            entries.append((layer_name, weights))
+        _check_declared(entries, size, max_bytes, alone=False)
+        return [
+            (layer_name, [(name, _read(dset, dtype)) for name, dset, dtype, _, _ in items])
+            for layer_name, items in entries
+        ]
 
 
 def is_legacy_h5_weights(source: Source) -> bool:
