@@ -365,9 +365,7 @@ class ConvLSTM(BuiltinRNN):
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
             seed=seed,
-            name="conv_lstm_cell",
-            dtype=kwargs.get("dtype"),
-            trainable=kwargs.get("trainable", True),
+            **self._cell_arguments("conv_lstm_cell", kwargs),
         )
         super().__init__(
             cell,

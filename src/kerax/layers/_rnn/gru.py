@@ -257,11 +257,9 @@ class GRU(BuiltinRNN):
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
             reset_after=reset_after,
-            dtype=kwargs.get("dtype"),
-            trainable=kwargs.get("trainable", True),
-            name="gru_cell",
             seed=seed,
             implementation=kwargs.pop("implementation", 2),
+            **self._cell_arguments("gru_cell", kwargs),
         )
         super().__init__(
             cell,

@@ -255,11 +255,9 @@ class LSTM(BuiltinRNN):
             bias_constraint=bias_constraint,
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
-            dtype=kwargs.get("dtype"),
-            trainable=kwargs.get("trainable", True),
-            name="lstm_cell",
             seed=seed,
             implementation=kwargs.pop("implementation", 2),
+            **self._cell_arguments("lstm_cell", kwargs),
         )
         super().__init__(
             cell,

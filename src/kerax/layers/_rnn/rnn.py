@@ -447,6 +447,11 @@ class BuiltinRNN(RNN):
         super().__init__(cell, **kwargs)
         self.input_spec = InputSpec(ndim=3)
 
+    @staticmethod
+    def _cell_arguments(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The cell's name, and the layer's ``dtype`` and ``trainable`` from its keyword arguments."""
+        return {"name": name, "dtype": kwargs.get("dtype"), "trainable": kwargs.get("trainable", True)}
+
     def _check_cudnn(self, use_cudnn: Any) -> Any:
         if use_cudnn not in ("auto", True, False):
             raise ValueError(

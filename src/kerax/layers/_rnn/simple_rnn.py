@@ -209,9 +209,7 @@ class SimpleRNN(BuiltinRNN):
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
             seed=seed,
-            dtype=kwargs.get("dtype"),
-            trainable=kwargs.get("trainable", True),
-            name="simple_rnn_cell",
+            **self._cell_arguments("simple_rnn_cell", kwargs),
         )
         super().__init__(
             cell,
