@@ -21,16 +21,21 @@ def lookup(identifier: Any, classes: dict[str, type], aliases: dict[str, str], f
             return registered_from_config(identifier, family, classes)
         return classes[name](**identifier.get("config", {}))
     if isinstance(identifier, str):
-        names = {to_snake_case(k): k for k in classes}
-        names.update({k.lower(): k for k in classes})
-        names.update(aliases)
-        key = identifier if identifier in classes else names.get(identifier.lower())
-        if key is None:
-            close = difflib.get_close_matches(identifier.lower(), list(names), n=3)
-            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            raise ValueError(f"Unknown {family} {identifier!r}.{hint} Known: {', '.join(sorted(names))}.")
-        return classes[key]()
+        return classes[class_name(identifier, classes, aliases, family)]()
     raise TypeError(f"Could not interpret {family} {identifier!r}: expected a name, a config dict or a callable.")
+
+
+def class_name(identifier: str, classes: dict[str, type], aliases: dict[str, str], family: str) -> str:
+    """The key in ``classes`` that a name means: itself, its snake_case or lower-case form, or an alias."""
+    names = {to_snake_case(k): k for k in classes}
+    names.update({k.lower(): k for k in classes})
+    names.update(aliases)
+    key = identifier if identifier in classes else names.get(identifier.lower())
+    if key is None:
+        close = difflib.get_close_matches(identifier.lower(), list(names), n=3)
+        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise ValueError(f"Unknown {family} {identifier!r}.{hint} Known: {', '.join(sorted(names))}.")
+    return key
 
 
 def serialize(obj: Any, module: str) -> dict[str, Any]:

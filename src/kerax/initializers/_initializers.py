@@ -7,14 +7,13 @@ makes it repeatable.
 
 from __future__ import annotations
 
-import difflib
 import math
 from typing import Any
 
 import numpy as np
 
-from kerax._registry_utils import registered_from_config
-from kerax.backend import _naming, _random
+from kerax._registry_utils import class_name, registered_from_config
+from kerax.backend import _random
 
 
 class Initializer:
@@ -504,13 +503,5 @@ def get(identifier: Any) -> Any:
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
-        lookup = {_naming.to_snake_case(k): k for k in _CLASSES}
-        lookup.update({k.lower(): k for k in _CLASSES})
-        lookup.update(_ALIASES)
-        key = identifier if identifier in _CLASSES else lookup.get(identifier.lower())
-        if key is None:
-            close = difflib.get_close_matches(identifier.lower(), list(lookup), n=3)
-            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            raise ValueError(f"Unknown initializer {identifier!r}.{hint}")
-        return _CLASSES[key]()
+        return _CLASSES[class_name(identifier, _CLASSES, _ALIASES, "initializer")]()
     raise TypeError(f"Could not interpret initializer {identifier!r}: expected a name, a dict or a callable.")
