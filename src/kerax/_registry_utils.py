@@ -38,10 +38,6 @@ def class_name(identifier: str, classes: dict[str, type], aliases: dict[str, str
     return key
 
 
-def serialize(obj: Any, module: str) -> dict[str, Any]:
-    return {"module": module, "class_name": type(obj).__name__, "config": obj.get_config(), "registered_name": None}
-
-
 def registered_from_config(config: dict[str, Any], family: str, classes: dict[str, Any]) -> Any:
     """A user class's instance from its config, if the class is registered or in custom objects."""
     for key in (config.get("registered_name"), config.get("class_name")):

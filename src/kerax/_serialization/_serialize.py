@@ -93,6 +93,11 @@ def module_of(obj: Any) -> str:
     return module
 
 
+def builtin_config(obj: Any, module: str) -> dict[str, Any]:
+    """``obj`` serialized as one of Keras's own objects in ``module``: its class name and config, no registered name."""
+    return {"module": module, "class_name": type(obj).__name__, "config": obj.get_config(), "registered_name": None}
+
+
 def serialize_keras_object(obj: Any) -> Any:
     """A JSON-compatible description of ``obj`` that ``deserialize_keras_object`` turns back into it.
 

@@ -8,7 +8,7 @@ import jax
 import jax.numpy as jnp
 
 from kerax._registry_utils import lookup
-from kerax._registry_utils import serialize as _serialize
+from kerax._serialization._serialize import builtin_config
 from kerax.backend import epsilon
 
 
@@ -122,7 +122,7 @@ def serialize(constraint: Constraint) -> dict[str, Any]:
     Args:
         constraint: A ``Constraint``.
     """
-    return _serialize(constraint, "keras.constraints")
+    return builtin_config(constraint, "keras.constraints")
 
 
 def deserialize(config: dict[str, Any]) -> Constraint:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from kerax._registry_utils import class_name, registered_from_config
+from kerax._serialization._serialize import builtin_config
 from kerax.backend import _random
 
 
@@ -472,12 +473,7 @@ def serialize(initializer: Initializer) -> dict[str, Any]:
     Args:
         initializer: An ``Initializer``.
     """
-    return {
-        "module": "keras.initializers",
-        "class_name": type(initializer).__name__,
-        "config": initializer.get_config(),
-        "registered_name": None,
-    }
+    return builtin_config(initializer, "keras.initializers")
 
 
 def deserialize(config: dict[str, Any]) -> Initializer:

@@ -7,6 +7,7 @@ import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from kerax._serialization._serialize import builtin_config
 from kerax.losses import _classes, _hinge, _probabilistic, _regression
 from kerax.losses._loss import Loss, LossFunctionWrapper
 
@@ -109,12 +110,7 @@ def serialize_object(obj: Any, module: str) -> dict[str, Any]:
         module: Module name recorded for objects (`"keras.losses"`, `"keras.metrics"`).
     """
     if hasattr(obj, "get_config"):
-        return {
-            "module": module,
-            "class_name": type(obj).__name__,
-            "config": obj.get_config(),
-            "registered_name": None,
-        }
+        return builtin_config(obj, module)
     if inspect.isfunction(obj):
         return {"module": "builtins", "class_name": "function", "config": obj.__name__, "registered_name": "function"}
     raise TypeError(f"Cannot serialize {obj!r}: expected an object with `get_config` or a function.")

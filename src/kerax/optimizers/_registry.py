@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kerax._serialization._serialize import builtin_config
 from kerax.optimizers._adadelta import Adadelta
 from kerax.optimizers._adafactor import Adafactor
 from kerax.optimizers._adagrad import Adagrad
@@ -56,12 +57,7 @@ def serialize(optimizer: Optimizer) -> dict[str, Any]:
             "Argument `optimizer` must be a kerax Optimizer. "
             f"Received: {optimizer!r} of type {type(optimizer).__name__}"
         )
-    return {
-        "module": "keras.optimizers",
-        "class_name": type(optimizer).__name__,
-        "config": optimizer.get_config(),
-        "registered_name": None,
-    }
+    return builtin_config(optimizer, "keras.optimizers")
 
 
 def deserialize(config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Optimizer:

@@ -8,7 +8,7 @@ import jax
 import jax.numpy as jnp
 
 from kerax._registry_utils import lookup
-from kerax._registry_utils import serialize as _serialize
+from kerax._serialization._serialize import builtin_config
 
 
 class Regularizer:
@@ -138,7 +138,7 @@ def serialize(regularizer: Regularizer) -> dict[str, Any]:
     Args:
         regularizer: A ``Regularizer``.
     """
-    return _serialize(regularizer, "keras.regularizers")
+    return builtin_config(regularizer, "keras.regularizers")
 
 
 def deserialize(config: dict[str, Any]) -> Regularizer:

@@ -13,6 +13,8 @@ from typing import Any
 
 import jax.numpy as jnp
 
+from kerax._serialization._serialize import builtin_config
+
 __all__ = [
     "LearningRateSchedule",
     "ExponentialDecay",
@@ -391,12 +393,7 @@ def serialize(schedule: LearningRateSchedule) -> dict[str, Any]:
             "Argument `schedule` must be a LearningRateSchedule. "
             f"Received: schedule={schedule!r} of type {type(schedule).__name__}"
         )
-    return {
-        "module": "keras.optimizers.schedules",
-        "class_name": type(schedule).__name__,
-        "config": schedule.get_config(),
-        "registered_name": None,
-    }
+    return builtin_config(schedule, "keras.optimizers.schedules")
 
 
 def deserialize(config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> LearningRateSchedule:
