@@ -218,6 +218,16 @@ def test_apply_gradients_errors():
         opt.exclude_from_weight_decay(var_names=["bias"])
 
 
+@pytest.mark.parametrize("name", ["Adafactor", "Ftrl", "ScheduleFreeAdamW"])
+def test_transforms_that_read_the_parameters_refuse_an_update_without_them(name):
+    transform = getattr(ko, name)().build_transform()
+    params = jnp.ones((2, 3))
+    state = transform.init(params)
+    transform.update(params, state, params, learning_rate=0.1)  # with them, it runs
+    with pytest.raises(ValueError, match=f"{name} needs the current parameters"):
+        transform.update(params, state, learning_rate=0.1)
+
+
 def test_weight_decay_exclusions_need_build_for_pure_update():
     opt = ko.AdamW()
     opt.exclude_from_weight_decay(var_names=["bias"])

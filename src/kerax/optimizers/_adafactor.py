@@ -10,6 +10,7 @@ import optax
 
 from kerax.optimizers import _keras_layout
 from kerax.optimizers._base import Optimizer, _is_number, check_hyperparameter
+from kerax.optimizers._transforms import required_params, step_inputs
 
 
 class AdafactorState(NamedTuple):
@@ -70,12 +71,8 @@ def scale_by_keras_adafactor(
         updates: jax.Array, state: AdafactorState, params: jax.Array = None, *, learning_rate: Any, **extra: Any
     ) -> tuple[jax.Array, AdafactorState]:
         del extra
-        if params is None:
-            raise ValueError("Adafactor needs the current parameters: call `update(grads, state, params)`.")
-        dtype = params.dtype
-        g = updates.astype(dtype)
-        lr = jnp.asarray(learning_rate).astype(dtype)
-        step = (state.count + 1).astype(dtype)
+        dtype = required_params(params, "Adafactor").dtype
+        g, lr, step = step_inputs(updates, state.count, learning_rate, dtype)
         rho = jnp.minimum(lr, 1 / jnp.sqrt(step))
         alpha = jnp.maximum(jnp.asarray(epsilon_2, dtype), _rms(params)) * rho
         grad_sq = jnp.square(g) + epsilon_1

@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import optax
 
 from kerax.optimizers._base import Optimizer, _is_number
+from kerax.optimizers._transforms import required_params
 
 
 class FtrlState(NamedTuple):
@@ -49,9 +50,7 @@ def scale_by_keras_ftrl(
         updates: jax.Array, state: FtrlState, params: jax.Array = None, *, learning_rate: Any, **extra: Any
     ) -> tuple[jax.Array, FtrlState]:
         del extra
-        if params is None:
-            raise ValueError("Ftrl needs the current parameters: call `update(grads, state, params)`.")
-        g, w = updates, params
+        g, w = updates, required_params(params, "Ftrl")
         lr = jnp.asarray(learning_rate).astype(w.dtype)
         l2_total = l2 + beta / (2.0 * lr)
         grad = g + (2 * l2_shrinkage) * w

@@ -11,6 +11,7 @@ import jax.numpy as jnp
 import optax
 
 from kerax.optimizers._base import Optimizer, OptimizerState, _is_number, check_hyperparameter
+from kerax.optimizers._transforms import step_inputs
 
 
 class MuonState(NamedTuple):
@@ -120,9 +121,7 @@ def scale_by_keras_muon_adamw(
     ) -> tuple[jax.Array, MuonAdamState]:
         del extra
         dtype = updates.dtype if params is None else params.dtype
-        g = updates.astype(dtype)
-        lr = jnp.asarray(learning_rate * lr_ratio).astype(dtype)
-        step = (state.count + 1).astype(dtype)
+        g, lr, step = step_inputs(updates, state.count, learning_rate * lr_ratio, dtype)
         b1_power = jnp.power(jnp.asarray(beta_1, dtype), step)
         b2_power = jnp.power(jnp.asarray(beta_2, dtype), step)
         alpha = lr * jnp.sqrt(1 - b2_power) / (1 - b1_power)

@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import optax
 
 from kerax.optimizers._base import Optimizer, check_hyperparameter
+from kerax.optimizers._transforms import required_params, step_inputs
 
 
 class ScheduleFreeState(NamedTuple):
@@ -58,12 +59,8 @@ def scale_by_keras_schedule_free_adamw(
         updates: jax.Array, state: ScheduleFreeState, params: jax.Array = None, *, learning_rate: Any, **extra: Any
     ) -> tuple[jax.Array, ScheduleFreeState]:
         del extra
-        if params is None:
-            raise ValueError("ScheduleFreeAdamW needs the current parameters: call `update(grads, state, params)`.")
-        dtype = params.dtype
-        g = updates.astype(dtype)
-        lr = jnp.asarray(learning_rate).astype(dtype)
-        step = (state.count + 1).astype(dtype)
+        dtype = required_params(params, "ScheduleFreeAdamW").dtype
+        g, lr, step = step_inputs(updates, state.count, learning_rate, dtype)
         b1, b2, eps = (jnp.asarray(x, dtype) for x in (beta_1, beta_2, epsilon))
         if warmup_steps > 0:
             lr = lr * jnp.minimum(step / jnp.asarray(warmup_steps, dtype), 1.0)

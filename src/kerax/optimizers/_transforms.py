@@ -23,6 +23,20 @@ def _step(count: jax.Array) -> jax.Array:
     return (count + 1).astype(_F32)
 
 
+def required_params(params: jax.Array | None, who: str) -> jax.Array:
+    """``params``, which optimizer ``who`` reads in its update; a ValueError when ``update`` was called without."""
+    if params is None:
+        raise ValueError(f"{who} needs the current parameters: call `update(grads, state, params)`.")
+    return params
+
+
+def step_inputs(
+    updates: jax.Array, count: jax.Array, learning_rate: Any, dtype: Any
+) -> tuple[jax.Array, jax.Array, jax.Array]:
+    """The gradient, the learning rate and the 1-based step of one update, all in the variable's ``dtype``."""
+    return updates.astype(dtype), jnp.asarray(learning_rate).astype(dtype), (count + 1).astype(dtype)
+
+
 def scale_by_learning_rate() -> optax.GradientTransformationExtraArgs:
     """Multiplies updates by ``-learning_rate`` taken from the update's extra args.
 
