@@ -418,8 +418,12 @@ def affine_transform(
     return restore(_sample(x, src_rows, src_cols, order, fill_mode, fill_value))
 
 
-def _homographies(start_points: jax.Array, end_points: jax.Array) -> jax.Array:
-    """The 8 coefficients of the projective maps taking each set of ``end_points`` to ``start_points``."""
+def homographies(start_points: jax.Array, end_points: jax.Array) -> jax.Array:
+    """Rows ``[a0, ..., c1]`` (as ``affine_transform`` takes) mapping each ``end_points`` quad to ``start_points``.
+
+    Both are ``(batch, 4, 2)`` ``(x, y)`` corners; the output pixel at an end point samples the input at
+    the matching start point, so the image's ``start_points`` move to ``end_points``.
+    """
     sx, sy = start_points[..., 0], start_points[..., 1]
     ex, ey = end_points[..., 0], end_points[..., 1]
     zero, one = jnp.zeros_like(ex), jnp.ones_like(ex)
@@ -464,7 +468,7 @@ def perspective_transform(
             f"and {end_points.shape}."
         )
     x, restore = _to_batched_nhwc(images, data_format)
-    h = _homographies(start_points.reshape(-1, 4, 2), end_points.reshape(-1, 4, 2))
+    h = homographies(start_points.reshape(-1, 4, 2), end_points.reshape(-1, 4, 2))
     h = jnp.broadcast_to(h, (x.shape[0], 8))
     rows, cols = jnp.meshgrid(jnp.arange(x.shape[1]), jnp.arange(x.shape[2]), indexing="ij")
     a0, a1, a2, b0, b1, b2, c0, c1 = (h[:, i, None, None] for i in range(8))

@@ -389,19 +389,3 @@ def gaussian_blur(images: jax.Array, kernel_size: tuple[int, int], sigma: jax.Ar
     sigma = jnp.asarray(sigma, images.dtype)
     kernel = gaussian_kernel(int(kernel_size[0]), int(kernel_size[1]), sigma[0], sigma[1], images.dtype)
     return depthwise_filter(images, kernel)
-
-
-def homography(start_points: jax.Array, end_points: jax.Array) -> jax.Array:
-    """Rows ``[a0, ..., c1]`` (as ``affine_transform`` takes) mapping each ``end_points`` quad to ``start_points``.
-
-    Both are ``(batch, 4, 2)`` ``(x, y)`` corners; the output pixel at an end point samples the input at
-    the matching start point, so the image's ``start_points`` move to ``end_points``.
-    """
-    sx, sy = start_points[..., 0], start_points[..., 1]
-    ex, ey = end_points[..., 0], end_points[..., 1]
-    zero, one = jnp.zeros_like(ex), jnp.ones_like(ex)
-    x_rows = jnp.stack([ex, ey, one, zero, zero, zero, -sx * ex, -sx * ey], axis=-1)
-    y_rows = jnp.stack([zero, zero, zero, ex, ey, one, -sy * ex, -sy * ey], axis=-1)
-    system = jnp.concatenate([x_rows, y_rows], axis=1)
-    rhs = jnp.concatenate([sx, sy], axis=-1)[..., None]
-    return jnp.linalg.solve(system, rhs)[..., 0]

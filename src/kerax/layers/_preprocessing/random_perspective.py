@@ -14,8 +14,8 @@ from kerax.layers._preprocessing._image_utils import (
     check_choice,
     check_range_factor,
     compiled,
-    homography,
 )
+from kerax.ops._image import homographies
 
 
 class RandomPerspective(BaseRandomImageLayer):
@@ -78,7 +78,7 @@ class RandomPerspective(BaseRandomImageLayer):
         moves = uniform(corner_key, (batch, 4, 2), -0.5 * self.scale, 0.5 * self.scale)
         corners = jnp.asarray([[0.0, 0.0], [width - 1, 0.0], [0.0, height - 1], [width - 1, height - 1]], jnp.float32)
         start = jnp.broadcast_to(corners, (batch, 4, 2))
-        transform = homography(start, start + start * moves)
+        transform = homographies(start, start + start * moves)
         warped = affine_transform(images, transform, self.interpolation, "constant", self.fill_value)
         return jnp.where(chosen[:, None, None, None], warped, images)
 
