@@ -113,6 +113,20 @@ def check_state(state: Any, expected: type) -> None:
         )
 
 
+def flat_leaves(grads: Any, params: Any) -> tuple[list[Any], list[Any], Any]:
+    """The leaves of ``params``, those of ``grads`` in the same order, and the tree ``params`` has.
+
+    Raises:
+        ValueError: if ``grads`` does not have the structure of ``params``.
+    """
+    p_leaves, treedef = jax.tree.flatten(params)
+    try:
+        g_leaves = treedef.flatten_up_to(grads)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"Argument `grads` must have the structure of `params` ({treedef}). Error: {err}") from err
+    return p_leaves, g_leaves, treedef
+
+
 def _value_of(variable: Any) -> jax.Array:
     if isinstance(variable, (jax.Array, np.ndarray)):
         return jnp.asarray(variable)
@@ -422,11 +436,7 @@ class Optimizer:
         present: tuple[bool, ...] | None,
     ) -> tuple[Any, OptimizerState]:
         check_state(state, OptimizerState)
-        p_leaves, treedef = jax.tree.flatten(params)
-        try:
-            g_leaves = treedef.flatten_up_to(grads)
-        except (ValueError, TypeError) as err:
-            raise ValueError(f"Argument `grads` must have the structure of `params` ({treedef}). Error: {err}") from err
+        p_leaves, g_leaves, treedef = flat_leaves(grads, params)
         n = len(p_leaves)
         if len(state.slots) != n:
             raise ValueError(

@@ -16,7 +16,7 @@ import jax
 import jax.numpy as jnp
 
 from kerax.backend._variables import Variable
-from kerax.optimizers._base import Optimizer, OptimizerState, check_state
+from kerax.optimizers._base import Optimizer, OptimizerState, check_state, flat_leaves
 from kerax.optimizers._loss_scale_optimizer import LossScaleOptimizer
 
 _TWO_PLAIN_SEGMENTS = re.compile(r"([A-Za-z0-9_\-]+)/([A-Za-z0-9_\-]+)/")
@@ -326,11 +326,7 @@ class MultiOptimizer(Optimizer):
         self, grads: Any, state: MultiOptimizerState, params: Any, present: tuple[bool, ...] | None
     ) -> tuple[Any, MultiOptimizerState]:
         check_state(state, MultiOptimizerState)
-        p_leaves, treedef = jax.tree.flatten(params)
-        try:
-            g_leaves = treedef.flatten_up_to(grads)
-        except (ValueError, TypeError) as err:
-            raise ValueError(f"Argument `grads` must have the structure of `params` ({treedef}). Error: {err}") from err
+        p_leaves, g_leaves, treedef = flat_leaves(grads, params)
         n = len(p_leaves)
         if self._assignment is None or len(self._assignment) != n or len(state.inner) != len(self._inner_optimizers):
             raise ValueError(
