@@ -45,9 +45,13 @@ class BaseRandomImageLayer(SeededKeys, Layer):
         images = inputs.astype(self.compute_dtype)
         if not training:
             return images
+        return self._augment_any(images, self._key())
+
+    def _augment_any(self, images: jax.Array, key: jax.Array | None) -> jax.Array:
+        """``augment`` a batch, or one image given without its batch axis."""
         if images.ndim == 3:
-            return self.augment(images[None], self._key())[0]
-        return self.augment(images, self._key())
+            return self.augment(images[None], key)[0]
+        return self.augment(images, key)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "data_format": self.data_format}

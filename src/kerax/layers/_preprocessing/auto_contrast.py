@@ -49,10 +49,7 @@ class AutoContrast(BaseRandomImageLayer):
 
     def call(self, inputs: jax.Array, training: bool | None = True) -> jax.Array:
         check_image_rank(inputs, self._who)
-        images = inputs.astype(self.compute_dtype)
-        if images.ndim == 3:
-            return self.augment(images[None], None)[0]
-        return self.augment(images, None)
+        return self._augment_any(inputs.astype(self.compute_dtype), None)
 
     @compiled
     def augment(self, images: jax.Array, key: jax.Array | None) -> jax.Array:
