@@ -513,8 +513,8 @@ class IndexLookup(Layer):
             out[flat == 0] = self.mask_token
         return out.reshape(np.shape(indices))
 
-    def _encode_host(self, lookups: np.ndarray) -> np.ndarray:
-        """Ids -> the output encoding, on the host."""
+    def _encode(self, lookups: Any) -> Any:
+        """Ids -> the output encoding: NumPy ids on the host, or JAX ids in a traced call (of the same kind)."""
         if self.output_mode == "int":
             return lookups.astype(int_output_dtype())
         depth = self._depth()

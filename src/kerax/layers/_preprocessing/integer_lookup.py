@@ -11,7 +11,6 @@ import numpy as np
 
 from kerax.backend._dtypes import is_string_array
 from kerax.layers._preprocessing._index_lookup import _MASKED, IndexLookup, int_output_dtype
-from kerax.layers._preprocessing.category_encoding import encode_categorical
 
 
 class IntegerLookup(IndexLookup):
@@ -143,11 +142,11 @@ class IntegerLookup(IndexLookup):
             if self.invert:
                 out = self._invert_host(values).astype(np.int64).astype(int_output_dtype())
                 return jnp.asarray(out)
-            return jnp.asarray(self._encode_host(self._lookup_host(values)))
+            return jnp.asarray(self._encode(self._lookup_host(values)))
         x = inputs if jnp.issubdtype(inputs.dtype, jnp.integer) else inputs.astype("int32")
         if self.invert:
             return self._invert_traced(x)
-        return self._encode_traced(self._lookup_traced(x))
+        return self._encode(self._lookup_traced(x))
 
     def _invert_traced(self, x: jax.Array) -> jax.Array:
         dtype = int_output_dtype()
@@ -187,15 +186,6 @@ class IntegerLookup(IndexLookup):
                 oov = jnp.mod(x, self.num_oov_indices).astype("int32")
             lookups = jnp.where(lookups == -1, oov + self._oov_start_index(), lookups)
         return lookups
-
-    def _encode_traced(self, lookups: jax.Array) -> jax.Array:
-        if self.output_mode == "int":
-            return lookups.astype(int_output_dtype())
-        depth = self._depth()
-        if self.output_mode == "tf_idf":
-            counts = encode_categorical(lookups, "count", depth, "float32")
-            return counts * jnp.asarray(self._idf_weights[:depth])
-        return encode_categorical(lookups, self.output_mode, depth, int_output_dtype())
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()

@@ -117,7 +117,7 @@ class StringLookup(IndexLookup, HostLayer):
                     f"{self._who()}: with invert=True the inputs are integer indices, received dtype {indices.dtype}."
                 )
             return self._invert_host(indices)
-        return self._encode_host(self._lookup_host(to_string_array(inputs, self.encoding, self._who())))
+        return self._encode(self._lookup_host(to_string_array(inputs, self.encoding, self._who())))
 
     def compute_output_spec(self, inputs: Any) -> SymbolicTensor:
         return SymbolicTensor(self._output_shape(tuple(inputs.shape)), self._output_dtype())
