@@ -270,17 +270,19 @@ def encode_labels(labels: np.ndarray, label_mode: str, num_classes: int) -> np.n
 
 
 # -- Grain pipelines ---------------------------------------------------------------------------------
-def read_options(threads: int = 1) -> Any:
-    """``threads`` threads reading up to 4 batches ahead of the consumer.
+def read_options() -> Any:
+    """One thread reading up to 4 batches ahead of the consumer.
 
-    A thread starts a batch whenever one of the 4 places ahead is free, so the threads all work only while the
-    consumer takes batches faster than one thread reads them (reading alone); a training step that is slower
-    keeps the buffer full and one thread busy at a time. Text and audio loading holds the GIL nearly all the
-    time, so those readers use one thread; images use two (see ``_image_dataset.decoding_threads``).
+    More threads cost more than they gain: decoding a small JPEG (Pillow) releases the GIL for about half of
+    its 150 to 170 us, but opening and parsing the file hold it, and each hand-over of the GIL between two
+    reading threads is a context switch. On 2 idle cores, 5,000 64x64 JPEGs read at 5,200 to 6,700 images/s
+    with one thread (1.0 core) and at 4,200 to 5,900 with two (1.3 to 1.45 cores: 45% more CPU per image,
+    22 times the context switches); measured 2026-12-07, see docs/benchmarks.md. The one thread overlaps
+    reading with the training step, which runs without the GIL.
     """
     import grain  # here, not at the top: grain takes 0.3 s to import and only the dataset readers use it
 
-    return grain.ReadOptions(num_threads=threads, prefetch_buffer_size=4)
+    return grain.ReadOptions(num_threads=1, prefetch_buffer_size=4)
 
 
 def _stack(values: Sequence[Any]) -> Any:
@@ -307,12 +309,8 @@ def make_pipeline(
     batch_size: int | None,
     batch_fn: Callable[[Sequence[Any]], Any] = make_batch,
     parallel: bool = True,
-    threads: int = 1,
 ) -> Any:
-    """``count`` samples, ``load(i)`` each, Grain-shuffled with ``seed`` as Keras does, then batched.
-
-    ``threads`` Grain threads read ahead (``read_options``); none with ``parallel=False``.
-    """
+    """``count`` samples, ``load(i)`` each, Grain-shuffled with ``seed`` as Keras does, then batched."""
     import grain  # here, not at the top: grain takes 0.3 s to import and only the dataset readers use it
 
     ds = grain.MapDataset.range(count)
@@ -326,7 +324,7 @@ def make_pipeline(
         ds = ds.batch(int(batch_size), batch_fn=np.asarray).map(
             lambda indices: batch_fn([load(int(i)) for i in indices])
         )
-    options = read_options(threads) if parallel else grain.ReadOptions(num_threads=0, prefetch_buffer_size=0)
+    options = read_options() if parallel else grain.ReadOptions(num_threads=0, prefetch_buffer_size=0)
     ds = ds.to_iter_dataset(read_options=options)
     if batch_size is not None:
         ds._kerax_batch_size = int(batch_size)  # noqa: SLF001 - read back by split_dataset
@@ -343,7 +341,6 @@ def files_and_labels_dataset(
     seed: int | None,
     batch_size: int | None,
     batch_fn: Callable[[Sequence[Any]], Any] = make_batch,
-    threads: int = 1,
 ) -> Any:
     """Grain dataset of ``load_file(path)`` or ``(load_file(path), label)``, shuffled and batched."""
     paths = list(file_paths)
@@ -357,7 +354,7 @@ def files_and_labels_dataset(
         def load(i: int) -> Any:
             return load_file(paths[i])
 
-    return make_pipeline(len(paths), load, shuffle, seed, batch_size, batch_fn, threads=threads)
+    return make_pipeline(len(paths), load, shuffle, seed, batch_size, batch_fn)
 
 
 def build_from_directory(
@@ -374,7 +371,6 @@ def build_from_directory(
     missing: Callable[[str], str],
     batch_fn: Callable[[Sequence[Any]], Any] = make_batch,
     file_paths_attribute: bool = False,
-    threads: int = 1,
 ) -> Any:
     """The dataset (or ``[training, validation]`` for ``subset="both"``) with ``class_names`` set.
 
@@ -393,16 +389,7 @@ def build_from_directory(
         if not paths:
             raise ValueError(missing(f"{part} " if part else ""))
         ds = files_and_labels_dataset(
-            paths,
-            part_labels,
-            label_mode,
-            num_classes,
-            load_file,
-            part_shuffle and shuffle,
-            seed,
-            batch_size,
-            batch_fn,
-            threads=threads,
+            paths, part_labels, label_mode, num_classes, load_file, part_shuffle and shuffle, seed, batch_size, batch_fn
         )
         ds.class_names = class_names
         if file_paths_attribute:

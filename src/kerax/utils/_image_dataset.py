@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
@@ -73,19 +72,6 @@ def image_batch(samples: list[Any], data_format: str) -> Any:
     return batch
 
 
-def decoding_threads() -> int:
-    """Threads that decode image files: two where the process may use two cores or more, else one.
-
-    Pillow decodes without holding the GIL (about half of a small JPEG's cost); opening the file and parsing
-    its headers hold it, so a third thread adds contention rather than speed.
-    """
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        cores = os.cpu_count() or 1
-    return 2 if cores >= 2 else 1
-
-
 def image_dataset_from_directory(
     directory: Any,
     labels: Any = "inferred",
@@ -113,8 +99,8 @@ def image_dataset_from_directory(
     `.gif` (first frame), `.jpeg`, `.jpg` and `.png` are read, decoded with Pillow, converted to
     `color_mode` and resized to `image_size` (as Keras's JAX backend resizes). Files are listed, labelled,
     shuffled and split exactly as Keras does, so the same `seed` gives the same samples in the same order.
-    Images are decoded on two threads (one where the process has one core), up to 4 batches ahead of
-    the consumer; dropping the iterator (or the end of `fit`) ends them.
+    Images are decoded on a thread that reads up to 4 batches ahead of the consumer; dropping the iterator
+    (or the end of `fit`) ends it.
 
     Args:
         directory: The folder holding the images.
@@ -214,5 +200,4 @@ def image_dataset_from_directory(
         missing,
         batch_fn=lambda samples: image_batch(samples, data_format),
         file_paths_attribute=True,
-        threads=decoding_threads(),
     )
