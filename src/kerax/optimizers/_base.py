@@ -400,8 +400,7 @@ class Optimizer:
             learning_rate=self._learning_rate_at(stub),
             ema=tuple(jnp.zeros_like(p) for p in leaves) if self.use_ema else None,
             accumulators=tuple(jnp.zeros_like(p) for p in leaves) if self.gradient_accumulation_steps else None,
-            # One program for every slot (eagerly, each new shape would compile one of its own).
-            slots=jax.jit(lambda ps: tuple(self._slot_transform(i).init(p) for i, p in enumerate(ps)))(leaves),
+            slots=tuple(self._slot_transform(i).init(p) for i, p in enumerate(leaves)),
         )
 
     def update(self, grads: Any, opt_state: OptimizerState, params: Any) -> tuple[Any, OptimizerState]:
@@ -591,7 +590,8 @@ class Optimizer:
                 for v in variables
             )
         names = [_reference_name(v, i) for i, v in enumerate(variables)]
-        self._create_variables(self.init([_value_of(v) for v in variables]), names)
+        # The first state as one program (run eagerly, the slots' zeros would compile one per new shape).
+        self._create_variables(jax.jit(self.init)([_value_of(v) for v in variables]), names)
 
     def _make_layout(self, state: OptimizerState, ref_names: Sequence[str]) -> _keras_layout.Layout:
         return _keras_layout.make_layout(

@@ -62,7 +62,7 @@ class LoRAKernel:
 
     def _kernel_value(self) -> jax.Array:
         """The kernel the layer computes with (merged with the LoRA update when enabled)."""
-        return self._merged_kernel().astype(self.compute_dtype) if self.lora_enabled else self._kernel.value
+        return self.kernel if self.lora_enabled else self._kernel.value
 
     def enable_lora(
         self,
