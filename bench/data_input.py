@@ -20,9 +20,9 @@ Then, in this order, each measured over one epoch after a warm-up that compiled 
   ``--keras-tf``: the same measurements of Keras 3 on TensorFlow, ``keras.utils.image_dataset_from_directory``
   (``tf.data``, ``.prefetch(tf.data.AUTOTUNE)``) read alone and fed to ``fit``, in a separate process.
 
-For each measurement: wall seconds, the process's CPU seconds (all its threads together), images per second,
-CPU seconds over wall seconds (how many cores it kept busy), the system-wide busy fraction of each core
-(``/proc/stat``; other processes count too) and the 1-minute load average when it started. The model is
+For each measurement: wall seconds, the process's CPU seconds (all its threads and child processes together),
+images per second, CPU seconds over wall seconds (how many cores it kept busy), the system-wide busy fraction
+of each core (``/proc/stat``; other processes count too) and the 1-minute load average when it started. The model is
 the same small CNN everywhere (Rescaling, three Conv2D + MaxPooling2D, GlobalAveragePooling2D, Dense;
 ``adam``, sparse categorical cross-entropy from logits).
 
@@ -145,17 +145,41 @@ def core_times() -> list[tuple[int, int]] | None:
     return out
 
 
+def live_children_cpu() -> float:
+    """User + system seconds so far of this process's running children (kerax's decoding workers), from /proc."""
+    total, me, tick = 0.0, os.getpid(), os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == me:  # fields[1]: the parent's pid; [11], [12]: utime, stime
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def tree_cpu() -> float:
+    """CPU seconds of this process, its ended children (once waited for) and its running children."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system + live_children_cpu()
+
+
 def measure(label: str, images: int, fn: Callable[[], Any]) -> dict[str, Any]:
-    """Run ``fn`` once: wall and CPU seconds, images/s, process cores used, system busy per core, load average."""
+    """Run ``fn`` once: wall and CPU seconds, images/s, process cores used, system busy per core, load average.
+
+    The CPU seconds include the child processes' (kerax's decoding workers), running or ended.
+    """
     load = os.getloadavg()[0]
     before_cores = core_times()
-    t_cpu = os.times()
+    cpu_before = tree_cpu()
     t0 = time.perf_counter()
     fn()
     wall = time.perf_counter() - t0
-    t_cpu2 = os.times()
+    cpu = tree_cpu() - cpu_before
     after_cores = core_times()
-    cpu = (t_cpu2.user - t_cpu.user) + (t_cpu2.system - t_cpu.system)
     busy = None
     if before_cores and after_cores:
         busy = [

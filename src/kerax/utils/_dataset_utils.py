@@ -270,19 +270,19 @@ def encode_labels(labels: np.ndarray, label_mode: str, num_classes: int) -> np.n
 
 
 # -- Grain pipelines ---------------------------------------------------------------------------------
-def read_options() -> Any:
-    """One thread reading up to 4 batches ahead of the consumer.
+def read_options(threads: int = 1) -> Any:
+    """``threads`` reading threads (one unless each hands its work to a decoding process), 4 batches ahead.
 
-    More threads cost more than they gain: decoding a small JPEG (Pillow) releases the GIL for about half of
-    its 150 to 170 us, but opening and parsing the file hold it, and each hand-over of the GIL between two
-    reading threads is a context switch. On 2 idle cores, 5,000 64x64 JPEGs read at 5,200 to 6,700 images/s
-    with one thread (1.0 core) and at 4,200 to 5,900 with two (1.3 to 1.45 cores: 45% more CPU per image,
-    22 times the context switches); measured 2026-12-07, see docs/benchmarks.md. The one thread overlaps
-    reading with the training step, which runs without the GIL.
+    More threads that decode themselves cost more than they gain: decoding a small JPEG (Pillow) releases
+    the GIL for about half of its 150 to 170 us, but opening and parsing the file hold it, and each hand-over
+    of the GIL between two reading threads is a context switch. On 2 idle cores, 5,000 64x64 JPEGs read at
+    5,200 to 6,700 images/s with one thread (1.0 core) and at 4,200 to 5,900 with two (1.3 to 1.45 cores:
+    45% more CPU per image, 22 times the context switches); measured 2026-12-07, see docs/benchmarks.md.
+    A thread that waits for a decoding process (``_decode_pool``) holds no GIL while it waits.
     """
     import grain  # here, not at the top: grain takes 0.3 s to import and only the dataset readers use it
 
-    return grain.ReadOptions(num_threads=1, prefetch_buffer_size=4)
+    return grain.ReadOptions(num_threads=threads, prefetch_buffer_size=max(4, 2 * threads))
 
 
 def _stack(values: Sequence[Any]) -> Any:
@@ -309,8 +309,14 @@ def make_pipeline(
     batch_size: int | None,
     batch_fn: Callable[[Sequence[Any]], Any] = make_batch,
     parallel: bool = True,
+    load_batch: Callable[[np.ndarray], Any] | None = None,
+    threads: int = 1,
 ) -> Any:
-    """``count`` samples, ``load(i)`` each, Grain-shuffled with ``seed`` as Keras does, then batched."""
+    """``count`` samples, ``load(i)`` each, Grain-shuffled with ``seed`` as Keras does, then batched.
+
+    ``load_batch(indices)``, when given, loads a whole batch at once instead of ``batch_fn`` of the
+    ``load(i)``; ``threads`` is how many reading threads run (see ``read_options``).
+    """
     import grain  # here, not at the top: grain takes 0.3 s to import and only the dataset readers use it
 
     ds = grain.MapDataset.range(count)
@@ -322,9 +328,9 @@ def make_pipeline(
         # One element per batch: loading a batch in one call spares Grain's per-element bookkeeping, which
         # cost as much as decoding a small JPEG. The batches hold the same samples in the same order.
         ds = ds.batch(int(batch_size), batch_fn=np.asarray).map(
-            lambda indices: batch_fn([load(int(i)) for i in indices])
+            load_batch or (lambda indices: batch_fn([load(int(i)) for i in indices]))
         )
-    options = read_options() if parallel else grain.ReadOptions(num_threads=0, prefetch_buffer_size=0)
+    options = read_options(threads) if parallel else grain.ReadOptions(num_threads=0, prefetch_buffer_size=0)
     ds = ds.to_iter_dataset(read_options=options)
     if batch_size is not None:
         ds._kerax_batch_size = int(batch_size)  # noqa: SLF001 - read back by split_dataset
@@ -341,11 +347,22 @@ def files_and_labels_dataset(
     seed: int | None,
     batch_size: int | None,
     batch_fn: Callable[[Sequence[Any]], Any] = make_batch,
+    load_files: Callable[[list[str]], Any] | None = None,
+    threads: int = 1,
 ) -> Any:
-    """Grain dataset of ``load_file(path)`` or ``(load_file(path), label)``, shuffled and batched."""
+    """Grain dataset of ``load_file(path)`` or ``(load_file(path), label)``, shuffled and batched.
+
+    ``load_files(paths)``, when given, loads the files of a batch at once (instead of ``batch_fn`` of the
+    ``load_file(path)``), on ``threads`` reading threads.
+    """
     paths = list(file_paths)
+    encoded = encode_labels(labels, label_mode, num_classes) if label_mode else None
+
+    def load_batch(indices: np.ndarray) -> Any:
+        files = load_files([paths[i] for i in indices])
+        return files if encoded is None else (files, encoded[indices])
+
     if label_mode:
-        encoded = encode_labels(labels, label_mode, num_classes)
 
         def load(i: int) -> Any:
             return load_file(paths[i]), encoded[i]
@@ -354,7 +371,8 @@ def files_and_labels_dataset(
         def load(i: int) -> Any:
             return load_file(paths[i])
 
-    return make_pipeline(len(paths), load, shuffle, seed, batch_size, batch_fn)
+    batched = load_batch if load_files is not None else None
+    return make_pipeline(len(paths), load, shuffle, seed, batch_size, batch_fn, load_batch=batched, threads=threads)
 
 
 def build_from_directory(
@@ -371,10 +389,13 @@ def build_from_directory(
     missing: Callable[[str], str],
     batch_fn: Callable[[Sequence[Any]], Any] = make_batch,
     file_paths_attribute: bool = False,
+    load_files: Callable[[list[str]], Any] | None = None,
+    threads: int = 1,
 ) -> Any:
     """The dataset (or ``[training, validation]`` for ``subset="both"``) with ``class_names`` set.
 
     ``missing(kind)`` is the message when a split has no file (``kind``: "training ", "validation " or "").
+    ``load_files`` and ``threads`` are ``files_and_labels_dataset``'s.
     """
     num_classes = len(class_names) if class_names else 0
     if subset == "both":
@@ -389,7 +410,17 @@ def build_from_directory(
         if not paths:
             raise ValueError(missing(f"{part} " if part else ""))
         ds = files_and_labels_dataset(
-            paths, part_labels, label_mode, num_classes, load_file, part_shuffle and shuffle, seed, batch_size, batch_fn
+            paths,
+            part_labels,
+            label_mode,
+            num_classes,
+            load_file,
+            part_shuffle and shuffle,
+            seed,
+            batch_size,
+            batch_fn,
+            load_files,
+            threads,
         )
         ds.class_names = class_names
         if file_paths_attribute:

@@ -8,32 +8,11 @@ import numpy as np
 
 from kerax.backend import _config
 from kerax.utils import _dataset_utils as du
-from kerax.utils._image_utils import RESIZE_INTERPOLATIONS, _convert_mode, _open_image, resize_image
+from kerax.utils._decode_pool import decode_batch, reading_threads
+from kerax.utils._pixels import RESIZE_INTERPOLATIONS, load_pixels
 
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _WHO = "image_dataset_from_directory"
-
-
-def load_pixels(
-    path: str,
-    image_size: tuple[int, int],
-    num_channels: int,
-    interpolation: str,
-    crop_to_aspect_ratio: bool = False,
-    pad_to_aspect_ratio: bool = False,
-) -> np.ndarray:
-    """One image file as a channels-last array of ``image_size`` with ``num_channels`` channels, as Keras reads it.
-
-    An image that already has that size keeps Pillow's dtype (``uint8`` mostly): converting a whole batch to
-    float32 at once costs less than converting each image. A resized image is float32.
-    """
-    color_mode = {1: "grayscale", 3: "rgb", 4: "rgba"}[num_channels]
-    x = np.asarray(_convert_mode(_open_image(path, _WHO), color_mode))
-    if x.ndim == 2:
-        x = x[:, :, None]
-    if x.shape[:2] != tuple(image_size):  # at the target size, cropping and padding leave the image as it is
-        x = resize_image(x.astype(np.float32), image_size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio)
-    return x
 
 
 def load_image(
@@ -51,25 +30,6 @@ def load_image(
     if data_format == "channels_first":
         x = np.ascontiguousarray(x.transpose(2, 0, 1))
     return x
-
-
-def image_batch(samples: list[Any], data_format: str) -> Any:
-    """Images from ``load_pixels`` (or ``(image, label)`` pairs) as one float32 batch (and the batch of labels).
-
-    Each image is converted as it is copied into the batch, so no float32 copy of a single image is made.
-    """
-    labelled = isinstance(samples[0], tuple)
-    images = [sample[0] for sample in samples] if labelled else samples
-    batch = np.empty((len(images), *images[0].shape), dtype=np.float32)
-    for i, image in enumerate(images):
-        if image.shape != batch.shape[1:]:  # (assignment would broadcast where stacking refuses)
-            raise ValueError(f"{_WHO}: images of shapes {images[0].shape} and {image.shape} in one batch.")
-        batch[i] = image
-    if data_format == "channels_first":
-        batch = np.ascontiguousarray(batch.transpose(0, 3, 1, 2))
-    if labelled:
-        return batch, du.make_batch([sample[1] for sample in samples])
-    return batch
 
 
 def image_dataset_from_directory(
@@ -99,8 +59,11 @@ def image_dataset_from_directory(
     `.gif` (first frame), `.jpeg`, `.jpg` and `.png` are read, decoded with Pillow, converted to
     `color_mode` and resized to `image_size` (as Keras's JAX backend resizes). Files are listed, labelled,
     shuffled and split exactly as Keras does, so the same `seed` gives the same samples in the same order.
-    Images are decoded on a thread that reads up to 4 batches ahead of the consumer; dropping the iterator
-    (or the end of `fit`) ends it.
+    Batches are decoded ahead of the consumer (4, or 2 per core beyond 2 cores) by worker processes, one per core,
+    that import only NumPy and Pillow, so reading uses every core without holding the training process's
+    GIL. A worker exits after 5 s without work, when the training process ends, or at
+    `KERAX_DECODE_WORKERS=0` never starts: then one thread of this process decodes (as it does single
+    images, with `batch_size=None`). Dropping the iterator (or the end of `fit`) ends the reading threads.
 
     Args:
         directory: The folder holding the images.
@@ -178,10 +141,13 @@ def image_dataset_from_directory(
     )
     crop, pad = crop_to_aspect_ratio, pad_to_aspect_ratio
 
-    def load_file(path: str) -> np.ndarray:
-        if batch_size is None:  # single samples: each one float32, in `data_format`
-            return load_image(path, image_size, num_channels, interpolation, data_format, crop, pad)
-        return load_pixels(path, image_size, num_channels, interpolation, crop, pad)  # image_batch converts
+    def load_file(path: str) -> np.ndarray:  # single samples (batch_size=None): float32, in `data_format`
+        return load_image(path, image_size, num_channels, interpolation, data_format, crop, pad)
+
+    def load_files(paths: list[str]) -> np.ndarray:  # a batch: decoded by a worker process where there are some
+        shape = (len(paths), *image_size, num_channels)
+        batch = decode_batch(paths, shape, (image_size, num_channels, interpolation, crop, pad))
+        return np.ascontiguousarray(batch.transpose(0, 3, 1, 2)) if data_format == "channels_first" else batch
 
     def missing(part: str) -> str:
         return f"{_WHO}: No {part}images found in directory {directory}. Allowed formats: {ALLOWLIST_FORMATS}"
@@ -198,6 +164,7 @@ def image_dataset_from_directory(
         batch_size,
         load_file,
         missing,
-        batch_fn=lambda samples: image_batch(samples, data_format),
         file_paths_attribute=True,
+        load_files=load_files,
+        threads=reading_threads(),
     )

@@ -1,28 +1,24 @@
 """Image files and arrays: ``load_img``, ``img_to_array``, ``array_to_img``, ``save_img`` and ``smart_resize``.
 
-Images are read and written with Pillow. Resizing for the image datasets and for ``smart_resize`` on NumPy
-input is done in NumPy, with the same separable kernels and weights as ``jax.image.resize`` (which Keras's
-JAX backend calls with ``antialias=False``), so it needs no compilation per image size and runs on any
-thread.
+Images are read and written with Pillow. Decoding files and resizing NumPy images (for the image datasets
+and for ``smart_resize`` on NumPy input) live in ``_pixels``, which a decoding worker process runs alone.
 """
 
 from __future__ import annotations
 
-import functools
-import io
 import os
 import pathlib
 import tempfile
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from kerax.backend import _config
 from kerax.ops import image as image_ops
+from kerax.utils._pixels import RESIZE_INTERPOLATIONS, convert_mode, crop_box, open_image, resize_hwc
 
 __all__ = ["array_to_img", "img_to_array", "load_img", "save_img", "smart_resize"]
 
@@ -177,40 +173,6 @@ def save_img(
         raise
 
 
-def _open_image(path: Any, who: str) -> Image.Image:
-    """The decoded Pillow image at ``path`` (a path or ``io.BytesIO``); errors name the file."""
-    if isinstance(path, io.BytesIO):
-        source, name = path, "<BytesIO>"
-    elif isinstance(path, str | bytes | pathlib.Path):
-        name = os.fsdecode(path.resolve() if isinstance(path, pathlib.Path) else path)
-        try:
-            with open(name, "rb") as f:
-                source = io.BytesIO(f.read())
-        except OSError as error:
-            raise ValueError(f"{who}: could not read the image file {name!r}: {error}") from error
-    else:
-        raise TypeError(f"{who}: `path` should be path-like or io.BytesIO, received {type(path).__name__}.")
-    try:
-        img = Image.open(source)
-        img.load()
-    except UnidentifiedImageError as error:
-        raise ValueError(
-            f"{who}: could not decode the image file {name!r}: Pillow does not recognise it as an image."
-        ) from error
-    except (OSError, SyntaxError, ValueError) as error:
-        raise ValueError(f"{who}: could not decode the image file {name!r}: {error}") from error
-    return img
-
-
-def _convert_mode(img: Image.Image, color_mode: str) -> Image.Image:
-    if color_mode == "grayscale":
-        # 8-, 16- and 32-bit grayscale images keep their depth; anything else becomes 8-bit grayscale.
-        return img if img.mode in ("L", "I;16", "I") else img.convert("L")
-    if color_mode == "rgba":
-        return img if img.mode == "RGBA" else img.convert("RGBA")
-    return img if img.mode == "RGB" else img.convert("RGB")
-
-
 def load_img(
     path: Any,
     color_mode: str = "rgb",
@@ -239,7 +201,7 @@ def load_img(
     """
     if color_mode not in COLOR_MODES:
         raise ValueError(f'load_img: `color_mode` must be "grayscale", "rgb", or "rgba", received {color_mode!r}.')
-    img = _convert_mode(_open_image(path, "load_img"), color_mode)
+    img = convert_mode(open_image(path, "load_img"), color_mode)
     if target_size is None:
         return img
     if len(target_size) != 2:
@@ -262,158 +224,6 @@ def load_img(
     top = (height - crop_height) // 2
     left = (width - crop_width) // 2
     return img.resize(width_height, resample, box=(left, top, left + crop_width, top + crop_height))
-
-
-# -- NumPy resizing, as jax.image.resize(antialias=False) ---------------------------------------------
-def _triangle(x: np.ndarray) -> np.ndarray:
-    return np.maximum(np.float32(0), 1 - np.abs(x))
-
-
-def _keys_cubic(x: np.ndarray) -> np.ndarray:
-    out = ((1.5 * x - 2.5) * x) * x + 1.0
-    out = np.where(x >= 1.0, ((-0.5 * x + 2.5) * x - 4.0) * x + 2.0, out)
-    return np.where(x >= 2.0, np.float32(0), out)
-
-
-def _lanczos(radius: float) -> Callable[[np.ndarray], np.ndarray]:
-    def kernel(x: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            y = radius * np.sin(np.pi * x) * np.sin(np.pi * x / radius)
-            out = np.where(x > 1e-3, y / np.where(x != 0, np.pi**2 * x**2, 1), 1)
-        return np.where(x > radius, 0.0, out).astype(np.float32)
-
-    return kernel
-
-
-def _gaussian(x: np.ndarray) -> np.ndarray:
-    # TensorFlow's "gaussian" resize kernel: sigma 0.5, cut off at radius 1.5.
-    return np.where(x >= 1.5, np.float32(0), np.exp(-(x * x) / np.float32(0.5))).astype(np.float32)
-
-
-def _mitchell_cubic(x: np.ndarray) -> np.ndarray:
-    # TensorFlow's "mitchellcubic" resize kernel: the Mitchell-Netravali cubic with B = C = 1/3.
-    near = ((7.0 / 6.0 * x - 2.0) * x) * x + 8.0 / 9.0
-    far = ((-7.0 / 18.0 * x + 2.0) * x - 10.0 / 3.0) * x + 16.0 / 9.0
-    return np.where(x >= 2.0, 0.0, np.where(x >= 1.0, far, near)).astype(np.float32)
-
-
-_KERNELS: dict[str, Any] = {
-    "bilinear": _triangle,
-    "bicubic": _keys_cubic,
-    "lanczos3": _lanczos(3.0),
-    "lanczos5": _lanczos(5.0),
-    "gaussian": _gaussian,
-    "mitchellcubic": _mitchell_cubic,
-    "area": "area",
-}
-RESIZE_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic")
-
-
-def _weight_matrix(in_size: int, out_size: int, interpolation: str) -> np.ndarray:
-    """The ``(in_size, out_size)`` float32 weights that resample one axis (half-pixel centres)."""
-    f32 = np.float32
-    inv_scale = 1.0 / (out_size / in_size)
-    kernel = _KERNELS[interpolation]
-    if kernel == "area":
-        left = np.arange(out_size, dtype=f32) * inv_scale
-        right = left + inv_scale
-        lo = np.arange(in_size, dtype=f32)
-        weights = np.maximum(
-            f32(0), np.minimum(right[None, :], lo[:, None] + 1) - np.maximum(left[None, :], lo[:, None])
-        )
-    else:
-        sample = (np.arange(out_size, dtype=f32) + 0.5) * inv_scale - 0.5
-        weights = kernel(np.abs(sample[None, :] - np.arange(in_size, dtype=f32)[:, None]))
-    total = np.sum(weights, axis=0, keepdims=True)
-    safe = np.where(total != 0, total, f32(1))
-    return np.where(np.abs(total) > 1000.0 * float(np.finfo(np.float32).eps), weights / safe, 0).astype(f32)
-
-
-def _nearest_indices(in_size: int, out_size: int) -> np.ndarray:
-    f32 = np.float32
-    offsets = (np.arange(out_size, dtype=f32) + f32(0.5)) * f32(in_size) / f32(out_size)
-    return np.floor(offsets).astype(np.int32)
-
-
-@functools.lru_cache(maxsize=256)
-def _taps(in_size: int, out_size: int, interpolation: str) -> tuple[np.ndarray, np.ndarray]:
-    """The weight matrix as taps: ``indices[k, j]`` and ``weights[k, j]`` for output ``j``'s ``k``-th input.
-
-    Each output reads a short run of inputs, so a few gathers and multiply-adds replace the dense product
-    (which would run on BLAS threads and oversubscribe the cores that decode images in parallel).
-    """
-    dense = _weight_matrix(in_size, out_size, interpolation)
-    nonzero = dense != 0
-    any_nonzero = nonzero.any(axis=0)
-    first = np.where(any_nonzero, nonzero.argmax(axis=0), 0)
-    last = np.where(any_nonzero, in_size - 1 - nonzero[::-1].argmax(axis=0), 0)
-    count = int(max(1, (last - first + 1).max()))
-    rows = first[None, :] + np.arange(count)[:, None]
-    inside = rows <= last[None, :]
-    rows = np.minimum(rows, in_size - 1)
-    weights = np.where(inside, dense[rows, np.arange(out_size)[None, :]], np.float32(0)).astype(np.float32)
-    return rows, weights
-
-
-def _resample_axis(x: np.ndarray, axis: int, out_size: int, interpolation: str) -> np.ndarray:
-    rows, weights = _taps(x.shape[axis], out_size, interpolation)
-    shape = [1] * x.ndim
-    shape[axis] = out_size
-    out = np.take(x, rows[0], axis=axis) * weights[0].reshape(shape)
-    for k in range(1, rows.shape[0]):
-        out += np.take(x, rows[k], axis=axis) * weights[k].reshape(shape)
-    return out
-
-
-def resize_hwc(image: np.ndarray, size: tuple[int, int], interpolation: str = "bilinear") -> np.ndarray:
-    """Resize one float32 ``(height, width, channels)`` image to ``size``, as ``jax.image.resize`` does."""
-    height, width = size
-    in_h, in_w = image.shape[0], image.shape[1]
-    if interpolation == "nearest":
-        return image[_nearest_indices(in_h, height)][:, _nearest_indices(in_w, width)]
-    x = image.astype(np.float32, copy=False)
-    if in_h != height:
-        x = _resample_axis(x, 0, height, interpolation)
-    if in_w != width:
-        x = _resample_axis(x, 1, width, interpolation)
-    return np.ascontiguousarray(x)
-
-
-def crop_box(height: int, width: int, target_height: int, target_width: int) -> tuple[int, int, int, int]:
-    """The centred ``(top, left, crop_height, crop_width)`` box of the target's aspect ratio, as Keras picks it."""
-    crop_height = max(min(height, int(float(width * target_height) / target_width)), 1)
-    crop_width = max(min(width, int(float(height * target_width) / target_height)), 1)
-    return int(float(height - crop_height) / 2), int(float(width - crop_width) / 2), crop_height, crop_width
-
-
-def resize_image(
-    image: np.ndarray,
-    size: tuple[int, int],
-    interpolation: str = "bilinear",
-    crop_to_aspect_ratio: bool = False,
-    pad_to_aspect_ratio: bool = False,
-    fill_value: float = 0.0,
-) -> np.ndarray:
-    """Resize one ``(height, width, channels)`` image, cropping or padding to the target aspect ratio first.
-
-    Crop and pad boxes are Keras's (``keras.ops.image.resize``): the pad is the same on both sides, so an odd
-    difference leaves the padded image one row or column short of the exact ratio.
-    """
-    height, width = image.shape[0], image.shape[1]
-    target_height, target_width = size
-    if crop_to_aspect_ratio:
-        top, left, crop_height, crop_width = crop_box(height, width, target_height, target_width)
-        image = image[top : top + crop_height, left : left + crop_width]
-    elif pad_to_aspect_ratio:
-        pad_height = max(height, int(float(width * target_height) / target_width))
-        pad_width = max(width, int(float(height * target_width) / target_height))
-        top = int(float(pad_height - height) / 2)
-        left = int(float(pad_width - width) / 2)
-        if top > 0:
-            image = np.pad(image, ((top, top), (0, 0), (0, 0)), constant_values=fill_value)
-        elif left > 0:
-            image = np.pad(image, ((0, 0), (left, left), (0, 0)), constant_values=fill_value)
-    return resize_hwc(image, size, interpolation)
 
 
 def smart_resize(
