@@ -169,7 +169,7 @@ def model_parallel() -> dict[str, Any]:
     sharded = train(distribution, x, y, width=64)
     plain = train(None, x, y, width=64)
     model = sharded["model"]
-    kernel_index = [v.path for v in model.trainable_weights].index("dense/kernel")
+    kernel_index = [v.path for v in model.trainable_weights].index("sequential/dense/kernel")
     slots = jax.tree_util.tree_leaves(model.optimizer.state.slots[kernel_index])
     with distribution.scope():
         bad_batch = error_of(lambda: model.fit(x, y, batch_size=7, epochs=1, verbose=0))

@@ -127,10 +127,11 @@ def test_batch_size_not_divisible_is_refused(scenarios):
 def test_model_parallel_shards_the_matched_kernel(scenarios):
     result = scenarios["model_parallel"].result()
     variables = result["variables"]
-    assert variables["dense/kernel"] == {"devices": 8, "replicated": False, "spec": [None, "model"]}
-    assert variables["dense/bias"] == {"devices": 8, "replicated": False, "spec": ["model"]}
+    # The layout map's keys ("dense/kernel") are searched for in the paths, as in Keras.
+    assert variables["sequential/dense/kernel"] == {"devices": 8, "replicated": False, "spec": [None, "model"]}
+    assert variables["sequential/dense/bias"] == {"devices": 8, "replicated": False, "spec": ["model"]}
     for path in ("dense_1/kernel", "dense_1/bias", "batch_normalization/moving_mean"):
-        assert variables[path]["replicated"], (path, variables[path])
+        assert variables[f"sequential/{path}"]["replicated"], (path, variables[f"sequential/{path}"])
     # Adam's moments of the kernel are laid out like the kernel; its step count is replicated.
     specs = sorted(str(info["spec"]) for info in result["kernel_slots"])
     assert specs == ["[None, 'model']", "[None, 'model']", "[]"]

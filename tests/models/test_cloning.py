@@ -31,6 +31,8 @@ def test_a_clone_has_keras_layers_names_and_counts_and_new_weights(kind):
             return _functional(lib)
         return lib.Sequential([lib.Input((4,)), lib.layers.Dense(3, name="d1"), lib.layers.Dense(1, name="d2")])
 
+    kerax.backend.clear_session()  # automatic names are numbered alike in both libraries from here
+    keras.backend.clear_session()
     ours, theirs = build(kerax), build(keras)
     ours_clone, theirs_clone = kerax.models.clone_model(ours), keras.models.clone_model(theirs)
     assert _summary(ours_clone) == _summary(theirs_clone)

@@ -45,7 +45,9 @@ def test_round_trip_gives_identical_models(name, tmp_path):
     loaded = kerax.models.load_model(path)
     assert type(loaded) is type(model)
     assert loaded.get_config() == model.get_config()
-    assert [w.path for w in loaded.weights] == [w.path for w in model.weights]
+    # The same weights in the same order. Their paths may lose the model's name, as in Keras: a loaded
+    # model's layers are built before the model exists (tests/layers/test_variable_paths.py).
+    assert [w.path.split("/")[-2:] for w in loaded.weights] == [w.path.split("/")[-2:] for w in model.weights]
     assert _summary(loaded) == _summary(model)
     _assert_same_predictions(model, loaded, zoo.data_for(model))
 

@@ -209,8 +209,9 @@ class Layer(Operation):
 
         @functools.wraps(original)
         def build(self: Layer, *args: Any, **kw: Any) -> Any:
-            # Calling build() directly, as users do, creates the weights once and marks the layer built.
-            with jax.ensure_compile_time_eval():
+            # Calling build() directly, as users do, creates the weights once and marks the layer built. It
+            # runs in the layer's name scope, so the weights of sub-layers it builds have paths under it.
+            with jax.ensure_compile_time_eval(), self._open_name_scope():
                 result = original(self, *args, **kw)
             object.__setattr__(self, "_build_arguments", (original, args, kw))  # for get_build_config
             self.built = True
@@ -400,7 +401,7 @@ class Layer(Operation):
                 dtype=dtype,
                 trainable=trainable,
                 name=name,
-                path="/".join(p for p in (_naming.current_path(), self.name, name) if p),
+                path=f"{self._scope_path()}/{name}",
                 autocast=autocast,
             )
         var.regularizer = _regularizers.get(regularizer)
@@ -540,6 +541,25 @@ class Layer(Operation):
             )
         return int(sum(v.size for v in self.weights))
 
+    # -- variable paths ------------------------------------------------------------------------------
+    def _open_name_scope(self) -> _naming.name_scope:
+        """This layer's name scope, under the scope path where it was first opened.
+
+        As in Keras: a weight's path is the path of the layers being built or called around its layer
+        when that layer first built or ran (``sequential/dense/kernel``, ``block/dense_1/kernel``); a layer
+        keeps that place wherever it is called later.
+        """
+        parent = self.__dict__.get("_parent_path")
+        if parent is None:
+            parent = _naming.current_path()
+            object.__setattr__(self, "_parent_path", parent)
+        return _naming.name_scope(self.name, caller=self, override_parent=parent)
+
+    def _scope_path(self) -> str:
+        """The path of this layer's name scope (its weights' paths without their own names)."""
+        with _naming.name_scope(self.name, caller=self, override_parent=self.__dict__.get("_parent_path")):
+            return _naming.current_path()
+
     # -- building ------------------------------------------------------------------------------------
     def build(self, input_shape: Any = None) -> None:
         """Create the layer's weights for inputs of ``input_shape``; the default creates none."""
@@ -550,7 +570,7 @@ class Layer(Operation):
             return
         shapes = jax.tree_util.tree_map(_shape_of, inputs, is_leaf=lambda x: isinstance(x, SymbolicTensor))
         self._build_shapes = shapes
-        with jax.ensure_compile_time_eval():
+        with jax.ensure_compile_time_eval(), self._open_name_scope():
             self.build(shapes)
         self.built = True
 
@@ -646,7 +666,7 @@ class Layer(Operation):
             return self._symbolic_call(args, call_kwargs, node_kwargs, training, previous_mask)
         if call_depth() == 0 and _scope.current() is None:
             self._clear_losses()  # an outermost eager call starts a fresh `losses` list, as in Keras
-        with training_scope(training), self._autocast_scope():
+        with training_scope(training), self._autocast_scope(), self._open_name_scope():
             outputs = self._run_call(args, call_kwargs)
         if self.activity_regularizer is not None:
             for output in jax.tree_util.tree_leaves(outputs):
@@ -678,7 +698,7 @@ class Layer(Operation):
 
         if masked:
             call_kwargs = {**call_kwargs, _PREVIOUS_MASK: previous_mask}
-        with _scope.SymbolicScope():
+        with _scope.SymbolicScope(), self._open_name_scope():
             outputs = infer_output_spec(run, args, call_kwargs)
         if masked:
             outputs, masks = outputs

@@ -19,8 +19,6 @@ from kerax.backend._variables import Variable
 from kerax.optimizers._base import Optimizer, OptimizerState, check_state, flat_leaves
 from kerax.optimizers._loss_scale_optimizer import LossScaleOptimizer
 
-_TWO_PLAIN_SEGMENTS = re.compile(r"([A-Za-z0-9_\-]+)/([A-Za-z0-9_\-]+)/")
-
 
 def _check_sub_optimizer(optimizer: Any, where: str) -> None:
     if isinstance(optimizer, LossScaleOptimizer):
@@ -38,13 +36,8 @@ class OptimizerMap(MutableMapping):
 
     ``map[path]`` is the optimizer of an exact key, else of the one pattern
     that ``re.fullmatch``-es ``path``, else ``default_optimizer``. Calling the
-    map on a variable looks up its ``path``. kerax's paths lack the model-name
-    prefix Keras gives the layers of ``Sequential`` and subclassed models
-    (``dense/kernel`` for Keras's ``sequential/dense/kernel``): when no key
-    matches a variable's path, a key that starts with two plain names
-    (``"sequential/dense/.*"``), the second of which is the path's first
-    segment, is tried against the path with the key's first name prepended,
-    so the patterns written for Keras select the same variables.
+    map on a variable looks up its ``path`` (Keras's paths:
+    ``sequential/dense/kernel`` for a layer built in a ``Sequential``).
 
     Args:
         default_optimizer: The optimizer of variables no key matches.
@@ -127,21 +120,12 @@ class OptimizerMap(MutableMapping):
         return iter(self._optimizer_map)
 
     def for_path(self, path: str) -> Optimizer:
-        """Returns the optimizer of a variable at ``path``, with the model-prefix fallback (see the class).
+        """Returns the optimizer of a variable at ``path`` (``map[path]``).
 
         Args:
             path: The variable's path.
         """
-        if path in self._optimizer_map or self._matches(path):
-            return self[path]
-        prefixed = []
-        for pattern in self._optimizer_map:
-            head = _TWO_PLAIN_SEGMENTS.match(pattern)
-            if head and path.startswith(f"{head.group(2)}/") and re.fullmatch(pattern, f"{head.group(1)}/{path}"):
-                prefixed.append(pattern)
-        if len(prefixed) > 1:
-            raise ValueError(f"Multiple optimizers assigned to variable {path!r}: patterns {prefixed} all match.")
-        return self._optimizer_map[prefixed[0]] if prefixed else self._default_optimizer
+        return self[path]
 
     def __call__(self, variable: Any) -> Optimizer:
         """Returns the optimizer of ``variable`` (looked up by its ``path``).

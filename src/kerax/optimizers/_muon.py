@@ -157,10 +157,9 @@ class Muon(Optimizer):
     Paths are the variables' ``path`` (as given to ``build``); a pure
     ``init(params)`` on a pytree not built first uses the pytree's key paths
     joined by ``/`` (e.g. ``{"embedding": {"embeddings": w}}`` gives
-    ``embedding/embeddings``). kerax's layer paths lack the model-name prefix
-    Keras gives layers of ``Sequential`` and subclassed models
-    (``dense/kernel`` for Keras's ``sequential/dense/kernel``), so anchor
-    ``exclude_layers`` patterns on the layer name, not on the model's.
+    ``embedding/embeddings``). Layer paths are Keras's: the layers of a
+    ``Sequential`` or subclassed model start with the model's name
+    (``sequential/dense/kernel``).
 
     Args:
         learning_rate: Float, schedule, or callable of the step. Defaults to ``0.001``.

@@ -11,7 +11,6 @@ import jax.numpy as jnp
 
 from kerax import regularizers, tree
 from kerax.backend import _scope
-from kerax.backend._naming import name_scope
 from kerax.backend._variables import Variable
 from kerax.layers._input_spec import InputSpec
 from kerax.layers._layer import Layer
@@ -165,8 +164,7 @@ class RNN(Layer):
     def build(self, sequences_shape: Any, initial_state_shape: Any = None) -> None:
         step_shape = tree.map_shape_structure(lambda s: (s[0], *s[2:]), sequences_shape)
         if isinstance(self.cell, Layer) and not self.cell.built:
-            with name_scope(self.name, caller=self):
-                self.cell.build(step_shape)
+            self.cell.build(step_shape)  # in this layer's name scope, as build() runs in it
             self.cell.built = True
             self.cell._build_shapes = step_shape
         if self.stateful:

@@ -7,7 +7,6 @@ from typing import Any
 import jax.numpy as jnp
 
 from kerax import tree
-from kerax.backend._naming import name_scope
 from kerax.layers._layer import Layer
 from kerax.layers._nested import deserialize_layer, serialize_layer
 
@@ -92,8 +91,7 @@ class StackedRNNCells(Layer):
         batch = tree.flatten(input_shape)[0]
         for cell in self.cells:
             if isinstance(cell, Layer) and not cell.built:
-                with name_scope(self.name, caller=self):
-                    cell.build(input_shape)
+                cell.build(input_shape)  # in this layer's name scope, as build() runs in it
                 cell.built = True
                 cell._build_shapes = input_shape
             input_shape = (batch, _output_size(cell))
