@@ -211,3 +211,34 @@ def test_missing_orbax_names_what_to_install(tmp_path, monkeypatch):
         ImportError, match=r"OrbaxCheckpoint needs the optional package orbax-checkpoint.*kerax\[orbax\]"
     ):
         OrbaxCheckpoint(tmp_path)
+
+
+def _twin(lib):
+    """The same compiled model in kerax or Keras, named alike after a clear_session()."""
+    lib.backend.clear_session()
+    model = lib.Sequential(
+        [lib.Input((5,)), lib.layers.Dense(8, activation="relu"), lib.layers.BatchNormalization(), lib.layers.Dense(3)]
+    )
+    model.compile(
+        optimizer=lib.optimizers.Adam(0.01), loss=lib.losses.SparseCategoricalCrossentropy(True), metrics=["accuracy"]
+    )
+    return model
+
+
+def test_a_checkpoint_keras_wrote_restores_into_kerax(tmp_path):
+    """Keras 3 keys its trees by variable path: kerax's paths are Keras's, so its checkpoints read too."""
+    keras = pytest.importorskip("keras")
+    theirs = _twin(keras)
+    directory = str(tmp_path / "keras_checkpoints")
+    theirs.fit(
+        X, Y, batch_size=8, epochs=2, shuffle=False, verbose=0, callbacks=[keras.callbacks.OrbaxCheckpoint(directory)]
+    )
+    ours = _twin(kerax)
+    ours.load_weights(directory)
+    np.testing.assert_allclose(ours.predict(X, verbose=0), theirs.predict(X, verbose=0), rtol=1e-5, atol=1e-6)
+    assert int(ours.optimizer.iterations) == int(theirs.optimizer.iterations) == 10
+    for got, want in zip(ours.optimizer.variables, theirs.optimizer.variables, strict=True):
+        assert got.path == want.path
+        np.testing.assert_allclose(np.asarray(got.value), np.asarray(want.value), rtol=1e-6, err_msg=got.path)
+    restored = kerax.saving.load_model(directory)  # the model config too
+    np.testing.assert_allclose(restored.predict(X, verbose=0), theirs.predict(X, verbose=0), rtol=1e-5, atol=1e-6)

@@ -35,7 +35,8 @@ class OrbaxCheckpoint(MonitorCallback):
     `kerax.saving.load_model(directory)`, which rebuilds the model from the saved config (not for
     `save_weights_only` checkpoints). kerax keys the arrays by the object paths of Keras's saving walk rather
     than by variable path (see `kerax.saving`), so a checkpoint restores into a fresh instance of the
-    architecture whatever its layer names, but Keras cannot read kerax's arrays, nor kerax Keras's.
+    architecture whatever its layer names. kerax also reads the checkpoints Keras 3's callback writes
+    (keyed by variable path, and kerax's paths are Keras's); Keras cannot read kerax's arrays.
 
     Unlike Keras's callback, which keeps one `orbax.checkpoint.v1` checkpointer for its lifetime as
     `checkpointer`, this one opens an `orbax.checkpoint.CheckpointManager` when `fit` starts and closes it

@@ -27,6 +27,7 @@ from kerax.models._graph import GraphMap, map_graph
 from kerax.models._model_config import functional_from_config
 from kerax.models._summary import print_summary
 from kerax.ops._operation import infer_output_spec
+from kerax.saving import _state_tree
 from kerax.trainers._trainer import Trainer
 
 
@@ -368,3 +369,44 @@ class Model(Trainer, Layer):
     def load_weights(self, filepath: Any, skip_mismatch: bool = False, by_name: bool = False) -> None:
         """Load weights saved by ``save_weights`` or ``save`` (kerax or Keras 3 files)."""
         saving.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
+
+    def get_state_tree(self, value_format: str = "backend_tensor") -> dict[str, Any]:
+        """Returns the values of the model's variables as nested dicts that follow their paths.
+
+        Args:
+            value_format: `"backend_tensor"` (JAX arrays) or `"numpy_array"` (NumPy arrays).
+
+        Returns:
+            A dict of four groups, `"trainable_variables"`, `"non_trainable_variables"`,
+            `"optimizer_variables"` and `"metrics_variables"`; in each, a variable's value sits at the parts
+            of its path: `{"sequential": {"dense": {"kernel": ..., "bias": ...}}}`.
+
+        Raises:
+            ValueError: If `value_format` is unknown, or two variables of a group share a path (give the
+                layers unique names).
+
+        Example:
+
+        >>> model = kerax.Sequential([kerax.Input((3,)), kerax.layers.Dense(2, name="d")], name="net")
+        >>> tree = model.get_state_tree("numpy_array")
+        >>> tree["trainable_variables"]["net"]["d"]["kernel"].shape
+        (3, 2)
+        """
+        return _state_tree.get_state_tree(self, value_format)
+
+    def set_state_tree(self, state_tree: dict[str, Any]) -> None:
+        """Assigns the values of a state tree, as `get_state_tree` returns it, to the model's variables.
+
+        Each value goes to the variable of its group with the same path; variables the tree does not name
+        keep their values, and values that match no variable are named in a warning. As in Keras, a model
+        without an optimizer (or metrics) ignores those groups; an optimizer not built yet is built first,
+        so that its slots take their values.
+
+        Args:
+            state_tree: A dict of groups (any of `get_state_tree`'s four) of nested dicts of arrays.
+
+        Raises:
+            TypeError: If `state_tree` is not a dict.
+            ValueError: If it names an unknown group, or a value does not fit its variable's shape.
+        """
+        _state_tree.set_state_tree(self, state_tree)

@@ -5,11 +5,13 @@ A checkpoint is a directory of numbered step folders, each holding the items Ker
 any, ``assets`` (a nested dict of byte arrays mirroring the asset folders). The ``pytree`` item has Keras's
 four groups, ``trainable_variables``, ``non_trainable_variables``, ``optimizer_variables`` and
 ``metrics_variables``. Inside them kerax keys the weights by the object paths of Keras's saving walk and the
-variable's name (``{"layers": {"dense": {"kernel": ...}}}``): unlike variable paths, these are unique in every
-model and do not depend on layer names, so a checkpoint restores into a fresh instance of the same
-architecture. The optimizer's variables are a list in ``optimizer.variables`` order under the optimizer's
-name, the metrics' variables are keyed by metric name. Keras keys its trees by variable path, so the two
-libraries cannot read each other's arrays.
+variable's name (``{"layers": {"dense": {"kernel": ...}}}``): unlike variable paths (which repeat where two
+nested models hold layers of the same name), these are unique in every model and do not depend on layer
+names, so a checkpoint restores into a fresh instance of the same architecture. The optimizer's variables
+are a list in ``optimizer.variables`` order under the optimizer's name, the metrics' variables are keyed by
+metric name. Keras 3 keys its trees by variable path (``Model.get_state_tree``): kerax reads those too,
+matching each variable by its path (kerax's paths are Keras's) when the object paths do not match, and the
+optimizer's variables by their paths under the optimizer's name.
 
 orbax-checkpoint is optional (``pip install 'kerax[orbax]'``); it is imported only here, on first use.
 """
@@ -28,16 +30,12 @@ from kerax._serialization._serialize import deserialize_keras_object
 from kerax.backend._variables import AllocationBudget
 from kerax.saving import _assets
 from kerax.saving._keras_paths import keras_objects, unique_name
+from kerax.saving._state_tree import GROUPS, METRICS, NON_TRAINABLE, OPTIMIZER, TRAINABLE, flatten, nest
 from kerax.saving._weights import lossless_cast
 
 PYTREE = "pytree"
 MODEL_CONFIG = "model_config"
 ASSETS = "assets"
-TRAINABLE = "trainable_variables"
-NON_TRAINABLE = "non_trainable_variables"
-OPTIMIZER = "optimizer_variables"
-METRICS = "metrics_variables"
-_GROUPS = (TRAINABLE, NON_TRAINABLE, OPTIMIZER, METRICS)
 # Entries of a step folder that mark an Orbax checkpoint (Keras 3 looks for the same).
 _MARKERS = ("_CHECKPOINT_METADATA", "orbax.checkpoint", "pytree.orbax-checkpoint", "checkpoint_metadata", PYTREE)
 
@@ -55,28 +53,8 @@ def orbax(who: str) -> Any:
 
 
 # -- the state tree ----------------------------------------------------------------------------------------
-def _nest(flat: dict[str, Any], who: str) -> dict[str, Any]:
-    tree: dict[str, Any] = {}
-    for key, value in flat.items():
-        *parents, leaf = key.split("/")
-        node = tree
-        for part in parents:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise ValueError(f"{who}: the state key {key!r} passes through a variable; keys must be unique paths.")
-        if leaf in node:
-            raise ValueError(f"{who}: the state key {key!r} appears twice; keys must be unique paths.")
-        node[leaf] = value
-    return tree
-
-
-def _flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
-    if not isinstance(tree, dict):
-        return {prefix: tree}
-    flat: dict[str, Any] = {}
-    for key, value in tree.items():
-        flat.update(_flatten(value, f"{prefix}/{key}" if prefix else str(key)))
-    return flat
+def _twice(key: str) -> str:
+    return f"OrbaxCheckpoint: the state key {key!r} appears twice (or inside another key); keys must be unique paths."
 
 
 def variable_keys(model: Any) -> dict[int, str]:
@@ -114,8 +92,8 @@ def state_tree(model: Any, weights_only: bool) -> dict[str, Any]:
     """The arrays a checkpoint of ``model`` holds, in Keras's four groups (two with ``weights_only``)."""
     keys = variable_keys(model)
     tree = {
-        TRAINABLE: _nest({keys[id(v)]: v.value for v in model.trainable_variables}, "OrbaxCheckpoint"),
-        NON_TRAINABLE: _nest({keys[id(v)]: v.value for v in model.non_trainable_variables}, "OrbaxCheckpoint"),
+        TRAINABLE: nest(((keys[id(v)], v.value) for v in model.trainable_variables), _twice),
+        NON_TRAINABLE: nest(((keys[id(v)], v.value) for v in model.non_trainable_variables), _twice),
     }
     if weights_only:
         return tree
@@ -124,7 +102,7 @@ def state_tree(model: Any, weights_only: bool) -> dict[str, Any]:
         tree[OPTIMIZER] = {str(optimizer.name): [v.value for v in optimizer.variables]}
     else:
         tree[OPTIMIZER] = {}
-    tree[METRICS] = _nest({k: v.value for k, v in _metric_entries(model).items()}, "OrbaxCheckpoint")
+    tree[METRICS] = nest(((k, v.value) for k, v in _metric_entries(model).items()), _twice)
     return tree
 
 
@@ -134,7 +112,7 @@ def assets_tree(model: Any) -> dict[str, Any] | None:
     if not members:
         return None
     flat = {name[len(_assets.PREFIX) :]: np.frombuffer(data, np.uint8) for name, data in members.items()}
-    return _nest(flat, "OrbaxCheckpoint")
+    return nest(flat.items(), _twice)
 
 
 # -- finding a checkpoint ----------------------------------------------------------------------------------
@@ -207,12 +185,33 @@ def _read_item(folder: str, item: str, who: str, as_numpy: bool = True) -> Any:
         checkpointer.close()
 
 
-def _plan_variables(model: Any, saved: dict[str, Any], where: str, problems: list[str]) -> list[tuple[Any, np.ndarray]]:
+def _keys_for(model: Any, wanted: list[Any], flat: dict[str, Any]) -> dict[int, str]:
+    """kerax's object-path keys, else the first keying by variable path that names every variable.
+
+    Keras 3 keys its checkpoints by variable path. The paths of a model built from its config lack the
+    model's name where those of the model that was saved had it (``dense/kernel`` against
+    ``sequential/dense/kernel``: a loaded model's layers are built before the model), so the paths with the
+    model's name in front are tried too.
+    """
     keys = variable_keys(model)
+    if all(keys[id(v)] in flat for v in wanted):
+        return keys
+    prefix = f"{model.name}/"
+    for paths in (
+        {id(v): v.path for v in wanted},
+        {id(v): v.path if v.path.startswith(prefix) else prefix + v.path for v in wanted},
+    ):
+        if len(set(paths.values())) == len(wanted) and all(path in flat for path in paths.values()):
+            return paths
+    return keys
+
+
+def _plan_variables(model: Any, saved: dict[str, Any], where: str, problems: list[str]) -> list[tuple[Any, np.ndarray]]:
     flat: dict[str, Any] = {}
     for group in (TRAINABLE, NON_TRAINABLE):  # matched across both: freezing a layer moves its weights
-        flat.update(_flatten(saved.get(group) or {}))
+        flat.update(flatten(saved.get(group) or {}))
     wanted = [*model.trainable_variables, *model.non_trainable_variables]
+    keys = _keys_for(model, wanted, flat)
     plan: list[tuple[Any, np.ndarray]] = []
     used: set[str] = set()
     for var in wanted:
@@ -243,12 +242,30 @@ def _plan_optimizer(model: Any, saved: Any, where: str, problems: list[str]) -> 
         problems.append(f"the optimizer state must hold one optimizer, it holds {sorted(saved)}")
         return []
     ((name, values),) = saved.items()
-    if not isinstance(values, list | tuple):
-        problems.append(f"the optimizer state of {name!r} is not a list of arrays")
+    if not isinstance(values, list | tuple | dict):
+        problems.append(f"the optimizer state of {name!r} is neither a list of arrays nor a dict of them")
         return []
     if not optimizer.built:
         optimizer.build(model.trainable_variables)
     variables = optimizer.variables
+    if isinstance(values, dict):  # Keras's layout: keyed by the optimizer variables' paths under its name
+        by_path = flatten(saved)
+
+        def saved_path(path: str) -> str:
+            # A slot of a loaded model's variable lacks the model's name its saved twin had (see _keys_for).
+            head, _, tail = path.partition("/")
+            prefixed = f"{head}/{model.name}_{tail}"
+            return prefixed if path not in by_path and prefixed in by_path else path
+
+        paths = [saved_path(v.path) for v in variables]
+        missing = [path for path in paths if path not in by_path]
+        if missing:
+            problems.append(
+                f"the checkpoint's optimizer {name!r} lacks variables of this model's {type(optimizer).__name__} "
+                f"'{optimizer.name}': {missing[:10]}"
+            )
+            return []
+        values = [by_path[path] for path in paths]
     if len(values) != len(variables):
         problems.append(
             f"the checkpoint's optimizer {name!r} has {len(values)} variables, this model's {type(optimizer).__name__} "
@@ -272,7 +289,7 @@ def _plan_optimizer(model: Any, saved: Any, where: str, problems: list[str]) -> 
 
 def _plan_metrics(model: Any, saved: Any) -> list[tuple[Any, np.ndarray]]:
     # Metrics are reset when an epoch begins and are built by the first fit: what fits is restored, the rest left.
-    flat = _flatten(saved) if isinstance(saved, dict) else {}
+    flat = flatten(saved) if isinstance(saved, dict) else {}
     plan = []
     for key, var in _metric_entries(model).items():
         value = flat.get(key)
@@ -283,9 +300,9 @@ def _plan_metrics(model: Any, saved: Any) -> list[tuple[Any, np.ndarray]]:
 
 def restore_state(model: Any, tree: Any, where: str, skip_mismatch: bool = False) -> None:
     """Assign a checkpoint's state tree to ``model``; every check runs before the first assignment."""
-    if not isinstance(tree, dict) or not set(tree) <= set(_GROUPS):
+    if not isinstance(tree, dict) or not set(tree) <= set(GROUPS):
         found = sorted(tree) if isinstance(tree, dict) else type(tree).__name__
-        raise ValueError(f"{where}: expected a state tree with groups {list(_GROUPS)}, found {found}.")
+        raise ValueError(f"{where}: expected a state tree with groups {list(GROUPS)}, found {found}.")
     problems: list[str] = []
     plan = _plan_variables(model, tree, where, problems)
     if not problems or skip_mismatch:  # (planning the optimizer's state may build the optimizer)
@@ -369,7 +386,7 @@ def load_model(path: str, custom_objects: dict[str, Any] | None, compile: bool) 
     assets = _read_item(folder, ASSETS, "load_model")
     if assets:
         members = {
-            _assets.PREFIX + name: np.asarray(data, np.uint8).tobytes() for name, data in _flatten(assets).items()
+            _assets.PREFIX + name: np.asarray(data, np.uint8).tobytes() for name, data in flatten(assets).items()
         }
         with _refusing(f"{folder}: {ASSETS}"):
             _assets.restore(model, members)
