@@ -386,11 +386,10 @@ class Model(Trainer, Layer):
                 layers unique names).
 
         Example:
-
-        >>> model = kerax.Sequential([kerax.Input((3,)), kerax.layers.Dense(2, name="d")], name="net")
-        >>> tree = model.get_state_tree("numpy_array")
-        >>> tree["trainable_variables"]["net"]["d"]["kernel"].shape
-        (3, 2)
+            >>> model = kerax.Sequential([kerax.Input((3,)), kerax.layers.Dense(2, name="d")], name="net")
+            >>> tree = model.get_state_tree("numpy_array")
+            >>> tree["trainable_variables"]["net"]["d"]["kernel"].shape
+            (3, 2)
         """
         return _state_tree.get_state_tree(self, value_format)
 
