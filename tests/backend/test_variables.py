@@ -45,3 +45,25 @@ def test_a_variable_set_as_a_layer_attribute_is_a_weight_and_trains() -> None:
     assert np.all(layer.scale.numpy() > 1.0)
     np.testing.assert_array_equal(layer.offset.numpy(), np.zeros(3))
     assert len(model.get_weights()) == 2
+
+
+def test_a_scalar_variable_converts_and_compares_like_keras() -> None:
+    import keras
+
+    for lib in (kerax, keras):
+        count = lib.Variable(3, dtype="int32", name="count")
+        assert int(count) == 3 and float(count) == 3.0
+        assert bool(count == 3) and not bool(count != 3) and bool(count < 4)
+        assert np.asarray(count % 2 == 1)
+    ours = kerax.Variable(np.arange(3.0, dtype="float32"), name="v")
+    np.testing.assert_array_equal(ours == np.array([0.0, 5.0, 2.0]), [True, False, True])
+    np.testing.assert_array_equal(ours != np.zeros(3, "float32"), [False, True, True])
+    with pytest.raises(TypeError, match="'v' of shape \\(3,\\) is not a scalar; it has no int value"):
+        int(ours)
+    with pytest.raises(TypeError, match="not a scalar; it has no truth value"):
+        bool(ours)
+    # Between Variables, == is identity (unlike Keras), so containers of Variables work; hashable by identity.
+    twin = kerax.Variable(np.arange(3.0, dtype="float32"), name="v")
+    assert ours != twin and ours == ours and [twin, ours].index(ours) == 1 and twin not in [ours]
+    assert len({ours: 1, twin: 2}) == 2 and ours in {ours} and twin not in {ours}
+    assert ours != "v" and ours is not None and ours not in [None, "v", kerax.layers.Dense(2)]

@@ -49,7 +49,7 @@ def test_interrupted_fit_resumes_where_it_stopped(tmp_path):
     restarted = make_model()  # a fresh process would rebuild the model from code
     history = restarted.fit(X, Y, epochs=4, batch_size=16, shuffle=False, verbose=0, callbacks=[backup])
     assert history.epoch == [2, 3]
-    assert restarted.optimizer.iterations == straight.optimizer.iterations == 12
+    assert int(restarted.optimizer.iterations) == int(straight.optimizer.iterations) == 12
     for a, b in zip(restarted.get_weights(), straight.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     assert not os.path.exists(tmp_path / "backup" / "latest.weights.safetensors")  # deleted after success

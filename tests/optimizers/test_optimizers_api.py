@@ -285,3 +285,25 @@ def test_custom_optimizer_from_an_optax_transform():
     opt.set_weights(opt.variables)
     with pytest.raises(NotImplementedError, match="build_transform"):
         ko.Optimizer(0.1).init(_params())
+
+
+def test_iterations_is_the_iteration_variable_as_in_keras():
+    import keras
+
+    import kerax
+
+    model = kerax.Sequential([kerax.Input((2,)), kerax.layers.Dense(1)])
+    model.compile(kerax.optimizers.SGD(0.1), "mse")
+    model.fit(np.ones((8, 2), "float32"), np.ones((8, 1), "float32"), batch_size=4, verbose=0)
+    iterations = model.optimizer.iterations
+    assert isinstance(iterations, kerax.Variable) and iterations.path == f"{model.optimizer.name}/iteration"
+    assert iterations == 2 and int(iterations) == 2 and iterations.numpy() == 2
+    assert iterations.dtype == keras.optimizers.SGD().iterations.dtype
+    iterations.assign(10)  # the optimizer's own state: the next step counts on from it
+    model.fit(np.ones((4, 2), "float32"), np.ones((4, 1), "float32"), batch_size=4, verbose=0)
+    assert int(model.optimizer.iterations) == 11
+    accumulating = kerax.optimizers.SGD(0.1, gradient_accumulation_steps=2)
+    variable = kerax.Variable(np.ones(2, "float32"))
+    for _ in range(5):
+        accumulating.apply([np.ones(2, "float32")], [variable])
+    assert int(accumulating.iterations) == 2  # applied updates, as Keras's floor_divide gives

@@ -247,7 +247,34 @@ class Variable:
     def __abs__(self) -> jax.Array:
         return abs(self.value)
 
+    def _scalar(self, kind: str) -> jax.Array:
+        if self.shape:
+            raise TypeError(f"Variable '{self.path}' of shape {self.shape} is not a scalar; it has no {kind} value.")
+        return self.value
+
+    def __int__(self) -> int:
+        return int(self._scalar("int"))
+
+    def __float__(self) -> float:
+        return float(self._scalar("float"))
+
+    def __bool__(self) -> bool:
+        return bool(self._scalar("truth"))
+
+    # Against a number or an array, == and != compare the value elementwise, as Keras's do
+    # (``optimizer.iterations == 10``). Between two Variables (and against anything else) they are
+    # identity, unlike Keras: lists, sets and weak dicts of Variables look them up with ==, and a Variable
+    # stays hashable by identity.
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return jnp.equal(self.value, other) if isinstance(other, _COMPARABLE) else NotImplemented
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return jnp.not_equal(self.value, other) if isinstance(other, _COMPARABLE) else NotImplemented
+
     __hash__ = object.__hash__
+
+
+_COMPARABLE = (int, float, complex, np.ndarray, np.generic, jax.Array)
 
 
 def _binary(fn: Callable[[Any, Any], Any], reflected: bool = False) -> Callable[[Variable, Any], Any]:

@@ -706,11 +706,17 @@ class Optimizer:
         return OptimizerState
 
     @property
-    def iterations(self) -> int:
-        """Number of optimizer steps applied so far."""
+    def iterations(self) -> Any:
+        """The number of optimizer steps applied so far: the `iteration` Variable, as in Keras.
+
+        With `gradient_accumulation_steps`, the applied updates (the calls divided by the steps), as an
+        array. 0 before the optimizer is built.
+        """
         if not self.built:
             return 0
-        return int(self._applied_steps(self._variables[0].value))
+        if self.gradient_accumulation_steps:
+            return self._applied_steps(self._variables[0].value)
+        return self._variables[0]
 
     def set_weights(self, weights: Sequence[Any]) -> None:
         """Assigns ``weights``, ordered as ``variables`` (e.g. saved by Keras), to the variables.
@@ -849,7 +855,7 @@ class Optimizer:
         return out
 
     # ------------------------------------------------------------------ stateful surface
-    def apply_gradients(self, grads_and_vars: Iterable[tuple[Any, Any]]) -> int:
+    def apply_gradients(self, grads_and_vars: Iterable[tuple[Any, Any]]) -> Any:
         """Applies gradients to variables in place (eager convenience API).
 
         Args:
@@ -858,7 +864,7 @@ class Optimizer:
                 gradient skips its variable (with a warning).
 
         Returns:
-            The new iteration count.
+            The new iteration count (``iterations``).
         """
         pairs = list(grads_and_vars)
         if not pairs:
