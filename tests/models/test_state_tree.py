@@ -60,11 +60,12 @@ def test_the_state_tree_has_keras_groups_paths_and_values(weights: list[np.ndarr
             "metrics_variables",
         }
     )
-    for group in ("trainable_variables", "non_trainable_variables", "optimizer_variables"):
+    for group in ("trainable_variables", "non_trainable_variables", "optimizer_variables", "metrics_variables"):
         a, b = _flat(ours[group]), _flat(theirs[group])
         assert sorted(a) == sorted(b), group
         for path in a:
-            np.testing.assert_allclose(a[path], b[path], rtol=1e-5, atol=1e-6, err_msg=path)
+            np.testing.assert_allclose(a[path], b[path], rtol=1e-5, atol=1e-5, err_msg=path)
+    assert sorted(_flat(ours["metrics_variables"])) == ["accuracy/count", "accuracy/total", "loss/count", "loss/total"]
     assert "net" in ours["trainable_variables"] and "adam" in ours["optimizer_variables"]
     assert isinstance(_flat(ours["trainable_variables"])["net/dense/kernel"], np.ndarray)
 
