@@ -121,7 +121,7 @@ class _Worker:
             try:
                 _pixels.write_frame(self.process.stdin.fileno(), (paths, shape, args))
                 reply = _pixels.read_frame(self.process.stdout.fileno())
-            except BrokenPipeError:
+            except OSError:  # the worker ended (a broken pipe), or shutdown() closed the pipes meanwhile
                 reply = None
             if reply is not None:
                 break
@@ -158,7 +158,10 @@ class _Worker:
 
     def _release_memory(self) -> None:
         if self.memory is not None:
-            self.memory.close()
+            try:
+                self.memory.close()
+            except BufferError:  # a reading thread is still copying a batch out: the memory goes at exit
+                return
             os.close(self.fd)
         self.memory, self.fd, self.capacity = None, -1, 0
 

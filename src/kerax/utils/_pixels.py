@@ -305,9 +305,13 @@ def serve(memory_fd: int, capacity: int, idle_seconds: float) -> None:
         try:
             load_pixels_into(np.ndarray(shape, np.float32, buffer=memory), paths, *args)
         except Exception as error:  # noqa: BLE001 - reported to the parent, which raises it
-            write_frame(replies, ("error", type(error).__name__, str(error)))
+            reply = ("error", type(error).__name__, str(error))
         else:
-            write_frame(replies, ("ok",))
+            reply = ("ok",)
+        try:
+            write_frame(replies, reply)
+        except OSError:  # the parent closed the pipe (it is shutting down): nobody waits for this batch
+            return
 
 
 if __name__ == "__main__":
