@@ -168,6 +168,25 @@ def test_where_no_worker_can_start_the_reading_thread_decodes(
     workers.shutdown()
 
 
+def test_a_worker_that_never_answers_is_given_up_on(
+    images: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
+    hangs = tmp_path / "hangs.sh"
+    hangs.write_text("#!/bin/sh\nexec sleep 60\n")
+    hangs.chmod(0o755)
+    monkeypatch.setattr(_decode_pool.sys, "executable", str(hangs))
+    monkeypatch.setattr(_decode_pool, "_START_TIMEOUT_S", 0.5)
+    workers = _decode_pool.DecodePool(1)
+    args = ((4, 4), 3, "bilinear", False, False)
+    started = time.monotonic()
+    with pytest.warns(RuntimeWarning, match="did not start within 0 s .* decoded on the reading thread"):
+        got = workers.decode(images[:2], (2, 4, 4, 3), args)
+    assert time.monotonic() - started < 30
+    np.testing.assert_array_equal(got, _decode_pool.decode_here(images[:2], (2, 4, 4, 3), args))
+    assert workers.running() == 0
+    workers.shutdown()
+
+
 @pytest.mark.parametrize(("setting", "expected"), [("0", 0), ("3", 3), (" 1 ", 1)])
 def test_the_worker_count_can_be_set(monkeypatch: pytest.MonkeyPatch, setting: str, expected: int) -> None:
     monkeypatch.setenv("KERAX_DECODE_WORKERS", setting)

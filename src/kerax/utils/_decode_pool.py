@@ -23,6 +23,7 @@ import atexit
 import mmap
 import os
 import queue
+import select
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ from kerax.utils import _pixels
 IDLE_SECONDS = 5.0
 _MAX_WORKERS = 8
 _EXIT_TIMEOUT_S = 30.0
+_START_TIMEOUT_S = 30.0
 
 
 def default_worker_count() -> int:
@@ -109,7 +111,14 @@ class _Worker:
             )
         except OSError as error:
             raise WorkerStartError(f"the image decoding process could not start ({error}).") from error
-        if _pixels.read_frame(self.process.stdout.fileno()) != ("ready",):
+        replies = self.process.stdout.fileno()
+        if not select.select([replies], [], [], _START_TIMEOUT_S)[0]:  # not Python, or a hung start
+            self.process.kill()
+            raise WorkerStartError(
+                f"the image decoding process ({sys.executable}) did not start within {_START_TIMEOUT_S:.0f} s "
+                f"(exit status {self._reap()})."
+            )
+        if _pixels.read_frame(replies) != ("ready",):
             raise WorkerStartError(f"the image decoding process could not start (exit status {self._reap()}).")
 
     def decode(self, paths: list[str], shape: tuple[int, ...], args: tuple) -> np.ndarray:
