@@ -14,7 +14,8 @@ as a script: Python, NumPy and Pillow, no kerax and no JAX, so it starts in abou
   starts a new one), when its stdin closes (at ``shutdown()``, at interpreter exit, or when the training
   process dies in any way), and it ignores Ctrl-C, which the training process handles.
 - Where workers cannot run (not POSIX, one core, ``KERAX_DECODE_WORKERS=0``), ``pool()`` is None and the
-  reader decodes on its one thread; where a worker fails to start, a warning says so and the same happens.
+  reader decodes on its one thread; where a worker fails to start, or does not say it is ready within
+  30 s, a warning says so and the same happens.
 """
 
 from __future__ import annotations
