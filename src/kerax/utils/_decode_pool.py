@@ -70,7 +70,7 @@ def _shared_memory(size: int) -> tuple[int, mmap.mmap]:
 
 
 class WorkerStartError(RuntimeError):
-    """A decoding process ended before it answered anything: workers cannot run in this environment."""
+    """A decoding process could not start, or did not say it was ready in time: workers cannot run here."""
 
 
 def _worker_environment() -> dict[str, str]:
